@@ -1,0 +1,236 @@
+// The one implementation of the contract, built from the services. Hosts (Electron IPC, web
+// WebSocket, CLI) validate inputs with the contract's schemas and call these handlers.
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import {
+  ApiError,
+  type CallInput,
+  type CallName,
+  type CallOutput,
+  type DirEntry,
+  type EventName,
+  type Events,
+  type ProjectInfo,
+} from '../../src-preload/contract';
+import { ProjectStore, PROJECT_EXT } from '../services/store/project-store';
+import { RecentProjects } from '../services/settings/recent';
+import { resolveMediaTools } from '../services/media/ffmpeg-path';
+import { importVideos } from '../services/library/import';
+import { hasVideoExtension } from '../services/library/scan';
+
+export type Handlers = { [K in CallName]: (input: CallInput<K>) => Promise<CallOutput<K>> };
+
+export interface ApiOptions {
+  host: 'electron' | 'web';
+  version: string;
+  /** Studio home folder (recent projects). */
+  home: string;
+  /** Parallel probes during import; default = CPU cores. */
+  importConcurrency?: number;
+}
+
+export type EventListener = <E extends EventName>(name: E, payload: Events[E]) => void;
+
+export class StudioApi {
+  readonly handlers: Handlers;
+  private store: ProjectStore | null = null;
+  private readonly recent: RecentProjects;
+  private readonly emitter = new EventEmitter();
+  private readonly imports = new Map<string, AbortController>();
+
+  constructor(private readonly opts: ApiOptions) {
+    this.recent = new RecentProjects(opts.home);
+    this.handlers = this.buildHandlers();
+  }
+
+  get project(): ProjectStore | null {
+    return this.store;
+  }
+
+  onEvent(listener: EventListener): () => void {
+    this.emitter.on('event', listener);
+    return () => this.emitter.off('event', listener);
+  }
+
+  private emit<E extends EventName>(name: E, payload: Events[E]): void {
+    this.emitter.emit('event', name, payload);
+  }
+
+  /** Open an existing project (used by hosts started with a project argument). */
+  openProject(p: string): ProjectInfo {
+    this.closeProject();
+    this.store = ProjectStore.open(p);
+    return this.afterOpen();
+  }
+
+  closeProject(): void {
+    for (const c of this.imports.values()) c.abort();
+    this.imports.clear();
+    this.store?.close();
+    this.store = null;
+  }
+
+  dispose(): void {
+    this.closeProject();
+    this.emitter.removeAllListeners();
+  }
+
+  /** Wait until running imports have finished (tests, CLI). */
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.all([...this.running]);
+  }
+  private running = new Set<Promise<unknown>>();
+
+  private afterOpen(): ProjectInfo {
+    const info = this.info();
+    this.recent.touch(info.path, info.name);
+    this.emit('project.changed', { project: info });
+    return info;
+  }
+
+  private requireStore(): ProjectStore {
+    if (!this.store) throw new ApiError('NO_PROJECT', 'No project is open. Create or open one first.');
+    return this.store;
+  }
+
+  private info(): ProjectInfo {
+    const s = this.requireStore();
+    return {
+      path: s.path,
+      name: s.name,
+      cacheDir: s.cacheDir,
+      videoCount: s.videoCount(),
+      schemaVersion: s.schemaVersion,
+    };
+  }
+
+  private startImport(paths: string[]): string {
+    const store = this.requireStore();
+    const jobId = randomUUID();
+    const controller = new AbortController();
+    this.imports.set(jobId, controller);
+    const run = importVideos(store, paths, {
+      jobId,
+      signal: controller.signal,
+      concurrency: this.opts.importConcurrency,
+      onProgress: (p) => this.emit('import.progress', p),
+    })
+      .then((summary) => {
+        this.emit('import.done', summary);
+        this.emit('library.changed', { reason: 'import' });
+      })
+      .catch((e: unknown) => {
+        this.emit('import.done', {
+          jobId,
+          added: 0,
+          failed: 0,
+          skipped: 0,
+          cancelled: controller.signal.aborted,
+          skippedItems: [],
+          elapsedSec: 0,
+          error: e instanceof Error ? e.message : String(e),
+        });
+      })
+      .finally(() => {
+        this.imports.delete(jobId);
+        this.running.delete(run);
+      });
+    this.running.add(run);
+    return jobId;
+  }
+
+  private buildHandlers(): Handlers {
+    return {
+      'app.info': async () => {
+        let ffmpeg: CallOutput<'app.info'>['ffmpeg'];
+        try {
+          const t = resolveMediaTools();
+          ffmpeg = { ffmpeg: t.ffmpeg, ffprobe: t.ffprobe, source: t.source };
+        } catch (e) {
+          ffmpeg = { error: (e as Error).message };
+        }
+        return {
+          version: this.opts.version,
+          host: this.opts.host,
+          platform: `${process.platform}-${process.arch}`,
+          ffmpeg,
+        };
+      },
+      'project.create': async ({ path: p }) => {
+        this.closeProject();
+        this.store = ProjectStore.create(p);
+        return this.afterOpen();
+      },
+      'project.open': async ({ path: p }) => this.openProject(p),
+      'project.close': async () => {
+        this.closeProject();
+        this.emit('project.changed', { project: null });
+        return null;
+      },
+      'project.current': async () => (this.store ? this.info() : null),
+      'project.recent': async () => this.recent.list(),
+      'library.list': async (q) => this.requireStore().listVideos(q),
+      'library.ids': async ({ filter }) => this.requireStore().videoIds(filter),
+      'library.facets': async () => this.requireStore().facets(),
+      'library.import': async ({ paths }) => ({ jobId: this.startImport(paths) }),
+      'library.cancelImport': async ({ jobId }) => {
+        const c = this.imports.get(jobId);
+        c?.abort();
+        return { cancelled: !!c };
+      },
+      'library.remove': async ({ ids }) => {
+        const removed = this.requireStore().removeVideos(ids);
+        this.emit('library.changed', { reason: 'remove' });
+        return { removed };
+      },
+      'fs.listDir': async ({ path: p }) => listDir(p ?? this.store?.dir ?? os.homedir()),
+    };
+  }
+}
+
+/** A folder listing for the studio's file picker: folders first, hidden entries left out. */
+export async function listDir(dir: string): Promise<CallOutput<'fs.listDir'>> {
+  const abs = path.resolve(dir);
+  let dirents: fs.Dirent[];
+  try {
+    dirents = await fs.promises.readdir(abs, { withFileTypes: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a folder' : code === 'EACCES' ? 'is not readable' : (e as Error).message;
+    throw new ApiError('DIR_UNREADABLE', `${abs} ${why}`);
+  }
+  const entries: DirEntry[] = [];
+  for (const d of dirents) {
+    if (d.name.startsWith('.')) continue;
+    const full = path.join(abs, d.name);
+    let isDir = d.isDirectory();
+    if (d.isSymbolicLink()) {
+      try {
+        isDir = fs.statSync(full).isDirectory();
+      } catch {
+        continue;
+      }
+    }
+    const kind: DirEntry['kind'] = isDir
+      ? 'dir'
+      : d.name.endsWith(PROJECT_EXT)
+        ? 'project'
+        : hasVideoExtension(d.name)
+          ? 'video'
+          : 'file';
+    if (isDir && d.name.endsWith('.vqa2-cache')) continue;
+    entries.push({ name: d.name, path: full, kind });
+  }
+  entries.sort((a, b) =>
+    a.kind === 'dir' && b.kind !== 'dir'
+      ? -1
+      : b.kind === 'dir' && a.kind !== 'dir'
+        ? 1
+        : a.name.localeCompare(b.name, undefined, { numeric: true }),
+  );
+  const parent = path.dirname(abs);
+  return { path: abs, parent: parent === abs ? null : parent, entries };
+}

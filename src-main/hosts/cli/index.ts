@@ -1,0 +1,184 @@
+// `vqa2` command line: project, import, list, serve, demo. Data on stdout (--json for scripts),
+// messages on stderr; exit 0 ok, 1 usage, 2 bad input, 3 runtime failure.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import pkg from '../../../package.json';
+import type { ImportProgress } from '../../../src-preload/contract';
+import { ProjectStore } from '../../services/store/project-store';
+import { importVideos } from '../../services/library/import';
+import { StudioApi } from '../../api/api';
+import { studioHome } from '../../services/settings/recent';
+import { startWebHost } from '../web/server';
+import { runDemo } from './demo';
+import { EXIT, UsageError, exitCodeFor, listJson, videoTable } from './output';
+import { toApiError } from '../../api/errors';
+
+const HELP = `vqa2 ${pkg.version} — VQA² Studio command line
+
+Usage:
+  vqa2 demo [--dir DIR] [--json]             build, import and list a sample project
+  vqa2 project create <file>                 new project file (.vqa2.sqlite)
+  vqa2 import <project> <path…> [--concurrency N] [--json]
+                                             add videos (folders recursively)
+  vqa2 list <project> [--json]               videos of a project
+  vqa2 serve [project] [--port N]            the studio in a browser (127.0.0.1, token URL)
+
+Exit codes: 0 ok, 1 usage error, 2 bad input, 3 runtime failure.`;
+
+function rendererDir(): string {
+  return process.env.VQA2_RENDERER_DIR ?? path.resolve(__dirname, '../renderer');
+}
+
+function progressPrinter(json: boolean) {
+  let last = 0;
+  const tty = process.stderr.isTTY;
+  return (p: ImportProgress) => {
+    if (json && !tty) return;
+    const now = Date.now();
+    if (p.phase !== 'done' && now - last < (tty ? 100 : 2000)) return;
+    last = now;
+    const eta = p.etaSec != null ? `, ~${Math.ceil(p.etaSec)} s left` : '';
+    const line = `${p.phase} ${p.done}/${p.total} (added ${p.added}, failed ${p.failed}, skipped ${p.skipped}${eta})`;
+    if (tty) process.stderr.write(`\r${line.padEnd(80)}${p.phase === 'done' ? '\n' : ''}`);
+    else process.stderr.write(line + '\n');
+  };
+}
+
+async function cmdImport(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, concurrency: { type: 'string' } },
+  });
+  const [project, ...paths] = positionals;
+  if (!project || paths.length === 0) throw new UsageError('usage: vqa2 import <project> <path…>');
+  const concurrency = values.concurrency ? Number(values.concurrency) : undefined;
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
+    throw new UsageError('--concurrency must be a positive integer');
+  }
+  const store = ProjectStore.open(project);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const summary = await importVideos(store, paths.map((p) => path.resolve(p)), {
+      jobId: randomUUID(),
+      concurrency,
+      signal: controller.signal,
+      onProgress: progressPrinter(!!values.json),
+    });
+    if (values.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+    else {
+      process.stdout.write(
+        `Imported ${summary.added} video(s): ${summary.failed} failed, ${summary.skipped} skipped${summary.cancelled ? ' (cancelled)' : ''} in ${summary.elapsedSec.toFixed(1)} s\n`,
+      );
+      for (const s of summary.skippedItems.slice(0, 20)) process.stdout.write(`  skipped ${s.path}: ${s.reason}\n`);
+    }
+    return summary.cancelled ? EXIT.RUNTIME : EXIT.OK;
+  } finally {
+    process.off('SIGINT', onSigint);
+    store.close();
+  }
+}
+
+function cmdList(args: string[]): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  const [project] = positionals;
+  if (!project) throw new UsageError('usage: vqa2 list <project> [--json]');
+  // Read-only: works while the studio has the project open for writing.
+  const store = ProjectStore.open(project, { readonly: true });
+  try {
+    const { rows } = store.listVideos({ offset: 0, limit: 1000, sort: { column: 'name', desc: false } });
+    const all = rows.length < 1000 ? rows : allRows(store);
+    if (values.json) process.stdout.write(JSON.stringify(listJson(all, (p) => store.toAbsPath(p)), null, 2) + '\n');
+    else process.stdout.write(videoTable(all) + '\n');
+    return EXIT.OK;
+  } finally {
+    store.close();
+  }
+}
+
+function allRows(store: ProjectStore) {
+  const out = [];
+  for (let offset = 0; ; offset += 1000) {
+    const { rows } = store.listVideos({ offset, limit: 1000, sort: { column: 'name', desc: false } });
+    out.push(...rows);
+    if (rows.length < 1000) return out;
+  }
+}
+
+async function cmdServe(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { port: { type: 'string' } } });
+  const port = values.port ? Number(values.port) : 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0–65535');
+  const api = new StudioApi({ host: 'web', version: pkg.version, home: studioHome() });
+  if (positionals[0]) api.openProject(positionals[0]);
+  const host = await startWebHost({ api, rendererDir: rendererDir(), port });
+  process.stdout.write(`VQA2_URL ${host.url}\n`);
+  process.stderr.write(`VQA² Studio is running. Open the URL above in a browser; Ctrl+C stops it.\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await host.close();
+  api.dispose();
+  return EXIT.OK;
+}
+
+async function cmdProject(args: string[]): Promise<number> {
+  const [sub, file, ...rest] = args;
+  if (sub !== 'create' || !file || rest.length) throw new UsageError('usage: vqa2 project create <file>');
+  const store = ProjectStore.create(file);
+  process.stdout.write(`${store.path}\n`);
+  store.close();
+  return EXIT.OK;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...args] = argv;
+  try {
+    switch (cmd) {
+      case 'demo':
+        return await runDemo(args);
+      case 'project':
+        return await cmdProject(args);
+      case 'import':
+        return await cmdImport(args);
+      case 'list':
+        return cmdList(args);
+      case 'serve':
+        return await cmdServe(args);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(HELP + '\n');
+        return cmd === undefined ? EXIT.USAGE : EXIT.OK;
+      case '--version':
+        process.stdout.write(pkg.version + '\n');
+        return EXIT.OK;
+      default:
+        throw new UsageError(`unknown command "${cmd}" (vqa2 --help lists them)`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`vqa2: error USAGE: ${(e as Error).message}\n`);
+      return EXIT.USAGE;
+    }
+    const { code, message } = toApiError(e);
+    process.stderr.write(`vqa2: error ${code}: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    return exitCodeFor(code);
+  }
+}
+
+if (typeof require !== "undefined" && require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`vqa2: error INTERNAL: ${String(e)}\n`);
+      process.exit(EXIT.RUNTIME);
+    },
+  );
+}

@@ -1,0 +1,198 @@
+// Web host: serves the built renderer and the contract over a WebSocket, on 127.0.0.1 only,
+// behind a random connection token (URL ?token= once, then an HttpOnly cookie).
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { StudioApi } from '../../api/api';
+import { dispatch } from '../../api/dispatch';
+import { mimeOf, parseRange, resolveMediaRequest } from '../../api/media-files';
+
+export const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+export interface WebHostOptions {
+  api: StudioApi;
+  rendererDir: string;
+  port?: number;
+  /** Fixed token (tests); random otherwise. */
+  token?: string;
+}
+
+export interface WebHost {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const COOKIE = 'vqa2_token';
+
+function tokenOk(expected: Buffer, given: string | null | undefined): boolean {
+  if (!given) return false;
+  const g = Buffer.from(given);
+  return g.length === expected.length && timingSafeEqual(g, expected);
+}
+
+function cookieToken(req: http.IncomingMessage): string | null {
+  const header = req.headers.cookie ?? '';
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === COOKIE) return decodeURIComponent(v.join('='));
+  }
+  return null;
+}
+
+function send(res: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8') {
+  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  res.end(body);
+}
+
+/** Stream a file with Range support (206 partial content for media seeking). */
+export function serveFile(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  file: string,
+  mime: string,
+  extraHeaders: Record<string, string> = {},
+): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    send(res, 404, 'Not found');
+    return;
+  }
+  const headers: Record<string, string | number> = {
+    'Content-Type': mime,
+    'Accept-Ranges': 'bytes',
+    'X-Content-Type-Options': 'nosniff',
+    ...extraHeaders,
+  };
+  const range = parseRange(req.headers.range, stat.size);
+  if (range === 'unsatisfiable') {
+    res.writeHead(416, { ...headers, 'Content-Range': `bytes */${stat.size}` });
+    res.end();
+    return;
+  }
+  const { start, end } = range ?? { start: 0, end: stat.size - 1 };
+  const status = range ? 206 : 200;
+  if (range) headers['Content-Range'] = `bytes ${start}-${end}/${stat.size}`;
+  headers['Content-Length'] = stat.size === 0 ? 0 : end - start + 1;
+  res.writeHead(status, headers);
+  if (req.method === 'HEAD' || stat.size === 0) {
+    res.end();
+    return;
+  }
+  fs.createReadStream(file, { start, end }).pipe(res);
+}
+
+export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
+  const token = opts.token ?? randomBytes(24).toString('base64url');
+  const expected = Buffer.from(token);
+  const rendererDir = path.resolve(opts.rendererDir);
+  const indexHtml = path.join(rendererDir, 'index.html');
+  if (!fs.existsSync(indexHtml)) {
+    throw Object.assign(new Error(`The renderer is not built (${indexHtml} is missing). Run \`npm run build\`.`), {
+      code: 'RENDERER_NOT_BUILT',
+    });
+  }
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const queryToken = url.searchParams.get('token');
+    const authed = tokenOk(expected, queryToken) || tokenOk(expected, cookieToken(req));
+    if (!authed) {
+      send(res, 401, 'Unauthorized: open the URL printed by `vqa2 serve` (it carries the connection token).');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(res, 405, 'Method not allowed');
+      return;
+    }
+    const cookie = `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
+    const media = /^\/(media|thumb)\/([^/]+)$/.exec(url.pathname);
+    if (media) {
+      const r = resolveMediaRequest(opts.api.project, media[1]!, media[2]!);
+      if ('status' in r) send(res, r.status, r.message);
+      else serveFile(req, res, r.file, r.mime, { 'Cache-Control': 'private, max-age=60' });
+      return;
+    }
+    // Static renderer files; any unknown path falls back to index.html (single-page app).
+    let rel: string;
+    try {
+      rel = decodeURIComponent(url.pathname);
+    } catch {
+      send(res, 400, 'Bad path');
+      return;
+    }
+    let file = path.join(rendererDir, path.normalize(rel));
+    if (!file.startsWith(rendererDir + path.sep) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      file = indexHtml;
+    }
+    const isHtml = file === indexHtml;
+    serveFile(req, res, file, mimeOf(file), {
+      'Cache-Control': isHtml ? 'no-store' : 'private, max-age=3600',
+      ...(isHtml ? { 'Content-Security-Policy': CSP, 'Set-Cookie': cookie, 'Referrer-Policy': 'no-referrer' } : {}),
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const origin = req.headers.origin;
+    const host = req.headers.host;
+    const sameOrigin = !origin || origin === `http://${host}`;
+    const authed = tokenOk(expected, url.searchParams.get('token')) || tokenOk(expected, cookieToken(req));
+    if (url.pathname !== '/api' || !authed || !sameOrigin) {
+      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  const clients = new Set<WebSocket>();
+  const offEvents = opts.api.onEvent((event, payload) => {
+    const msg = JSON.stringify({ event, payload });
+    for (const c of clients) if (c.readyState === c.OPEN) c.send(msg);
+  });
+  wss.on('connection', (ws) => {
+    clients.add(ws);
+    ws.on('close', () => clients.delete(ws));
+    ws.on('message', async (data) => {
+      let msg: { id?: unknown; call?: unknown; input?: unknown };
+      try {
+        msg = JSON.parse(String(data)) as typeof msg;
+      } catch {
+        ws.send(JSON.stringify({ id: null, ok: false, error: { code: 'BAD_MESSAGE', message: 'Message is not JSON' } }));
+        return;
+      }
+      if (typeof msg.id !== 'number' || typeof msg.call !== 'string') {
+        ws.send(JSON.stringify({ id: msg.id ?? null, ok: false, error: { code: 'BAD_MESSAGE', message: 'Expected {id:number, call:string, input}' } }));
+        return;
+      }
+      const reply = await dispatch(opts.api.handlers, msg.call, msg.input);
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: msg.id, ...reply }));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    close: async () => {
+      offEvents();
+      for (const c of clients) c.terminate();
+      wss.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

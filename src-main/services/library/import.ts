@@ -1,0 +1,271 @@
+// The import pipeline: scan → per file (bounded parallelism) dedupe, probe, poster thumbnail →
+// rows written in batched transactions, with throttled progress, ETA and cancellation.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ImportProgress, ImportSummary } from '../../../src-preload/contract';
+import type { NewVideo, ProjectStore } from '../store/project-store';
+import { isAbortError, MediaError } from '../media/errors';
+import { resolveMediaTools } from '../media/ffmpeg-path';
+import { partialHash } from '../media/hash';
+import { probeVideo } from '../media/probe';
+import { makePosterThumbnail } from '../media/thumbnail';
+import { scanPaths } from './scan';
+
+export interface ImportOptions {
+  jobId: string;
+  /** Files processed at once; defaults to the number of CPU cores. */
+  concurrency?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: ImportProgress) => void;
+}
+
+type FileOutcome =
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'row'; video: NewVideo; stagedThumb: string | null };
+
+const FLUSH_EVERY_ROWS = 50;
+const FLUSH_EVERY_MS = 250;
+const PROGRESS_INTERVAL_MS = 100;
+const ETA_WINDOW = 32;
+
+/** Emits at most one progress event per PROGRESS_INTERVAL_MS (a trailing one keeps "current" fresh). */
+class ProgressReporter {
+  readonly state: ImportProgress;
+  private lastEmit = 0;
+  private trailing: NodeJS.Timeout | undefined;
+  private completions: number[] = [];
+
+  constructor(
+    jobId: string,
+    private readonly listener: ((p: ImportProgress) => void) | undefined,
+  ) {
+    this.state = { jobId, phase: 'scanning', done: 0, total: 0, added: 0, failed: 0, skipped: 0, etaSec: null, current: null };
+  }
+
+  /** Record one finished file: throughput over the last ETA_WINDOW completions drives the ETA. */
+  complete(kind: 'added' | 'failed' | 'skipped'): void {
+    this.state[kind] += 1;
+    this.state.done += 1;
+    this.completions.push(performance.now());
+    if (this.completions.length > ETA_WINDOW) this.completions.shift();
+    this.update();
+  }
+
+  private eta(): number | null {
+    const c = this.completions;
+    const first = c[0];
+    const last = c[c.length - 1];
+    if (c.length < 2 || first === undefined || last === undefined || last <= first) return null;
+    const perSec = (c.length - 1) / ((last - first) / 1000);
+    return (this.state.total - this.state.done) / perSec;
+  }
+
+  update(force = false): void {
+    if (!this.listener) return;
+    const now = performance.now();
+    const wait = this.lastEmit + PROGRESS_INTERVAL_MS - now;
+    if (!force && wait > 0) {
+      this.trailing ??= setTimeout(() => {
+        this.trailing = undefined;
+        this.update();
+      }, wait);
+      return;
+    }
+    clearTimeout(this.trailing);
+    this.trailing = undefined;
+    this.lastEmit = now;
+    this.state.etaSec = this.state.phase === 'done' ? 0 : this.eta();
+    this.listener({ ...this.state });
+  }
+
+  stop(): void {
+    clearTimeout(this.trailing);
+    this.trailing = undefined;
+  }
+
+  finish(): void {
+    this.state.phase = 'done';
+    this.state.current = null;
+    this.update(true);
+  }
+}
+
+/** Collects finished rows and writes them in one transaction per batch. */
+class BatchWriter {
+  private pending: { video: NewVideo; stagedThumb: string | null }[] = [];
+  private lastFlush = performance.now();
+
+  constructor(private readonly store: ProjectStore) {}
+
+  add(video: NewVideo, stagedThumb: string | null): void {
+    this.pending.push({ video, stagedThumb });
+    if (this.pending.length >= FLUSH_EVERY_ROWS || performance.now() - this.lastFlush >= FLUSH_EVERY_MS) this.flush();
+  }
+
+  flush(): void {
+    this.lastFlush = performance.now();
+    if (!this.pending.length) return;
+    const batch = this.pending;
+    this.pending = [];
+    const { store } = this;
+    store.connection.transaction(() => {
+      const ids = store.insertVideos(batch.map((b) => b.video));
+      batch.forEach((b, i) => {
+        const id = ids[i];
+        if (!b.stagedThumb || id === undefined) return;
+        try {
+          fs.renameSync(b.stagedThumb, store.thumbPath(id));
+          store.setThumb(id, true);
+        } catch {
+          // a missing thumbnail is cosmetic; the row itself is still right
+        }
+      });
+    })();
+  }
+}
+
+function emptyRow(absPath: string, sizeBytes: number, hash: string | null, error: string): NewVideo {
+  return {
+    absPath, status: 'failed', error, durationSec: null, width: null, height: null, fps: null, codec: null,
+    bitrateKbps: null, sizeBytes, partialHash: hash, probeJson: null,
+  };
+}
+
+export async function importVideos(store: ProjectStore, paths: string[], opts: ImportOptions): Promise<ImportSummary> {
+  const started = performance.now();
+  const concurrency = Math.max(1, Math.floor(opts.concurrency ?? os.availableParallelism()));
+  // Fail the whole job up front rather than marking every file failed for a missing ffmpeg.
+  resolveMediaTools();
+
+  // One internal signal for a user cancel and for a fatal project error, so both stop all workers.
+  const stopper = new AbortController();
+  const onCancel = () => stopper.abort();
+  if (opts.signal?.aborted) stopper.abort();
+  opts.signal?.addEventListener('abort', onCancel, { once: true });
+  const signal = stopper.signal;
+
+  const progress = new ProgressReporter(opts.jobId, opts.onProgress);
+  progress.update(true);
+  const skippedItems: ImportSummary['skippedItems'] = [];
+  const stagingDir = path.join(store.cacheDir, 'thumbs', `.import-${opts.jobId.replace(/[^\w-]/g, '_')}`);
+  let fatal: unknown = null;
+
+  try {
+    const scan = await scanPaths(paths, { signal });
+    progress.state.phase = 'probing';
+    progress.state.total = scan.files.length + scan.skipped.length;
+    for (const s of scan.skipped) {
+      skippedItems.push(s);
+      progress.complete('skipped');
+    }
+    fs.mkdirSync(stagingDir, { recursive: true });
+
+    const writer = new BatchWriter(store);
+    // size:hash → first path of this import with that content; claimed before probing so that two
+    // identical files processed at the same moment are still caught.
+    const claimed = new Map<string, string>();
+    const threads = Math.max(1, Math.floor(os.availableParallelism() / concurrency));
+
+    const processFile = async (absPath: string, index: number): Promise<FileOutcome> => {
+      if (store.hasPath(absPath)) return { kind: 'skipped', reason: 'already in project' };
+      let sizeBytes: number;
+      let hash: string | null;
+      try {
+        sizeBytes = (await fs.promises.stat(absPath)).size;
+        // Empty files are all "identical"; hashing them would hide every empty file behind the first.
+        hash = sizeBytes > 0 ? await partialHash(absPath, sizeBytes) : null;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        return { kind: 'skipped', reason: code === 'ENOENT' ? 'no longer exists' : `cannot be read (${code ?? 'error'})` };
+      }
+      if (hash) {
+        const existing = store.findBySizeAndHash(sizeBytes, hash);
+        if (existing) return { kind: 'skipped', reason: `duplicate of ${store.toAbsPath(existing.path)}` };
+        const key = `${sizeBytes}:${hash}`;
+        const earlier = claimed.get(key);
+        if (earlier) return { kind: 'skipped', reason: `duplicate of ${earlier}` };
+        claimed.set(key, absPath);
+      }
+
+      const probe = await probeVideo(absPath, { signal });
+      if (!probe.ok) return { kind: 'row', video: emptyRow(absPath, sizeBytes, hash, probe.reason), stagedThumb: null };
+      const { meta } = probe;
+      const video: NewVideo = {
+        absPath, status: 'ok', error: null, durationSec: meta.durationSec, width: meta.width, height: meta.height,
+        fps: meta.fps, codec: meta.codec, bitrateKbps: meta.bitrateKbps, sizeBytes, partialHash: hash,
+        probeJson: probe.probeJson,
+      };
+      const staged = path.join(stagingDir, `${index}.jpg`);
+      try {
+        await makePosterThumbnail(absPath, staged, { durationSec: meta.durationSec, streamIndex: meta.streamIndex, signal, threads });
+        return { kind: 'row', video, stagedThumb: staged };
+      } catch (e) {
+        if (isAbortError(e) || !(e instanceof MediaError)) throw e;
+        // Probed fine but no frame decodes (truncated mid-stream, corrupt data): not usable for scoring.
+        return { kind: 'row', video: { ...video, status: 'failed', error: e.message }, stagedThumb: null };
+      }
+    };
+
+    let next = 0;
+    const worker = async () => {
+      while (!signal.aborted) {
+        const index = next++;
+        const absPath = scan.files[index];
+        if (absPath === undefined) return;
+        progress.state.current = absPath;
+        let outcome: FileOutcome;
+        try {
+          outcome = await processFile(absPath, index);
+        } catch (e) {
+          if (signal.aborted || isAbortError(e)) return; // unfinished file: a later import picks it up
+          if (!(e instanceof MediaError)) {
+            fatal ??= e;
+            stopper.abort();
+            return;
+          }
+          // ffprobe timed out or could not start for this one file: record it, keep going.
+          outcome = { kind: 'row', video: emptyRow(absPath, 0, null, e.message), stagedThumb: null };
+        }
+        try {
+          if (outcome.kind === 'skipped') {
+            skippedItems.push({ path: absPath, reason: outcome.reason });
+            progress.complete('skipped');
+          } else {
+            writer.add(outcome.video, outcome.stagedThumb);
+            progress.complete(outcome.video.status === 'ok' ? 'added' : 'failed');
+          }
+        } catch (e) {
+          fatal ??= e; // the database refused a write: a project-level failure
+          stopper.abort();
+          return;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, scan.files.length) }, worker));
+    try {
+      writer.flush(); // finished rows are kept even when cancelled or when another file hit a fatal error
+    } catch (e) {
+      fatal ??= e;
+    }
+  } catch (e) {
+    fatal ??= e;
+  } finally {
+    opts.signal?.removeEventListener('abort', onCancel);
+    progress.stop();
+    fs.rmSync(stagingDir, { recursive: true, force: true });
+  }
+  if (fatal) throw fatal;
+
+  progress.finish();
+  const s = progress.state;
+  return {
+    jobId: opts.jobId,
+    added: s.added,
+    failed: s.failed,
+    skipped: s.skipped,
+    cancelled: opts.signal?.aborted ?? false,
+    skippedItems,
+    elapsedSec: (performance.now() - started) / 1000,
+  };
+}

@@ -1,0 +1,95 @@
+// Expands the paths a user dropped or typed into the list of files to import: folders are
+// walked recursively for video extensions, explicit files are taken as given (ffprobe decides).
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+export const VIDEO_EXTENSIONS: ReadonlySet<string> = new Set([
+  'mp4', 'm4v', 'mov', 'mkv', 'webm', 'avi', 'mpg', 'mpeg', 'ts', 'm2ts', 'mts', 'flv', 'wmv', '3gp', 'ogv', 'y4m', 'mxf',
+]);
+
+export interface ScanSkip {
+  path: string;
+  reason: string;
+}
+
+export interface ScanResult {
+  /** Absolute paths, in a stable order, without repeats. */
+  files: string[];
+  skipped: ScanSkip[];
+}
+
+export function hasVideoExtension(p: string): boolean {
+  return VIDEO_EXTENSIONS.has(path.extname(p).slice(1).toLowerCase());
+}
+
+/** Hidden entries (.git, macOS "._x.mp4" resource forks) and project cache folders are never videos to import. */
+function isIgnoredName(name: string, isDir: boolean): boolean {
+  if (name.startsWith('.')) return true;
+  return isDir && name.endsWith('.vqa2-cache');
+}
+
+function describeFsError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'does not exist';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ELOOP') return 'symbolic link loop';
+  return `cannot be read (${code ?? (e as Error).message})`;
+}
+
+export async function scanPaths(inputs: readonly string[], opts: { signal?: AbortSignal } = {}): Promise<ScanResult> {
+  const files: string[] = [];
+  const seenFiles = new Set<string>();
+  // Directories by device+inode: a symlink back to an ancestor is visited once, never looped.
+  const seenDirs = new Set<string>();
+  const skipped: ScanSkip[] = [];
+
+  const addFile = (abs: string) => {
+    if (seenFiles.has(abs)) return;
+    seenFiles.add(abs);
+    files.push(abs);
+  };
+
+  const walk = async (dir: string, st: { dev: number; ino: number }) => {
+    const key = `${st.dev}:${st.ino}`;
+    if (seenDirs.has(key) || opts.signal?.aborted) return;
+    seenDirs.add(key);
+    let entries: string[];
+    try {
+      entries = (await fs.readdir(dir)).sort((a, b) => a.localeCompare(b));
+    } catch (e) {
+      skipped.push({ path: dir, reason: `Folder ${describeFsError(e)}.` });
+      return;
+    }
+    for (const name of entries) {
+      const abs = path.join(dir, name);
+      let child;
+      try {
+        child = await fs.stat(abs); // follows symlinks; loops are caught by seenDirs
+      } catch (e) {
+        // A dangling link or unreadable entry inside a folder is worth reporting only if it looks like a video.
+        if (hasVideoExtension(name) && !isIgnoredName(name, false)) skipped.push({ path: abs, reason: `File ${describeFsError(e)}.` });
+        continue;
+      }
+      if (child.isDirectory()) {
+        if (!isIgnoredName(name, true)) await walk(abs, child);
+      } else if (child.isFile() && !isIgnoredName(name, false) && hasVideoExtension(name)) {
+        addFile(abs);
+      }
+    }
+  };
+
+  for (const input of inputs) {
+    const abs = path.resolve(input);
+    let st;
+    try {
+      st = await fs.stat(abs);
+    } catch (e) {
+      skipped.push({ path: abs, reason: `Path ${describeFsError(e)}.` });
+      continue;
+    }
+    if (st.isDirectory()) await walk(abs, st);
+    else if (st.isFile()) addFile(abs);
+    else skipped.push({ path: abs, reason: 'Not a regular file or folder.' });
+  }
+  return { files, skipped };
+}

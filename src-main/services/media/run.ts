@@ -1,0 +1,116 @@
+// Runs ffmpeg/ffprobe as child processes with argument arrays (never a shell): abort by pid,
+// bounded stderr, stdout collected as a Buffer. Every media invocation goes through here.
+import { spawn } from 'node:child_process';
+import { MediaError } from './errors';
+import { resolveMediaTools } from './ffmpeg-path';
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Kill the child after this long; guards against inputs that make ffmpeg hang (network mounts). */
+  timeoutMs?: number;
+  /** Stop collecting stdout past this many bytes (the child keeps running). */
+  maxStdoutBytes?: number;
+  /** Path of the media file, attached to errors for the UI. */
+  mediaPath?: string;
+}
+
+export interface RunResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  /** The last ~8 KB of stderr: ffmpeg's useful error is at the end. */
+  stderr: string;
+}
+
+const STDERR_KEEP = 8 * 1024;
+const KILL_GRACE_MS = 300;
+
+/** Run a binary; resolves whatever the exit code (callers interpret it), rejects on spawn failure, abort or timeout. */
+export function runBinary(bin: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const { signal, timeoutMs, maxStdoutBytes = 64 * 1024 * 1024, mediaPath } = opts;
+  return new Promise<RunResult>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new MediaError('MEDIA_ABORTED', 'Cancelled.', mediaPath));
+      return;
+    }
+    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const out: Buffer[] = [];
+    let outBytes = 0;
+    let errTail = '';
+    let stoppedBy: 'abort' | 'timeout' | null = null;
+    let killTimer: NodeJS.Timeout | undefined;
+    let timeoutTimer: NodeJS.Timeout | undefined;
+
+    const stop = (why: 'abort' | 'timeout') => {
+      if (stoppedBy || child.exitCode !== null || child.pid === undefined) return;
+      stoppedBy = why;
+      const pid = child.pid;
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        return; // already gone
+      }
+      // ffmpeg normally exits on SIGTERM; SIGKILL covers one stuck in a blocking read.
+      killTimer = setTimeout(() => {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // exited during the grace period
+        }
+      }, KILL_GRACE_MS);
+      killTimer.unref();
+    };
+    const onAbort = () => stop('abort');
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (timeoutMs) timeoutTimer = setTimeout(() => stop('timeout'), timeoutMs);
+
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (outBytes >= maxStdoutBytes) return;
+      out.push(chunk);
+      outBytes += chunk.length;
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      errTail += chunk;
+      if (errTail.length > STDERR_KEEP * 2) errTail = errTail.slice(-STDERR_KEEP);
+    });
+
+    const cleanup = () => {
+      signal?.removeEventListener('abort', onAbort);
+      clearTimeout(timeoutTimer);
+      clearTimeout(killTimer);
+    };
+    child.once('error', (e: NodeJS.ErrnoException) => {
+      cleanup();
+      reject(
+        new MediaError('MEDIA_SPAWN_FAILED', `Could not start ${bin}: ${e.code ?? e.message}`, mediaPath),
+      );
+    });
+    child.once('close', (exitCode, sig) => {
+      cleanup();
+      if (stoppedBy === 'abort') {
+        reject(new MediaError('MEDIA_ABORTED', 'Cancelled.', mediaPath));
+      } else if (stoppedBy === 'timeout') {
+        reject(
+          new MediaError('MEDIA_TIMEOUT', `${bin} did not finish within ${Math.round((timeoutMs ?? 0) / 1000)} s.`, mediaPath),
+        );
+      } else {
+        resolve({ exitCode, signal: sig, stdout: Buffer.concat(out), stderr: errTail.slice(-STDERR_KEEP) });
+      }
+    });
+  });
+}
+
+/** Run ffmpeg or ffprobe as resolved by resolveMediaTools. */
+export function runMediaTool(tool: 'ffmpeg' | 'ffprobe', args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  return runBinary(resolveMediaTools()[tool], args, opts);
+}
+
+/** The most informative line of ffmpeg's stderr: the last non-noise one, without the "[demuxer @ 0x…]" prefix. */
+export function lastErrorLine(stderr: string): string {
+  const lines = stderr
+    .split(/\r?\n/)
+    .map((l) => l.replace(/^\[[^\]]+ @ 0x[0-9a-f]+\]\s*/i, '').trim())
+    .filter((l) => l && !/^Last message repeated/i.test(l) && !/^Conversion failed!?$/i.test(l));
+  return lines[lines.length - 1] ?? '';
+}

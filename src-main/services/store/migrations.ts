@@ -1,0 +1,72 @@
+// Schema migrations, applied in order by PRAGMA user_version. Append only: never edit a shipped one.
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'videos',
+    sql: `
+      CREATE TABLE project_meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      CREATE TABLE videos (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('ok', 'failed')),
+        error TEXT,
+        duration_sec REAL,
+        width INTEGER,
+        height INTEGER,
+        fps REAL,
+        codec TEXT,
+        bitrate_kbps REAL,
+        size_bytes INTEGER NOT NULL,
+        partial_hash TEXT,
+        has_thumb INTEGER NOT NULL DEFAULT 0,
+        probe_json TEXT,
+        imported_at TEXT NOT NULL
+      );
+      CREATE INDEX videos_name ON videos(name COLLATE NOCASE);
+      CREATE INDEX videos_duration ON videos(duration_sec);
+      CREATE INDEX videos_size_hash ON videos(size_bytes, partial_hash);
+    `,
+  },
+  {
+    version: 2,
+    name: 'jobs and sort indexes',
+    sql: `
+      CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+        params_json TEXT NOT NULL DEFAULT '{}',
+        progress_done INTEGER NOT NULL DEFAULT 0,
+        progress_total INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX jobs_status ON jobs(status);
+      CREATE INDEX videos_width ON videos(width);
+      CREATE INDEX videos_height ON videos(height);
+      CREATE INDEX videos_fps ON videos(fps);
+      CREATE INDEX videos_codec ON videos(codec);
+      CREATE INDEX videos_bitrate ON videos(bitrate_kbps);
+      CREATE INDEX videos_size ON videos(size_bytes);
+      CREATE INDEX videos_status ON videos(status);
+      CREATE INDEX videos_imported ON videos(imported_at);
+      -- denormalised latest video score, so the library sorts by score with an index
+      ALTER TABLE videos ADD COLUMN video_score REAL;
+      CREATE INDEX videos_score ON videos(video_score);
+    `,
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

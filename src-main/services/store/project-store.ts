@@ -1,0 +1,382 @@
+// ProjectStore: one project = one SQLite file (WAL, foreign keys, user_version migrations)
+// plus a cache folder beside it. Video paths are stored relative to the project folder when inside it.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { LibraryFilter, LibraryQuery, SortColumn, VideoRow } from '../../../src-preload/contract';
+import { StoreError } from './errors';
+import { ProjectLock } from './lock';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
+
+export const PROJECT_EXT = '.vqa2.sqlite';
+
+export interface NewVideo {
+  absPath: string;
+  status: 'ok' | 'failed';
+  error: string | null;
+  durationSec: number | null;
+  width: number | null;
+  height: number | null;
+  fps: number | null;
+  codec: string | null;
+  bitrateKbps: number | null;
+  sizeBytes: number;
+  partialHash: string | null;
+  probeJson: string | null;
+}
+
+export interface OpenOptions {
+  /** Open without the writer lock and without migrating (listing while another process writes). */
+  readonly?: boolean;
+}
+
+const SORT_SQL: Record<SortColumn, string> = {
+  name: 'name COLLATE NOCASE',
+  durationSec: 'duration_sec',
+  width: 'width',
+  height: 'height',
+  fps: 'fps',
+  codec: 'codec',
+  bitrateKbps: 'bitrate_kbps',
+  sizeBytes: 'size_bytes',
+  status: 'status',
+  importedAt: 'imported_at',
+  videoScore: 'video_score',
+};
+
+const VIDEO_COLUMNS = `id, path, name, status, error, duration_sec, width, height, fps, codec,
+  bitrate_kbps, size_bytes, has_thumb, imported_at, video_score`;
+
+interface VideoDbRow {
+  id: number;
+  path: string;
+  name: string;
+  status: 'ok' | 'failed';
+  error: string | null;
+  duration_sec: number | null;
+  width: number | null;
+  height: number | null;
+  fps: number | null;
+  codec: string | null;
+  bitrate_kbps: number | null;
+  size_bytes: number;
+  has_thumb: number;
+  imported_at: string;
+  video_score: number | null;
+}
+
+function toRow(r: VideoDbRow): VideoRow {
+  return {
+    id: r.id,
+    path: r.path,
+    name: r.name,
+    status: r.status,
+    error: r.error,
+    durationSec: r.duration_sec,
+    width: r.width,
+    height: r.height,
+    fps: r.fps,
+    codec: r.codec,
+    bitrateKbps: r.bitrate_kbps,
+    sizeBytes: r.size_bytes,
+    hasThumb: r.has_thumb === 1,
+    importedAt: r.imported_at,
+    videoScore: r.video_score,
+  };
+}
+
+/** Normalise a user-given project path: absolute, with the .vqa2.sqlite extension. */
+export function projectFilePath(p: string): string {
+  const abs = path.resolve(p);
+  return abs.endsWith(PROJECT_EXT) ? abs : abs + PROJECT_EXT;
+}
+
+export function cacheDirFor(projectPath: string): string {
+  return projectPath.slice(0, -PROJECT_EXT.length) + '.vqa2-cache';
+}
+
+/** Apply migrations above the file's user_version, each in its own transaction. */
+export function applyMigrations(db: Database.Database, upTo = LATEST_SCHEMA_VERSION): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > LATEST_SCHEMA_VERSION) {
+    throw new StoreError(
+      'PROJECT_TOO_NEW',
+      `This project was written by a newer VQA² Studio (schema v${current}; this build knows up to v${LATEST_SCHEMA_VERSION}). Update the studio to open it.`,
+    );
+  }
+  for (const m of MIGRATIONS) {
+    if (m.version <= current || m.version > upTo) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+export class ProjectStore {
+  readonly path: string;
+  readonly dir: string;
+  readonly cacheDir: string;
+  readonly readonly: boolean;
+  private db: Database.Database;
+  private lock: ProjectLock | null;
+  private closed = false;
+
+  private constructor(file: string, db: Database.Database, lock: ProjectLock | null, ro: boolean) {
+    this.path = file;
+    this.dir = path.dirname(file);
+    this.cacheDir = cacheDirFor(file);
+    this.db = db;
+    this.lock = lock;
+    this.readonly = ro;
+  }
+
+  /** Create a new project file; refuses to overwrite an existing one. */
+  static create(p: string): ProjectStore {
+    const file = projectFilePath(p);
+    if (fs.existsSync(file)) {
+      throw new StoreError('PROJECT_EXISTS', `A project already exists at ${file}`);
+    }
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    return ProjectStore.openFile(file, false, true);
+  }
+
+  static open(p: string, opts: OpenOptions = {}): ProjectStore {
+    const file = projectFilePath(p);
+    if (!fs.existsSync(file)) {
+      throw new StoreError('PROJECT_NOT_FOUND', `No project at ${file}`);
+    }
+    return ProjectStore.openFile(file, opts.readonly ?? false, false);
+  }
+
+  private static openFile(file: string, ro: boolean, creating: boolean): ProjectStore {
+    const lock = ro ? null : ProjectLock.acquire(file);
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(file, {
+        readonly: ro,
+        fileMustExist: !creating,
+        // Electron runs with its own ABI build of better-sqlite3 (prepared by `npm start`).
+        nativeBinding: process.env.VQA2_SQLITE_BINDING || undefined,
+      });
+      db.pragma('busy_timeout = 5000');
+      if (!ro) {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+      }
+      db.pragma('foreign_keys = ON');
+      // A file that is not SQLite fails here with "file is not a database".
+      const version = db.pragma('user_version', { simple: true }) as number;
+      if (!ro) {
+        applyMigrations(db);
+        if (creating) {
+          db.prepare('INSERT OR REPLACE INTO project_meta(key, value) VALUES (?, ?)').run(
+            'created_at',
+            new Date().toISOString(),
+          );
+        }
+      } else if (version !== LATEST_SCHEMA_VERSION) {
+        throw new StoreError(
+          'PROJECT_NEEDS_UPGRADE',
+          `Project ${file} has schema v${version}; open it for writing once to upgrade it to v${LATEST_SCHEMA_VERSION}.`,
+        );
+      }
+      const store = new ProjectStore(file, db, lock, ro);
+      if (!ro) fs.mkdirSync(store.cacheDir, { recursive: true });
+      return store;
+    } catch (e) {
+      db?.close();
+      lock?.release();
+      if (e instanceof StoreError) throw e;
+      const msg = (e as Error).message;
+      if (/not a database|file is encrypted/i.test(msg)) {
+        throw new StoreError('PROJECT_INVALID', `${file} is not a VQA² Studio project (${msg})`);
+      }
+      throw new StoreError('PROJECT_OPEN_FAILED', `Could not open ${file}: ${msg}`);
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.readonly) {
+      try {
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        // another reader may hold the WAL; the next open checkpoints it
+      }
+    }
+    this.db.close();
+    this.lock?.release();
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  get name(): string {
+    return path.basename(this.path, PROJECT_EXT);
+  }
+
+  /** The underlying connection, for services that own their own tables (scores, jobs…). */
+  get connection(): Database.Database {
+    return this.db;
+  }
+
+  // ----- paths -----
+
+  toStoredPath(absPath: string): string {
+    const abs = path.resolve(absPath);
+    const rel = path.relative(this.dir, abs);
+    if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) return rel.split(path.sep).join('/');
+    return abs;
+  }
+
+  toAbsPath(stored: string): string {
+    return path.isAbsolute(stored) ? stored : path.resolve(this.dir, ...stored.split('/'));
+  }
+
+  thumbPath(videoId: number): string {
+    return path.join(this.cacheDir, 'thumbs', `${videoId}.jpg`);
+  }
+
+  // ----- videos -----
+
+  insertVideos(videos: NewVideo[]): number[] {
+    const stmt = this.db.prepare(
+      `INSERT INTO videos (path, name, status, error, duration_sec, width, height, fps, codec,
+         bitrate_kbps, size_bytes, partial_hash, probe_json, imported_at)
+       VALUES (@path, @name, @status, @error, @durationSec, @width, @height, @fps, @codec,
+         @bitrateKbps, @sizeBytes, @partialHash, @probeJson, @importedAt)`,
+    );
+    const now = new Date().toISOString();
+    const ids: number[] = [];
+    this.db.transaction(() => {
+      for (const v of videos) {
+        const { absPath, ...rest } = v;
+        const info = stmt.run({
+          ...rest,
+          path: this.toStoredPath(absPath),
+          name: path.basename(absPath),
+          importedAt: now,
+        });
+        ids.push(Number(info.lastInsertRowid));
+      }
+    })();
+    return ids;
+  }
+
+  setThumb(videoId: number, has: boolean): void {
+    this.db.prepare('UPDATE videos SET has_thumb = ? WHERE id = ?').run(has ? 1 : 0, videoId);
+  }
+
+  setVideoScore(videoId: number, score: number | null): void {
+    this.db.prepare('UPDATE videos SET video_score = ? WHERE id = ?').run(score, videoId);
+  }
+
+  hasPath(absPath: string): boolean {
+    return !!this.db.prepare('SELECT 1 FROM videos WHERE path = ?').get(this.toStoredPath(absPath));
+  }
+
+  findBySizeAndHash(sizeBytes: number, partialHash: string): VideoRow | undefined {
+    const r = this.db
+      .prepare(`SELECT ${VIDEO_COLUMNS} FROM videos WHERE size_bytes = ? AND partial_hash = ? LIMIT 1`)
+      .get(sizeBytes, partialHash) as VideoDbRow | undefined;
+    return r && toRow(r);
+  }
+
+  getVideo(id: number): VideoRow | undefined {
+    const r = this.db.prepare(`SELECT ${VIDEO_COLUMNS} FROM videos WHERE id = ?`).get(id) as
+      | VideoDbRow
+      | undefined;
+    return r && toRow(r);
+  }
+
+  videoCount(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM videos').get() as { n: number }).n;
+  }
+
+  private whereFor(filter: LibraryFilter | undefined): { sql: string; params: unknown[] } {
+    const parts: string[] = [];
+    const params: unknown[] = [];
+    if (filter?.text && filter.text.trim()) {
+      const like = `%${filter.text.trim().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+      parts.push(
+        `(path LIKE ? ESCAPE '\\' OR codec LIKE ? ESCAPE '\\' OR error LIKE ? ESCAPE '\\')`,
+      );
+      params.push(like, like, like);
+    }
+    if (filter?.status) {
+      parts.push('status = ?');
+      params.push(filter.status);
+    }
+    if (filter?.codec) {
+      parts.push('codec = ?');
+      params.push(filter.codec);
+    }
+    return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+  }
+
+  listVideos(q: LibraryQuery): { total: number; rows: VideoRow[] } {
+    const { sql: where, params } = this.whereFor(q.filter);
+    const total = (
+      this.db.prepare(`SELECT count(*) AS n FROM videos ${where}`).get(...params) as { n: number }
+    ).n;
+    const sort = q.sort ?? { column: 'importedAt', desc: false };
+    const dir = sort.desc ? 'DESC' : 'ASC';
+    // NULLs (failed rows have no duration) always sort last, whichever the direction.
+    const col = SORT_SQL[sort.column];
+    const order = `${col.split(' ')[0]} IS NULL, ${col} ${dir}, id ${dir}`;
+    const rows = this.db
+      .prepare(`SELECT ${VIDEO_COLUMNS} FROM videos ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
+      .all(...params, q.limit, q.offset) as VideoDbRow[];
+    return { total, rows: rows.map(toRow) };
+  }
+
+  videoIds(filter?: LibraryFilter): number[] {
+    const { sql: where, params } = this.whereFor(filter);
+    return (
+      this.db.prepare(`SELECT id FROM videos ${where} ORDER BY id`).all(...params) as { id: number }[]
+    ).map((r) => r.id);
+  }
+
+  facets(): { codecs: string[]; ok: number; failed: number } {
+    const codecs = (
+      this.db
+        .prepare('SELECT DISTINCT codec FROM videos WHERE codec IS NOT NULL ORDER BY codec')
+        .all() as { codec: string }[]
+    ).map((r) => r.codec);
+    const counts = this.db
+      .prepare(
+        `SELECT sum(status = 'ok') AS ok, sum(status = 'failed') AS failed FROM videos`,
+      )
+      .get() as { ok: number | null; failed: number | null };
+    return { codecs, ok: counts.ok ?? 0, failed: counts.failed ?? 0 };
+  }
+
+  removeVideos(ids: number[]): number {
+    const stmt = this.db.prepare('DELETE FROM videos WHERE id = ?');
+    let n = 0;
+    this.db.transaction(() => {
+      for (const id of ids) n += stmt.run(id).changes;
+    })();
+    for (const id of ids) fs.rmSync(this.thumbPath(id), { force: true });
+    return n;
+  }
+
+  getMeta(key: string): string | undefined {
+    const r = this.db.prepare('SELECT value FROM project_meta WHERE key = ?').get(key) as
+      | { value: string }
+      | undefined;
+    return r?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO project_meta(key, value) VALUES (?, ?)').run(key, value);
+  }
+}

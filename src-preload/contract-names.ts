@@ -1,0 +1,26 @@
+// Names of every call and event, free of dependencies so the sandboxed preload can bundle it.
+// contract.ts checks at compile time that its schema map has exactly these keys.
+export const CALL_NAMES = [
+  'app.info',
+  'project.create',
+  'project.open',
+  'project.close',
+  'project.current',
+  'project.recent',
+  'library.list',
+  'library.ids',
+  'library.facets',
+  'library.import',
+  'library.cancelImport',
+  'library.remove',
+  'fs.listDir',
+] as const;
+export type CallName = (typeof CALL_NAMES)[number];
+
+export const EVENT_NAMES = [
+  'import.progress',
+  'import.done',
+  'library.changed',
+  'project.changed',
+] as const;
+export type EventName = (typeof EVENT_NAMES)[number];

@@ -1,0 +1,221 @@
+// The one typed contract between the renderer and the main process: every call (zod input
+// schema + output type) and every event. Hosts validate inputs with these schemas.
+import { z } from 'zod';
+import { CALL_NAMES, EVENT_NAMES, type CallName, type EventName } from './contract-names';
+
+export { CALL_NAMES, EVENT_NAMES };
+export type { CallName, EventName };
+
+// ---------- shared data shapes ----------
+
+export type VideoStatus = 'ok' | 'failed';
+
+export interface VideoRow {
+  id: number;
+  /** Path as stored: relative to the project folder when inside it, else absolute. */
+  path: string;
+  name: string;
+  status: VideoStatus;
+  error: string | null;
+  durationSec: number | null;
+  width: number | null;
+  height: number | null;
+  fps: number | null;
+  codec: string | null;
+  bitrateKbps: number | null;
+  sizeBytes: number;
+  hasThumb: boolean;
+  importedAt: string;
+  videoScore: number | null;
+}
+
+export interface ProjectInfo {
+  path: string;
+  name: string;
+  cacheDir: string;
+  videoCount: number;
+  schemaVersion: number;
+}
+
+export interface RecentProject {
+  path: string;
+  name: string;
+  openedAt: string;
+  exists: boolean;
+}
+
+export interface DirEntry {
+  name: string;
+  path: string;
+  kind: 'dir' | 'video' | 'project' | 'file';
+}
+
+export interface ImportProgress {
+  jobId: string;
+  phase: 'scanning' | 'probing' | 'done';
+  done: number;
+  total: number;
+  added: number;
+  failed: number;
+  skipped: number;
+  etaSec: number | null;
+  current: string | null;
+}
+
+export interface ImportSummary {
+  jobId: string;
+  added: number;
+  failed: number;
+  skipped: number;
+  cancelled: boolean;
+  skippedItems: { path: string; reason: string }[];
+  elapsedSec: number;
+  /** Set when the import stopped on a project-level failure. */
+  error?: string;
+}
+
+export interface AppInfo {
+  version: string;
+  host: 'electron' | 'web';
+  platform: string;
+  ffmpeg: { ffmpeg: string; ffprobe: string; source: string } | { error: string };
+}
+
+export const SORTABLE_COLUMNS = [
+  'name',
+  'durationSec',
+  'width',
+  'height',
+  'fps',
+  'codec',
+  'bitrateKbps',
+  'sizeBytes',
+  'status',
+  'importedAt',
+  'videoScore',
+] as const;
+export type SortColumn = (typeof SORTABLE_COLUMNS)[number];
+
+// ---------- input schemas ----------
+
+const absPath = z
+  .string()
+  .min(1, 'path is empty')
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'path contains a NUL byte');
+
+export const librarySortSchema = z.object({
+  column: z.enum(SORTABLE_COLUMNS),
+  desc: z.boolean(),
+});
+
+export const libraryFilterSchema = z.object({
+  text: z.string().max(500).optional(),
+  status: z.enum(['ok', 'failed']).optional(),
+  codec: z.string().max(100).optional(),
+});
+
+export const libraryQuerySchema = z.object({
+  offset: z.number().int().min(0),
+  limit: z.number().int().min(1).max(1000),
+  sort: librarySortSchema.optional(),
+  filter: libraryFilterSchema.optional(),
+});
+export type LibraryQuery = z.infer<typeof libraryQuerySchema>;
+export type LibraryFilter = z.infer<typeof libraryFilterSchema>;
+export type LibrarySort = z.infer<typeof librarySortSchema>;
+
+const empty = z.object({}).strict();
+
+// ---------- the contract ----------
+
+/** `call<Output>()(inputSchema)`: the output is a type only; the input is checked at runtime. */
+function call<O>() {
+  return <I extends z.ZodType>(input: I) => ({ input, output: undefined as unknown as O });
+}
+
+const pathInput = z.object({ path: absPath }).strict();
+
+export const calls = {
+  'app.info': call<AppInfo>()(empty),
+  'project.create': call<ProjectInfo>()(pathInput),
+  'project.open': call<ProjectInfo>()(pathInput),
+  'project.close': call<null>()(empty),
+  'project.current': call<ProjectInfo | null>()(empty),
+  'project.recent': call<RecentProject[]>()(empty),
+  'library.list': call<{ total: number; rows: VideoRow[] }>()(libraryQuerySchema),
+  'library.ids': call<number[]>()(z.object({ filter: libraryFilterSchema.optional() }).strict()),
+  'library.facets': call<{ codecs: string[]; ok: number; failed: number }>()(empty),
+  'library.import': call<{ jobId: string }>()(
+    z.object({ paths: z.array(absPath).min(1).max(10_000) }).strict(),
+  ),
+  'library.cancelImport': call<{ cancelled: boolean }>()(
+    z.object({ jobId: z.string().min(1).max(100) }).strict(),
+  ),
+  'library.remove': call<{ removed: number }>()(
+    z.object({ ids: z.array(z.number().int().positive()).min(1).max(100_000) }).strict(),
+  ),
+  'fs.listDir': call<{ path: string; parent: string | null; entries: DirEntry[] }>()(
+    z.object({ path: absPath.optional() }).strict(),
+  ),
+} as const satisfies Record<CallName, { input: z.ZodType; output: unknown }>;
+
+export type Calls = typeof calls;
+export type CallInput<K extends CallName> = z.input<Calls[K]['input']>;
+export type CallOutput<K extends CallName> = Calls[K]['output'];
+
+export interface Events {
+  'import.progress': ImportProgress;
+  'import.done': ImportSummary;
+  'library.changed': { reason: 'import' | 'remove' | 'score' };
+  'project.changed': { project: ProjectInfo | null };
+}
+// Every event name has a payload type and vice versa.
+type _EventsComplete = [EventName] extends [keyof Events]
+  ? [keyof Events] extends [EventName]
+    ? true
+    : never
+  : never;
+export const EVENTS_COMPLETE: _EventsComplete = true;
+
+/** Errors cross the boundary as plain data. */
+export interface ApiErrorShape {
+  code: string;
+  message: string;
+}
+
+export class ApiError extends Error implements ApiErrorShape {
+  constructor(
+    public readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** The interface the renderer talks to: window.studio in Electron, a WebSocket client in a browser. */
+export interface ApiClient {
+  readonly host: 'electron' | 'web';
+  call<K extends CallName>(name: K, input: CallInput<K>): Promise<CallOutput<K>>;
+  on<E extends EventName>(name: E, listener: (payload: Events[E]) => void): () => void;
+  /** URL for a project media resource the renderer may put in <img>/<video>. */
+  mediaUrl(kind: 'thumb' | 'video', videoId: number): string;
+  /** Absolute paths of dropped files where the host can know them (Electron); null in a browser. */
+  pathForFile?(file: File): string | null;
+}
+
+/** Validate a call's input; throws ApiError('BAD_INPUT') naming the field. */
+export function parseCallInput<K extends CallName>(name: string, input: unknown): CallInput<K> {
+  if (!Object.prototype.hasOwnProperty.call(calls, name)) {
+    throw new ApiError('UNKNOWN_CALL', `Unknown call "${name}"`);
+  }
+  const schema = calls[name as K].input as z.ZodType;
+  const r = schema.safeParse(input ?? {});
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const where = issue && issue.path.length ? issue.path.join('.') : 'input';
+    throw new ApiError('BAD_INPUT', `${name}: ${where}: ${issue?.message ?? 'invalid input'}`);
+  }
+  return r.data as CallInput<K>;
+}
