@@ -28,7 +28,7 @@ export function mimeOf(file: string): string {
   return MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
-export type MediaLookup = { file: string; mime: string } | { status: 404 | 400; message: string };
+export type MediaLookup = { file: string; mime: string } | { status: 404; message: string };
 
 /**
  * `kind/id` → a file registered in the open project. The id must be a plain positive integer;
@@ -40,7 +40,7 @@ export function resolveMediaRequest(
   idText: string,
 ): MediaLookup {
   if (!store) return { status: 404, message: 'No project is open' };
-  if (!/^[1-9][0-9]{0,15}$/.test(idText)) return { status: 400, message: 'Bad media id' };
+  if (!/^[1-9][0-9]{0,15}$/.test(idText)) return { status: 404, message: 'Unknown video' };
   const id = Number(idText);
   const video = store.getVideo(id);
   if (!video) return { status: 404, message: 'Unknown video' };

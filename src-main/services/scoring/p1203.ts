@@ -5,6 +5,7 @@
 // with Amd. 1). Coefficients are the Recommendations' values as also documented by the open
 // reference implementation "itu-p1203" (Robitza, Göring et al.), which is what the conformance
 // values in tests/unit/p1203.test.ts come from. No code of that implementation is used here.
+// Clause and equation numbers below refer to P.1203.3 (11/2017) as annotated by that project.
 //
 // Deliberate deviations, all documented where they occur:
 //  * The random-forest part of P.1203.3 (the 0.25-weighted RF prediction in O.46) is omitted; its
@@ -464,7 +465,11 @@ function sessionSeconds(endSec: number): number {
  * Integrates a streaming session per P.1203 mode 0.
  *
  * 1. P.1203.1: one O.22 per second of media, from the segment playing at the end of that second
- *    (a second that falls in a gap between segments keeps the previous segment's quality).
+ *    (a second that falls in a gap between segments keeps the previous segment's quality). At a
+ *    switch exactly on a whole second t, the second ending at t keeps the old segment: the
+ *    Recommendation samples the last frame before t. (The reference implementation accumulates
+ *    frame durations in floating point, so at such boundaries it picks the old or the new
+ *    segment depending on rounding; we use exact media time instead.)
  * 2. O.21: constant `audioQuality` (default 5), or P.1203.2 from `audio`.
  * 3. P.1203.3 parametric part: O.34 per second, temporally weighted into O.35 with negative-bias,
  *    oscillation and adaptation compensation; stalling impact from number of stalls, total

@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CALL_NAMES, EVENT_NAMES, calls, parseCallInput } from '../../src-preload/contract';
+import * as names from '../../src-preload/contract-names';
+import { StudioApi } from '../../src-main/api/api';
+import { dispatch } from '../../src-main/api/dispatch';
+
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-contract-'));
+const api = new StudioApi({ host: 'web', version: 'test', home });
+afterAll(() => {
+  api.dispose();
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+describe('contract', () => {
+  it('has a handler for every call and a call for every handler', () => {
+    expect(Object.keys(api.handlers).sort()).toEqual([...CALL_NAMES].sort());
+    expect(Object.keys(calls).sort()).toEqual([...CALL_NAMES].sort());
+  });
+
+  it('exposes the same names to the dependency-free preload list', () => {
+    expect(names.CALL_NAMES).toEqual(CALL_NAMES);
+    expect(names.EVENT_NAMES).toEqual(EVENT_NAMES);
+  });
+
+  it('rejects invalid input with the call and field named', () => {
+    expect(() => parseCallInput('library.list', { offset: -1, limit: 10 })).toThrow(/library\.list: offset/);
+    expect(() => parseCallInput('library.list', { offset: 0, limit: 10, sort: { column: 'rm -rf', desc: false } })).toThrow(
+      /sort\.column/,
+    );
+    expect(() => parseCallInput('project.open', { path: 'a\0b' })).toThrow(/NUL/);
+    expect(() => parseCallInput('project.open', { path: '/x', extra: 1 })).toThrow(/BAD_INPUT|Unrecognized/);
+    expect(() => parseCallInput('nope.call', {})).toThrow(/Unknown call/);
+  });
+
+  it('dispatch returns {code, message} errors and never throws', async () => {
+    expect(await dispatch(api.handlers, 'library.remove', { ids: ['1'] })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT' },
+    });
+    expect(await dispatch(api.handlers, 'library.list', { offset: 0, limit: 5 })).toMatchObject({
+      ok: false,
+      error: { code: 'NO_PROJECT', message: expect.stringMatching(/No project is open/) },
+    });
+    expect(await dispatch(api.handlers, 'constructor', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } });
+    const created = await dispatch(api.handlers, 'project.create', { path: path.join(home, 'p') });
+    expect(created).toMatchObject({ ok: true, result: { name: 'p', videoCount: 0 } });
+    expect(await dispatch(api.handlers, 'project.recent', {})).toMatchObject({
+      ok: true,
+      result: [{ name: 'p', exists: true }],
+    });
+  });
+});
