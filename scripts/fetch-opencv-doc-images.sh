@@ -34,7 +34,7 @@ if [[ -z "$deb" ]]; then
     exit 1
   fi
   # `apt-get download` needs no root; it needs the package lists (apt-get update) to know opencv-doc.
-  apt-get download opencv-doc
+  apt-get download opencv-doc 2>/dev/null || { apt-get update -q && apt-get download opencv-doc; }
   deb="$(ls -1 opencv-doc_*.deb | head -n 1)"
 fi
 

@@ -1,0 +1,29 @@
+// `npm run bench`: every benchmark, printed and written to test-output/bench/results.json.
+// Not part of `npm test`; numbers are ratios against baselines measured in the same run.
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { runLibraryBench } from './library-bench';
+import { runImportBench } from './import-bench';
+
+const results: Record<string, unknown> = {};
+const outDir = path.resolve(__dirname, '..', 'test-output', 'bench');
+
+function report(name: string, value: unknown) {
+  results[name] = value;
+  console.log(`\n[bench] ${name}\n${JSON.stringify(value, null, 2)}`);
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(results, null, 2));
+}
+
+it('library: 10,000-video project open and sorted pages', async () => {
+  const r = await runLibraryBench();
+  report('library', r);
+  expect(r.videos).toBe(10_000);
+});
+
+it('import: 200 short clips, parallel vs sequential probing', async () => {
+  const r = await runImportBench();
+  report('import', r);
+  expect(r.clips).toBe(200);
+});
