@@ -14,6 +14,12 @@ export const CALL_NAMES = [
   'library.cancelImport',
   'library.remove',
   'fs.listDir',
+  'score.scorers',
+  'score.start',
+  'jobs.list',
+  'jobs.cancel',
+  'video.scores',
+  'library.sparklines',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
@@ -22,5 +28,6 @@ export const EVENT_NAMES = [
   'import.done',
   'library.changed',
   'project.changed',
+  'job.progress',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];

@@ -74,6 +74,57 @@ export interface ImportSummary {
   error?: string;
 }
 
+export type LevelName = 'high' | 'good' | 'fair' | 'poor' | 'low';
+export type LevelProbs = Record<LevelName, number>;
+
+export interface ScorerInfo {
+  id: string;
+  name: string;
+  kind: 'pack' | 'streaming';
+  version: string;
+  description: string;
+  segmentSec: number;
+  /** Execution providers the pack prefers, best first. */
+  providers: string[];
+}
+
+export interface JobProgress {
+  jobId: string;
+  runId: number | null;
+  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  scorer: string;
+  provider: string | null;
+  providerNote: string | null;
+  segmentsDone: number;
+  segmentsTotal: number;
+  videosDone: number;
+  videosFailed: number;
+  videosTotal: number;
+  etaSec: number | null;
+  current: string | null;
+  errors: { videoId: number; name: string; error: string }[];
+}
+
+export interface VideoScores {
+  videoId: number;
+  run: {
+    id: number;
+    kind: 'pack' | 'streaming' | 'engine';
+    packId: string;
+    packVersion: string;
+    provider: string | null;
+    providerNote: string | null;
+    settings: Record<string, unknown>;
+    createdAt: string;
+  } | null;
+  score: number | null;
+  level: LevelName | null;
+  probs: LevelProbs | null;
+  features: Record<string, number>;
+  segments: { idx: number; startSec: number; endSec: number; score: number; probs: LevelProbs; features: Record<string, number> }[];
+  events: { kind: string; startSec: number; endSec: number; data?: Record<string, unknown> }[];
+}
+
 export interface AppInfo {
   version: string;
   host: 'electron' | 'web';
@@ -158,6 +209,27 @@ export const calls = {
   'fs.listDir': call<{ path: string; parent: string | null; entries: DirEntry[] }>()(
     z.object({ path: absPath.optional() }).strict(),
   ),
+  'score.scorers': call<ScorerInfo[]>()(empty),
+  'score.start': call<{ jobId: string }>()(
+    z
+      .object({
+        videoIds: z.array(z.number().int().positive()).min(1).max(1_000_000).optional(),
+        all: z.boolean().optional(),
+        scorer: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/).max(100),
+        providers: z.array(z.enum(['cuda', 'cpu'])).min(1).max(2).optional(),
+        segmentSec: z.number().int().min(1).max(600).optional(),
+      })
+      .strict()
+      .refine((v) => v.all || (v.videoIds && v.videoIds.length), 'give videoIds or all: true'),
+  ),
+  'jobs.list': call<JobProgress[]>()(empty),
+  'jobs.cancel': call<{ cancelled: boolean }>()(z.object({ jobId: z.string().min(1).max(100) }).strict()),
+  'video.scores': call<VideoScores>()(
+    z.object({ videoId: z.number().int().positive(), runId: z.number().int().positive().optional() }).strict(),
+  ),
+  'library.sparklines': call<Record<number, number[]>>()(
+    z.object({ ids: z.array(z.number().int().positive()).max(1000), points: z.number().int().min(2).max(200).optional() }).strict(),
+  ),
 } as const satisfies Record<CallName, { input: z.ZodType; output: unknown }>;
 
 export type Calls = typeof calls;
@@ -169,6 +241,7 @@ export interface Events {
   'import.done': ImportSummary;
   'library.changed': { reason: 'import' | 'remove' | 'score' };
   'project.changed': { project: ProjectInfo | null };
+  'job.progress': JobProgress;
 }
 // Every event name has a payload type and vice versa.
 type _EventsComplete = [EventName] extends [keyof Events]

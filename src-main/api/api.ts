@@ -20,6 +20,8 @@ import { RecentProjects } from '../services/settings/recent';
 import { resolveMediaTools } from '../services/media/ffmpeg-path';
 import { importVideos } from '../services/library/import';
 import { hasVideoExtension } from '../services/library/scan';
+import { ScoringApi } from './scoring-api';
+import { findAppRoot } from '../services/settings/app-root';
 
 export type Handlers = { [K in CallName]: (input: CallInput<K>) => Promise<CallOutput<K>> };
 
@@ -30,6 +32,8 @@ export interface ApiOptions {
   home: string;
   /** Parallel probes during import; default = CPU cores. */
   importConcurrency?: number;
+  /** Folder holding resources/ (model packs); found from this module when omitted. */
+  appRoot?: string;
 }
 
 export type EventListener = <E extends EventName>(name: E, payload: Events[E]) => void;
@@ -41,8 +45,15 @@ export class StudioApi {
   private readonly emitter = new EventEmitter();
   private readonly imports = new Map<string, AbortController>();
 
+  private readonly scoring: ScoringApi;
+
   constructor(private readonly opts: ApiOptions) {
     this.recent = new RecentProjects(opts.home);
+    this.scoring = new ScoringApi(
+      opts.appRoot ?? findAppRoot(),
+      (p) => this.emit('job.progress', p),
+      () => this.emit('library.changed', { reason: 'score' }),
+    );
     this.handlers = this.buildHandlers();
   }
 
@@ -67,6 +78,7 @@ export class StudioApi {
   }
 
   closeProject(): void {
+    this.scoring.detach();
     for (const c of this.imports.values()) c.abort();
     this.imports.clear();
     this.store?.close();
@@ -81,11 +93,13 @@ export class StudioApi {
   /** Wait until running imports have finished (tests, CLI). */
   async idle(): Promise<void> {
     while (this.running.size) await Promise.all([...this.running]);
+    await this.scoring.idle();
   }
   private running = new Set<Promise<unknown>>();
 
   private afterOpen(): ProjectInfo {
     const info = this.info();
+    this.scoring.attach(this.requireStore());
     this.recent.touch(info.path, info.name);
     this.emit('project.changed', { project: info });
     return info;
@@ -187,6 +201,12 @@ export class StudioApi {
         return { removed };
       },
       'fs.listDir': async ({ path: p }) => listDir(p ?? this.store?.dir ?? os.homedir()),
+      'score.scorers': async () => this.scoring.scorers(),
+      'score.start': async (input) => this.scoring.start(this.requireStore(), input),
+      'jobs.list': async () => (this.store ? this.scoring.list() : []),
+      'jobs.cancel': async ({ jobId }) => this.scoring.cancel(jobId),
+      'video.scores': async (input) => this.scoring.videoScores(this.requireStore(), input),
+      'library.sparklines': async ({ ids, points }) => this.scoring.sparklines(ids, points),
     };
   }
 }

@@ -11,6 +11,7 @@ import { StudioApi } from '../../api/api';
 import { studioHome } from '../../services/settings/recent';
 import { startWebHost } from '../web/server';
 import { runDemo } from './demo';
+import { cmdScore } from './score';
 import { EXIT, UsageError, exitCodeFor, listJson, videoTable } from './output';
 import { toApiError } from '../../api/errors';
 
@@ -22,6 +23,8 @@ Usage:
   vqa2 import <project> <path…> [--concurrency N] [--json]
                                              add videos (folders recursively)
   vqa2 list <project> [--json]               videos of a project
+  vqa2 score <project|video…> [--pack ID] [--ep cuda|cpu] [--segment SEC] [--json]
+                                             score videos (packs: builtin-nr, p1203-mode0)
   vqa2 serve [project] [--port N]            the studio in a browser (127.0.0.1, token URL)
 
 Exit codes: 0 ok, 1 usage error, 2 bad input, 3 runtime failure.`;
@@ -148,6 +151,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdImport(args);
       case 'list':
         return cmdList(args);
+      case 'score':
+        return await cmdScore(args);
       case 'serve':
         return await cmdServe(args);
       case undefined:

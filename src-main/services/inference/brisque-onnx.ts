@@ -19,7 +19,7 @@ export interface BrisqueBatch {
 }
 
 export interface BrisqueResult {
-  /** one score per frame, 0 (best) .. 100 (worst); NaN for a frame with no texture at all (e.g. uniform) */
+  /** one score per frame, 0 (best) .. 100 (worst); 100 for a frame without texture (e.g. uniform), as OpenCV */
   brisque: Float32Array;
   /** n x 36 raw features, row-major */
   features: Float32Array;
@@ -31,24 +31,32 @@ export interface BrisqueSession {
 }
 
 /** Creates a CPU session for the pack's brisque.onnx (pass the file path). */
-export async function createBrisqueSession(modelPath: string, options: { threads?: number } = {}): Promise<BrisqueSession> {
+export async function createBrisqueSession(
+  modelPath: string,
+  options: { threads?: number } = {},
+): Promise<BrisqueSession> {
   const session = await ort.InferenceSession.create(modelPath, {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
     ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
   });
   for (const name of ['frames']) {
-    if (!session.inputNames.includes(name)) throw new Error(`${modelPath}: missing input "${name}"`);
+    if (!session.inputNames.includes(name))
+      throw new Error(`${modelPath}: missing input "${name}"`);
   }
   for (const name of ['brisque', 'features']) {
-    if (!session.outputNames.includes(name)) throw new Error(`${modelPath}: missing output "${name}"`);
+    if (!session.outputNames.includes(name))
+      throw new Error(`${modelPath}: missing output "${name}"`);
   }
   return {
     async run(batch: BrisqueBatch): Promise<BrisqueResult> {
       const { data, n, height, width } = batch;
-      if (n < 1 || height < 8 || width < 8) throw new Error(`BRISQUE needs frames of at least 8x8 (got ${n}x${width}x${height})`);
+      if (n < 1 || height < 8 || width < 8)
+        throw new Error(`BRISQUE needs frames of at least 8x8 (got ${n}x${width}x${height})`);
       if (data.length !== n * 3 * height * width) {
-        throw new Error(`BRISQUE batch: expected ${n * 3 * height * width} values, got ${data.length}`);
+        throw new Error(
+          `BRISQUE batch: expected ${n * 3 * height * width} values, got ${data.length}`,
+        );
       }
       const frames = new ort.Tensor('float32', data, [n, 3, height, width]);
       const out = await session.run({ frames });
@@ -64,7 +72,8 @@ export async function createBrisqueSession(modelPath: string, options: { threads
 /** Interleaved rgb24 bytes (ffmpeg `-pix_fmt rgb24`) of n frames -> planar float32 [n, 3, h, w]. */
 export function rgb24ToPlanar(rgb: Uint8Array, width: number, height: number, n = 1): Float32Array {
   const plane = width * height;
-  if (rgb.length !== n * plane * 3) throw new Error(`rgb24: expected ${n * plane * 3} bytes, got ${rgb.length}`);
+  if (rgb.length !== n * plane * 3)
+    throw new Error(`rgb24: expected ${n * plane * 3} bytes, got ${rgb.length}`);
   const out = new Float32Array(n * 3 * plane);
   for (let k = 0; k < n; k++) {
     const src = k * plane * 3;

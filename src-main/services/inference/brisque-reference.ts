@@ -31,7 +31,8 @@ interface Plane {
 
 /**
  * OpenCV's 8-bit COLOR_BGR2GRAY (Q15 fixed point: 9798 R + 19235 G + 3735 B, rounded), then
- * convertTo(CV_32F, 1/255). Inputs are rounded to integers first, as an 8-bit Mat would hold them.
+ * convertTo(CV_32F, 1/255). Inputs are rounded (half to even) and clamped first, as an 8-bit Mat
+ * would hold them.
  */
 export function brisqueGray(img: RgbImage): Float32Array {
   const { width: w, height: h, data, layout } = img;
@@ -49,9 +50,13 @@ export function brisqueGray(img: RgbImage): Float32Array {
   return out;
 }
 
+/** saturate_cast<uchar>: clamp to 0..255, round half to even (cvRound). */
 function clamp8(v: number): number {
-  const r = Math.round(v);
-  return r < 0 ? 0 : r > 255 ? 255 : r;
+  if (!(v > 0)) return 0;
+  if (v >= 255) return 255;
+  const fl = Math.floor(v);
+  const frac = v - fl;
+  return frac > 0.5 || (frac === 0.5 && fl % 2 === 1) ? fl + 1 : fl;
 }
 
 /** OpenCV's interpolateCubic (A = -0.75), in float32. */
@@ -95,7 +100,8 @@ export function resizeCubic(src: Plane, dw: number, dh: number): Plane {
     const row = y * src.w;
     for (let x = 0; x < dw; x++) {
       let s = f(src.d[row + tx.idx[4 * x]!]! * tx.wts[4 * x]!);
-      for (let k = 1; k < 4; k++) s = f(s + f(src.d[row + tx.idx[4 * x + k]!]! * tx.wts[4 * x + k]!));
+      for (let k = 1; k < 4; k++)
+        s = f(s + f(src.d[row + tx.idx[4 * x + k]!]! * tx.wts[4 * x + k]!));
       tmp[y * dw + x] = s;
     }
   }
@@ -103,7 +109,8 @@ export function resizeCubic(src: Plane, dw: number, dh: number): Plane {
   for (let y = 0; y < dh; y++) {
     for (let x = 0; x < dw; x++) {
       let s = f(tmp[ty.idx[4 * y]! * dw + x]! * ty.wts[4 * y]!);
-      for (let k = 1; k < 4; k++) s = f(s + f(tmp[ty.idx[4 * y + k]! * dw + x]! * ty.wts[4 * y + k]!));
+      for (let k = 1; k < 4; k++)
+        s = f(s + f(tmp[ty.idx[4 * y + k]! * dw + x]! * ty.wts[4 * y + k]!));
       out[y * dw + x] = s;
     }
   }
@@ -185,7 +192,9 @@ function lnGamma(x: number): number {
     z += 1;
   }
   const z2 = z * z;
-  const series = (1 / z) * (1 / 12 - (1 / z2) * (1 / 360 - (1 / z2) * (1 / 1260 - (1 / z2) * (1 / 1680 - (1 / z2) / 1188))));
+  const series =
+    (1 / z) *
+    (1 / 12 - (1 / z2) * (1 / 360 - (1 / z2) * (1 / 1260 - (1 / z2) * (1 / 1680 - 1 / z2 / 1188))));
   return (z - 0.5) * Math.log(z) - z + 0.5 * Math.log(2 * Math.PI) + series - shift;
 }
 export function gammaFn(x: number): number {

@@ -40,7 +40,17 @@ class ProgressReporter {
     jobId: string,
     private readonly listener: ((p: ImportProgress) => void) | undefined,
   ) {
-    this.state = { jobId, phase: 'scanning', done: 0, total: 0, added: 0, failed: 0, skipped: 0, etaSec: null, current: null };
+    this.state = {
+      jobId,
+      phase: 'scanning',
+      done: 0,
+      total: 0,
+      added: 0,
+      failed: 0,
+      skipped: 0,
+      etaSec: null,
+      current: null,
+    };
   }
 
   /** Record one finished file: throughput over the last ETA_WINDOW completions drives the ETA. */
@@ -100,7 +110,11 @@ class BatchWriter {
 
   add(video: NewVideo, stagedThumb: string | null): void {
     this.pending.push({ video, stagedThumb });
-    if (this.pending.length >= FLUSH_EVERY_ROWS || performance.now() - this.lastFlush >= FLUSH_EVERY_MS) this.flush();
+    if (
+      this.pending.length >= FLUSH_EVERY_ROWS ||
+      performance.now() - this.lastFlush >= FLUSH_EVERY_MS
+    )
+      this.flush();
   }
 
   flush(): void {
@@ -125,14 +139,33 @@ class BatchWriter {
   }
 }
 
-function emptyRow(absPath: string, sizeBytes: number, hash: string | null, error: string): NewVideo {
+function emptyRow(
+  absPath: string,
+  sizeBytes: number,
+  hash: string | null,
+  error: string,
+): NewVideo {
   return {
-    absPath, status: 'failed', error, durationSec: null, width: null, height: null, fps: null, codec: null,
-    bitrateKbps: null, sizeBytes, partialHash: hash, probeJson: null,
+    absPath,
+    status: 'failed',
+    error,
+    durationSec: null,
+    width: null,
+    height: null,
+    fps: null,
+    codec: null,
+    bitrateKbps: null,
+    sizeBytes,
+    partialHash: hash,
+    probeJson: null,
   };
 }
 
-export async function importVideos(store: ProjectStore, paths: string[], opts: ImportOptions): Promise<ImportSummary> {
+export async function importVideos(
+  store: ProjectStore,
+  paths: string[],
+  opts: ImportOptions,
+): Promise<ImportSummary> {
   const started = performance.now();
   const concurrency = Math.max(1, Math.floor(opts.concurrency ?? os.availableParallelism()));
   // Fail the whole job up front rather than marking every file failed for a missing ffmpeg.
@@ -148,7 +181,11 @@ export async function importVideos(store: ProjectStore, paths: string[], opts: I
   const progress = new ProgressReporter(opts.jobId, opts.onProgress);
   progress.update(true);
   const skippedItems: ImportSummary['skippedItems'] = [];
-  const stagingDir = path.join(store.cacheDir, 'thumbs', `.import-${opts.jobId.replace(/[^\w-]/g, '_')}`);
+  const stagingDir = path.join(
+    store.cacheDir,
+    'thumbs',
+    `.import-${opts.jobId.replace(/[^\w-]/g, '_')}`,
+  );
   let fatal: unknown = null;
 
   try {
@@ -177,11 +214,15 @@ export async function importVideos(store: ProjectStore, paths: string[], opts: I
         hash = sizeBytes > 0 ? await partialHash(absPath, sizeBytes) : null;
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        return { kind: 'skipped', reason: code === 'ENOENT' ? 'no longer exists' : `cannot be read (${code ?? 'error'})` };
+        return {
+          kind: 'skipped',
+          reason: code === 'ENOENT' ? 'no longer exists' : `cannot be read (${code ?? 'error'})`,
+        };
       }
       if (hash) {
         const existing = store.findBySizeAndHash(sizeBytes, hash);
-        if (existing) return { kind: 'skipped', reason: `duplicate of ${store.toAbsPath(existing.path)}` };
+        if (existing)
+          return { kind: 'skipped', reason: `duplicate of ${store.toAbsPath(existing.path)}` };
         const key = `${sizeBytes}:${hash}`;
         const earlier = claimed.get(key);
         if (earlier) return { kind: 'skipped', reason: `duplicate of ${earlier}` };
@@ -189,21 +230,44 @@ export async function importVideos(store: ProjectStore, paths: string[], opts: I
       }
 
       const probe = await probeVideo(absPath, { signal });
-      if (!probe.ok) return { kind: 'row', video: emptyRow(absPath, sizeBytes, hash, probe.reason), stagedThumb: null };
+      if (!probe.ok)
+        return {
+          kind: 'row',
+          video: emptyRow(absPath, sizeBytes, hash, probe.reason),
+          stagedThumb: null,
+        };
       const { meta } = probe;
       const video: NewVideo = {
-        absPath, status: 'ok', error: null, durationSec: meta.durationSec, width: meta.width, height: meta.height,
-        fps: meta.fps, codec: meta.codec, bitrateKbps: meta.bitrateKbps, sizeBytes, partialHash: hash,
+        absPath,
+        status: 'ok',
+        error: null,
+        durationSec: meta.durationSec,
+        width: meta.width,
+        height: meta.height,
+        fps: meta.fps,
+        codec: meta.codec,
+        bitrateKbps: meta.bitrateKbps,
+        sizeBytes,
+        partialHash: hash,
         probeJson: probe.probeJson,
       };
       const staged = path.join(stagingDir, `${index}.jpg`);
       try {
-        await makePosterThumbnail(absPath, staged, { durationSec: meta.durationSec, streamIndex: meta.streamIndex, signal, threads });
+        await makePosterThumbnail(absPath, staged, {
+          durationSec: meta.durationSec,
+          streamIndex: meta.streamIndex,
+          signal,
+          threads,
+        });
         return { kind: 'row', video, stagedThumb: staged };
       } catch (e) {
         if (isAbortError(e) || !(e instanceof MediaError)) throw e;
         // Probed fine but no frame decodes (truncated mid-stream, corrupt data): not usable for scoring.
-        return { kind: 'row', video: { ...video, status: 'failed', error: e.message }, stagedThumb: null };
+        return {
+          kind: 'row',
+          video: { ...video, status: 'failed', error: e.message },
+          stagedThumb: null,
+        };
       }
     };
 
@@ -225,7 +289,12 @@ export async function importVideos(store: ProjectStore, paths: string[], opts: I
             return;
           }
           // ffprobe timed out or could not start for this one file: record it, keep going.
-          outcome = { kind: 'row', video: emptyRow(absPath, 0, null, e.message), stagedThumb: null };
+          const size = fs.statSync(absPath, { throwIfNoEntry: false })?.size ?? 0;
+          outcome = {
+            kind: 'row',
+            video: emptyRow(absPath, size, null, e.message),
+            stagedThumb: null,
+          };
         }
         try {
           if (outcome.kind === 'skipped') {

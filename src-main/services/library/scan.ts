@@ -1,10 +1,27 @@
 // Expands the paths a user dropped or typed into the list of files to import: folders are
 // walked recursively for video extensions, explicit files are taken as given (ffprobe decides).
+import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
 export const VIDEO_EXTENSIONS: ReadonlySet<string> = new Set([
-  'mp4', 'm4v', 'mov', 'mkv', 'webm', 'avi', 'mpg', 'mpeg', 'ts', 'm2ts', 'mts', 'flv', 'wmv', '3gp', 'ogv', 'y4m', 'mxf',
+  'mp4',
+  'm4v',
+  'mov',
+  'mkv',
+  'webm',
+  'avi',
+  'mpg',
+  'mpeg',
+  'ts',
+  'm2ts',
+  'mts',
+  'flv',
+  'wmv',
+  '3gp',
+  'ogv',
+  'y4m',
+  'mxf',
 ]);
 
 export interface ScanSkip {
@@ -36,7 +53,10 @@ function describeFsError(e: unknown): string {
   return `cannot be read (${code ?? (e as Error).message})`;
 }
 
-export async function scanPaths(inputs: readonly string[], opts: { signal?: AbortSignal } = {}): Promise<ScanResult> {
+export async function scanPaths(
+  inputs: readonly string[],
+  opts: { signal?: AbortSignal } = {},
+): Promise<ScanResult> {
   const files: string[] = [];
   const seenFiles = new Set<string>();
   // Directories by device+inode: a symlink back to an ancestor is visited once, never looped.
@@ -53,26 +73,37 @@ export async function scanPaths(inputs: readonly string[], opts: { signal?: Abor
     const key = `${st.dev}:${st.ino}`;
     if (seenDirs.has(key) || opts.signal?.aborted) return;
     seenDirs.add(key);
-    let entries: string[];
+    let entries: Dirent[];
     try {
-      entries = (await fs.readdir(dir)).sort((a, b) => a.localeCompare(b));
+      entries = (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) =>
+        a.name.localeCompare(b.name),
+      );
     } catch (e) {
       skipped.push({ path: dir, reason: `Folder ${describeFsError(e)}.` });
       return;
     }
-    for (const name of entries) {
+    for (const entry of entries) {
+      const { name } = entry;
+      if (name.startsWith('.')) continue;
       const abs = path.join(dir, name);
-      let child;
-      try {
-        child = await fs.stat(abs); // follows symlinks; loops are caught by seenDirs
-      } catch (e) {
-        // A dangling link or unreadable entry inside a folder is worth reporting only if it looks like a video.
-        if (hasVideoExtension(name) && !isIgnoredName(name, false)) skipped.push({ path: abs, reason: `File ${describeFsError(e)}.` });
+      // Plain files are judged by name alone: no stat per file in folders with thousands of them.
+      if (entry.isFile()) {
+        if (hasVideoExtension(name)) addFile(abs);
         continue;
       }
-      if (child.isDirectory()) {
-        if (!isIgnoredName(name, true)) await walk(abs, child);
-      } else if (child.isFile() && !isIgnoredName(name, false) && hasVideoExtension(name)) {
+      if (!entry.isDirectory() && !entry.isSymbolicLink()) continue;
+      let target;
+      try {
+        target = await fs.stat(abs); // follows symlinks; loops are caught by seenDirs
+      } catch (e) {
+        // A dangling link is worth reporting only if it looks like a video.
+        if (hasVideoExtension(name))
+          skipped.push({ path: abs, reason: `File ${describeFsError(e)}.` });
+        continue;
+      }
+      if (target.isDirectory()) {
+        if (!isIgnoredName(name, true)) await walk(abs, target);
+      } else if (target.isFile() && hasVideoExtension(name)) {
         addFile(abs);
       }
     }

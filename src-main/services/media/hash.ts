@@ -10,7 +10,13 @@ export async function partialHash(absPath: string, sizeBytes: number): Promise<s
   hash.update(`size:${sizeBytes}\n`);
   const fh = await fs.open(absPath, 'r');
   try {
-    const ranges = sizeBytes <= 2 * CHUNK ? [[0, sizeBytes]] : [[0, CHUNK], [sizeBytes - CHUNK, CHUNK]];
+    const ranges =
+      sizeBytes <= 2 * CHUNK
+        ? [[0, sizeBytes]]
+        : [
+            [0, CHUNK],
+            [sizeBytes - CHUNK, CHUNK],
+          ];
     const buf = Buffer.alloc(Math.min(sizeBytes, 2 * CHUNK));
     for (const [start, length] of ranges as [number, number][]) {
       let off = 0;

@@ -15,7 +15,8 @@ export interface VideoMeta {
   streamIndex: number;
 }
 
-export type ProbeOutcome = { ok: true; meta: VideoMeta; probeJson: string } | { ok: false; reason: string };
+export type ProbeOutcome =
+  { ok: true; meta: VideoMeta; probeJson: string } | { ok: false; reason: string };
 
 interface FfprobeStream {
   index: number;
@@ -58,7 +59,11 @@ function looksLikeIsoBmff(head: Buffer): boolean {
 function looksLikeKnownContainer(head: Buffer): boolean {
   if (looksLikeIsoBmff(head)) return true;
   const hex = head.subarray(0, 4).toString('hex');
-  return hex === '1a45dfa3' /* Matroska/WebM */ || head.toString('latin1', 0, 4) === 'RIFF' || head[0] === 0x47; /* MPEG-TS sync byte */
+  return (
+    hex === '1a45dfa3' /* Matroska/WebM */ ||
+    head.toString('latin1', 0, 4) === 'RIFF' ||
+    head[0] === 0x47
+  ); /* MPEG-TS sync byte */
 }
 
 async function readHead(absPath: string): Promise<Buffer> {
@@ -74,7 +79,8 @@ async function readHead(absPath: string): Promise<Buffer> {
 
 /** Map ffprobe's stderr to a friendly sentence, with the raw ffprobe line in parentheses. */
 export function explainProbeFailure(stderr: string, absPath: string, head: Buffer): string {
-  const stripPath = (l: string) => l.split(`file:${absPath}: `).join('').split(`${absPath}: `).join('');
+  const stripPath = (l: string) =>
+    l.split(`file:${absPath}: `).join('').split(`${absPath}: `).join('');
   const lineMatching = (re: RegExp) =>
     stripPath(
       lastErrorLine(
@@ -91,8 +97,10 @@ export function explainProbeFailure(stderr: string, absPath: string, head: Buffe
       ? `The file is truncated or incomplete: its index (moov atom) is missing. (${line})`
       : `Not a video: ffprobe could not recognise the format (${line}).`;
   }
-  if (/No such file or directory/i.test(stderr)) return 'The file does not exist (it may have been moved or deleted).';
-  if (/Permission denied/i.test(stderr)) return `The file cannot be read: permission denied. (${raw})`;
+  if (/No such file or directory/i.test(stderr))
+    return 'The file does not exist (it may have been moved or deleted).';
+  if (/Permission denied/i.test(stderr))
+    return `The file cannot be read: permission denied. (${raw})`;
   if (/Invalid data found when processing input/i.test(stderr)) {
     return looksLikeKnownContainer(head)
       ? `The file is damaged: its container could not be read. (${raw})`
@@ -125,7 +133,10 @@ export function undecodableReason(codec: string): string {
 }
 
 /** Probe one file. Never throws for a bad file; throws MediaError only when ffprobe is unusable, on abort or timeout. */
-export async function probeVideo(absPath: string, opts: { signal?: AbortSignal } = {}): Promise<ProbeOutcome> {
+export async function probeVideo(
+  absPath: string,
+  opts: { signal?: AbortSignal } = {},
+): Promise<ProbeOutcome> {
   let sizeBytes: number;
   try {
     const st = await fs.stat(absPath);
@@ -135,14 +146,26 @@ export async function probeVideo(absPath: string, opts: { signal?: AbortSignal }
     const code = (e as NodeJS.ErrnoException).code;
     return {
       ok: false,
-      reason: code === 'ENOENT' ? 'The file does not exist (it may have been moved or deleted).' : `The file cannot be read (${code}).`,
+      reason:
+        code === 'ENOENT'
+          ? 'The file does not exist (it may have been moved or deleted).'
+          : `The file cannot be read (${code}).`,
     };
   }
   if (sizeBytes === 0) return { ok: false, reason: 'The file is empty (0 bytes).' };
 
   const result = await runMediaTool(
     'ffprobe',
-    ['-hide_banner', '-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', `file:${absPath}`],
+    [
+      '-hide_banner',
+      '-v',
+      'error',
+      '-print_format',
+      'json',
+      '-show_format',
+      '-show_streams',
+      `file:${absPath}`,
+    ],
     { signal: opts.signal, timeoutMs: PROBE_TIMEOUT_MS, mediaPath: absPath },
   );
   const probeJson = result.stdout.toString('utf8');
@@ -164,24 +187,39 @@ export async function probeVideo(absPath: string, opts: { signal?: AbortSignal }
     const hasAudio = streams.some((s) => s.codec_type === 'audio');
     return {
       ok: false,
-      reason: hasAudio ? 'No video stream: the file has only audio.' : 'No video stream: the file contains no audio or video.',
+      reason: hasAudio
+        ? 'No video stream: the file has only audio.'
+        : 'No video stream: the file contains no audio or video.',
     };
   }
-  const codecName = video.codec_name && video.codec_name !== 'none' && video.codec_name !== 'unknown' ? video.codec_name : null;
+  const codecName =
+    video.codec_name && video.codec_name !== 'none' && video.codec_name !== 'unknown'
+      ? video.codec_name
+      : null;
   if (!codecName) {
-    const tag = video.codec_tag_string && !video.codec_tag_string.startsWith('[') ? `"${video.codec_tag_string}"` : '(unidentified)';
+    const tag =
+      video.codec_tag_string && !video.codec_tag_string.startsWith('[')
+        ? `"${video.codec_tag_string}"`
+        : '(unidentified)';
     return { ok: false, reason: undecodableReason(tag) };
   }
   const decodable = await decodableVideoCodecs();
-  if (decodable && !decodable.has(codecName)) return { ok: false, reason: undecodableReason(codecName) };
+  if (decodable && !decodable.has(codecName))
+    return { ok: false, reason: undecodableReason(codecName) };
 
   const width = video.width ?? 0;
   const height = video.height ?? 0;
-  if (!width || !height) return { ok: false, reason: `The video stream (${codecName}) has no frame size; it is probably damaged.` };
+  if (!width || !height)
+    return {
+      ok: false,
+      reason: `The video stream (${codecName}) has no frame size; it is probably damaged.`,
+    };
 
   const durationSec = positive(parsed.format.duration) ?? positive(video.duration);
   const bitsPerSec =
-    positive(video.bit_rate) ?? positive(parsed.format.bit_rate) ?? (durationSec ? (sizeBytes * 8) / durationSec : null);
+    positive(video.bit_rate) ??
+    positive(parsed.format.bit_rate) ??
+    (durationSec ? (sizeBytes * 8) / durationSec : null);
   const meta: VideoMeta = {
     durationSec,
     width,

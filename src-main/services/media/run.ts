@@ -26,7 +26,11 @@ const STDERR_KEEP = 8 * 1024;
 const KILL_GRACE_MS = 300;
 
 /** Run a binary; resolves whatever the exit code (callers interpret it), rejects on spawn failure, abort or timeout. */
-export function runBinary(bin: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+export function runBinary(
+  bin: string,
+  args: readonly string[],
+  opts: RunOptions = {},
+): Promise<RunResult> {
   const { signal, timeoutMs, maxStdoutBytes = 64 * 1024 * 1024, mediaPath } = opts;
   return new Promise<RunResult>((resolve, reject) => {
     if (signal?.aborted) {
@@ -83,7 +87,11 @@ export function runBinary(bin: string, args: readonly string[], opts: RunOptions
     child.once('error', (e: NodeJS.ErrnoException) => {
       cleanup();
       reject(
-        new MediaError('MEDIA_SPAWN_FAILED', `Could not start ${bin}: ${e.code ?? e.message}`, mediaPath),
+        new MediaError(
+          'MEDIA_SPAWN_FAILED',
+          `Could not start ${bin}: ${e.code ?? e.message}`,
+          mediaPath,
+        ),
       );
     });
     child.once('close', (exitCode, sig) => {
@@ -92,25 +100,51 @@ export function runBinary(bin: string, args: readonly string[], opts: RunOptions
         reject(new MediaError('MEDIA_ABORTED', 'Cancelled.', mediaPath));
       } else if (stoppedBy === 'timeout') {
         reject(
-          new MediaError('MEDIA_TIMEOUT', `${bin} did not finish within ${Math.round((timeoutMs ?? 0) / 1000)} s.`, mediaPath),
+          new MediaError(
+            'MEDIA_TIMEOUT',
+            `${bin} did not finish within ${Math.round((timeoutMs ?? 0) / 1000)} s.`,
+            mediaPath,
+          ),
         );
       } else {
-        resolve({ exitCode, signal: sig, stdout: Buffer.concat(out), stderr: errTail.slice(-STDERR_KEEP) });
+        resolve({
+          exitCode,
+          signal: sig,
+          stdout: Buffer.concat(out),
+          stderr: errTail.slice(-STDERR_KEEP),
+        });
       }
     });
   });
 }
 
 /** Run ffmpeg or ffprobe as resolved by resolveMediaTools. */
-export function runMediaTool(tool: 'ffmpeg' | 'ffprobe', args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+export function runMediaTool(
+  tool: 'ffmpeg' | 'ffprobe',
+  args: readonly string[],
+  opts: RunOptions = {},
+): Promise<RunResult> {
   return runBinary(resolveMediaTools()[tool], args, opts);
 }
 
-/** The most informative line of ffmpeg's stderr: the last non-noise one, without the "[demuxer @ 0x…]" prefix. */
+// Lines ffmpeg prints as a consequence of an earlier error; the cause is the line before them.
+const CONSEQUENCE_LINES = [
+  /^Last message repeated/i,
+  /^Conversion failed!?$/i,
+  /^Cannot determine format of input stream/i,
+  /^Error marking filters as finished/i,
+  /^Output file is empty, nothing was encoded/i,
+  /^Nothing was written into output file/i,
+  /^Error (initializing|while) (output stream|opening output)/i,
+  /^Error while filtering/i,
+];
+
+/** The most informative line of ffmpeg's stderr: the last cause, without the "[demuxer @ 0x…]" prefix. */
 export function lastErrorLine(stderr: string): string {
   const lines = stderr
     .split(/\r?\n/)
     .map((l) => l.replace(/^\[[^\]]+ @ 0x[0-9a-f]+\]\s*/i, '').trim())
-    .filter((l) => l && !/^Last message repeated/i.test(l) && !/^Conversion failed!?$/i.test(l));
-  return lines[lines.length - 1] ?? '';
+    .filter(Boolean);
+  const causes = lines.filter((l) => !CONSEQUENCE_LINES.some((re) => re.test(l)));
+  return causes[causes.length - 1] ?? lines[lines.length - 1] ?? '';
 }

@@ -27,34 +27,66 @@ export function posterTime(durationSec: number | null): number {
 function decodeFailureReason(stderr: string): string {
   const raw = lastErrorLine(stderr) || 'no error message';
   const noDecoder = /Decoder \(codec (\S+)\) not found/i.exec(stderr);
-  if (noDecoder) return `The video codec ${noDecoder[1]} cannot be decoded by this ffmpeg build. (${raw})`;
+  if (noDecoder)
+    return `The video codec ${noDecoder[1]} cannot be decoded by this ffmpeg build. (${raw})`;
   return `No frame could be decoded: the video data is damaged or truncated. (${raw})`;
 }
 
 async function extractFrame(absPath: string, tmp: string, atSec: number, opts: ThumbnailOptions) {
   const map = opts.streamIndex === undefined ? '0:v:0' : `0:${opts.streamIndex}`;
   const args = [
-    '-hide_banner', '-nostdin', '-v', 'error',
+    '-hide_banner',
+    '-nostdin',
+    '-v',
+    'error',
     ...(opts.threads ? ['-threads', String(opts.threads)] : []),
     // Input seeking jumps to the keyframe before atSec and decodes only from there.
     ...(atSec > 0 ? ['-ss', atSec.toFixed(3)] : []),
-    '-i', `file:${absPath}`,
-    '-map', map, '-an', '-sn', '-dn',
-    '-frames:v', '1',
+    '-i',
+    `file:${absPath}`,
+    '-map',
+    map,
+    '-an',
+    '-sn',
+    '-dn',
+    '-frames:v',
+    '1',
     // Width 320, height from the display aspect ratio (honours non-square pixels), kept even.
-    '-vf', `scale=${THUMB_WIDTH}:trunc(${THUMB_WIDTH}/dar/2)*2,setsar=1`,
+    '-vf',
+    `scale=${THUMB_WIDTH}:trunc(${THUMB_WIDTH}/dar/2)*2,setsar=1`,
     ...(opts.threads ? ['-filter_threads', String(opts.threads)] : []),
-    '-c:v', 'mjpeg', '-q:v', '4', '-pix_fmt', 'yuvj420p',
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    '4',
+    '-pix_fmt',
+    'yuvj420p',
     // -update 1: a single image, so '%' in the cache path is never read as a sequence pattern.
-    '-f', 'image2', '-update', '1', '-y', `file:${tmp}`,
+    '-f',
+    'image2',
+    '-update',
+    '1',
+    '-y',
+    `file:${tmp}`,
   ];
-  const r = await runMediaTool('ffmpeg', args, { signal: opts.signal, timeoutMs: THUMB_TIMEOUT_MS, mediaPath: absPath });
-  const size = await fs.stat(tmp).then((s) => s.size, () => 0);
+  const r = await runMediaTool('ffmpeg', args, {
+    signal: opts.signal,
+    timeoutMs: THUMB_TIMEOUT_MS,
+    mediaPath: absPath,
+  });
+  const size = await fs.stat(tmp).then(
+    (s) => s.size,
+    () => 0,
+  );
   return { ok: r.exitCode === 0 && size > 0, stderr: r.stderr };
 }
 
 /** Write a poster JPEG for absPath to outJpg. Throws MediaError('MEDIA_NO_FRAME') with a human reason if no frame decodes. */
-export async function makePosterThumbnail(absPath: string, outJpg: string, opts: ThumbnailOptions): Promise<void> {
+export async function makePosterThumbnail(
+  absPath: string,
+  outJpg: string,
+  opts: ThumbnailOptions,
+): Promise<void> {
   await fs.mkdir(path.dirname(outJpg), { recursive: true });
   const tmp = `${outJpg}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
@@ -62,7 +94,8 @@ export async function makePosterThumbnail(absPath: string, outJpg: string, opts:
     let attempt = await extractFrame(absPath, tmp, at, opts);
     // A wrong duration in the header can put the seek past the end; the first frame is the fallback.
     if (!attempt.ok && at > 0) attempt = await extractFrame(absPath, tmp, 0, opts);
-    if (!attempt.ok) throw new MediaError('MEDIA_NO_FRAME', decodeFailureReason(attempt.stderr), absPath);
+    if (!attempt.ok)
+      throw new MediaError('MEDIA_NO_FRAME', decodeFailureReason(attempt.stderr), absPath);
     await fs.rename(tmp, outJpg);
   } finally {
     await fs.rm(tmp, { force: true });

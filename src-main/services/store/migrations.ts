@@ -67,6 +67,67 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX videos_score ON videos(video_score);
     `,
   },
+  {
+    version: 3,
+    name: 'scoring: model runs, segments, video scores, events, job items',
+    sql: `
+      CREATE TABLE model_runs (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('pack', 'streaming', 'engine')),
+        pack_id TEXT NOT NULL,
+        pack_version TEXT NOT NULL,
+        provider TEXT,
+        provider_note TEXT,
+        settings_json TEXT NOT NULL DEFAULT '{}',
+        timings_json TEXT NOT NULL DEFAULT '{}',
+        job_id TEXT REFERENCES jobs(id) ON DELETE SET NULL,
+        created_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+      CREATE TABLE segment_scores (
+        run_id INTEGER NOT NULL REFERENCES model_runs(id) ON DELETE CASCADE,
+        video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        start_sec REAL NOT NULL,
+        end_sec REAL NOT NULL,
+        score REAL NOT NULL,
+        probs_json TEXT,
+        features_json TEXT,
+        PRIMARY KEY (run_id, video_id, idx)
+      ) WITHOUT ROWID;
+      CREATE TABLE video_scores (
+        run_id INTEGER NOT NULL REFERENCES model_runs(id) ON DELETE CASCADE,
+        video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+        score REAL NOT NULL,
+        level TEXT NOT NULL,
+        probs_json TEXT NOT NULL,
+        features_json TEXT,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (run_id, video_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX video_scores_video ON video_scores(video_id);
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES model_runs(id) ON DELETE CASCADE,
+        video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        start_sec REAL NOT NULL,
+        end_sec REAL NOT NULL,
+        data_json TEXT,
+        UNIQUE (run_id, video_id, kind, start_sec)
+      );
+      CREATE INDEX events_video ON events(video_id, start_sec);
+      CREATE TABLE job_items (
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed', 'cancelled')),
+        error TEXT,
+        progress_done INTEGER NOT NULL DEFAULT 0,
+        progress_total INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (job_id, video_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

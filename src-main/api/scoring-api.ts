@@ -1,0 +1,170 @@
+// Scoring calls of the API: lists scorers, queues score jobs (one runs at a time), resumes jobs a
+// killed process left unfinished when a project opens, and answers per-video score queries.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApiError, type CallInput, type CallOutput, type JobProgress, type ScorerInfo } from '../../src-preload/contract';
+import type { ProjectStore } from '../services/store/project-store';
+import { ScoreJobs, type ScoreJobParams } from '../services/scoring/score-job';
+import { loadPack } from '../services/inference/packs';
+import { STREAMING_SCORER_ID, STREAMING_SCORER_VERSION } from '../services/scoring/streaming-scorer';
+import { levelOfScore } from '../services/scoring/level-score';
+
+export class ScoringApi {
+  private jobs: ScoreJobs | null = null;
+  private queue: string[] = [];
+  private running: { jobId: string; controller: AbortController; done: Promise<unknown> } | null = null;
+  private last = new Map<string, JobProgress>();
+
+  constructor(
+    private readonly appRoot: string,
+    private readonly emitProgress: (p: JobProgress) => void,
+    private readonly onVideoScored: () => void,
+  ) {}
+
+  /** Attach to a newly opened project and resume its unfinished jobs. */
+  attach(store: ProjectStore): void {
+    this.detach();
+    this.jobs = new ScoreJobs(store, this.appRoot, (p) => {
+      this.last.set(p.jobId, p);
+      this.emitProgress(p);
+    });
+    for (const j of this.jobs.unfinished()) this.enqueue(j.id);
+  }
+
+  detach(): void {
+    this.queue = [];
+    this.running?.controller.abort();
+    this.running = null;
+    this.jobs = null;
+    this.last.clear();
+  }
+
+  /** Resolves when no job is queued or running (tests, CLI). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running.done;
+  }
+
+  scorers(): ScorerInfo[] {
+    const dir = path.join(this.appRoot, 'resources', 'models');
+    const out: ScorerInfo[] = [];
+    for (const name of fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []) {
+      try {
+        const { manifest: m } = loadPack(path.join(dir, name));
+        if (!m.scoring) continue;
+        out.push({
+          id: m.id,
+          name: m.name,
+          kind: 'pack',
+          version: m.version,
+          description: m.description,
+          segmentSec: m.scoring.segmentSec,
+          providers: m.models.find((x) => x.file === 'segment.onnx')?.executionProviders ?? ['cpu'],
+        });
+      } catch {
+        // an invalid pack is not offered; loading it explicitly reports why
+      }
+    }
+    out.push({
+      id: STREAMING_SCORER_ID,
+      name: 'Streaming QoE (ITU-T P.1203 mode 0)',
+      kind: 'streaming',
+      version: STREAMING_SCORER_VERSION,
+      description:
+        'Session quality of a recorded stream from bitrate, resolution and frame rate per segment (P.1203.1 mode 0) with stalls detected as frozen spans (P.1203.3). H.264 only.',
+      segmentSec: 2,
+      providers: ['cpu'],
+    });
+    return out;
+  }
+
+  private requireJobs(): ScoreJobs {
+    if (!this.jobs) throw new ApiError('NO_PROJECT', 'No project is open. Create or open one first.');
+    return this.jobs;
+  }
+
+  start(store: ProjectStore, input: CallInput<'score.start'>): { jobId: string } {
+    const jobs = this.requireJobs();
+    if (!this.scorers().some((s) => s.id === input.scorer || (input.scorer === 'p1203' && s.id === STREAMING_SCORER_ID))) {
+      throw new ApiError('BAD_INPUT', `Unknown scorer "${input.scorer}" (available: ${this.scorers().map((s) => s.id).join(', ')})`);
+    }
+    const ids = input.all ? store.videoIds({ status: 'ok' }) : input.videoIds!;
+    if (!ids.length) throw new ApiError('BAD_INPUT', 'There are no readable videos to score');
+    const params: ScoreJobParams = { scorer: input.scorer, providers: input.providers ?? ['cuda', 'cpu'], segmentSec: input.segmentSec };
+    const job = jobs.create(ids, params);
+    this.enqueue(job.id);
+    return { jobId: job.id };
+  }
+
+  cancel(jobId: string): { cancelled: boolean } {
+    const jobs = this.requireJobs();
+    if (this.running?.jobId === jobId) {
+      this.running.controller.abort();
+      return { cancelled: true };
+    }
+    const i = this.queue.indexOf(jobId);
+    if (i >= 0) {
+      this.queue.splice(i, 1);
+      jobs.jobs.setStatus(jobId, 'cancelled');
+      return { cancelled: true };
+    }
+    return { cancelled: false };
+  }
+
+  list(): JobProgress[] {
+    const jobs = this.requireJobs();
+    return jobs.jobs.list(20).filter((j) => j.kind === 'score').map((j) => {
+      const live = this.last.get(j.id);
+      if (live) return { ...live, status: j.status === 'running' || j.status === 'queued' ? live.status : j.status };
+      const c = jobs.jobs.counts(j.id);
+      const total = c.pending + c.done + c.failed + c.cancelled;
+      return {
+        jobId: j.id, runId: (j.params.runId as number) ?? null, status: j.status, scorer: String(j.params.scorer), provider: null, providerNote: null,
+        segmentsDone: 0, segmentsTotal: 0, videosDone: c.done, videosFailed: c.failed, videosTotal: total, etaSec: null, current: null,
+        errors: jobs.jobs.items(j.id, 'failed').map((it) => ({ videoId: it.videoId, name: `#${it.videoId}`, error: it.error ?? '' })),
+      };
+    });
+  }
+
+  videoScores(store: ProjectStore, { videoId, runId }: CallInput<'video.scores'>): CallOutput<'video.scores'> {
+    const jobs = this.requireJobs();
+    if (!store.getVideo(videoId)) throw new ApiError('NOT_FOUND', `No video ${videoId} in this project`);
+    const rid = runId ?? jobs.scores.latestRunFor(videoId);
+    const run = rid !== undefined ? jobs.scores.getRun(rid) : undefined;
+    const v = rid !== undefined ? jobs.scores.videoScore(rid, videoId) : undefined;
+    return {
+      videoId,
+      run: run ? { id: run.id, kind: run.kind, packId: run.packId, packVersion: run.packVersion, provider: run.provider, providerNote: run.providerNote, settings: run.settings, createdAt: run.createdAt } : null,
+      score: v?.score ?? null,
+      level: v ? levelOfScore(v.score) : null,
+      probs: v?.probs ?? null,
+      features: v?.features ?? {},
+      segments: rid !== undefined ? jobs.scores.segments(rid, videoId) : [],
+      events: rid !== undefined ? jobs.scores.events(rid, videoId) : [],
+    };
+  }
+
+  sparklines(ids: number[], points?: number): Record<number, number[]> {
+    return this.requireJobs().scores.sparklines(ids, points);
+  }
+
+  private enqueue(jobId: string): void {
+    if (!this.queue.includes(jobId)) this.queue.push(jobId);
+    if (!this.running) void this.next();
+  }
+
+  private async next(): Promise<void> {
+    const jobs = this.jobs;
+    const jobId = this.queue.shift();
+    if (!jobs || !jobId) return;
+    const controller = new AbortController();
+    const done = jobs
+      .run(jobId, controller.signal)
+      .catch(() => undefined)
+      .finally(() => {
+        this.onVideoScored();
+        if (this.running?.jobId === jobId) this.running = null;
+        if (this.jobs === jobs) void this.next();
+      });
+    this.running = { jobId, controller, done };
+  }
+}

@@ -1,0 +1,145 @@
+// `vqa2 score`: scores a project (resuming an unfinished job first) or plain video files (through a
+// temporary project), printing the DESIGN.md JSON shape with --json or a table otherwise.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { ProjectStore, PROJECT_EXT } from '../../services/store/project-store';
+import { importVideos } from '../../services/library/import';
+import { ScoreJobs, type ScoreProgress } from '../../services/scoring/score-job';
+import { levelOfScore } from '../../services/scoring/level-score';
+import { findAppRoot } from '../../services/settings/app-root';
+import type { ProviderName } from '../../services/inference/packs';
+import { EXIT, UsageError, renderTable } from './output';
+
+export interface ScoreJson {
+  path: string;
+  status: 'ok' | 'failed';
+  error: string | null;
+  videoScore: number | null;
+  level: string | null;
+  levelProbs: Record<string, number> | null;
+  provider: string | null;
+  segments: { startSec: number; endSec: number; score: number }[];
+  events: { kind: string; startSec: number; endSec: number }[];
+}
+
+function progressLine(p: ScoreProgress, quiet: boolean) {
+  if (quiet) return;
+  const eta = p.etaSec != null && p.status === 'running' ? `, ~${Math.ceil(p.etaSec)} s left` : '';
+  const line = `${p.status} ${p.segmentsDone}/${p.segmentsTotal} segments, ${p.videosDone}/${p.videosTotal} videos${p.videosFailed ? `, ${p.videosFailed} failed` : ''}${eta}${p.current ? ` · ${p.current}` : ''}`;
+  if (process.stderr.isTTY) process.stderr.write(`\r${line.slice(0, 120).padEnd(120)}`);
+  else process.stderr.write(line + '\n');
+}
+
+/** Score every readable video of an open store (resume first); returns per-video results. */
+export async function scoreStore(
+  store: ProjectStore,
+  opts: { scorer: string; providers: ProviderName[]; segmentSec?: number; signal?: AbortSignal; quiet?: boolean; onlyIds?: number[] },
+): Promise<{ results: ScoreJson[]; cancelled: boolean }> {
+  let lastPrint = 0;
+  const jobs = new ScoreJobs(store, findAppRoot(), (p) => {
+    const now = Date.now();
+    if (p.status === 'running' && now - lastPrint < (process.stderr.isTTY ? 200 : 2000)) return;
+    lastPrint = now;
+    progressLine(p, !!opts.quiet);
+  });
+  let cancelled = false;
+  const runIds: number[] = [];
+  for (const j of jobs.unfinished()) {
+    if (!opts.quiet) process.stderr.write(`Resuming unfinished score job ${j.id} (${String(j.params.scorer)})\n`);
+    const p = await jobs.run(j.id, opts.signal);
+    if (p.runId) runIds.push(p.runId);
+    cancelled ||= p.status === 'cancelled';
+  }
+  const ids = opts.onlyIds ?? store.videoIds();
+  if (!cancelled && ids.length) {
+    const job = jobs.create(ids, { scorer: opts.scorer, providers: opts.providers, segmentSec: opts.segmentSec });
+    const p = await jobs.run(job.id, opts.signal);
+    if (p.runId) runIds.push(p.runId);
+    cancelled ||= p.status === 'cancelled';
+    if (!opts.quiet && process.stderr.isTTY) process.stderr.write('\n');
+    if (p.providerNote && !opts.quiet) process.stderr.write(`provider: ${p.providerNote}\n`);
+  }
+  const runId = runIds.at(-1);
+  const provider = runId ? jobs.scores.getRun(runId)?.provider ?? null : null;
+  const results: ScoreJson[] = ids.map((id) => {
+    const v = store.getVideo(id)!;
+    const item = jobs.jobs.list(5).flatMap((j) => (j.params.runId === runId ? jobs.jobs.items(j.id) : [])).find((i) => i.videoId === id);
+    const vs = runId ? jobs.scores.videoScore(runId, id) : undefined;
+    return {
+      path: store.toAbsPath(v.path),
+      status: vs ? 'ok' : 'failed',
+      error: vs ? null : (item?.error ?? v.error ?? 'not scored'),
+      videoScore: vs?.score ?? null,
+      level: vs ? levelOfScore(vs.score) : null,
+      levelProbs: vs?.probs ?? null,
+      provider: vs ? provider : null,
+      segments: vs ? jobs.scores.segments(runId!, id).map((s) => ({ startSec: s.startSec, endSec: s.endSec, score: s.score })) : [],
+      events: vs ? jobs.scores.events(runId!, id).map((e) => ({ kind: e.kind, startSec: e.startSec, endSec: e.endSec })) : [],
+    };
+  });
+  return { results, cancelled };
+}
+
+export function scoreTable(results: ScoreJson[]): string {
+  return renderTable(
+    ['video', 'score', 'level', 'high', 'good', 'fair', 'poor', 'low', 'segments', 'events', 'note'],
+    results.map((r) => [
+      path.basename(r.path),
+      r.videoScore != null ? (r.videoScore * 100).toFixed(1) : '—',
+      r.level ?? '—',
+      ...(['high', 'good', 'fair', 'poor', 'low'] as const).map((l) => (r.levelProbs ? r.levelProbs[l]!.toFixed(2) : '—')),
+      String(r.segments.length),
+      r.events.length ? r.events.map((e) => `${e.kind}@${e.startSec.toFixed(1)}s`).slice(0, 3).join(' ') : '',
+      r.error ?? '',
+    ]),
+    new Set([1, 3, 4, 5, 6, 7, 8]),
+  );
+}
+
+export async function cmdScore(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, pack: { type: 'string' }, ep: { type: 'string' }, segment: { type: 'string' } },
+  });
+  if (!positionals.length) throw new UsageError('usage: vqa2 score <project|video…> [--pack ID] [--ep cuda|cpu] [--segment SEC] [--json]');
+  if (values.ep && values.ep !== 'cuda' && values.ep !== 'cpu') throw new UsageError('--ep must be cuda or cpu');
+  const segmentSec = values.segment !== undefined ? Number(values.segment) : undefined;
+  if (segmentSec !== undefined && !(Number.isInteger(segmentSec) && segmentSec >= 1)) {
+    throw new UsageError('--segment must be a whole number of seconds ≥ 1 (key frames are sampled at 1 fps)');
+  }
+  const providers: ProviderName[] = values.ep === 'cpu' ? ['cpu'] : ['cuda', 'cpu'];
+  const scorer = values.pack ?? 'builtin-nr';
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const isProject = positionals.length === 1 && positionals[0]!.endsWith(PROJECT_EXT);
+  let tmp: string | null = null;
+  let store: ProjectStore;
+  try {
+    if (isProject) store = ProjectStore.open(positionals[0]!);
+    else {
+      for (const p of positionals) {
+        if (!fs.existsSync(p)) throw Object.assign(new Error(`No such file: ${p}`), { code: 'PATH_NOT_FOUND' });
+      }
+      tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-score-'));
+      store = ProjectStore.create(path.join(tmp, 'scratch'));
+      await importVideos(store, positionals.map((p) => path.resolve(p)), { jobId: randomUUID(), signal: controller.signal });
+    }
+    try {
+      const { results, cancelled } = await scoreStore(store, { scorer, providers, segmentSec, signal: controller.signal, quiet: !!values.json && !process.stderr.isTTY });
+      if (values.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
+      else process.stdout.write(scoreTable(results) + '\n');
+      if (cancelled) return EXIT.RUNTIME;
+      return results.some((r) => r.status === 'failed') && !isProject ? EXIT.BAD_INPUT : EXIT.OK;
+    } finally {
+      store.close();
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}

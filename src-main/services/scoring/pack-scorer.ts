@@ -1,0 +1,186 @@
+// Scores one video with an ONNX model pack: frames are streamed segment by segment (bounded
+// memory), each segment's key + motion frames go through the pack's segment model, its level
+// logits through the seed's level-token function. Segments are handed out in batches for commit.
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { sampleFrames, type SecondOfFrames } from '../media/frames';
+import { createSession, describeProvider, loadPack, type LoadedPack, type ProviderName, type SessionInfo } from '../inference/packs';
+import { rgb24ToPlanar } from '../inference/brisque-onnx';
+import { scoreFromLogits, validateLevelWeights, LEVELS, type LevelWeights } from './level-score';
+import { FreezeDetector } from './temporal';
+import type { ScoreEvent, SegmentScore } from './score-store';
+
+export const BUILTIN_PACK_DIR = 'resources/models/builtin-nr';
+export const SEGMENT_MODEL = 'segment.onnx';
+export const MEASURE_NAMES = ['brisque', 'motion', 'freeze', 'flicker', 'luma', 'contrast'] as const;
+
+export interface VideoInfo {
+  absPath: string;
+  width: number;
+  height: number;
+  fps: number;
+  durationSec: number | null;
+}
+
+export interface PackScorerOptions {
+  segmentSec?: number;
+  weights?: ArrayLike<number>;
+  signal?: AbortSignal;
+  /** First segment to compute (resume); earlier ones are already committed. */
+  startSegment?: number;
+  /** Called with each finished segment, in order; the caller commits (in batches). */
+  onSegment?: (s: SegmentScore) => void;
+}
+
+export interface PackVideoResult {
+  events: ScoreEvent[];
+  segmentsComputed: number;
+  timings: { decodeWaitMs: number; inferMs: number; totalMs: number };
+}
+
+/** Fit (w, h) inside a box keeping the aspect ratio, never upscaling; even sizes for ffmpeg. */
+export function fitInside(w: number, h: number, boxW: number, boxH: number): { width: number; height: number } {
+  const s = Math.min(1, boxW / w, boxH / h);
+  const even = (x: number) => Math.max(8, 2 * Math.round((x * s) / 2));
+  return { width: even(w), height: even(h) };
+}
+
+export function resolvePackDir(appRoot: string, packId = 'builtin-nr'): string {
+  if (packId !== 'builtin-nr' && !/^[a-z0-9][a-z0-9._-]*$/.test(packId)) throw new Error(`Bad pack id ${packId}`);
+  return path.join(appRoot, 'resources', 'models', packId);
+}
+
+/** A loaded pack with its segment-model session; create once, score many videos, release. */
+export class PackScorer {
+  private constructor(
+    readonly pack: LoadedPack,
+    private readonly info: SessionInfo,
+    readonly segmentSec: number,
+    readonly weights: LevelWeights,
+  ) {}
+
+  static async create(packDir: string, opts: { providers?: ProviderName[]; segmentSec?: number; weights?: ArrayLike<number>; threads?: number } = {}) {
+    const pack = loadPack(packDir);
+    const sc = pack.manifest.scoring;
+    if (!sc) throw new Error(`Pack ${pack.manifest.id} has no "scoring" section: it cannot score videos`);
+    const segmentSec = opts.segmentSec ?? sc.segmentSec;
+    if (!Number.isInteger(segmentSec) || segmentSec < 1) {
+      throw new Error(`Segment length must be a whole number of seconds ≥ 1 (key frames are sampled at 1 fps); got ${segmentSec}`);
+    }
+    const weights = validateLevelWeights(opts.weights ?? sc.levelWeights);
+    const info = await createSession(pack, SEGMENT_MODEL, opts.providers ?? ['cuda', 'cpu'], opts.threads);
+    return new PackScorer(pack, info, segmentSec, weights);
+  }
+
+  get provider(): string {
+    return this.info.provider;
+  }
+  get providerNote(): string | null {
+    return this.info.fallbacks.length ? describeProvider(this.info) : null;
+  }
+  get settings() {
+    return { segmentSec: this.segmentSec, weights: [...this.weights], keyFrame: this.pack.manifest.scoring!.keyFrame, motionFrame: this.pack.manifest.scoring!.motionFrame };
+  }
+
+  async release(): Promise<void> {
+    await this.info.session.release();
+  }
+
+  async scoreVideo(v: VideoInfo, opts: PackScorerOptions = {}): Promise<PackVideoResult> {
+    const t0 = performance.now();
+    const sc = this.pack.manifest.scoring!;
+    const key = fitInside(v.width, v.height, sc.keyFrame.width, sc.keyFrame.height);
+    const mo = sc.motionFrame;
+    const S = this.segmentSec;
+    const startSegment = opts.startSegment ?? 0;
+    const freeze = new FreezeDetector(v.fps, undefined, undefined, Math.round(startSegment * S * Math.round(v.fps)));
+    let decodeWaitMs = 0;
+    let inferMs = 0;
+    let computed = 0;
+    let prevMotion: Buffer | null = null;
+    let group: SecondOfFrames[] = [];
+    const segmentScores: number[] = [];
+
+    const runSegment = async (seconds: SecondOfFrames[]) => {
+      const idx = Math.floor(seconds[0]!.second / S);
+      const keys = Buffer.concat(seconds.map((s) => s.key));
+      const motion = [...(prevMotion ? [prevMotion] : []), ...seconds.flatMap((s) => s.motion)];
+      if (motion.length === 0) motion.push(Buffer.alloc(mo.width * mo.height));
+      const motionF = new Float32Array(motion.length * mo.width * mo.height);
+      motion.forEach((m, i) => motionF.set(m, i * mo.width * mo.height));
+      const t = performance.now();
+      const out = await this.info.session.run({
+        key_frames: new ort.Tensor('float32', rgb24ToPlanar(keys, key.width, key.height, seconds.length), [seconds.length, 3, key.height, key.width]),
+        motion_frames: new ort.Tensor('float32', motionF, [motion.length, mo.height, mo.width]),
+      });
+      inferMs += performance.now() - t;
+      const logits = out['level_logits']!.data as Float32Array;
+      const measures = out['measures']!.data as Float32Array;
+      const quality = (out['quality']!.data as Float32Array)[0]!;
+      const ls = scoreFromLogits(logits, this.weights);
+      const features: Record<string, number> = { quality };
+      MEASURE_NAMES.forEach((n, i) => (features[n] = measures[i]!));
+      const last = seconds[seconds.length - 1]!;
+      const endSec = v.durationSec != null ? Math.min((idx + 1) * S, v.durationSec) : (last.second + 1);
+      const seg: SegmentScore = { idx, startSec: idx * S, endSec: Math.max(endSec, idx * S + 1 / v.fps), score: ls.score, probs: ls.probs, features };
+      segmentScores.push(ls.score);
+      computed++;
+      opts.onSegment?.(seg);
+      prevMotion = seconds[seconds.length - 1]!.motion.at(-1) ?? prevMotion;
+    };
+
+    let tWait = performance.now();
+    for await (const sec of sampleFrames(v.absPath, { keyWidth: key.width, keyHeight: key.height, motionWidth: mo.width, motionHeight: mo.height }, {
+      fps: v.fps,
+      startSecond: startSegment * S,
+      signal: opts.signal,
+    })) {
+      decodeWaitMs += performance.now() - tWait;
+      for (const m of sec.motion) freeze.push(m);
+      if (group.length && Math.floor(sec.second / S) !== Math.floor(group[0]!.second / S)) {
+        await runSegment(group);
+        group = [];
+      }
+      group.push(sec);
+      tWait = performance.now();
+    }
+    if (group.length) await runSegment(group);
+
+    const events: ScoreEvent[] = freeze.finish().map((s) => ({ kind: 'freeze', startSec: s.startSec, endSec: s.endSec }));
+    return { events, segmentsComputed: computed, timings: { decodeWaitMs, inferMs, totalMs: performance.now() - t0 } };
+  }
+}
+
+/** Aggregate segment results into the video's result: mean level probabilities → level-token score. */
+export function aggregateSegments(segments: SegmentScore[], weights: LevelWeights) {
+  if (!segments.length) throw new Error('No segments were scored');
+  const probs = Object.fromEntries(LEVELS.map((l) => [l, segments.reduce((a, s) => a + s.probs[l], 0) / segments.length])) as SegmentScore['probs'];
+  // Σ mean(p)ᵢ wᵢ = mean of segment scores: the video score is the seed's formula on mean probabilities.
+  const logits = LEVELS.map((l) => Math.log(Math.max(probs[l], 1e-12)));
+  const ls = scoreFromLogits(logits, weights);
+  const features: Record<string, number> = {};
+  for (const k of Object.keys(segments[0]!.features)) features[k] = segments.reduce((a, s) => a + (s.features[k] ?? 0), 0) / segments.length;
+  features.minSegmentScore = Math.min(...segments.map((s) => s.score));
+  return { score: ls.score, level: ls.level, probs: ls.probs, features };
+}
+
+/** Events derived from the score curve: spans where segments fall well below the video's median. */
+export function qualityDropEvents(segments: SegmentScore[], drop = 0.15): ScoreEvent[] {
+  if (segments.length < 3) return [];
+  const sorted = segments.map((s) => s.score).sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  const out: ScoreEvent[] = [];
+  let start: SegmentScore | null = null;
+  let last: SegmentScore | null = null;
+  for (const s of segments) {
+    if (s.score < median - drop) {
+      start ??= s;
+      last = s;
+    } else if (start) {
+      out.push({ kind: 'quality_drop', startSec: start.startSec, endSec: last!.endSec, data: { median } });
+      start = null;
+    }
+  }
+  if (start) out.push({ kind: 'quality_drop', startSec: start.startSec, endSec: last!.endSec, data: { median } });
+  return out;
+}

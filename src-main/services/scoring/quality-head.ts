@@ -1,0 +1,168 @@
+// The level head shared by the classical scorers: a quality estimate q ∈ [0, 1] becomes five level
+// logits lᵢ = −(q − cᵢ)² / (2τ²) around the level centres c = (1, .75, .5, .25, 0), so that the
+// seed's level-token function (softmax over the five, Σ pᵢwᵢ) turns it back into a score. The
+// built-in ONNX pack computes the same formula in its graph; this is the reference and the
+// streaming scorer's head.
+import { DEFAULT_LEVEL_WEIGHTS, scoreFromLogits, type LevelScore } from './level-score';
+
+export const LEVEL_CENTRES = [1, 0.75, 0.5, 0.25, 0] as const;
+/** Half the spacing of the level centres: neighbouring levels share probability, far ones do not. */
+export const DEFAULT_TAU = 0.125;
+
+export function levelLogitsFromQuality(q: number, tau = DEFAULT_TAU): number[] {
+  if (!Number.isFinite(q)) throw new Error(`quality must be finite, got ${q}`);
+  const qc = Math.min(1, Math.max(0, q));
+  return LEVEL_CENTRES.map((c) => -((qc - c) ** 2) / (2 * tau * tau));
+}
+
+export function levelScoreFromQuality(q: number, weights: ArrayLike<number> = DEFAULT_LEVEL_WEIGHTS, tau = DEFAULT_TAU): LevelScore {
+  return scoreFromLogits(levelLogitsFromQuality(q, tau), weights);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The built-in pack's segment head (resources/models/builtin-nr/segment.onnx): TypeScript
+// reference of the measures the graph computes besides BRISQUE and temporal.ts, and of the fixed
+// mapping from the measures to q. The coefficients live in the pack's manifest (`scoring.head`),
+// written from one constant in scripts/gen-builtin-pack.mjs that also builds the graph.
+// ---------------------------------------------------------------------------------------------
+
+/** Order of segment.onnx's `measures` output. */
+export const SEGMENT_MEASURES = [
+  'brisque_mean',
+  'motion',
+  'freeze',
+  'flicker',
+  'luma',
+  'contrast',
+  'blur',
+  'noise',
+] as const;
+export type SegmentMeasure = (typeof SEGMENT_MEASURES)[number];
+
+export interface HeadPenalty {
+  name: string;
+  measure: SegmentMeasure;
+  /** +1: higher values are worse; −1: lower values are worse. */
+  direction: 1 | -1;
+  threshold: number;
+  scale: number;
+  /** Largest share of quality this penalty can remove (< 1). */
+  weight: number;
+  description?: string;
+}
+
+export interface HeadCoefficients {
+  tau: number;
+  levelCentres: readonly number[];
+  brisque: { weight: number; description?: string };
+  penalties: readonly HeadPenalty[];
+}
+
+/**
+ * q = clamp(S · Πₖ (1 − Pₖ), 0, 1) with S = 1 − brisque.weight · clamp(brisque_mean / 100, 0, 1)
+ * and Pₖ = weightₖ · (1 − exp(−max(0, directionₖ · (mₖ − thresholdₖ) / scaleₖ))).
+ * Every penalty is zero below its threshold, grows strictly above it and saturates softly at its
+ * weight, so q falls strictly as any measure gets worse and never leaves [0, 1].
+ */
+export function qualityFromMeasures(measures: ArrayLike<number>, coeffs: HeadCoefficients): number {
+  if (measures.length !== SEGMENT_MEASURES.length) {
+    throw new Error(`expected ${SEGMENT_MEASURES.length} measures (${SEGMENT_MEASURES.join(', ')}), got ${measures.length}`);
+  }
+  const m = (name: SegmentMeasure) => measures[SEGMENT_MEASURES.indexOf(name)]!;
+  let q = 1 - (coeffs.brisque.weight / 100) * Math.min(100, Math.max(0, m('brisque_mean')));
+  for (const p of coeffs.penalties) {
+    const excess = Math.max(0, (m(p.measure) - p.threshold) * (p.direction / p.scale));
+    q *= 1 - p.weight * (1 - Math.exp(-excess));
+  }
+  return Math.min(1, Math.max(0, q));
+}
+
+/** Level logits of a segment from its measures (what segment.onnx outputs as `level_logits`). */
+export function levelLogitsFromMeasures(measures: ArrayLike<number>, coeffs: HeadCoefficients): number[] {
+  const q = qualityFromMeasures(measures, coeffs);
+  return coeffs.levelCentres.map((c) => -((q - c) ** 2) / (2 * coeffs.tau * coeffs.tau));
+}
+
+/** OpenCV's 8-bit BGR2GRAY of interleaved rgb24 (the grey BRISQUE and the detail measures use). */
+export function openCvGrey(rgb: Uint8Array, width: number, height: number): Uint8Array {
+  const g = new Uint8Array(width * height);
+  for (let i = 0; i < g.length; i++) {
+    g[i] = (9798 * rgb[3 * i]! + 19235 * rgb[3 * i + 1]! + 3735 * rgb[3 * i + 2]! + 16384) >> 15;
+  }
+  return g;
+}
+
+/**
+ * Blur (Crété-Roffet, Dolmiere, Ladret, Nicolas, "The blur effect: perception and estimation with a
+ * new no-reference perceptual blur metric", SPIE 6492, 2007): re-blur with a 9-tap mean (replicated
+ * border) along each axis; b = (Σ D_F − Σ max(0, D_F − D_B)) / Σ D_F with D the absolute neighbour
+ * differences of the frame (F) and of the re-blurred frame (B); blur = max of the two axes. 0 sharp,
+ * 1 no detail (a frame with no variation at all counts as 1).
+ */
+export function creteBlur(grey: Uint8Array, width: number, height: number, taps = 9): number {
+  const half = (taps - 1) / 2;
+  const axis = (vertical: boolean): number => {
+    const at = (x: number, y: number) => grey[y * width + x]!;
+    const box = new Float64Array(width * height); // the 9-tap SUM (9 × the mean)
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        let s = 0;
+        for (let t = -half; t <= half; t++) {
+          s += vertical ? at(x, Math.min(height - 1, Math.max(0, y + t))) : at(Math.min(width - 1, Math.max(0, x + t)), y);
+        }
+        box[y * width + x] = s;
+      }
+    }
+    let sF = 0;
+    let sV = 0;
+    for (let y = vertical ? 1 : 0; y < height; y++) {
+      for (let x = vertical ? 0 : 1; x < width; x++) {
+        const i = y * width + x;
+        const j = vertical ? i - width : i - 1;
+        const dF = taps * Math.abs(grey[i]! - grey[j]!);
+        const dB = Math.abs(box[i]! - box[j]!);
+        sF += dF;
+        sV += Math.max(0, dF - dB);
+      }
+    }
+    return sF > 0 ? (sF - sV) / sF : -1;
+  };
+  const b = Math.max(axis(true), axis(false));
+  return b < 0 ? 1 : b;
+}
+
+/**
+ * Noise (Donoho & Johnstone 1994): σ = median|HH| / 0.6745 in grey levels, HH the finest diagonal
+ * Haar sub-band (x₀₀ − x₀₁ − x₁₀ + x₁₁)/2 over non-overlapping 2×2 blocks (an odd last row/column is
+ * dropped); the lower median (index ⌊(P − 1)/2⌋ of the sorted values).
+ */
+export function donohoNoise(grey: Uint8Array, width: number, height: number): number {
+  const w2 = Math.floor(width / 2);
+  const h2 = Math.floor(height / 2);
+  const hh = new Float64Array(w2 * h2);
+  for (let y = 0; y < h2; y++) {
+    for (let x = 0; x < w2; x++) {
+      const i = 2 * y * width + 2 * x;
+      hh[y * w2 + x] = Math.abs(grey[i]! - grey[i + 1]! - grey[i + width]! + grey[i + width + 1]!) / 2;
+    }
+  }
+  hh.sort();
+  return hh[Math.floor((hh.length - 1) / 2)]! / 0.6745;
+}
+
+/** Contrast of a segment: mean over its grey frames of the per-frame standard deviation, / 255. */
+export function greyContrast(frames: readonly Uint8Array[]): number {
+  if (!frames.length) return 0;
+  let total = 0;
+  for (const f of frames) {
+    let s = 0;
+    let s2 = 0;
+    for (let i = 0; i < f.length; i++) {
+      s += f[i]!;
+      s2 += f[i]! * f[i]!;
+    }
+    const mean = s / f.length;
+    total += Math.sqrt(Math.max(0, s2 / f.length - mean * mean));
+  }
+  return total / frames.length / 255;
+}

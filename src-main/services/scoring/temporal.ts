@@ -1,0 +1,107 @@
+// Frame-difference measures on small grey frames: motion (mean absolute difference), freeze
+// (share of repeated frames), flicker (frame-to-frame change of mean brightness) and frozen spans
+// as events. The thresholds follow ffmpeg's freezedetect (a frame repeats when its mean absolute
+// difference to the previous one is below `noise`), so the two can be cross-checked.
+
+/** Mean absolute difference of two equally sized 8-bit frames (0–255). */
+export function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) throw new Error(`frame sizes differ: ${a.length} vs ${b.length}`);
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i]! - b[i]!);
+  return s / a.length;
+}
+
+export function meanLuma(a: Uint8Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]!;
+  return s / a.length;
+}
+
+/** freezedetect's default noise is −60 dB of full scale; we use −50 dB (≈ 0.8 on 0–255) to survive re-encoding. */
+export const FREEZE_NOISE_DB = -50;
+export const FREEZE_MIN_SEC = 0.5;
+
+export function noiseDbToMad(db: number): number {
+  return 255 * 10 ** (db / 20);
+}
+
+export interface TemporalMeasures {
+  /** mean absolute frame difference, 0–1 (of full scale) */
+  motion: number;
+  /** share of frame pairs that repeat (diff below the freeze threshold), 0–1 */
+  freeze: number;
+  /** mean absolute change of mean brightness between frames, 0–1 */
+  flicker: number;
+  /** mean brightness, 0–1 */
+  luma: number;
+}
+
+/** Measures over consecutive frames; `prev` is the last frame of the previous segment (continuity). */
+export function temporalMeasures(frames: Uint8Array[], prev?: Uint8Array, noiseDb = FREEZE_NOISE_DB): TemporalMeasures {
+  const seq = prev ? [prev, ...frames] : frames;
+  const thr = noiseDbToMad(noiseDb);
+  let motion = 0;
+  let frozen = 0;
+  let flicker = 0;
+  let pairs = 0;
+  let luma = 0;
+  const lumas = seq.map(meanLuma);
+  for (const l of frames.map(meanLuma)) luma += l;
+  for (let i = 1; i < seq.length; i++) {
+    const d = meanAbsDiff(seq[i - 1]!, seq[i]!);
+    motion += d;
+    if (d < thr) frozen++;
+    flicker += Math.abs(lumas[i]! - lumas[i - 1]!);
+    pairs++;
+  }
+  return {
+    motion: pairs ? motion / pairs / 255 : 0,
+    freeze: pairs ? frozen / pairs : 0,
+    flicker: pairs ? flicker / pairs / 255 : 0,
+    luma: frames.length ? luma / frames.length / 255 : 0,
+  };
+}
+
+/** Streams frame differences and reports frozen spans of at least `minSec` (like freezedetect). */
+export class FreezeDetector {
+  private prev: Uint8Array | null = null;
+  private frameIndex = 0;
+  private runStart: number | null = null;
+  readonly spans: { startSec: number; endSec: number }[] = [];
+  private readonly thr: number;
+
+  constructor(
+    private readonly fps: number,
+    private readonly minSec = FREEZE_MIN_SEC,
+    noiseDb = FREEZE_NOISE_DB,
+    startFrame = 0,
+  ) {
+    this.thr = noiseDbToMad(noiseDb);
+    this.frameIndex = startFrame;
+  }
+
+  push(frame: Uint8Array): void {
+    if (this.prev) {
+      const frozen = meanAbsDiff(this.prev, frame) < this.thr;
+      if (frozen && this.runStart === null) this.runStart = this.frameIndex - 1;
+      if (!frozen && this.runStart !== null) this.close(this.frameIndex);
+    }
+    this.prev = frame;
+    this.frameIndex++;
+  }
+
+  /** Close any open span at the end of the video. */
+  finish(): { startSec: number; endSec: number }[] {
+    if (this.runStart !== null) this.close(this.frameIndex);
+    return this.spans;
+  }
+
+  private close(endFrame: number): void {
+    const start = this.runStart!;
+    this.runStart = null;
+    // The frozen span runs from the first repeated frame's predecessor to the first changed frame.
+    const startSec = start / this.fps;
+    const endSec = endFrame / this.fps;
+    if (endSec - startSec >= this.minSec) this.spans.push({ startSec, endSec });
+  }
+}
