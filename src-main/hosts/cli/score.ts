@@ -48,13 +48,14 @@ export async function scoreStore(
   let cancelled = false;
   const runIds: number[] = [];
   for (const j of jobs.unfinished()) {
-    if (!opts.quiet) process.stderr.write(`Resuming unfinished score job ${j.id} (${String(j.params.scorer)})\n`);
+    process.stderr.write(`Resuming unfinished score job ${j.id} (${String(j.params.scorer)})\n`);
     const p = await jobs.run(j.id, opts.signal);
     if (p.runId) runIds.push(p.runId);
     cancelled ||= p.status === 'cancelled';
   }
   const ids = opts.onlyIds ?? store.videoIds();
-  if (!cancelled && ids.length) {
+  // A resumed job already covers what the user asked for last time: finish it, don't start over.
+  if (!cancelled && ids.length && runIds.length === 0) {
     const job = jobs.create(ids, { scorer: opts.scorer, providers: opts.providers, segmentSec: opts.segmentSec });
     const p = await jobs.run(job.id, opts.signal);
     if (p.runId) runIds.push(p.runId);
@@ -66,7 +67,8 @@ export async function scoreStore(
   const provider = runId ? jobs.scores.getRun(runId)?.provider ?? null : null;
   const results: ScoreJson[] = ids.map((id) => {
     const v = store.getVideo(id)!;
-    const item = jobs.jobs.list(5).flatMap((j) => (j.params.runId === runId ? jobs.jobs.items(j.id) : [])).find((i) => i.videoId === id);
+    const jobId = runId ? jobs.scores.getRun(runId)?.jobId : undefined;
+    const item = jobId ? jobs.jobs.items(jobId).find((i) => i.videoId === id) : undefined;
     const vs = runId ? jobs.scores.videoScore(runId, id) : undefined;
     return {
       path: store.toAbsPath(v.path),
