@@ -6,6 +6,10 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { z } from 'zod';
 
+// ONNX Runtime logs a provider's load failure natively before we can catch it; the reason is
+// recorded and shown by us instead.
+ort.env.logLevel = 'fatal';
+
 export class PackError extends Error {
   constructor(
     readonly code: 'PACK_NOT_FOUND' | 'PACK_INVALID' | 'PACK_MISMATCH' | 'PACK_SESSION_FAILED',

@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { levelLogitsFromQuality, levelScoreFromQuality } from '../../src-main/services/scoring/quality-head';
+import { FreezeDetector, temporalMeasures, noiseDbToMad } from '../../src-main/services/scoring/temporal';
+import { aggregateSegments, fitInside, qualityDropEvents } from '../../src-main/services/scoring/pack-scorer';
+import { RELEASED_LEVEL_WEIGHTS } from '../../src-main/services/scoring/level-score';
+import { ProjectStore } from '../../src-main/services/store/project-store';
+import { ScoreStore, type SegmentScore } from '../../src-main/services/scoring/score-store';
+import { JobStore } from '../../src-main/services/jobs/job-store';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-scoring-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const frame = (v: number, n = 16) => new Uint8Array(n).fill(v);
+const probs = (high: number, good: number, fair: number, poor: number, low: number) => ({ high, good, fair, poor, low });
+
+describe('quality head', () => {
+  it('puts the level logits around q and gives back a score close to q in the middle', () => {
+    const l = levelLogitsFromQuality(0.5);
+    // centre level "fair" has logit 0; neighbours −(0.25²)/(2·0.125²) = −2
+    expect(l[2]).toBeCloseTo(0, 12);
+    expect(l[1]).toBeCloseTo(-2, 12);
+    expect(l[3]).toBeCloseTo(-2, 12);
+    expect(levelScoreFromQuality(0.5).score).toBeCloseTo(0.5, 12); // symmetric
+    expect(levelScoreFromQuality(0.62).level).toBe('good');
+    const scores = [0, 0.2, 0.4, 0.6, 0.8, 1].map((q) => levelScoreFromQuality(q).score);
+    for (let i = 1; i < scores.length; i++) expect(scores[i]!).toBeGreaterThan(scores[i - 1]!);
+    expect(levelLogitsFromQuality(7)).toEqual(levelLogitsFromQuality(1)); // clamped
+    expect(() => levelLogitsFromQuality(NaN)).toThrow(/finite/);
+  });
+});
+
+describe('temporal measures', () => {
+  it('measures motion, repeats, brightness changes and luma', () => {
+    const m = temporalMeasures([frame(10), frame(10), frame(20), frame(20)]);
+    // pairs: 0, 10, 0 → motion 10/3/255, freeze 2/3, flicker same as motion for flat frames
+    expect(m.motion).toBeCloseTo(10 / 3 / 255, 12);
+    expect(m.freeze).toBeCloseTo(2 / 3, 12);
+    expect(m.flicker).toBeCloseTo(10 / 3 / 255, 12);
+    expect(m.luma).toBeCloseTo(15 / 255, 12);
+    expect(temporalMeasures([frame(5)])).toEqual({ motion: 0, freeze: 0, flicker: 0, luma: 5 / 255 });
+    // the previous segment's last frame links the first pair across the boundary
+    expect(temporalMeasures([frame(10)], frame(0)).motion).toBeCloseTo(10 / 255, 12);
+  });
+
+  it('reports frozen spans of at least the minimum length, like freezedetect', () => {
+    expect(noiseDbToMad(-60)).toBeCloseTo(0.255, 6);
+    const d = new FreezeDetector(10, 0.5);
+    const seq = [1, 2, 3, 3, 3, 3, 3, 3, 4, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6];
+    for (const v of seq) d.push(frame(v * 10));
+    // frames 2..8 equal (0.2 s → 0.8 s = 0.6 s) → a span; 9..11 (0.3 s) too short; 12..18 open at the end
+    expect(d.finish()).toEqual([
+      { startSec: 0.2, endSec: 0.8 },
+      { startSec: 1.2, endSec: 1.9 },
+    ]);
+  });
+});
+
+describe('segment aggregation', () => {
+  const seg = (idx: number, score: number, p: SegmentScore['probs']): SegmentScore => ({ idx, startSec: idx * 2, endSec: idx * 2 + 2, score, probs: p, features: { brisque: 10 * idx } });
+
+  it('scores the video from the mean level probabilities (= mean segment score)', () => {
+    const a = seg(0, 1, probs(1, 0, 0, 0, 0));
+    const b = seg(1, 0.5, probs(0, 0, 1, 0, 0));
+    const agg = aggregateSegments([a, b], RELEASED_LEVEL_WEIGHTS);
+    expect(agg.score).toBeCloseTo(0.75, 9);
+    expect(agg.probs.high).toBeCloseTo(0.5, 9);
+    expect(agg.level).toBe('good');
+    expect(agg.features.brisque).toBe(5);
+    expect(agg.features.minSegmentScore).toBe(0.5);
+  });
+
+  it('marks spans that fall well below the median as quality drops', () => {
+    const p = probs(0, 0, 1, 0, 0);
+    const s = [0.8, 0.8, 0.4, 0.3, 0.8, 0.8].map((v, i) => seg(i, v, p));
+    expect(qualityDropEvents(s)).toEqual([{ kind: 'quality_drop', startSec: 4, endSec: 8, data: { median: 0.8 } }]);
+  });
+
+  it('fits key frames inside the box without upscaling', () => {
+    expect(fitInside(1920, 1080, 640, 640)).toEqual({ width: 640, height: 360 });
+    expect(fitInside(320, 240, 640, 640)).toEqual({ width: 320, height: 240 });
+    expect(fitInside(1080, 1920, 640, 640)).toEqual({ width: 360, height: 640 });
+  });
+});
+
+describe('score and job stores', () => {
+  it('commits segments idempotently and resumes from the next index', () => {
+    const store = ProjectStore.create(path.join(dir, 's'));
+    const [vid] = store.insertVideos([
+      { absPath: path.join(dir, 'a.mp4'), status: 'ok', error: null, durationSec: 6, width: 2, height: 2, fps: 25, codec: 'h264', bitrateKbps: 1, sizeBytes: 1, partialHash: null, probeJson: null },
+    ]);
+    const jobs = new JobStore(store.connection);
+    const job = jobs.create('score', { scorer: 'x' }, [vid!, vid!]);
+    expect(jobs.items(job.id)).toEqual([{ videoId: vid, status: 'pending', error: null }]);
+    const scores = new ScoreStore(store.connection);
+    const run = scores.createRun({ kind: 'pack', packId: 'x', packVersion: '1', provider: 'cpu', providerNote: null, settings: {}, jobId: job.id });
+    const s0: SegmentScore = { idx: 0, startSec: 0, endSec: 2, score: 0.5, probs: probs(0, 0, 1, 0, 0), features: {} };
+    scores.insertSegments(run.id, vid!, [s0, { ...s0, idx: 1 }]);
+    scores.insertSegments(run.id, vid!, [{ ...s0, idx: 1, score: 0.9 }]); // a replayed batch after a crash
+    expect(scores.nextSegmentIndex(run.id, vid!)).toBe(2);
+    expect(scores.segments(run.id, vid!).map((s) => s.score)).toEqual([0.5, 0.5]);
+    store.connection.transaction(() => {
+      scores.writeVideoResult({ runId: run.id, videoId: vid!, score: 0.5, level: 'fair', probs: s0.probs, features: {} }, [
+        { kind: 'freeze', startSec: 1, endSec: 2 },
+      ]);
+      jobs.markItem(job.id, vid!, 'done');
+    })();
+    expect(store.getVideo(vid!)!.videoScore).toBe(0.5);
+    expect(scores.events(run.id, vid!)).toEqual([{ kind: 'freeze', startSec: 1, endSec: 2 }]);
+    expect(jobs.counts(job.id)).toMatchObject({ done: 1, pending: 0 });
+    expect(scores.sparklines([vid!])).toEqual({ [vid!]: [0.5, 0.5] });
+    store.close();
+  });
+});
