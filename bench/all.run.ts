@@ -5,6 +5,7 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { runLibraryBench } from './library-bench';
 import { runImportBench } from './import-bench';
+import { runScoreBench } from './score-bench';
 
 const results: Record<string, unknown> = {};
 const outDir = path.resolve(__dirname, '..', 'test-output', 'bench');
@@ -26,4 +27,10 @@ it('import: 200 short clips, parallel vs sequential probing', async () => {
   const r = await runImportBench();
   report('import', r);
   expect(r.clips).toBe(200);
+});
+
+it('score: built-in pack vs decode-only, segments/s, RSS on a 10-minute clip', async () => {
+  const r = await runScoreBench();
+  report('score', r);
+  expect(r.clip60s.segments).toBe(30);
 });

@@ -136,6 +136,22 @@ describe('web host', () => {
     expect((await fetch(`${base}/media/${id}`)).status).toBe(401);
     expect((await fetch(`${base}/media/424242?token=${host.token}`)).status).toBe(404);
     expect((await fetch(`${base}/media/..%2f..%2fsecret.txt?token=${host.token}`)).status).toBe(404);
+
+    // browser drag-and-drop uploads land in the project's uploads/ folder, nowhere else
+    const body = fs.readFileSync(path.join(videos, 'a.mp4'));
+    const put = await fetch(`${base}/upload/dropped/a%20copy.mp4?token=${host.token}`, { method: 'PUT', body });
+    expect(put.status).toBe(201);
+    const saved = ((await put.json()) as { path: string }).path;
+    expect(saved).toBe(path.join(dir, 'uploads', 'dropped', 'a copy.mp4'));
+    expect(fs.readFileSync(saved).equals(body)).toBe(true);
+    for (const bad of ['..%2Fescape.mp4', '.hidden.mp4', 'a/%2E%2E%2Fb.mp4', 'a%5C..%5Cb.mp4']) {
+      expect((await fetch(`${base}/upload/${bad}?token=${host.token}`, { method: 'PUT', body: 'x' })).status).toBe(400);
+    }
+    // a literal ../ is normalised away by the URL parser and never reaches the upload route
+    expect((await fetch(`${base}/upload/x/../../escape.mp4?token=${host.token}`, { method: 'PUT', body: 'x' })).status).toBe(405);
+    expect((await fetch(`${base}/upload/dropped/a%20copy.mp4?token=${host.token}`, { method: 'PUT', body: 'x' })).status).toBe(409);
+    expect((await fetch(`${base}/upload/z.mp4`, { method: 'PUT', body: 'x' })).status).toBe(401);
+    expect(fs.existsSync(path.join(dir, 'escape.mp4'))).toBe(false);
     c.close();
   });
 });

@@ -7,6 +7,7 @@ import { ProjectStore, projectFilePath, cacheDirFor } from '../../services/store
 import { importVideos } from '../../services/library/import';
 import { generateSampleClips } from '../../services/media/samples';
 import { EXIT, listJson, videoTable } from './output';
+import { scoreStore, scoreTable } from './score';
 
 export async function runDemo(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { dir: { type: 'string' }, json: { type: 'boolean' } } });
@@ -27,11 +28,13 @@ export async function runDemo(args: string[]): Promise<number> {
     say(`Importing into ${store.path} …`);
     const summary = await importVideos(store, [videosDir], { jobId: randomUUID() });
     say(`  ${summary.added} added, ${summary.failed} failed (kept with a reason), ${summary.skipped} skipped, ${summary.elapsedSec.toFixed(1)} s`);
+    say('Scoring with the built-in pack (BRISQUE + temporal measures, a classical baseline — not the VQA² LMM) …');
+    const scored = await scoreStore(store, { scorer: 'builtin-nr', providers: ['cuda', 'cpu'], quiet: !!values.json });
     const { rows } = store.listVideos({ offset: 0, limit: 1000, sort: { column: 'name', desc: false } });
     if (values.json) {
-      process.stdout.write(JSON.stringify(listJson(rows, (p) => store.toAbsPath(p)), null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ videos: listJson(rows, (p) => store.toAbsPath(p)), scores: scored.results }, null, 2) + '\n');
     } else {
-      process.stdout.write(`\nProject ${store.path}\n\n${videoTable(rows)}\n\n`);
+      process.stdout.write(`\nProject ${store.path}\n\n${videoTable(rows)}\n\nScores (${scored.results[0]?.provider ?? 'cpu'}):\n\n${scoreTable(scored.results)}\n\n`);
       const rel = path.relative(process.cwd(), store.path);
       process.stdout.write(`Open it in the studio: npx vqa2 serve ${rel.startsWith('..') ? store.path : rel}\n`);
     }

@@ -89,6 +89,45 @@ export function serveFile(
   fs.createReadStream(file, { start, end }).pipe(res);
 }
 
+/**
+ * Browser drag-and-drop: a dropped file is PUT to /upload/<relative path> and written into the
+ * open project's `uploads/` folder (temp + rename), then imported like any other file. Only plain
+ * path segments are accepted, so nothing can be written outside that folder.
+ */
+async function receiveUpload(req: http.IncomingMessage, res: http.ServerResponse, api: StudioApi, rawPath: string) {
+  const store = api.project;
+  if (!store) return send(res, 409, 'No project is open');
+  let segments: string[];
+  try {
+    segments = rawPath.split('/').map((s) => decodeURIComponent(s));
+  } catch {
+    return send(res, 400, 'Bad upload path');
+  }
+  if (!segments.length || segments.length > 16 || segments.some((s) => !/^[^/\\\0]{1,255}$/.test(s) || s === '.' || s === '..' || s.startsWith('.'))) {
+    return send(res, 400, 'Bad upload path');
+  }
+  const dest = path.join(store.dir, 'uploads', ...segments);
+  if (fs.existsSync(dest)) return send(res, 409, `${path.relative(store.dir, dest)} already exists`);
+  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  const tmp = `${dest}.${process.pid}.part`;
+  const out = fs.createWriteStream(tmp, { flags: 'wx' });
+  req.pipe(out);
+  await new Promise<void>((resolve) => {
+    out.on('finish', () => {
+      fs.renameSync(tmp, dest);
+      send(res, 201, JSON.stringify({ path: dest }), 'application/json');
+      resolve();
+    });
+    const fail = (e: Error) => {
+      fs.rmSync(tmp, { force: true });
+      if (!res.headersSent) send(res, 500, `Upload failed: ${e.message}`);
+      resolve();
+    };
+    out.on('error', fail);
+    req.on('aborted', () => fail(new Error('the browser aborted the upload')));
+  });
+}
+
 export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const expected = Buffer.from(token);
@@ -106,6 +145,10 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     const authed = tokenOk(expected, queryToken) || tokenOk(expected, cookieToken(req));
     if (!authed) {
       send(res, 401, 'Unauthorized: open the URL printed by `vqa2 serve` (it carries the connection token).');
+      return;
+    }
+    if (req.method === 'PUT' && url.pathname.startsWith('/upload/')) {
+      void receiveUpload(req, res, opts.api, url.pathname.slice('/upload/'.length));
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
