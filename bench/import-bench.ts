@@ -1,0 +1,117 @@
+// Import throughput: the same 200 tiny clips imported with concurrency 1 and with the default
+// (one file per core), reported as a ratio measured in the same run.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { importVideos } from '../src-main/services/library/import';
+import { ProjectStore } from '../src-main/services/store/project-store';
+import { makeClip, makeClipCopies } from '../tests/helpers/fixtures';
+
+export interface ImportBenchResult {
+  clips: number;
+  sequentialSec: number;
+  parallelSec: number;
+  ratio: number;
+  concurrency: number;
+}
+
+const CHUNK = 50;
+
+export interface ImportBenchOptions {
+  clips?: number;
+  log?: (line: string) => void;
+}
+
+/** CPU seconds used by finished child processes (Linux /proc), to show where the time goes. */
+function childCpuSec(): number | null {
+  try {
+    const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // cutime + cstime, in USER_HZ ticks, which Linux fixes at 100 per second for /proc.
+    const ticks = Number(fields[13]) + Number(fields[14]);
+    return Number.isFinite(ticks) ? ticks / 100 : null;
+  } catch {
+    return null;
+  }
+}
+
+async function timedImport(
+  store: ProjectStore,
+  dir: string,
+  concurrency: number | undefined,
+): Promise<number> {
+  const expected = fs.readdirSync(dir).length;
+  const t0 = performance.now();
+  const summary = await importVideos(store, [dir], {
+    jobId: `bench-${path.basename(dir)}`,
+    concurrency,
+  });
+  const sec = (performance.now() - t0) / 1000;
+  if (summary.added !== expected) {
+    throw new Error(
+      `bench import of ${dir} added ${summary.added} of ${expected} clips (failed ${summary.failed}, skipped ${summary.skipped})`,
+    );
+  }
+  return sec;
+}
+
+export async function runImportBench(opts: ImportBenchOptions = {}): Promise<ImportBenchResult> {
+  const clips = opts.clips ?? 200;
+  const log = opts.log ?? (() => {});
+  const concurrency = os.availableParallelism();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-import-bench-'));
+  try {
+    // One encode, then stream-copy remuxes with distinct metadata: distinct hashes, little generation time.
+    const source = await makeClip({
+      codec: 'h264',
+      source: 'testsrc2',
+      durationSec: 0.5,
+      width: 160,
+      height: 120,
+      fps: 25,
+    });
+    const t0 = performance.now();
+    const chunks: string[] = [];
+    for (let i = 0; i * CHUNK < clips; i++) {
+      const dir = path.join(root, `chunk-${i}`);
+      await makeClipCopies(source, Math.min(CHUNK, clips - i * CHUNK), dir, `bench${i}`);
+      chunks.push(dir);
+    }
+    log(`generated ${clips} clips in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    // Warm the page cache and the once-per-process codec list so neither run pays for them.
+    const warm = path.join(root, 'warm');
+    await makeClipCopies(source, 4, warm, 'warm');
+    const warmStore = ProjectStore.create(path.join(root, 'warmup'));
+    await timedImport(warmStore, warm, undefined).finally(() => warmStore.close());
+
+    // The two runs alternate chunk by chunk (ABAB…), so a burst of other load on the machine
+    // slows both instead of biasing the ratio.
+    const cpu0 = childCpuSec();
+    const sequential = ProjectStore.create(path.join(root, 'sequential'));
+    const parallel = ProjectStore.create(path.join(root, 'parallel'));
+    let sequentialSec = 0;
+    let parallelSec = 0;
+    try {
+      for (const chunk of chunks) {
+        sequentialSec += await timedImport(sequential, chunk, 1);
+        parallelSec += await timedImport(parallel, chunk, undefined);
+      }
+    } finally {
+      sequential.close();
+      parallel.close();
+    }
+    log(`concurrency 1: ${sequentialSec.toFixed(2)} s`);
+    log(`concurrency ${concurrency}: ${parallelSec.toFixed(2)} s`);
+    const cpu1 = childCpuSec();
+    if (cpu0 !== null && cpu1 !== null) {
+      log(
+        `ffprobe+ffmpeg CPU per clip: ${((cpu1 - cpu0) / (2 * clips)).toFixed(3)} s (both runs averaged)`,
+      );
+    }
+    const ratio = sequentialSec / parallelSec;
+    log(`ratio ${ratio.toFixed(2)}x`);
+    return { clips, sequentialSec, parallelSec, ratio, concurrency };
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
