@@ -49,6 +49,7 @@ export const manifestSchema = z.object({
       keyFrame: z.object({ width: z.number().int().min(8).max(4096), height: z.number().int().min(8).max(4096) }),
       motionFrame: z.object({ width: z.number().int().min(4).max(1024), height: z.number().int().min(4).max(1024) }),
     })
+    .passthrough()
     .optional(),
 }).passthrough();
 export type PackManifest = z.infer<typeof manifestSchema>;

@@ -12,7 +12,7 @@ import type { ScoreEvent, SegmentScore } from './score-store';
 
 export const BUILTIN_PACK_DIR = 'resources/models/builtin-nr';
 export const SEGMENT_MODEL = 'segment.onnx';
-export const MEASURE_NAMES = ['brisque', 'motion', 'freeze', 'flicker', 'luma', 'contrast'] as const;
+export const MEASURE_NAMES = ['brisque', 'motion', 'freeze', 'flicker', 'luma', 'contrast', 'blur', 'noise'] as const;
 
 export interface VideoInfo {
   absPath: string;

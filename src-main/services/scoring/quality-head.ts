@@ -132,22 +132,34 @@ export function creteBlur(grey: Uint8Array, width: number, height: number, taps 
 }
 
 /**
- * Noise (Donoho & Johnstone 1994): σ = median|HH| / 0.6745 in grey levels, HH the finest diagonal
- * Haar sub-band (x₀₀ − x₀₁ − x₁₀ + x₁₁)/2 over non-overlapping 2×2 blocks (an odd last row/column is
- * dropped); the lower median (index ⌊(P − 1)/2⌋ of the sorted values).
+ * Noise in grey levels: the finest diagonal Haar sub-band HH = (x₀₀ − x₀₁ − x₁₀ + x₁₁)/2 over
+ * non-overlapping 2×2 blocks (an odd last row/column dropped), ~N(0, σ²) for white noise of std σ
+ * (Donoho & Johnstone 1994); mean |HH| per 16×16-pixel block (partial blocks dropped); the
+ * ⌈0.1·B⌉-th smallest block mean (the flattest 10 %, so edges and texture stay out) × √(π/2).
  */
-export function donohoNoise(grey: Uint8Array, width: number, height: number): number {
+export function blockNoise(grey: Uint8Array, width: number, height: number, block = 16, percentile = 0.1): number {
   const w2 = Math.floor(width / 2);
   const h2 = Math.floor(height / 2);
-  const hh = new Float64Array(w2 * h2);
-  for (let y = 0; y < h2; y++) {
-    for (let x = 0; x < w2; x++) {
-      const i = 2 * y * width + 2 * x;
-      hh[y * w2 + x] = Math.abs(grey[i]! - grey[i + 1]! - grey[i + width]! + grey[i + width + 1]!) / 2;
+  const b = block / 2;
+  const bw = Math.floor(w2 / b);
+  const bh = Math.floor(h2 / b);
+  const means: number[] = [];
+  for (let by = 0; by < bh; by++) {
+    for (let bx = 0; bx < bw; bx++) {
+      let s = 0;
+      for (let y = by * b; y < (by + 1) * b; y++) {
+        for (let x = bx * b; x < (bx + 1) * b; x++) {
+          const i = 2 * y * width + 2 * x;
+          s += Math.abs(grey[i]! - grey[i + 1]! - grey[i + width]! + grey[i + width + 1]!) / 2;
+        }
+      }
+      means.push(s / (b * b));
     }
   }
-  hh.sort();
-  return hh[Math.floor((hh.length - 1) / 2)]! / 0.6745;
+  if (!means.length) throw new Error(`frame ${width}x${height} is smaller than one ${block}x${block} block`);
+  means.sort((x, y) => x - y);
+  const k = Math.max(1, Math.ceil(means.length * percentile - 1e-9));
+  return means[k - 1]! * Math.sqrt(Math.PI / 2);
 }
 
 /** Contrast of a segment: mean over its grey frames of the per-frame standard deviation, / 255. */

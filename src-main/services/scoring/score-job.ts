@@ -180,7 +180,6 @@ export class ScoreJobs {
           emit();
         };
         try {
-          let events;
           if (isStreaming) {
             const r = await scoreStreaming(info, { segmentSec, weights, signal });
             // streaming results are computed per video as a whole; commit them together
@@ -204,7 +203,7 @@ export class ScoreJobs {
           timings.videos++;
           const segments = this.scores.segments(runId, video.id);
           const agg = aggregateSegments(segments, weights);
-          events = [...r.events, ...qualityDropEvents(segments)];
+          const events = [...r.events, ...qualityDropEvents(segments)];
           this.store.connection.transaction(() => {
             this.scores.writeVideoResult({ runId: runId!, videoId: video.id, ...agg }, events);
             this.jobs.markItem(jobId, video.id, 'done');
