@@ -1,0 +1,229 @@
+// Column definitions of the library table. Cells read per-table context (the API for thumbnail
+// URLs, the selection) from the table's meta, so the definitions stay static.
+import { createColumnHelper, type RowData } from '@tanstack/react-table';
+import type { ApiClient, SortColumn, VideoRow } from '../../../src-preload/contract';
+import {
+  formatBitrate,
+  formatDuration,
+  formatFps,
+  formatResolution,
+  formatScore,
+  formatSize,
+} from '../lib/format';
+
+/** One visible line of the virtual table: its position in the query and its row once loaded. */
+export interface LibraryItem {
+  index: number;
+  row: VideoRow | undefined;
+}
+
+declare module '@tanstack/react-table' {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface ColumnMeta<TData extends RowData, TValue> {
+    /** Column label where the header itself shows none (menus, aria). */
+    label: string;
+    /** Server column to sort by; absent when the column cannot be sorted. */
+    sortColumn?: SortColumn;
+    numeric?: boolean;
+    /** Takes the remaining width. */
+    grow?: boolean;
+    /** Always shown (not in the column menu). */
+    fixed?: boolean;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface TableMeta<TData extends RowData> {
+    api: ApiClient;
+    isSelected(id: number): boolean;
+    onCheck(item: LibraryItem, shiftKey: boolean): void;
+    headerCheck: 'all' | 'some' | 'none';
+    onHeaderCheck(): void;
+  }
+}
+
+const col = createColumnHelper<LibraryItem>();
+
+function Skeleton({ width = '60%' }: { width?: string }) {
+  return <span className="skeleton" style={{ width }} aria-hidden="true" />;
+}
+
+function StatusBadge({ row }: { row: VideoRow }) {
+  if (row.status === 'ok') {
+    return (
+      <span className="badge badge-ok" data-testid="status-ok">
+        ok
+      </span>
+    );
+  }
+  const reason = row.error ?? 'Unknown error';
+  const tipId = `status-reason-${row.id}`;
+  // title serves mouse users; the focusable badge + aria-describedby and the CSS tooltip on
+  // :focus-visible serve keyboard and screen-reader users.
+  return (
+    <span
+      className="badge badge-failed has-tooltip"
+      data-testid="status-failed"
+      title={reason}
+      tabIndex={0}
+      aria-describedby={tipId}
+    >
+      failed
+      <span id={tipId} role="tooltip" className="tooltip">
+        {reason}
+      </span>
+    </span>
+  );
+}
+
+/** Text cell that shows a skeleton until its row has loaded. */
+function text(id: string, format: (r: VideoRow) => string) {
+  return ({ row }: { row: { original: LibraryItem } }) => {
+    const r = row.original.row;
+    return r ? <span data-col={id}>{format(r)}</span> : <Skeleton width="50%" />;
+  };
+}
+
+export const libraryColumns = [
+  col.display({
+    id: 'select',
+    size: 36,
+    meta: { label: 'Select', fixed: true },
+    header: ({ table }) => {
+      const m = table.options.meta!;
+      return (
+        <input
+          type="checkbox"
+          aria-label="Select all matching videos"
+          data-testid="select-all"
+          checked={m.headerCheck === 'all'}
+          ref={(el) => {
+            if (el) el.indeterminate = m.headerCheck === 'some';
+          }}
+          onChange={m.onHeaderCheck}
+        />
+      );
+    },
+    cell: ({ row, table }) => {
+      const item = row.original;
+      const r = item.row;
+      if (!r) return null;
+      const m = table.options.meta!;
+      return (
+        <input
+          type="checkbox"
+          aria-label={`Select ${r.name}`}
+          checked={m.isSelected(r.id)}
+          onClick={(e) => {
+            // Handled here (not onChange) to read shiftKey; stop the row's own click handling.
+            e.stopPropagation();
+            m.onCheck(item, e.shiftKey);
+          }}
+          onChange={() => undefined}
+        />
+      );
+    },
+  }),
+  col.display({
+    id: 'thumb',
+    size: 80,
+    meta: { label: 'Thumbnail' },
+    header: () => <span className="visually-hidden">Thumbnail</span>,
+    cell: ({ row, table }) => {
+      const r = row.original.row;
+      return (
+        <span className="thumb-box">
+          {r?.hasThumb ? (
+            <img
+              src={table.options.meta!.api.mediaUrl('thumb', r.id)}
+              alt=""
+              loading="lazy"
+              decoding="async"
+              width={64}
+              height={36}
+            />
+          ) : null}
+        </span>
+      );
+    },
+  }),
+  col.display({
+    id: 'name',
+    size: 260,
+    meta: { label: 'Name', sortColumn: 'name', grow: true, fixed: true },
+    header: 'Name',
+    cell: ({ row }) => {
+      const r = row.original.row;
+      if (!r) return <Skeleton width="70%" />;
+      return (
+        <span className="name-cell" title={r.path}>
+          <span className="truncate" data-col="name">
+            {r.name}
+          </span>
+          <span className="truncate name-path mono">{r.path}</span>
+        </span>
+      );
+    },
+  }),
+  col.display({
+    id: 'durationSec',
+    size: 96,
+    meta: { label: 'Duration', sortColumn: 'durationSec', numeric: true },
+    header: 'Duration',
+    cell: text('durationSec', (r) => formatDuration(r.durationSec)),
+  }),
+  col.display({
+    id: 'resolution',
+    size: 112,
+    meta: { label: 'Resolution', sortColumn: 'width', numeric: true },
+    header: 'Resolution',
+    cell: text('resolution', (r) => formatResolution(r.width, r.height)),
+  }),
+  col.display({
+    id: 'fps',
+    size: 68,
+    meta: { label: 'FPS', sortColumn: 'fps', numeric: true },
+    header: 'FPS',
+    cell: text('fps', (r) => formatFps(r.fps)),
+  }),
+  col.display({
+    id: 'codec',
+    size: 84,
+    meta: { label: 'Codec', sortColumn: 'codec' },
+    header: 'Codec',
+    cell: text('codec', (r) => r.codec ?? '—'),
+  }),
+  col.display({
+    id: 'bitrateKbps',
+    size: 96,
+    meta: { label: 'Bitrate', sortColumn: 'bitrateKbps', numeric: true },
+    header: 'Bitrate',
+    cell: text('bitrateKbps', (r) => formatBitrate(r.bitrateKbps)),
+  }),
+  col.display({
+    id: 'sizeBytes',
+    size: 84,
+    meta: { label: 'Size', sortColumn: 'sizeBytes', numeric: true },
+    header: 'Size',
+    cell: text('sizeBytes', (r) => formatSize(r.sizeBytes)),
+  }),
+  col.display({
+    id: 'status',
+    size: 84,
+    meta: { label: 'Status', sortColumn: 'status' },
+    header: 'Status',
+    cell: ({ row }) => {
+      const r = row.original.row;
+      return r ? <StatusBadge row={r} /> : <Skeleton width="40%" />;
+    },
+  }),
+  col.display({
+    id: 'videoScore',
+    size: 76,
+    meta: { label: 'Score', sortColumn: 'videoScore', numeric: true },
+    header: 'Score',
+    cell: text('videoScore', (r) => formatScore(r.videoScore)),
+  }),
+];
+
+export const HIDEABLE_COLUMNS = libraryColumns
+  .filter((c) => !c.meta?.fixed)
+  .map((c) => ({ id: c.id!, label: c.meta!.label }));

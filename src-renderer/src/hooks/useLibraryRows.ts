@@ -1,0 +1,65 @@
+// Feeds the virtualized table from `library.list`, page by page (see lib/row-loader.ts), and
+// refetches what is on screen when the library changes.
+import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import type { LibraryFilter, LibrarySort, VideoRow } from '../../../src-preload/contract';
+import { useApi } from '../api-context';
+import { errorMessage } from '../lib/format';
+import { RowLoader } from '../lib/row-loader';
+
+export const PAGE_SIZE = 100;
+
+export interface LibraryRows {
+  /** Rows matching the current query; null before the first answer. */
+  total: number | null;
+  rowAt(index: number): VideoRow | undefined;
+  /** Tell the loader which rows are on screen (inclusive); it fetches what is missing. */
+  setVisibleRange(first: number, last: number): void;
+  error: string | null;
+  /** Changes whenever cached content changes. */
+  version: number;
+}
+
+type Query = { sort: LibrarySort | undefined; filter: LibraryFilter };
+
+export function useLibraryRows(sort: LibrarySort | undefined, filter: LibraryFilter): LibraryRows {
+  const api = useApi();
+  const [version, bump] = useReducer((n: number) => n + 1, 0);
+  const [error, setError] = useState<string | null>(null);
+
+  const loader = useMemo(
+    () =>
+      new RowLoader<VideoRow, Query>(
+        (offset, limit, q) =>
+          api.call('library.list', { offset, limit, sort: q.sort, filter: q.filter }),
+        () => {
+          setError(null);
+          bump();
+        },
+        (err) => setError(errorMessage(err)),
+        PAGE_SIZE,
+      ),
+    [api],
+  );
+
+  const queryKey = JSON.stringify([sort, filter]);
+  useEffect(() => {
+    loader.setQuery({ sort, filter }, queryKey);
+    // queryKey stands for sort + filter by value, so equal objects do not refetch.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [loader, queryKey]);
+
+  useEffect(() => api.on('library.changed', () => loader.invalidate()), [api, loader]);
+
+  const setVisibleRange = useCallback(
+    (first: number, last: number) => loader.setVisible(first, last),
+    [loader],
+  );
+  const rowAt = useCallback(
+    (index: number) => loader.cache.rowAt(index),
+    // version: a new function after each change lets memoized consumers see new rows.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [loader, version],
+  );
+
+  return { total: loader.cache.total, rowAt, setVisibleRange, error, version };
+}

@@ -1,0 +1,18 @@
+// Renderer entry: picks the host's ApiClient and mounts the app.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createApiClient } from './api';
+import { ApiContext } from './api-context';
+import { App } from './App';
+import './styles.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+
+createRoot(root).render(
+  <StrictMode>
+    <ApiContext.Provider value={createApiClient()}>
+      <App />
+    </ApiContext.Provider>
+  </StrictMode>,
+);

@@ -1,0 +1,95 @@
+// Starts `vqa2 serve` as a child process (the way a user runs it) and a headless Debian Chromium
+// for the e2e tests. Nothing is built here: `npm run build` must have produced out/.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { chromium, type Browser } from 'playwright-core';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-output', 'e2e');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Fails with an actionable message instead of a confusing timeout when the build is missing. */
+export function assertBuilt(): void {
+  const index = path.join(REPO_ROOT, 'out', 'renderer', 'index.html');
+  const cli = path.join(REPO_ROOT, 'out', 'main', 'cli.js');
+  for (const f of [index, cli]) {
+    if (!fs.existsSync(f))
+      throw new Error(`e2e needs a build: ${f} is missing. Run \`npm run build\` first.`);
+  }
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(
+      `e2e needs Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH).`,
+    );
+  }
+}
+
+export interface RunningHost {
+  url: string;
+  origin: string;
+  process: ChildProcess;
+  /** Everything the server wrote, for failure messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function startWebHost(vqa2Home: string, args: string[] = []): Promise<RunningHost> {
+  const child = spawn(
+    process.execPath,
+    [path.join(REPO_ROOT, 'bin', 'vqa2.js'), 'serve', ...args, '--port', '0'],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, VQA2_HOME: vqa2Home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let log = '';
+  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  const lines = readline.createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`vqa2 serve printed no VQA2_URL within 30 s:\n${log}`)),
+      30_000,
+    );
+    lines.on('line', (line) => {
+      log += `${line}\n`;
+      const m = /^VQA2_URL (\S+)/.exec(line);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`vqa2 serve exited (${code}) before printing its URL:\n${log}`));
+    });
+  });
+  return {
+    url,
+    origin: new URL(url).origin,
+    process: child,
+    output: () => log,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
