@@ -218,6 +218,8 @@ export const calls = {
         scorer: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/).max(100),
         providers: z.array(z.enum(['cuda', 'cpu'])).min(1).max(2).optional(),
         segmentSec: z.number().int().min(1).max(600).optional(),
+        /** Videos scored in parallel (default 1). */
+        concurrency: z.number().int().min(1).max(16).optional(),
       })
       .strict()
       .refine((v) => v.all || (v.videoIds && v.videoIds.length), 'give videoIds or all: true'),

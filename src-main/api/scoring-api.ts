@@ -89,7 +89,7 @@ export class ScoringApi {
     }
     const ids = input.all ? store.videoIds({ status: 'ok' }) : input.videoIds!;
     if (!ids.length) throw new ApiError('BAD_INPUT', 'There are no readable videos to score');
-    const params: ScoreJobParams = { scorer: input.scorer, providers: input.providers ?? ['cuda', 'cpu'], segmentSec: input.segmentSec };
+    const params: ScoreJobParams = { scorer: input.scorer, providers: input.providers ?? ['cuda', 'cpu'], segmentSec: input.segmentSec, concurrency: input.concurrency };
     const job = jobs.create(ids, params);
     this.enqueue(job.id);
     return { jobId: job.id };

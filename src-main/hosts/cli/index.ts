@@ -23,7 +23,7 @@ Usage:
   vqa2 import <project> <path…> [--concurrency N] [--json]
                                              add videos (folders recursively)
   vqa2 list <project> [--json]               videos of a project
-  vqa2 score <project|video…> [--pack ID] [--ep cuda|cpu] [--segment SEC] [--json]
+  vqa2 score <project|video…> [--pack ID] [--ep cuda|cpu] [--segment SEC] [--concurrency N] [--json]
                                              score videos (packs: builtin-nr, p1203-mode0)
   vqa2 serve [project] [--port N]            the studio in a browser (127.0.0.1, token URL)
 

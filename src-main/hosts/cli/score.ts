@@ -36,7 +36,7 @@ function progressLine(p: ScoreProgress, quiet: boolean) {
 /** Score every readable video of an open store (resume first); returns per-video results. */
 export async function scoreStore(
   store: ProjectStore,
-  opts: { scorer: string; providers: ProviderName[]; segmentSec?: number; signal?: AbortSignal; quiet?: boolean; onlyIds?: number[] },
+  opts: { scorer: string; providers: ProviderName[]; segmentSec?: number; concurrency?: number; signal?: AbortSignal; quiet?: boolean; onlyIds?: number[] },
 ): Promise<{ results: ScoreJson[]; cancelled: boolean }> {
   let lastPrint = 0;
   const jobs = new ScoreJobs(store, findAppRoot(), (p) => {
@@ -56,7 +56,7 @@ export async function scoreStore(
   const ids = opts.onlyIds ?? store.videoIds();
   // A resumed job already covers what the user asked for last time: finish it, don't start over.
   if (!cancelled && ids.length && runIds.length === 0) {
-    const job = jobs.create(ids, { scorer: opts.scorer, providers: opts.providers, segmentSec: opts.segmentSec });
+    const job = jobs.create(ids, { scorer: opts.scorer, providers: opts.providers, segmentSec: opts.segmentSec, concurrency: opts.concurrency });
     const p = await jobs.run(job.id, opts.signal);
     if (p.runId) runIds.push(p.runId);
     cancelled ||= p.status === 'cancelled';
@@ -105,13 +105,17 @@ export async function cmdScore(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, pack: { type: 'string' }, ep: { type: 'string' }, segment: { type: 'string' } },
+    options: { json: { type: 'boolean' }, pack: { type: 'string' }, ep: { type: 'string' }, segment: { type: 'string' }, concurrency: { type: 'string' } },
   });
   if (!positionals.length) throw new UsageError('usage: vqa2 score <project|video…> [--pack ID] [--ep cuda|cpu] [--segment SEC] [--json]');
   if (values.ep && values.ep !== 'cuda' && values.ep !== 'cpu') throw new UsageError('--ep must be cuda or cpu');
   const segmentSec = values.segment !== undefined ? Number(values.segment) : undefined;
   if (segmentSec !== undefined && !(Number.isInteger(segmentSec) && segmentSec >= 1)) {
     throw new UsageError('--segment must be a whole number of seconds ≥ 1 (key frames are sampled at 1 fps)');
+  }
+  const concurrency = values.concurrency !== undefined ? Number(values.concurrency) : undefined;
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 16)) {
+    throw new UsageError('--concurrency must be an integer from 1 to 16');
   }
   const providers: ProviderName[] = values.ep === 'cpu' ? ['cpu'] : ['cuda', 'cpu'];
   const scorer = values.pack ?? 'builtin-nr';
@@ -132,7 +136,11 @@ export async function cmdScore(args: string[]): Promise<number> {
       await importVideos(store, positionals.map((p) => path.resolve(p)), { jobId: randomUUID(), signal: controller.signal });
     }
     try {
-      const { results, cancelled } = await scoreStore(store, { scorer, providers, segmentSec, signal: controller.signal, quiet: !!values.json && !process.stderr.isTTY });
+      const scored = await scoreStore(store, { scorer, providers, segmentSec, concurrency, signal: controller.signal, quiet: !!values.json && !process.stderr.isTTY });
+      const { cancelled } = scored;
+      // plain files come back in the order they were given
+      const order = new Map(positionals.map((p, i) => [path.resolve(p), i]));
+      const results = isProject ? scored.results : [...scored.results].sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0));
       if (values.json) process.stdout.write(JSON.stringify(results, null, 2) + '\n');
       else process.stdout.write(scoreTable(results) + '\n');
       if (cancelled) return EXIT.RUNTIME;

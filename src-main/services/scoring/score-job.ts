@@ -138,9 +138,7 @@ export class ScoreJobs {
       emit(true);
       const timings = { decodeWaitMs: 0, inferMs: 0, totalMs: 0, videos: 0 };
 
-      for (const { item, video } of videos) {
-        if (item.status !== 'pending') continue;
-        if (signal?.aborted) break;
+      const scoreOne = async ({ item, video }: (typeof videos)[number]): Promise<void> => {
         const segmentsOfItem = video?.durationSec ? Math.max(1, Math.ceil(video.durationSec / segmentSec - 1e-9)) : 1;
         const committedBefore = Math.min(segmentsOfItem, this.scores.nextSegmentIndex(runId, item.videoId));
         let segsThisVideo = 0;
@@ -154,11 +152,11 @@ export class ScoreJobs {
         };
         if (!video) {
           fail('The video was removed from the project');
-          continue;
+          return;
         }
         if (video.status !== 'ok' || !video.width || !video.height || !video.fps) {
           fail(`Not scored: the video could not be read at import (${video.error ?? 'no metadata'})`);
-          continue;
+          return;
         }
         progress.current = video.name;
         emit(true);
@@ -192,7 +190,7 @@ export class ScoreJobs {
             progress.videosDone++;
             updateEta();
             emit(true);
-            continue;
+            return;
           }
           const startSegment = this.scores.nextSegmentIndex(runId, video.id);
           const r = await scorer!.scoreVideo(info, { startSegment, signal, onSegment });
@@ -212,10 +210,17 @@ export class ScoreJobs {
           emit(true);
         } catch (e) {
           flush(); // keep what was computed: a resume continues from here
-          if (isAbortError(e) || signal?.aborted) break;
+          if (isAbortError(e) || signal?.aborted) return;
           fail((e as Error).message);
         }
-      }
+      };
+
+      // Videos in parallel (setting `concurrency`, default 1): decode of one overlaps inference of another.
+      const queue = videos.filter((x) => x.item.status === 'pending');
+      const workers = Array.from({ length: Math.max(1, Math.min(params.concurrency ?? 1, queue.length)) }, async () => {
+        for (let next = queue.shift(); next && !signal?.aborted; next = queue.shift()) await scoreOne(next);
+      });
+      await Promise.all(workers);
       if (scorer) this.scores.updateRun(runId, { timings });
       const counts = this.jobs.counts(jobId);
       progress.current = null;
