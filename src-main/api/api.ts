@@ -126,11 +126,22 @@ export class StudioApi {
     const jobId = randomUUID();
     const controller = new AbortController();
     this.imports.set(jobId, controller);
+    let lastRows = 0;
+    let lastChanged = Date.now();
     const run = importVideos(store, paths, {
       jobId,
       signal: controller.signal,
       concurrency: this.opts.importConcurrency,
-      onProgress: (p) => this.emit('import.progress', p),
+      onProgress: (p) => {
+        this.emit('import.progress', p);
+        // rows are committed in batches during the import: let the library show them as they land
+        const rows = p.added + p.failed;
+        if (rows > lastRows && Date.now() - lastChanged > 1000) {
+          lastRows = rows;
+          lastChanged = Date.now();
+          this.emit('library.changed', { reason: 'import' });
+        }
+      },
     })
       .then((summary) => {
         this.emit('import.done', summary);
