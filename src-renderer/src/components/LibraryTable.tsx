@@ -98,7 +98,7 @@ export function LibraryTable({
             {group.headers.map((h) => {
               const m = h.column.columnDef.meta;
               const sortDir = h.column.getIsSorted();
-              const className = `cell head-cell${m?.numeric ? ' numeric' : ''}`;
+              const className = `cell head-cell cell-${h.column.id}${m?.numeric ? ' numeric' : ''}`;
               return (
                 <div
                   key={h.id}

@@ -20,6 +20,7 @@ interface LibraryToolbarProps {
   onRemove(): void;
   onImport(): void;
   importing: boolean;
+  onScore(): void;
 }
 
 const STATUS_OPTIONS: { value: StatusFilter; label: string }[] = [
@@ -82,6 +83,9 @@ export function LibraryToolbar(p: LibraryToolbarProps) {
           Remove {formatCount(p.selectedCount)}…
         </button>
       ) : null}
+      <button type="button" data-testid="score-button" onClick={p.onScore}>
+        Score…
+      </button>
       <button
         type="button"
         className="primary"

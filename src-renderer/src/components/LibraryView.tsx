@@ -1,24 +1,37 @@
 // The open project: header, toolbar, virtualized table, import progress and footer counts.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SortingState, TableMeta, VisibilityState } from '@tanstack/react-table';
-import type { LibraryFilter, LibrarySort, ProjectInfo } from '../../../src-preload/contract';
+import type {
+  LibraryFilter,
+  LibrarySort,
+  ProjectInfo,
+  VideoRow,
+} from '../../../src-preload/contract';
 import { useApi } from '../api-context';
 import { useDebounced } from '../hooks/useDebounced';
 import { useFileDrop } from '../hooks/useFileDrop';
 import { useImport } from '../hooks/useImport';
+import { useJobs } from '../hooks/useJobs';
 import { useLibraryRows } from '../hooks/useLibraryRows';
 import { useSelection } from '../hooks/useSelection';
+import { useSparklines } from '../hooks/useSparklines';
 import { errorMessage, formatCount, plural } from '../lib/format';
+import { progressKey } from '../lib/jobs';
 import { ErrorBanner } from './ErrorBanner';
 import { FolderBrowser } from './FolderBrowser';
 import { ImportProgressBar, ImportSummaryToast } from './ImportStatus';
+import { JobsPanel } from './JobsPanel';
 import { LibraryTable } from './LibraryTable';
 import { libraryColumns, type LibraryItem } from './libraryColumns';
 import { LibraryToolbar, type StatusFilter } from './LibraryToolbar';
 import { ConfirmDialog } from './Modal';
+import { ScoreDetail } from './ScoreDetail';
+import { ScoreDialog } from './ScoreDialog';
 
 const VISIBILITY_KEY = 'vqa2.library.columns';
 const SORT_COLUMN_OF = new Map(libraryColumns.map((c) => [c.id, c.meta?.sortColumn]));
+/** While a job runs, new scores are refetched at most this often (scores land per video). */
+const SCORE_REFRESH_MS = 2000;
 
 function loadVisibility(): VisibilityState {
   try {
@@ -46,6 +59,9 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
   const [confirmRemove, setConfirmRemove] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [scoring, setScoring] = useState(false);
+  const [jobsOpen, setJobsOpen] = useState(false);
+  const [detail, setDetail] = useState<{ row: VideoRow; anchor: DOMRect } | null>(null);
 
   const filter = useMemo<LibraryFilter>(
     () => ({
@@ -66,6 +82,31 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
   const idAt = useCallback((i: number) => rowAt(i)?.id, [rowAt]);
   const selection = useSelection(filter, idAt);
   const imports = useImport();
+  const jobs = useJobs();
+  const sparklines = useSparklines();
+  const { refresh: refreshRows } = rows;
+  const { invalidate: refreshSparklines } = sparklines;
+
+  // A running job writes scores video by video; show them without waiting for the job's end
+  // (library.changed), but refetch at most every SCORE_REFRESH_MS however chatty progress is.
+  const jobKey = progressKey(jobs.jobs);
+  const lastRefresh = useRef(0);
+  useEffect(() => {
+    if (!jobKey) return;
+    const wait = Math.max(0, lastRefresh.current + SCORE_REFRESH_MS - Date.now());
+    const t = setTimeout(() => {
+      lastRefresh.current = Date.now();
+      refreshRows();
+      refreshSparklines();
+    }, wait);
+    return () => clearTimeout(t);
+  }, [jobKey, refreshRows, refreshSparklines]);
+
+  // A job that is already running when the project opens (resumed) shows its panel.
+  const { activeCount } = jobs;
+  useEffect(() => {
+    if (activeCount > 0) setJobsOpen(true);
+  }, [activeCount]);
 
   useEffect(() => {
     const refresh = () =>
@@ -94,8 +135,10 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
       headerCheck: selection.headerState,
       onHeaderCheck: () =>
         void selection.toggleAll().catch((err: unknown) => setError(errorMessage(err))),
+      sparkline: sparklines.get,
+      onScoreClick: (row, anchor) => setDetail({ row, anchor: anchor.getBoundingClientRect() }),
     }),
-    [api, selection],
+    [api, selection, sparklines.get],
   );
 
   const onRowClick = useCallback(
@@ -106,6 +149,8 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
     },
     [selection],
   );
+
+  const closeDetail = useCallback(() => setDetail(null), []);
 
   const removeSelected = async () => {
     setConfirmRemove(false);
@@ -160,11 +205,12 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
         onRemove={() => setConfirmRemove(true)}
         onImport={() => setBrowsing(true)}
         importing={!!imports.progress}
+        onScore={() => setScoring(true)}
       />
 
       <ErrorBanner
-        message={error ?? imports.error ?? rows.error}
-        onDismiss={() => (setError(null), imports.dismissError())}
+        message={error ?? imports.error ?? jobs.error ?? rows.error ?? sparklines.error}
+        onDismiss={() => (setError(null), imports.dismissError(), jobs.dismissError())}
       />
       {notice ? (
         <div className="notice" role="status" data-testid="drop-notice">
@@ -200,6 +246,15 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
         }
       />
 
+      {jobsOpen ? (
+        <JobsPanel
+          jobs={jobs.jobs}
+          scorers={jobs.scorers}
+          onCancel={(id) => void jobs.cancel(id)}
+          onHide={() => setJobsOpen(false)}
+        />
+      ) : null}
+
       <footer className="status-bar" data-testid="library-footer">
         <span>{plural(projectTotal, 'video')}</span>
         <span>· {formatCount(facets.failed)} failed</span>
@@ -207,6 +262,21 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
         {filtered && rows.total !== null ? (
           <span className="muted">· {formatCount(rows.total)} shown</span>
         ) : null}
+        <div className="spacer" />
+        <button
+          type="button"
+          className="jobs-toggle"
+          aria-expanded={jobsOpen}
+          data-testid="jobs-toggle"
+          onClick={() => setJobsOpen((o) => !o)}
+        >
+          Jobs
+          {activeCount ? (
+            <span className="jobs-badge" aria-label={`${activeCount} active`}>
+              {activeCount}
+            </span>
+          ) : null}
+        </button>
       </footer>
 
       {imports.summary ? (
@@ -226,6 +296,21 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
             void imports.start(paths);
           }}
         />
+      ) : null}
+      {scoring ? (
+        <ScoreDialog
+          scorers={jobs.scorers}
+          selectedIds={selection.ids}
+          readableCount={facets.ok}
+          onClose={() => setScoring(false)}
+          onStarted={() => {
+            setScoring(false);
+            setJobsOpen(true);
+          }}
+        />
+      ) : null}
+      {detail ? (
+        <ScoreDetail row={detail.row} anchor={detail.anchor} onClose={closeDetail} />
       ) : null}
       {confirmRemove ? (
         <ConfirmDialog

@@ -10,6 +10,8 @@ import {
   formatScore,
   formatSize,
 } from '../lib/format';
+import { levelOfScore } from '../lib/score-colors';
+import { LevelChip, ScoreValue, Sparkline } from './ScoreCells';
 
 /** One visible line of the virtual table: its position in the query and its row once loaded. */
 export interface LibraryItem {
@@ -37,6 +39,10 @@ declare module '@tanstack/react-table' {
     onCheck(item: LibraryItem, shiftKey: boolean): void;
     headerCheck: 'all' | 'some' | 'none';
     onHeaderCheck(): void;
+    /** Segment scores of a video for its sparkline; undefined while loading. */
+    sparkline(id: number): number[] | undefined;
+    /** The score of a row was clicked: show its details next to `anchor`. */
+    onScoreClick(row: VideoRow, anchor: HTMLElement): void;
   }
 }
 
@@ -164,6 +170,66 @@ export const libraryColumns = [
     },
   }),
   col.display({
+    id: 'videoScore',
+    size: 72,
+    meta: { label: 'Score', sortColumn: 'videoScore', numeric: true },
+    header: 'Score',
+    cell: ({ row, table }) => {
+      const r = row.original.row;
+      if (!r) return <Skeleton width="50%" />;
+      if (r.videoScore === null)
+        return (
+          <span className="muted" data-col="videoScore">
+            —
+          </span>
+        );
+      return (
+        <button
+          type="button"
+          className="score-button"
+          data-col="videoScore"
+          aria-label={`Score ${formatScore(r.videoScore)} of ${r.name}: details`}
+          onClick={(e) => {
+            // The row's own click would change the selection; this one opens the details.
+            e.stopPropagation();
+            table.options.meta!.onScoreClick(r, e.currentTarget);
+          }}
+        >
+          <ScoreValue score={r.videoScore} />
+        </button>
+      );
+    },
+  }),
+  col.display({
+    id: 'level',
+    size: 84,
+    // Levels are bands of the score, so sorting by level is sorting by score.
+    meta: { label: 'Level', sortColumn: 'videoScore' },
+    header: 'Level',
+    cell: ({ row }) => {
+      const r = row.original.row;
+      if (!r) return <Skeleton width="50%" />;
+      return (
+        <span data-col="level">
+          <LevelChip level={levelOfScore(r.videoScore)} />
+        </span>
+      );
+    },
+  }),
+  col.display({
+    id: 'sparkline',
+    size: 84,
+    meta: { label: 'Segments' },
+    header: 'Segments',
+    cell: ({ row, table }) => {
+      const r = row.original.row;
+      if (!r) return null;
+      // Unscored rows have no segments: skip the request.
+      const values = r.videoScore === null ? [] : table.options.meta!.sparkline(r.id);
+      return <Sparkline values={values} />;
+    },
+  }),
+  col.display({
     id: 'durationSec',
     size: 96,
     meta: { label: 'Duration', sortColumn: 'durationSec', numeric: true },
@@ -214,13 +280,6 @@ export const libraryColumns = [
       const r = row.original.row;
       return r ? <StatusBadge row={r} /> : <Skeleton width="40%" />;
     },
-  }),
-  col.display({
-    id: 'videoScore',
-    size: 76,
-    meta: { label: 'Score', sortColumn: 'videoScore', numeric: true },
-    header: 'Score',
-    cell: text('videoScore', (r) => formatScore(r.videoScore)),
   }),
 ];
 

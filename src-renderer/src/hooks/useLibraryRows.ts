@@ -14,6 +14,8 @@ export interface LibraryRows {
   rowAt(index: number): VideoRow | undefined;
   /** Tell the loader which rows are on screen (inclusive); it fetches what is missing. */
   setVisibleRange(first: number, last: number): void;
+  /** Refetch what is on screen, keeping it shown meanwhile (e.g. while a job writes scores). */
+  refresh(): void;
   error: string | null;
   /** Changes whenever cached content changes. */
   version: number;
@@ -54,6 +56,7 @@ export function useLibraryRows(sort: LibrarySort | undefined, filter: LibraryFil
     (first: number, last: number) => loader.setVisible(first, last),
     [loader],
   );
+  const refresh = useCallback(() => loader.invalidate(), [loader]);
   const rowAt = useCallback(
     (index: number) => loader.cache.rowAt(index),
     // version: a new function after each change lets memoized consumers see new rows.
@@ -61,5 +64,5 @@ export function useLibraryRows(sort: LibrarySort | undefined, filter: LibraryFil
     [loader, version],
   );
 
-  return { total: loader.cache.total, rowAt, setVisibleRange, error, version };
+  return { total: loader.cache.total, rowAt, setVisibleRange, refresh, error, version };
 }

@@ -1,0 +1,212 @@
+// "Score…": what to score (selection or all readable videos), with which scorer, on which
+// execution provider, with what segment length. Starting queues a job on the server.
+import { useState } from 'react';
+import type { ScorerInfo } from '../../../src-preload/contract';
+import { useApi } from '../api-context';
+import { errorMessage, plural } from '../lib/format';
+import { scorerNote } from '../lib/jobs';
+import { Modal } from './Modal';
+
+type Scope = 'selected' | 'all';
+type ProviderChoice = 'auto' | 'cpu';
+
+interface ScoreDialogProps {
+  scorers: ScorerInfo[];
+  selectedIds: ReadonlySet<number>;
+  /** Readable (status ok) videos in the project: what "all" scores. */
+  readableCount: number;
+  onStarted(jobId: string): void;
+  onClose(): void;
+}
+
+export function ScoreDialog({
+  scorers,
+  selectedIds,
+  readableCount,
+  onStarted,
+  onClose,
+}: ScoreDialogProps) {
+  const api = useApi();
+  const [scope, setScope] = useState<Scope>(selectedIds.size ? 'selected' : 'all');
+  const [picked, setPicked] = useState<string | null>(null);
+  // The list may still be loading when the dialog opens: default to its first entry.
+  const scorer = scorers.find((s) => s.id === picked) ?? scorers[0];
+  const scorerId = scorer?.id;
+  const [provider, setProvider] = useState<ProviderChoice>('auto');
+  // Text, not a number: the field may be empty or half-typed while editing.
+  const [segmentText, setSegment] = useState<string | null>(null);
+  const segment = segmentText ?? String(scorer?.segmentSec ?? 2);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const segmentSec = Number(segment);
+  const segmentValid = Number.isInteger(segmentSec) && segmentSec >= 1 && segmentSec <= 600;
+  const count = scope === 'selected' ? selectedIds.size : readableCount;
+  // Only ONNX packs run on an execution provider; the streaming scorer is plain arithmetic.
+  const usesProvider = scorer?.kind === 'pack';
+
+  const pickScorer = (s: ScorerInfo) => {
+    setPicked(s.id);
+    setSegment(null); // back to the scorer's default
+  };
+
+  const start = async () => {
+    if (!scorer || !segmentValid || count === 0) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const { jobId } = await api.call('score.start', {
+        ...(scope === 'selected' ? { videoIds: [...selectedIds] } : { all: true }),
+        scorer: scorer.id,
+        providers: usesProvider && provider === 'cpu' ? ['cpu'] : ['cuda', 'cpu'],
+        segmentSec: segmentSec === scorer.segmentSec ? undefined : segmentSec,
+      });
+      onStarted(jobId);
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal title="Score videos" onClose={onClose} testId="score-dialog">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void start();
+        }}
+      >
+        <div className="modal-body score-form">
+          <fieldset className="field">
+            <legend className="section-label">Videos</legend>
+            <label className="choice">
+              <input
+                type="radio"
+                name="scope"
+                value="selected"
+                checked={scope === 'selected'}
+                disabled={!selectedIds.size}
+                onChange={() => setScope('selected')}
+              />
+              Selected videos <span className="muted">({plural(selectedIds.size, 'video')})</span>
+            </label>
+            <label className="choice">
+              <input
+                type="radio"
+                name="scope"
+                value="all"
+                checked={scope === 'all'}
+                onChange={() => setScope('all')}
+              />
+              All readable videos <span className="muted">({plural(readableCount, 'video')})</span>
+            </label>
+          </fieldset>
+
+          <fieldset className="field">
+            <legend className="section-label">Scorer</legend>
+            {scorers.length === 0 ? <p className="muted">Loading scorers…</p> : null}
+            <div className="scorer-list" role="radiogroup" aria-label="Scorer">
+              {scorers.map((s) => {
+                const note = scorerNote(s);
+                return (
+                  <label
+                    key={s.id}
+                    className={`scorer-option${s.id === scorerId ? ' active' : ''}`}
+                    data-testid="scorer-option"
+                    data-scorer={s.id}
+                  >
+                    <input
+                      type="radio"
+                      name="scorer"
+                      value={s.id}
+                      checked={s.id === scorerId}
+                      onChange={() => pickScorer(s)}
+                    />
+                    <span className="scorer-text">
+                      <span className="scorer-name">
+                        {s.name} <span className="muted mono">{s.version}</span>
+                      </span>
+                      {note ? <span className="scorer-note">{note}</span> : null}
+                      <span className="scorer-desc">{s.description}</span>
+                    </span>
+                  </label>
+                );
+              })}
+            </div>
+          </fieldset>
+
+          <div className="field-row">
+            <fieldset className="field" disabled={!usesProvider}>
+              <legend className="section-label">Execution provider</legend>
+              <label className="choice">
+                <input
+                  type="radio"
+                  name="provider"
+                  value="auto"
+                  checked={provider === 'auto'}
+                  onChange={() => setProvider('auto')}
+                />
+                Auto: CUDA, then CPU
+              </label>
+              <label className="choice">
+                <input
+                  type="radio"
+                  name="provider"
+                  value="cpu"
+                  checked={provider === 'cpu'}
+                  onChange={() => setProvider('cpu')}
+                />
+                CPU only
+              </label>
+              <p className="hint">
+                {usesProvider
+                  ? 'The jobs panel shows which provider ran, and why when CUDA was not used.'
+                  : 'This scorer always runs on the CPU.'}
+              </p>
+            </fieldset>
+            <label className="field">
+              <span className="section-label">Segment length</span>
+              <span className="row">
+                <input
+                  type="number"
+                  className="segment-input"
+                  min={1}
+                  max={600}
+                  step={1}
+                  value={segment}
+                  aria-invalid={!segmentValid}
+                  data-testid="segment-sec"
+                  onChange={(e) => setSegment(e.target.value)}
+                />
+                <span className="muted">seconds</span>
+              </span>
+              <span className="hint">
+                {segmentValid
+                  ? `Default for this scorer: ${scorer?.segmentSec ?? '—'} s.`
+                  : 'A whole number of seconds, 1 to 600.'}
+              </span>
+            </label>
+          </div>
+          {error ? (
+            <p className="error-text" role="alert" data-testid="score-error">
+              {error}
+            </p>
+          ) : null}
+        </div>
+        <footer className="modal-footer">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            className="primary"
+            data-testid="score-start"
+            disabled={busy || !scorer || !segmentValid || count === 0}
+          >
+            {busy ? 'Starting…' : `Start scoring ${plural(count, 'video')}`}
+          </button>
+        </footer>
+      </form>
+    </Modal>
+  );
+}
