@@ -62,6 +62,11 @@ export interface ImportProgress {
   current: string | null;
 }
 
+/** The progress of an import before its first file is looked at. */
+export function initialImportProgress(jobId: string): ImportProgress {
+  return { jobId, phase: 'scanning', done: 0, total: 0, added: 0, failed: 0, skipped: 0, etaSec: null, current: null };
+}
+
 export interface ImportSummary {
   jobId: string;
   added: number;

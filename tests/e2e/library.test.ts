@@ -5,23 +5,24 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { makeClip, makeClipCopies } from '../helpers/fixtures';
 import {
   assertBuilt,
-  launchChromium,
+  closeStudio,
+  openStudio,
   SCREENSHOT_DIR,
-  startWebHost,
   type RunningHost,
+  type Studio,
 } from './web-host';
 
 let tmp: string;
 let clipsDir: string;
 let projectsDir: string;
+let studio: Studio | undefined;
 let host: RunningHost;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 /** Durations (s) of the good clips; the broken one has none. */
 const DURATIONS = { 'short.mp4': 1, 'medium.avi': 1.5, 'long.mp4': 2.5 } as const;
@@ -85,18 +86,11 @@ beforeAll(async () => {
     'These are meeting notes, not a video.\n'.repeat(40),
   );
 
-  host = await startWebHost(path.join(tmp, 'home'));
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+  studio = await openStudio(path.join(tmp, 'home'));
+  ({ host, page, pageErrors } = studio);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => closeStudio(studio, tmp));
 
 describe('web host', () => {
   it('answers 401 without the connection token', async () => {

@@ -7,24 +7,25 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { runMediaTool } from '../../src-main/services/media/run';
 import { makeClip } from '../helpers/fixtures';
 import {
   assertBuilt,
-  launchChromium,
+  closeStudio,
+  openStudio,
   SCREENSHOT_DIR,
-  startWebHost,
   type RunningHost,
+  type Studio,
 } from './web-host';
 
 let tmp: string;
 let clipsDir: string;
 let projectsDir: string;
+let studio: Studio | undefined;
 let host: RunningHost;
-let browser: Browser;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 const LEVEL_WORDS = ['high', 'good', 'fair', 'poor', 'low'];
 
@@ -79,18 +80,11 @@ beforeAll(async () => {
     '3',
   ]);
 
-  host = await startWebHost(path.join(tmp, 'home'));
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+  studio = await openStudio(path.join(tmp, 'home'));
+  ({ host, page, pageErrors } = studio);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.stop();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => closeStudio(studio, tmp));
 
 describe('scoring, as a user', () => {
   it('creates a project and imports three clips', async () => {

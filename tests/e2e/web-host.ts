@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-output', 'e2e');
@@ -92,4 +92,29 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+export interface Studio {
+  host: RunningHost;
+  browser: Browser;
+  page: Page;
+  /** Uncaught page errors and console errors: a test ends by asserting there were none. */
+  pageErrors: string[];
+}
+
+/** The web host plus a Chromium page at a studio-sized viewport, collecting page errors. */
+export async function openStudio(vqa2Home: string): Promise<Studio> {
+  const host = await startWebHost(vqa2Home);
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+  return { host, browser, page, pageErrors };
+}
+
+export async function closeStudio(s: Partial<Studio> | undefined, tmp?: string): Promise<void> {
+  await s?.browser?.close();
+  await s?.host?.stop();
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 }

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ImportProgress, ImportSummary } from '../../../src-preload/contract';
+import { initialImportProgress, type ImportProgress, type ImportSummary } from '../../../src-preload/contract';
 import type { NewVideo, ProjectStore } from '../store/project-store';
 import { isAbortError, MediaError } from '../media/errors';
 import { resolveMediaTools } from '../media/ffmpeg-path';
@@ -40,17 +40,7 @@ class ProgressReporter {
     jobId: string,
     private readonly listener: ((p: ImportProgress) => void) | undefined,
   ) {
-    this.state = {
-      jobId,
-      phase: 'scanning',
-      done: 0,
-      total: 0,
-      added: 0,
-      failed: 0,
-      skipped: 0,
-      etaSec: null,
-      current: null,
-    };
+    this.state = initialImportProgress(jobId);
   }
 
   /** Record one finished file: throughput over the last ETA_WINDOW completions drives the ETA. */

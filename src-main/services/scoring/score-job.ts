@@ -9,6 +9,7 @@ import { STREAMING_SCORER_ID, STREAMING_SCORER_VERSION, scoreStreaming } from '.
 import { isAbortError } from '../media/errors';
 import { levelOfScore, validateLevelWeights, DEFAULT_LEVEL_WEIGHTS } from './level-score';
 import type { ProviderName } from '../inference/packs';
+import type { JobProgress } from '../../../src-preload/contract';
 
 export const SCORE_JOB = 'score';
 
@@ -20,22 +21,8 @@ export interface ScoreJobParams {
   concurrency?: number;
 }
 
-export interface ScoreProgress {
-  jobId: string;
-  runId: number | null;
-  status: JobRecord['status'];
-  scorer: string;
-  provider: string | null;
-  providerNote: string | null;
-  segmentsDone: number;
-  segmentsTotal: number;
-  videosDone: number;
-  videosFailed: number;
-  videosTotal: number;
-  etaSec: number | null;
-  current: string | null;
-  errors: { videoId: number; name: string; error: string }[];
-}
+/** Progress of a score job: the contract's JobProgress, emitted as the `job.progress` event. */
+export type ScoreProgress = JobProgress;
 
 const FLUSH_SEGMENTS = 8;
 const FLUSH_MS = 1000;

@@ -1,6 +1,10 @@
 // Tracks the running import (from this window or another client) and its final summary.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ImportProgress, ImportSummary } from '../../../src-preload/contract';
+import {
+  initialImportProgress,
+  type ImportProgress,
+  type ImportSummary,
+} from '../../../src-preload/contract';
 import { useApi } from '../api-context';
 import { errorMessage } from '../lib/format';
 
@@ -47,20 +51,7 @@ export function useImport(): ImportState {
         const { jobId } = await api.call('library.import', { paths });
         if (finished.current.has(jobId)) return;
         // Show the bar at once; the first progress event fills in the numbers.
-        setProgress(
-          (p) =>
-            p ?? {
-              jobId,
-              phase: 'scanning',
-              done: 0,
-              total: 0,
-              added: 0,
-              failed: 0,
-              skipped: 0,
-              etaSec: null,
-              current: null,
-            },
-        );
+        setProgress((p) => p ?? initialImportProgress(jobId));
       } catch (err) {
         setError(errorMessage(err));
       }
