@@ -20,6 +20,15 @@ export const CALL_NAMES = [
   'jobs.cancel',
   'video.scores',
   'library.sparklines',
+  'library.neighbors',
+  'settings.get',
+  'settings.set',
+  'annotations.list',
+  'annotations.put',
+  'annotations.delete',
+  'annotations.restore',
+  'media.info',
+  'media.makeProxy',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
@@ -29,5 +38,7 @@ export const EVENT_NAMES = [
   'library.changed',
   'project.changed',
   'job.progress',
+  'proxy.progress',
+  'annotations.changed',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];

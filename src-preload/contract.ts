@@ -130,6 +130,58 @@ export interface VideoScores {
   events: { kind: string; startSec: number; endSec: number; data?: Record<string, unknown> }[];
 }
 
+export const DISTORTION_TAGS = [
+  'blur',
+  'noise',
+  'blocking',
+  'banding',
+  'freeze',
+  'flicker',
+  'exposure',
+  'colour',
+  'shake',
+  'other',
+] as const;
+export type DistortionTag = (typeof DISTORTION_TAGS)[number];
+
+/** A human annotation (ACR ratings per ITU-T P.910, distortion spans, notes), per annotator. */
+export interface Annotation {
+  id: number;
+  videoId: number;
+  annotator: string;
+  kind: 'mos' | 'segment_rating' | 'span' | 'note';
+  /** ACR 1–5 for mos and segment_rating */
+  rating: number | null;
+  segmentIdx: number | null;
+  startSec: number | null;
+  endSec: number | null;
+  tag: DistortionTag | null;
+  text: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Settings {
+  annotator: string;
+}
+
+export interface MediaInfo {
+  videoId: number;
+  /** Whether Chromium can play the source directly (H.264/VP8/VP9/AV1 in mp4/webm/mov/mkv). */
+  playable: boolean;
+  reason: string | null;
+  proxy: { ready: boolean; width: number; height: number; codec: string } | null;
+}
+
+export interface ProxyProgress {
+  videoId: number;
+  status: 'running' | 'done' | 'failed' | 'cancelled';
+  /** 0–1 of the source duration */
+  fraction: number;
+  etaSec: number | null;
+  error: string | null;
+}
+
 export interface AppInfo {
   version: string;
   host: 'electron' | 'web';
@@ -234,6 +286,41 @@ export const calls = {
   'video.scores': call<VideoScores>()(
     z.object({ videoId: z.number().int().positive(), runId: z.number().int().positive().optional() }).strict(),
   ),
+  'library.neighbors': call<{ prev: number | null; next: number | null; index: number; total: number }>()(
+    z
+      .object({ videoId: z.number().int().positive(), sort: librarySortSchema.optional(), filter: libraryFilterSchema.optional() })
+      .strict(),
+  ),
+  'settings.get': call<Settings>()(empty),
+  'settings.set': call<Settings>()(
+    z.object({ annotator: z.string().trim().min(1, 'annotator name is empty').max(100) }).strict(),
+  ),
+  'annotations.list': call<Annotation[]>()(
+    z.object({ videoId: z.number().int().positive(), annotator: z.string().max(100).optional() }).strict(),
+  ),
+  /** Create (no id) or replace (id) one annotation; mos and segment ratings are one per annotator. */
+  'annotations.put': call<Annotation>()(
+    z
+      .object({
+        id: z.number().int().positive().optional(),
+        videoId: z.number().int().positive(),
+        kind: z.enum(['mos', 'segment_rating', 'span', 'note']),
+        rating: z.number().int().min(1).max(5).nullable().optional(),
+        segmentIdx: z.number().int().min(0).nullable().optional(),
+        startSec: z.number().min(0).max(1e7).nullable().optional(),
+        endSec: z.number().min(0).max(1e7).nullable().optional(),
+        tag: z.enum(DISTORTION_TAGS).nullable().optional(),
+        text: z.string().max(20_000).nullable().optional(),
+      })
+      .strict()
+      .refine((a) => (a.kind === 'mos' || a.kind === 'segment_rating' ? a.rating != null : true), 'a rating needs a value 1–5')
+      .refine((a) => (a.kind === 'segment_rating' ? a.segmentIdx != null : true), 'a segment rating needs segmentIdx')
+      .refine((a) => (a.kind === 'span' ? a.startSec != null && a.endSec != null && a.endSec > a.startSec : true), 'a span needs startSec < endSec'),
+  ),
+  'annotations.delete': call<{ deleted: boolean }>()(z.object({ id: z.number().int().positive() }).strict()),
+  'annotations.restore': call<Annotation>()(z.object({ id: z.number().int().positive() }).strict()),
+  'media.info': call<MediaInfo>()(z.object({ videoId: z.number().int().positive() }).strict()),
+  'media.makeProxy': call<{ started: boolean }>()(z.object({ videoId: z.number().int().positive() }).strict()),
   'library.sparklines': call<Record<number, number[]>>()(
     z.object({ ids: z.array(z.number().int().positive()).max(1000), points: z.number().int().min(2).max(200).optional() }).strict(),
   ),
@@ -249,6 +336,8 @@ export interface Events {
   'library.changed': { reason: 'import' | 'remove' | 'score' };
   'project.changed': { project: ProjectInfo | null };
   'job.progress': JobProgress;
+  'proxy.progress': ProxyProgress;
+  'annotations.changed': { videoId: number };
 }
 // Every event name has a payload type and vice versa.
 type _EventsComplete = [EventName] extends [keyof Events]
@@ -280,7 +369,7 @@ export interface ApiClient {
   call<K extends CallName>(name: K, input: CallInput<K>): Promise<CallOutput<K>>;
   on<E extends EventName>(name: E, listener: (payload: Events[E]) => void): () => void;
   /** URL for a project media resource the renderer may put in <img>/<video>. */
-  mediaUrl(kind: 'thumb' | 'video', videoId: number): string;
+  mediaUrl(kind: 'thumb' | 'video' | 'proxy', videoId: number): string;
   /** Absolute paths of dropped files where the host can know them (Electron); null in a browser. */
   pathForFile?(file: File): string | null;
 }

@@ -218,8 +218,22 @@ export class StudioApi {
       'jobs.cancel': async ({ jobId }) => this.scoring.cancel(jobId),
       'video.scores': async (input) => this.scoring.videoScores(this.requireStore(), input),
       'library.sparklines': async ({ ids, points }) => this.scoring.sparklines(ids, points),
+      // review calls: implemented in review-api.ts (being written); placeholders reject clearly
+      'library.neighbors': async () => notYet('library.neighbors'),
+      'settings.get': async () => notYet('settings.get'),
+      'settings.set': async () => notYet('settings.set'),
+      'annotations.list': async () => notYet('annotations.list'),
+      'annotations.put': async () => notYet('annotations.put'),
+      'annotations.delete': async () => notYet('annotations.delete'),
+      'annotations.restore': async () => notYet('annotations.restore'),
+      'media.info': async () => notYet('media.info'),
+      'media.makeProxy': async () => notYet('media.makeProxy'),
     };
   }
+}
+
+function notYet(name: string): never {
+  throw new ApiError('NOT_IMPLEMENTED', `${name} is not available yet`);
 }
 
 /** A folder listing for the studio's file picker: folders first, hidden entries left out. */

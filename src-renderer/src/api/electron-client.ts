@@ -17,7 +17,7 @@ export class ElectronApiClient implements ApiClient {
     return this.bridge.on(name, listener as (p: unknown) => void);
   }
 
-  mediaUrl(kind: 'thumb' | 'video', videoId: number): string {
+  mediaUrl(kind: 'thumb' | 'video' | 'proxy', videoId: number): string {
     return `vqa2-media://${kind}/${videoId}`;
   }
 

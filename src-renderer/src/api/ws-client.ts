@@ -79,7 +79,8 @@ export class WebSocketApiClient implements ApiClient {
     return () => set!.delete(listener as (p: never) => void);
   }
 
-  mediaUrl(kind: 'thumb' | 'video', videoId: number): string {
-    return `/${kind === 'thumb' ? 'thumb' : 'media'}/${videoId}?token=${encodeURIComponent(this.token)}`;
+  mediaUrl(kind: 'thumb' | 'video' | 'proxy', videoId: number): string {
+    const route = kind === 'video' ? 'media' : kind;
+    return `/${route}/${videoId}?token=${encodeURIComponent(this.token)}`;
   }
 }
