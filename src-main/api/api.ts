@@ -21,6 +21,7 @@ import { resolveMediaTools } from '../services/media/ffmpeg-path';
 import { importVideos } from '../services/library/import';
 import { hasVideoExtension } from '../services/library/scan';
 import { ScoringApi } from './scoring-api';
+import { ReviewApi } from './review-api';
 import { findAppRoot } from '../services/settings/app-root';
 
 export type Handlers = { [K in CallName]: (input: CallInput<K>) => Promise<CallOutput<K>> };
@@ -46,6 +47,7 @@ export class StudioApi {
   private readonly imports = new Map<string, AbortController>();
 
   private readonly scoring: ScoringApi;
+  private readonly review: ReviewApi;
 
   constructor(private readonly opts: ApiOptions) {
     this.recent = new RecentProjects(opts.home);
@@ -54,6 +56,10 @@ export class StudioApi {
       (p) => this.emit('job.progress', p),
       () => this.emit('library.changed', { reason: 'score' }),
     );
+    this.review = new ReviewApi(opts.home, {
+      annotationsChanged: (videoId) => this.emit('annotations.changed', { videoId }),
+      proxyProgress: (p) => this.emit('proxy.progress', p),
+    });
     this.handlers = this.buildHandlers();
   }
 
@@ -79,6 +85,7 @@ export class StudioApi {
 
   closeProject(): void {
     this.scoring.detach();
+    this.review.detach();
     for (const c of this.imports.values()) c.abort();
     this.imports.clear();
     this.store?.close();
@@ -94,12 +101,14 @@ export class StudioApi {
   async idle(): Promise<void> {
     while (this.running.size) await Promise.all([...this.running]);
     await this.scoring.idle();
+    await this.review.idle();
   }
   private running = new Set<Promise<unknown>>();
 
   private afterOpen(): ProjectInfo {
     const info = this.info();
     this.scoring.attach(this.requireStore());
+    this.review.attach(this.requireStore());
     this.recent.touch(info.path, info.name);
     this.emit('project.changed', { project: info });
     return info;
@@ -218,22 +227,17 @@ export class StudioApi {
       'jobs.cancel': async ({ jobId }) => this.scoring.cancel(jobId),
       'video.scores': async (input) => this.scoring.videoScores(this.requireStore(), input),
       'library.sparklines': async ({ ids, points }) => this.scoring.sparklines(ids, points),
-      // review calls: implemented in review-api.ts (being written); placeholders reject clearly
-      'library.neighbors': async () => notYet('library.neighbors'),
-      'settings.get': async () => notYet('settings.get'),
-      'settings.set': async () => notYet('settings.set'),
-      'annotations.list': async () => notYet('annotations.list'),
-      'annotations.put': async () => notYet('annotations.put'),
-      'annotations.delete': async () => notYet('annotations.delete'),
-      'annotations.restore': async () => notYet('annotations.restore'),
-      'media.info': async () => notYet('media.info'),
-      'media.makeProxy': async () => notYet('media.makeProxy'),
+      'library.neighbors': async (input) => this.review.neighbors(input),
+      'settings.get': async () => this.review.getSettings(),
+      'settings.set': async (input) => this.review.setSettings(input),
+      'annotations.list': async (input) => this.review.listAnnotations(input),
+      'annotations.put': async (input) => this.review.putAnnotation(input),
+      'annotations.delete': async (input) => this.review.deleteAnnotation(input),
+      'annotations.restore': async (input) => this.review.restoreAnnotation(input),
+      'media.info': async (input) => this.review.mediaInfo(input),
+      'media.makeProxy': async (input) => this.review.makeProxy(input),
     };
   }
-}
-
-function notYet(name: string): never {
-  throw new ApiError('NOT_IMPLEMENTED', `${name} is not available yet`);
 }
 
 /** A folder listing for the studio's file picker: folders first, hidden entries left out. */

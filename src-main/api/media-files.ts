@@ -1,8 +1,9 @@
 // Resolves media requests to files of the open project only, and parses HTTP Range headers.
-// Shared by the web host's /media and /thumb routes and the Electron vqa2-media: protocol.
+// Shared by the web host's /media, /thumb and /proxy routes and the Electron vqa2-media: protocol.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ProjectStore } from '../services/store/project-store';
+import { readyProxy } from '../services/media/proxy';
 
 const MIME: Record<string, string> = {
   '.mp4': 'video/mp4',
@@ -53,6 +54,11 @@ export function resolveMediaRequest(
     const file = store.toAbsPath(video.path);
     if (!fs.existsSync(file)) return { status: 404, message: 'Video file is missing' };
     return { file, mime: mimeOf(file) };
+  }
+  if (kind === 'proxy') {
+    const proxy = readyProxy(store, video);
+    if (!proxy) return { status: 404, message: 'No proxy for this video yet' };
+    return { file: proxy.file, mime: 'video/mp4' };
   }
   return { status: 404, message: 'Unknown media kind' };
 }

@@ -128,6 +128,38 @@ export const MIGRATIONS: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: 'annotations: ratings, segment ratings, distortion spans, notes per annotator',
+    sql: `
+      CREATE TABLE annotations (
+        id INTEGER PRIMARY KEY,
+        video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
+        annotator TEXT NOT NULL CHECK (length(annotator) BETWEEN 1 AND 100),
+        kind TEXT NOT NULL CHECK (kind IN ('mos', 'segment_rating', 'span', 'note')),
+        rating INTEGER CHECK (rating BETWEEN 1 AND 5),
+        segment_idx INTEGER CHECK (segment_idx >= 0),
+        start_sec REAL CHECK (start_sec >= 0),
+        end_sec REAL,
+        tag TEXT,
+        text TEXT,
+        -- NULL for free annotation; a later rating-study mode groups ratings by study
+        study_id INTEGER,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        -- soft delete, so a deletion can be undone
+        deleted_at TEXT,
+        CHECK (kind NOT IN ('mos', 'segment_rating') OR rating IS NOT NULL),
+        CHECK (kind <> 'segment_rating' OR segment_idx IS NOT NULL),
+        CHECK (kind <> 'span' OR (start_sec IS NOT NULL AND end_sec IS NOT NULL AND end_sec > start_sec))
+      );
+      CREATE INDEX annotations_video ON annotations(video_id, annotator) WHERE deleted_at IS NULL;
+      CREATE UNIQUE INDEX annotations_one_mos ON annotations(video_id, annotator)
+        WHERE kind = 'mos' AND deleted_at IS NULL;
+      CREATE UNIQUE INDEX annotations_one_segment_rating ON annotations(video_id, annotator, segment_idx)
+        WHERE kind = 'segment_rating' AND deleted_at IS NULL;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { LibraryFilter, LibraryQuery, SortColumn, VideoRow } from '../../../src-preload/contract';
+import type { LibraryFilter, LibraryQuery, LibrarySort, SortColumn, VideoRow } from '../../../src-preload/contract';
 import { StoreError } from './errors';
 import { ProjectLock } from './lock';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
@@ -43,6 +43,14 @@ const SORT_SQL: Record<SortColumn, string> = {
   importedAt: 'imported_at',
   videoScore: 'video_score',
 };
+
+/** The library's ORDER BY: NULLs (failed rows have no duration) last whichever the direction, id breaks ties. */
+function orderSql(sort: LibrarySort | undefined): string {
+  const { column, desc } = sort ?? { column: 'importedAt', desc: false };
+  const dir = desc ? 'DESC' : 'ASC';
+  const col = SORT_SQL[column];
+  return `${col.split(' ')[0]} IS NULL, ${col} ${dir}, id ${dir}`;
+}
 
 const VIDEO_COLUMNS = `id, path, name, status, error, duration_sec, width, height, fps, codec,
   bitrate_kbps, size_bytes, has_thumb, imported_at, video_score`;
@@ -327,15 +335,41 @@ export class ProjectStore {
     const total = (
       this.db.prepare(`SELECT count(*) AS n FROM videos ${where}`).get(...params) as { n: number }
     ).n;
-    const sort = q.sort ?? { column: 'importedAt', desc: false };
-    const dir = sort.desc ? 'DESC' : 'ASC';
-    // NULLs (failed rows have no duration) always sort last, whichever the direction.
-    const col = SORT_SQL[sort.column];
-    const order = `${col.split(' ')[0]} IS NULL, ${col} ${dir}, id ${dir}`;
+    const order = orderSql(q.sort);
     const rows = this.db
       .prepare(`SELECT ${VIDEO_COLUMNS} FROM videos ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
       .all(...params, q.limit, q.offset) as VideoDbRow[];
     return { total, rows: rows.map(toRow) };
+  }
+
+  /**
+   * The videos before and after `videoId` in the library's order (same sort and filter as
+   * listVideos), for next/previous navigation. A video outside the filtered set gets index -1,
+   * no prev, and the first video of the set as next. Undefined when the video does not exist.
+   */
+  neighbors(
+    videoId: number,
+    sort?: LibrarySort,
+    filter?: LibraryFilter,
+  ): { prev: number | null; next: number | null; index: number; total: number } | undefined {
+    if (!this.db.prepare('SELECT 1 FROM videos WHERE id = ?').get(videoId)) return undefined;
+    const { sql: where, params } = this.whereFor(filter);
+    const order = orderSql(sort);
+    const r = this.db
+      .prepare(
+        `SELECT prev, next, rn, total FROM (
+           SELECT id, lag(id) OVER w AS prev, lead(id) OVER w AS next,
+             row_number() OVER w AS rn, count(*) OVER () AS total
+           FROM videos ${where} WINDOW w AS (ORDER BY ${order})
+         ) WHERE id = ?`,
+      )
+      .get(...params, videoId) as { prev: number | null; next: number | null; rn: number; total: number } | undefined;
+    if (r) return { prev: r.prev, next: r.next, index: r.rn - 1, total: r.total };
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM videos ${where}`).get(...params) as { n: number }).n;
+    const first = this.db.prepare(`SELECT id FROM videos ${where} ORDER BY ${order} LIMIT 1`).get(...params) as
+      | { id: number }
+      | undefined;
+    return { prev: null, next: first?.id ?? null, index: -1, total };
   }
 
   videoIds(filter?: LibraryFilter): number[] {
@@ -365,7 +399,11 @@ export class ProjectStore {
     this.db.transaction(() => {
       for (const id of ids) n += stmt.run(id).changes;
     })();
-    for (const id of ids) fs.rmSync(this.thumbPath(id), { force: true });
+    // cached files derived from the video go with it (thumbnail, playback proxy and its record)
+    for (const id of ids) {
+      fs.rmSync(this.thumbPath(id), { force: true });
+      for (const ext of ['mp4', 'json']) fs.rmSync(path.join(this.cacheDir, 'proxies', `${id}.${ext}`), { force: true });
+    }
     return n;
   }
 
