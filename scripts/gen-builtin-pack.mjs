@@ -18,8 +18,12 @@
 //
 // Faithfulness notes (see resources/models/builtin-nr/README.md for the full derivation):
 //  - gray = OpenCV's 8-bit BGR2GRAY (fixed point, 15-bit coefficients 9798/19235/3735), /255 as float32
-//  - scale 2 = cv::resize(INTER_CUBIC, a=-0.75, half-pixel centres, replicated border) to floor(W/2) x floor(H/2)
+//  - scale 2 = cv::resize(INTER_CUBIC, a=-0.75, half-pixel centres, replicated border) to floor(W/2) x floor(H/2);
+//    for even W and H an exact stride-2 4-tap separable filter, otherwise ONNX Resize (an If picks)
 //  - local mean/variance = GaussianBlur 7x7, sigma 7/6, BORDER_REPLICATE, float32, separable (rows then columns)
+//  - performance: no one-channel Conv (ORT runs those in its blocked NCHWc layout, padding the output
+//    to 8/16 channels, plus reorders); the outputs stay bit-identical to the earlier all-Conv graph
+//    under ORT's default x86 CPU path; see the README's "Performance"
 //  - MSCN = (I - mu) / (sqrt(var) + 1/255); where var < 0 OpenCV gets NaN, which its AGGD fit then
 //    treats as a zero coefficient: we write 0 there
 //  - AGGD sums accumulated in float64 (cv::sum accumulates float32 images in double); shape parameter
@@ -299,6 +303,14 @@ export function aggdTable() {
   return { alphas, ratios, meanFactor };
 }
 
+/** Keys' cubic convolution kernel w(t) with parameter a (OpenCV's interpolateCubic uses a = -0.75). */
+export function cubicWeight(t, a = -0.75) {
+  const x = Math.abs(t);
+  if (x <= 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
+  if (x < 2) return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;
+  return 0;
+}
+
 /** OpenCV's getGaussianKernel(7, 7/6, CV_32F): computed in double, normalised, cast to float. */
 export function gaussianKernel7() {
   const sigma = 7 / 6;
@@ -373,6 +385,8 @@ class GraphBuilder {
           type: A.STRING,
           s: new TextEncoder().encode(v),
         });
+      if (v instanceof onnx.GraphProto)
+        return onnx.AttributeProto.create({ name: k, type: A.GRAPH, g: v });
       if (Array.isArray(v)) return onnx.AttributeProto.create({ name: k, type: A.INTS, ints: v });
       if (floats.includes(k)) return onnx.AttributeProto.create({ name: k, type: A.FLOAT, f: v });
       return onnx.AttributeProto.create({ name: k, type: A.INT, i: v });
@@ -387,6 +401,29 @@ class GraphBuilder {
       }),
     );
     return outNames.length === 1 ? outNames[0] : outNames;
+  }
+  /**
+   * A subgraph (an If branch): `build()` adds nodes with `op` as usual and returns the name of its
+   * float32 result. Initializers stay in the main graph (outer scope, visible to the branch).
+   */
+  subgraph(name, build) {
+    const outer = this.nodes;
+    this.nodes = [];
+    const result = build();
+    const graph = onnx.GraphProto.create({
+      name,
+      node: this.nodes,
+      output: [
+        onnx.ValueInfoProto.create({
+          name: result,
+          type: onnx.TypeProto.create({
+            tensorType: onnx.TypeProto.Tensor.create({ elemType: T.FLOAT }),
+          }),
+        }),
+      ],
+    });
+    this.nodes = outer;
+    return graph;
   }
 }
 
@@ -436,9 +473,16 @@ export function addBrisqueNodes(g, svr, names) {
   g.f32('inv_32768', [1 / 32768]);
   g.f32('inv_255', [Math.fround(1 / 255)]);
   const kern = gaussianKernel7();
-  g.f32('gauss_row', kern, [1, 1, 1, 7]);
-  g.f32('gauss_col', kern, [1, 1, 7, 1]);
+  // [out, in, kh, kw]: I -> channel 0, I^2 -> channel 1, zero cross terms (see blurPair)
+  const zeros7 = new Array(7).fill(0);
+  g.f32('gauss_row', [...kern, ...zeros7, ...zeros7, ...kern], [2, 2, 1, 7]);
+  g.f32('gauss_col', [...kern, ...zeros7, ...zeros7, ...kern], [2, 2, 7, 1]);
   g.i64('pads_edge3', [0, 0, 3, 3, 0, 0, 3, 3]);
+  g.i64('pads_edge1', [0, 0, 1, 1, 0, 0, 1, 1]);
+  // half-size INTER_CUBIC taps at distances 1.5, 0.5, 0.5, 1.5 (exact in float32)
+  g.f32('cubic_far', [Math.fround(cubicWeight(1.5))]);
+  g.f32('cubic_near', [Math.fround(cubicWeight(0.5))]);
+  g.i64('zero_i', [0], []);
   g.f32('zero_f', [0]);
   g.f64('zero_d', [0]);
   g.f64('one_d', [1]);
@@ -454,6 +498,10 @@ export function addBrisqueNodes(g, svr, names) {
   g.i64('s1', [1]);
   g.i64('e_m1', [-1]);
   g.i64('e_max', [9223372036854775807n]);
+  g.i64('step_2', [2]);
+  g.i64('s2', [2]);
+  g.i64('s3', [3]);
+  g.i64('e_m2', [-2]);
   g.f64('aggd_ratio', table.ratios, [1, K]);
   g.f64('aggd_alpha', table.alphas);
   g.f64('aggd_meanfactor', table.meanFactor);
@@ -461,29 +509,72 @@ export function addBrisqueNodes(g, svr, names) {
   // gray = floor((9798 R + 19235 G + 3735 B + 2^14) / 2^15) / 255   (exact in float32 for 8-bit input)
   // an 8-bit Mat holds saturate_cast<uchar>(x): round half to even, clamp to 0..255 (no-op on 8-bit input)
   const frames8 = g.op('Round', [g.op('Clip', [names.input, 'zero_scalar', 'u8_max'])]);
-  const weighted = g.op('Conv', [frames8, 'gray_coeffs'], { kernel_shape: [1, 1] });
+  // the weighted channel sum as Mul + ReduceSum: every product and partial sum is an integer
+  // < 2^24, so it is exact in any order. (A 1x1 Conv would run in ORT's blocked NCHWc layout, with
+  // the one output channel padded to 8 or 16 and layout reorders: several times slower.)
+  const weighted = g.op('ReduceSum', [g.op('Mul', [frames8, 'gray_coeffs']), 'axes_1'], {
+    keepdims: 1,
+  });
   const gray8 = g.op('Floor', [g.op('Mul', [g.op('Add', [weighted, 'gray_round']), 'inv_32768'])]);
   const gray = g.op('Mul', [gray8, 'inv_255']);
 
-  // second scale: cv::resize(INTER_CUBIC) to (floor(W/2), floor(H/2))
+  // second scale: cv::resize(INTER_CUBIC) to (floor(W/2), floor(H/2)).
+  // With W and H even the scale is exactly 2 and every output sample (half-pixel centres) reads
+  // input columns 2x-1, 2x, 2x+1, 2x+2 (replicated at the border) with the weights
+  // w(1.5), w(0.5), w(0.5), w(1.5): a separable stride-2 filter, rows first, then columns, summed
+  // left to right as OpenCV's cubic resize does. Odd W or H change the scale (W / floor(W/2)), so
+  // those frames take ONNX Resize (cubic, a = -0.75, half_pixel), which handles any size.
   const grayShape = g.op('Shape', [gray]);
   const halfShape = g.op('Div', [grayShape, 'div_halve']);
-  const gray2 = g.op(
-    'Resize',
-    [gray, '', '', halfShape],
-    {
-      mode: 'cubic',
-      cubic_coeff_a: -0.75,
-      coordinate_transformation_mode: 'half_pixel',
-      exclude_outside: 0,
-    },
-    { floats: ['cubic_coeff_a'] },
+  const bothEven = g.op('Equal', [
+    g.op('ReduceSum', [g.op('Mod', [grayShape, 'div_halve'])], { keepdims: 0 }),
+    'zero_i',
+  ]);
+  // x is the input padded by one replicated sample on each side (x[i] = input[i - 1]); output k
+  // takes x[2k], x[2k+1], x[2k+2], x[2k+3]
+  const halfPass = (x, axes) => {
+    const tap = (start, end, w) => g.op('Mul', [g.op('Slice', [x, start, end, axes, 'step_2']), w]);
+    return g.op('Add', [
+      g.op('Add', [
+        g.op('Add', [tap('s0', 'e_m2', 'cubic_far'), tap('s1', 'e_m1', 'cubic_near')]),
+        tap('s2', 'e_max', 'cubic_near'),
+      ]),
+      tap('s3', 'e_max', 'cubic_far'),
+    ]);
+  };
+  const halfEven = g.subgraph('half_size_even', () => {
+    const padded = g.op('Pad', [gray, 'pads_edge1'], { mode: 'edge' });
+    return halfPass(halfPass(padded, 'axes_3'), 'axes_2');
+  });
+  const halfAny = g.subgraph('half_size_any', () =>
+    g.op(
+      'Resize',
+      [gray, '', '', halfShape],
+      {
+        mode: 'cubic',
+        cubic_coeff_a: -0.75,
+        coordinate_transformation_mode: 'half_pixel',
+        exclude_outside: 0,
+      },
+      { floats: ['cubic_coeff_a'] },
+    ),
   );
+  const gray2 = g.op('If', [bothEven], { then_branch: halfEven, else_branch: halfAny });
 
-  const blur = (x) => {
-    const padded = g.op('Pad', [x, 'pads_edge3'], { mode: 'edge' });
+  // GaussianBlur of I and of I^2 in one pair of Convs over the two maps stacked as channels, with
+  // zero weights across channels. This is not the cheapest formulation but it keeps the numbers:
+  // in flat areas the float32 summation order decides whether I - mu is exactly 0, and that moves
+  // BRISQUE by up to ~1.5 on synthetic frames (testsrc2, mandelbrot). With ORT's default x86 path
+  // (NCHWc) the zero terms add exact zeros, so mu is bit-identical to a one-channel Conv's; a
+  // grouped or elementwise blur was faster but changed scores that much. Two real channels also
+  // halve the waste of NCHWc, which pads a one-channel Conv's output to 8/16 channels.
+  const blurPair = (x, xx) => {
+    const padded = g.op('Pad', [g.op('Concat', [x, xx], { axis: 1 }), 'pads_edge3'], {
+      mode: 'edge',
+    });
     const rows = g.op('Conv', [padded, 'gauss_row'], { kernel_shape: [1, 7] });
-    return g.op('Conv', [rows, 'gauss_col'], { kernel_shape: [7, 1] });
+    const blurred = g.op('Conv', [rows, 'gauss_col'], { kernel_shape: [7, 1] });
+    return g.op('Split', [blurred], { axis: 1 }, { outputs: 2 });
   };
 
   const sumD = (xFloat) =>
@@ -497,8 +588,10 @@ export function addBrisqueNodes(g, svr, names) {
     const posSq = sumD(g.op('Where', [isPos, sq, 'zero_f']));
     const negSq = sumD(g.op('Where', [isNeg, sq, 'zero_f']));
     const absSum = sumD(g.op('Abs', [x]));
-    const posCount = sumD(g.op('Cast', [isPos], { to: T.FLOAT }));
-    const negCount = sumD(g.op('Cast', [isNeg], { to: T.FLOAT }));
+    const countD = (b) =>
+      g.op('ReduceSum', [g.op('Cast', [b], { to: T.DOUBLE }), 'axes_chw'], { keepdims: 0 });
+    const posCount = countD(isPos);
+    const negCount = countD(isNeg);
     const l = g.op('Sqrt', [g.op('Div', [negSq, negCount])]);
     const r = g.op('Sqrt', [g.op('Div', [posSq, posCount])]);
     const gh = g.op('Div', [l, r]);
@@ -527,9 +620,8 @@ export function addBrisqueNodes(g, svr, names) {
 
   const features = [];
   for (const img of [gray, gray2]) {
-    const mu = blur(img);
+    const [mu, ex2] = blurPair(img, g.op('Mul', [img, img]));
     const mu2 = g.op('Mul', [mu, mu]);
-    const ex2 = blur(g.op('Mul', [img, img]));
     const variance = g.op('Sub', [ex2, mu2]);
     const sigma = g.op('Add', [g.op('Sqrt', [g.op('Relu', [variance])]), 'inv_255']);
     const centred = g.op('Sub', [img, mu]);
@@ -826,19 +918,23 @@ export function buildSegmentModel(svr, head = HEAD) {
     g.op('Slice', [x, `seg_s_${start}`, `seg_e_${end}`, `seg_ax_${axis}`]);
   g.i64('seg_s_0', [0]);
   g.i64('seg_s_1', [1]);
+  g.i64('seg_s_2', [2]);
   g.i64('seg_e_m1', [-1]);
   g.i64('seg_e_max', [9223372036854775807n]);
   g.i64('seg_ax_2', [2]);
   g.i64('seg_ax_3', [3]);
   const half = (CRETE_TAPS - 1) / 2;
+  // The 9-tap sum as AveragePool * 9, rounded: the pool's sum of 9 integers <= 255 is exact, and
+  // dividing and multiplying by 9 moves it by < 1e-3, so Round gives the exact integer sum back
+  // (a one-channel Conv would run in ORT's blocked NCHWc layout, with reorders, several times slower).
   const blurAxis = (axis) => {
     const pads = axis === 2 ? [0, 0, half, 0, 0, 0, half, 0] : [0, 0, 0, half, 0, 0, 0, half];
-    const kshape = axis === 2 ? [1, 1, CRETE_TAPS, 1] : [1, 1, 1, CRETE_TAPS];
+    const kshape = axis === 2 ? [CRETE_TAPS, 1] : [1, CRETE_TAPS];
     const padName = g.i64(`seg_crete_pads_${axis}`, pads);
-    const kern = g.f32(`seg_crete_box_${axis}`, new Array(CRETE_TAPS).fill(1), kshape);
-    const box = g.op('Conv', [g.op('Pad', [gray8, padName], { mode: 'edge' }), kern], {
-      kernel_shape: kshape.slice(2),
+    const pooled = g.op('AveragePool', [g.op('Pad', [gray8, padName], { mode: 'edge' })], {
+      kernel_shape: kshape,
     });
+    const box = g.op('Round', [g.op('Mul', [pooled, 'seg_taps_f'])]);
     const diff = (x) =>
       g.op('Abs', [g.op('Sub', [sliceAx(x, 1, 'max', axis), sliceAx(x, 0, 'm1', axis)])]);
     const dF9 = g.op('Mul', [diff(gray8), 'seg_taps_f']);
@@ -859,8 +955,33 @@ export function buildSegmentModel(svr, head = HEAD) {
   // sorted block means, at least the first) times sqrt(pi/2) (E|X| = sigma sqrt(2/pi)). Taking the
   // flattest blocks (block-based estimation, as surveyed by Olsen 1993) keeps edges and texture out
   // of the estimate: a median over all coefficients reads dense fine texture as noise.
-  const haar = g.f32('seg_haar_hh', [0.5, -0.5, -0.5, 0.5], [1, 1, 2, 2]);
-  const hh = g.op('Abs', [g.op('Conv', [gray8, haar], { kernel_shape: [2, 2], strides: [2, 2] })]);
+  // HH from four stride-2 slices cropped to even size (integers: exact, like the 2x2 stride-2 Conv
+  // it replaces, which ORT ran in its blocked NCHWc layout)
+  g.i64('seg_axes_23', [2, 3]);
+  g.i64('seg_steps_22', [2, 2]);
+  g.i64('seg_hw_2', [2, 2]);
+  g.f32('seg_half_f', [0.5]);
+  const evenEnds = g.op('Mul', [
+    g.op('Div', [g.op('Slice', [g.op('Shape', [gray8]), 'seg_s_2', 'seg_e_max']), 'seg_hw_2']),
+    'seg_hw_2',
+  ]);
+  const phase = (dy, dx) =>
+    g.op('Slice', [
+      gray8,
+      g.i64(`seg_haar_start_${dy}${dx}`, [dy, dx]),
+      evenEnds,
+      'seg_axes_23',
+      'seg_steps_22',
+    ]);
+  const hh = g.op('Abs', [
+    g.op('Mul', [
+      g.op('Sub', [
+        g.op('Sub', [phase(0, 0), phase(0, 1)]),
+        g.op('Sub', [phase(1, 0), phase(1, 1)]),
+      ]),
+      'seg_half_f',
+    ]),
+  ]);
   const blocks = g.op('AveragePool', [hh], {
     kernel_shape: [NOISE_BLOCK / 2, NOISE_BLOCK / 2],
     strides: [NOISE_BLOCK / 2, NOISE_BLOCK / 2],
