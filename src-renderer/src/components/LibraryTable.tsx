@@ -24,6 +24,8 @@ interface LibraryTableProps {
   columnVisibility: VisibilityState;
   meta: TableMeta<LibraryItem>;
   onRowClick(item: LibraryItem, e: React.MouseEvent): void;
+  /** Double-click: open the video in the review view. */
+  onRowOpen(item: LibraryItem): void;
   emptyMessage: string;
 }
 
@@ -34,6 +36,7 @@ export function LibraryTable({
   columnVisibility,
   meta,
   onRowClick,
+  onRowOpen,
   emptyMessage,
 }: LibraryTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -155,6 +158,7 @@ export function LibraryTable({
               data-video-id={r?.id}
               data-index={v.index}
               onClick={(e) => onRowClick(row.original, e)}
+              onDoubleClick={() => onRowOpen(row.original)}
             >
               {row.getVisibleCells().map((cell) => {
                 const m = cell.column.columnDef.meta;

@@ -21,6 +21,8 @@ interface LibraryToolbarProps {
   onImport(): void;
   importing: boolean;
   onScore(): void;
+  /** Opens the one selected video in the review view; null when not exactly one is selected. */
+  onOpen: (() => void) | null;
 }
 
 const STATUS_OPTIONS: { value: StatusFilter; label: string }[] = [
@@ -83,6 +85,15 @@ export function LibraryToolbar(p: LibraryToolbarProps) {
           Remove {formatCount(p.selectedCount)}…
         </button>
       ) : null}
+      <button
+        type="button"
+        data-testid="open-review"
+        disabled={!p.onOpen}
+        title="Review the selected video (Enter, or double-click a row)"
+        onClick={() => p.onOpen?.()}
+      >
+        Open
+      </button>
       <button type="button" data-testid="score-button" onClick={p.onScore}>
         Score…
       </button>

@@ -27,6 +27,8 @@ import { LibraryToolbar, type StatusFilter } from './LibraryToolbar';
 import { ConfirmDialog } from './Modal';
 import { ScoreDetail } from './ScoreDetail';
 import { ScoreDialog } from './ScoreDialog';
+import { ReviewView } from './review/ReviewView';
+import { useReviewRoute } from '../hooks/useReviewRoute';
 
 const VISIBILITY_KEY = 'vqa2.library.columns';
 const SORT_COLUMN_OF = new Map(libraryColumns.map((c) => [c.id, c.meta?.sortColumn]));
@@ -62,6 +64,7 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
   const [scoring, setScoring] = useState(false);
   const [jobsOpen, setJobsOpen] = useState(false);
   const [detail, setDetail] = useState<{ row: VideoRow; anchor: DOMRect } | null>(null);
+  const review = useReviewRoute();
 
   const filter = useMemo<LibraryFilter>(
     () => ({
@@ -152,6 +155,31 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
 
   const closeDetail = useCallback(() => setDetail(null), []);
 
+  const { open: openReview } = review;
+  const onRowOpen = useCallback(
+    (item: LibraryItem) => item.row && openReview(item.row.id, item.row),
+    [openReview],
+  );
+  // Enter opens the one selected video (the table's rows are not focus targets themselves).
+  const onlySelected = selection.ids.size === 1 ? [...selection.ids][0]! : null;
+  const reviewing = review.videoId !== null;
+  useEffect(() => {
+    if (reviewing || onlySelected === null) return;
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement;
+      if (
+        e.key !== 'Enter' ||
+        e.defaultPrevented ||
+        t.closest('input, textarea, select, button, dialog, [role="dialog"]')
+      )
+        return;
+      e.preventDefault();
+      openReview(onlySelected, null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [reviewing, onlySelected, openReview]);
+
   const removeSelected = async () => {
     setConfirmRemove(false);
     try {
@@ -206,6 +234,7 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
         onImport={() => setBrowsing(true)}
         importing={!!imports.progress}
         onScore={() => setScoring(true)}
+        onOpen={onlySelected === null ? null : () => openReview(onlySelected, null)}
       />
 
       <ErrorBanner
@@ -239,6 +268,7 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
         columnVisibility={visibility}
         meta={meta}
         onRowClick={onRowClick}
+        onRowOpen={onRowOpen}
         emptyMessage={
           filtered
             ? 'No videos match the filter.'
@@ -311,6 +341,17 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
       ) : null}
       {detail ? (
         <ScoreDetail row={detail.row} anchor={detail.anchor} onClose={closeDetail} />
+      ) : null}
+      {review.videoId !== null ? (
+        <ReviewView
+          key="review"
+          videoId={review.videoId}
+          initialRow={review.row}
+          sort={sort}
+          filter={filter}
+          onBack={review.close}
+          onOpen={(id) => review.open(id, null)}
+        />
       ) : null}
       {confirmRemove ? (
         <ConfirmDialog

@@ -1,0 +1,364 @@
+// The review screen for one video: player, timeline, segment table and annotation panel, wired
+// to one PlayerController and one keyboard map (lib/review/keys.ts). Opened from the library,
+// which stays mounted underneath so its filter, sort and scroll survive the round trip.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type {
+  Annotation,
+  DistortionTag,
+  LibraryFilter,
+  LibrarySort,
+  VideoRow,
+  VideoScores,
+} from '../../../../src-preload/contract';
+import { useApi } from '../../api-context';
+import { useAnnotations } from '../../hooks/useAnnotations';
+import { useMediaSource } from '../../hooks/useMediaSource';
+import { useReviewTarget } from '../../hooks/useReviewTarget';
+import { errorCode, errorMessage, formatCount } from '../../lib/format';
+import { nextSpeed, type ReviewAction } from '../../lib/review/keys';
+import { PlayerController } from '../../lib/review/player';
+import { adjacentStart, spanIndexAt, type TimeSpan } from '../../lib/review/time';
+import { levelOfScore } from '../../lib/score-colors';
+import { ErrorBanner } from '../ErrorBanner';
+import { LevelChip, ScoreValue } from '../ScoreCells';
+import { AnnotationPanel } from './AnnotationPanel';
+import { AnnotatorBadge } from './AnnotatorBadge';
+import { KeyHints, useReviewKeys } from './ReviewKeys';
+import { ReviewPlayer } from './ReviewPlayer';
+import { SegmentTable } from './SegmentTable';
+import { TagMenu } from './TagMenu';
+import { Timeline } from './Timeline';
+
+/** Assumed until the library row arrives: frame steps need some rate. */
+const FALLBACK_FPS = 25;
+
+interface ReviewViewProps {
+  videoId: number;
+  initialRow: VideoRow | null;
+  sort: LibrarySort | undefined;
+  filter: LibraryFilter;
+  onBack(): void;
+  onOpen(videoId: number): void;
+}
+
+export function ReviewView({ videoId, initialRow, sort, filter, onBack, onOpen }: ReviewViewProps) {
+  const api = useApi();
+  const target = useReviewTarget(videoId, sort, filter, initialRow);
+  const row = target.row;
+  const fps = row?.fps && row.fps > 0 ? row.fps : null;
+  const [scores, setScores] = useState<VideoScores | null>(null);
+  const [annotator, setAnnotator] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [currentIdx, setCurrentIdx] = useState<number | null>(null);
+  const [selectedSpanId, setSelectedSpanId] = useState<number | null>(null);
+  const [tagMenuFor, setTagMenuFor] = useState<number | null>(null);
+  const media = useMediaSource(videoId);
+  const annotations = useAnnotations(videoId, annotator);
+  const controller = useMemo(() => new PlayerController(FALLBACK_FPS), []);
+  useEffect(() => () => controller.dispose(), [controller]);
+
+  const segments = useMemo(() => scores?.segments ?? [], [scores]);
+  const events = useMemo(
+    () => [...(scores?.events ?? [])].sort((a, b) => a.startSec - b.startSec),
+    [scores],
+  );
+  const durationSec = row?.durationSec ?? segments[segments.length - 1]?.endSec ?? 0;
+
+  useEffect(() => {
+    controller.configure(fps ?? FALLBACK_FPS, durationSec);
+  }, [controller, fps, durationSec]);
+
+  useEffect(() => {
+    let live = true;
+    setScores(null);
+    setSelectedSpanId(null);
+    setTagMenuFor(null);
+    controller.setLoop(null);
+    api.call('video.scores', { videoId }).then(
+      (s) => live && setScores(s),
+      (err: unknown) => live && setError(errorMessage(err)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, videoId, controller]);
+
+  useEffect(() => {
+    api.call('settings.get', {}).then(
+      (s) => setAnnotator(s.annotator),
+      (err: unknown) => errorCode(err) !== 'NOT_IMPLEMENTED' && setError(errorMessage(err)),
+    );
+  }, [api]);
+
+  // The current segment changes a few times a second at most: React state only on a change.
+  useEffect(
+    () =>
+      controller.onTime((t) => {
+        const i = spanIndexAt(segments, t);
+        setCurrentIdx(i >= 0 ? segments[i]!.idx : null);
+      }),
+    [controller, segments],
+  );
+
+  const currentSegment =
+    currentIdx === null ? null : (segments.find((s) => s.idx === currentIdx) ?? null);
+  const selectedSpan = annotations.spans.find((s) => s.id === selectedSpanId) ?? null;
+
+  const rateVideo = useCallback(
+    (rating: number) => {
+      const before = annotations.mos;
+      if (before?.rating === rating) return;
+      void annotations.put(
+        { id: before?.id, videoId, kind: 'mos', rating },
+        before,
+        `Rate video ${rating}`,
+      );
+    },
+    [annotations, videoId],
+  );
+
+  const rateSegment = useCallback(
+    (rating: number) => {
+      if (currentIdx === null) return;
+      const before = annotations.segmentRatings.get(currentIdx) ?? null;
+      if (before?.rating === rating) return;
+      void annotations.put(
+        { id: before?.id, videoId, kind: 'segment_rating', segmentIdx: currentIdx, rating },
+        before,
+        `Rate segment ${currentIdx}: ${rating}`,
+      );
+    },
+    [annotations, videoId, currentIdx],
+  );
+
+  const createSpan = useCallback(
+    async (range: TimeSpan) => {
+      const saved = await annotations.put({ videoId, kind: 'span', ...range }, null, 'Add span');
+      if (saved) {
+        setSelectedSpanId(saved.id);
+        setTagMenuFor(saved.id);
+      }
+    },
+    [annotations, videoId],
+  );
+
+  const editSpan = useCallback(
+    (span: Annotation, change: Partial<TimeSpan & { tag: DistortionTag | null }>, label: string) =>
+      void annotations.edit(span, change, label),
+    [annotations],
+  );
+
+  const toggleLoop = useCallback(() => {
+    if (controller.loop) return controller.setLoop(null);
+    const range: TimeSpan | null = selectedSpan
+      ? { startSec: selectedSpan.startSec ?? 0, endSec: selectedSpan.endSec ?? 0 }
+      : currentSegment;
+    if (range) controller.setLoop({ startSec: range.startSec, endSec: range.endSec });
+  }, [controller, selectedSpan, currentSegment]);
+
+  const run = useCallback(
+    (a: ReviewAction, focusInSegments: boolean) => {
+      switch (a.type) {
+        case 'togglePlay':
+          return controller.togglePlay();
+        case 'pause':
+          return controller.setSpeed(0);
+        case 'forward':
+        case 'reverse':
+          return controller.setSpeed(nextSpeed(controller.speed, a.type === 'forward' ? 1 : -1));
+        case 'frame':
+          return controller.stepFrame(a.delta);
+        case 'seekBy':
+          return controller.seekBy(a.sec);
+        case 'segment':
+        case 'event': {
+          const t = adjacentStart(a.type === 'segment' ? segments : events, controller.time, a.dir);
+          if (t !== null) controller.seek(t);
+          return;
+        }
+        case 'loop':
+          return toggleLoop();
+        case 'mos':
+          // With the segment table focused, digits rate the segment under the playhead.
+          return focusInSegments ? rateSegment(a.rating) : rateVideo(a.rating);
+        case 'segmentRating':
+          return rateSegment(a.rating);
+        case 'deleteSpan':
+          if (selectedSpan) {
+            setSelectedSpanId(null);
+            void annotations.remove(selectedSpan, 'Delete span');
+          }
+          return;
+        case 'tagMenu':
+          if (selectedSpan) setTagMenuFor(selectedSpan.id);
+          return;
+        case 'undo':
+          return void annotations.undo();
+        case 'redo':
+          return void annotations.redo();
+        case 'video': {
+          const id = a.dir > 0 ? target.next : target.prev;
+          if (id) onOpen(id);
+          return;
+        }
+        case 'back':
+          if (selectedSpanId !== null) return setSelectedSpanId(null);
+          return onBack();
+      }
+    },
+    [
+      controller,
+      segments,
+      events,
+      toggleLoop,
+      rateSegment,
+      rateVideo,
+      selectedSpan,
+      selectedSpanId,
+      annotations,
+      target.next,
+      target.prev,
+      onOpen,
+      onBack,
+    ],
+  );
+
+  useReviewKeys(run);
+
+  const tagSpan =
+    tagMenuFor === null ? null : (annotations.spans.find((s) => s.id === tagMenuFor) ?? null);
+  const closeTagMenu = useCallback(() => setTagMenuFor(null), []);
+  const pickTag = useCallback(
+    (tag: DistortionTag) => {
+      if (tagSpan) editSpan(tagSpan, { tag }, `Tag span ${tag}`);
+      setTagMenuFor(null);
+    },
+    [tagSpan, editSpan],
+  );
+
+  const noAnnotator = annotator === null;
+  return (
+    <div className="review" data-testid="review-view" data-video-id={videoId}>
+      <header className="app-header">
+        <button
+          type="button"
+          data-testid="review-back"
+          title="Back to the library (Esc)"
+          onClick={onBack}
+        >
+          ← Library
+        </button>
+        <h1 className="project-name truncate" data-testid="review-title" title={row?.path}>
+          {row?.name ?? `Video ${videoId}`}
+        </h1>
+        <span className="score-big">
+          <ScoreValue score={scores?.score ?? row?.videoScore ?? null} />
+        </span>
+        <LevelChip level={scores?.level ?? levelOfScore(row?.videoScore)} />
+        {scores?.run ? <span className="muted mono">{scores.run.packId}</span> : null}
+        <div className="spacer" />
+        <button
+          type="button"
+          disabled={!annotations.undoLabel}
+          title={
+            annotations.undoLabel ? `Undo ${annotations.undoLabel} (Ctrl+Z)` : 'Nothing to undo'
+          }
+          data-testid="undo"
+          onClick={() => void annotations.undo()}
+        >
+          Undo
+        </button>
+        <button
+          type="button"
+          disabled={!annotations.redoLabel}
+          title={
+            annotations.redoLabel
+              ? `Redo ${annotations.redoLabel} (Ctrl+Shift+Z)`
+              : 'Nothing to redo'
+          }
+          data-testid="redo"
+          onClick={() => void annotations.redo()}
+        >
+          Redo
+        </button>
+        <span className="muted" data-testid="review-position">
+          {target.index !== null && target.total
+            ? `${formatCount(target.index + 1)} of ${formatCount(target.total)}`
+            : ''}
+        </span>
+        <button
+          type="button"
+          disabled={!target.prev}
+          title="Previous video (P)"
+          data-testid="prev-video"
+          onClick={() => target.prev && onOpen(target.prev)}
+        >
+          ‹ Prev
+        </button>
+        <button
+          type="button"
+          disabled={!target.next}
+          title="Next video (N)"
+          data-testid="next-video"
+          onClick={() => target.next && onOpen(target.next)}
+        >
+          Next ›
+        </button>
+        <AnnotatorBadge annotator={annotator} onChange={setAnnotator} />
+      </header>
+      <ErrorBanner
+        message={error ?? annotations.error ?? target.error}
+        onDismiss={() => (setError(null), annotations.dismissError())}
+      />
+      <div className="review-main">
+        <ReviewPlayer
+          media={media}
+          controller={controller}
+          fps={fps}
+          durationSec={durationSec}
+          loopTarget={selectedSpan ? 'the selected span' : `segment ${currentIdx ?? ''}`}
+          onToggleLoop={toggleLoop}
+        />
+        <aside className="review-side">
+          <AnnotationPanel
+            videoId={videoId}
+            annotations={annotations}
+            currentSegment={currentIdx}
+            selectedSpanId={selectedSpanId}
+            onSelectSpan={setSelectedSpanId}
+            onRateVideo={rateVideo}
+            onRateSegment={rateSegment}
+            onSeek={(t) => controller.seek(t)}
+            disabled={noAnnotator}
+          />
+          <SegmentTable
+            segments={segments}
+            ratings={annotations.segmentRatings}
+            currentIdx={currentIdx}
+            onSeek={(t) => controller.seek(t)}
+          />
+        </aside>
+      </div>
+      <Timeline
+        durationSec={durationSec}
+        segments={segments}
+        events={events}
+        spans={annotations.spans}
+        controller={controller}
+        selectedSpanId={selectedSpanId}
+        onSelectSpan={setSelectedSpanId}
+        onCreateSpan={(r) => void createSpan(r)}
+        onEditSpan={(s, r) => editSpan(s, r, 'Edit span')}
+        tagMenu={
+          tagSpan
+            ? {
+                spanId: tagSpan.id,
+                node: <TagMenu current={tagSpan.tag} onPick={pickTag} onClose={closeTagMenu} />,
+              }
+            : null
+        }
+      />
+      <KeyHints />
+    </div>
+  );
+}

@@ -1,0 +1,183 @@
+// Per-segment scores beside the player, synced with it: the current segment is highlighted and
+// scrolled into view, a click seeks to the segment, headers sort (client side — one video's
+// segments are all in memory). Virtualized: a 2-hour video has 3,600 rows.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import {
+  createColumnHelper,
+  flexRender,
+  getCoreRowModel,
+  getSortedRowModel,
+  useReactTable,
+  type SortingState,
+} from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { Annotation, VideoScores } from '../../../../src-preload/contract';
+import { formatScore } from '../../lib/format';
+import { levelOfScore, scoreColor } from '../../lib/score-colors';
+import { LevelChip } from '../ScoreCells';
+
+type Segment = VideoScores['segments'][number];
+interface SegmentItem extends Segment {
+  rating: number | null;
+}
+
+const ROW_H = 26;
+const col = createColumnHelper<SegmentItem>();
+
+const columns = [
+  col.accessor('idx', { header: '#', size: 44, cell: (c) => c.getValue() }),
+  col.accessor('startSec', {
+    header: 'Start',
+    size: 60,
+    cell: (c) => `${c.getValue().toFixed(1)} s`,
+    enableSorting: false,
+  }),
+  col.accessor('endSec', {
+    header: 'End',
+    size: 60,
+    cell: (c) => `${c.getValue().toFixed(1)} s`,
+    enableSorting: false,
+  }),
+  col.accessor('score', {
+    header: 'Score',
+    size: 60,
+    cell: (c) => (
+      <span className="score-value" style={{ color: scoreColor(c.getValue()) }}>
+        {formatScore(c.getValue())}
+      </span>
+    ),
+  }),
+  col.display({
+    id: 'level',
+    header: 'Level',
+    size: 70,
+    cell: (c) => <LevelChip level={levelOfScore(c.row.original.score)} />,
+  }),
+  col.accessor('rating', {
+    header: 'Mine',
+    size: 50,
+    sortUndefined: 'last',
+    cell: (c) =>
+      c.getValue() ? (
+        <span className="rating-pill">{c.getValue()}</span>
+      ) : (
+        <span className="muted">—</span>
+      ),
+  }),
+];
+
+interface SegmentTableProps {
+  segments: Segment[];
+  ratings: Map<number, Annotation>;
+  currentIdx: number | null;
+  onSeek(sec: number): void;
+}
+
+export function SegmentTable({ segments, ratings, currentIdx, onSeek }: SegmentTableProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [sorting, setSorting] = useState<SortingState>([]);
+  const data = useMemo<SegmentItem[]>(
+    () => segments.map((s) => ({ ...s, rating: ratings.get(s.idx)?.rating ?? null })),
+    [segments, ratings],
+  );
+
+  // eslint-disable-next-line react-hooks/incompatible-library -- react-table's API is not memo-safe; this component re-renders only when its props change
+  const table = useReactTable({
+    data,
+    columns,
+    state: { sorting },
+    onSortingChange: setSorting,
+    getCoreRowModel: getCoreRowModel(),
+    getSortedRowModel: getSortedRowModel(),
+    getRowId: (s) => String(s.idx),
+  });
+  const rows = table.getRowModel().rows;
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_H,
+    overscan: 10,
+  });
+
+  // The current segment scrolls into view wherever sorting put it.
+  useEffect(() => {
+    if (currentIdx === null) return;
+    const pos = rows.findIndex((r) => r.original.idx === currentIdx);
+    if (pos >= 0) virtualizer.scrollToIndex(pos, { align: 'auto' });
+  }, [currentIdx, rows, virtualizer]);
+
+  if (!segments.length) return <p className="muted segment-empty">No segment scores yet.</p>;
+  const widths = table.getVisibleLeafColumns().map((c) => c.getSize());
+  return (
+    <div
+      className="segment-table"
+      role="grid"
+      aria-label="Segments"
+      aria-rowcount={rows.length + 1}
+      data-testid="segment-table"
+    >
+      <div className="segment-head" role="row">
+        {table.getHeaderGroups()[0]!.headers.map((h, i) => {
+          const dir = h.column.getIsSorted();
+          return (
+            <div
+              key={h.id}
+              role="columnheader"
+              className="segment-cell"
+              style={{ width: widths[i] }}
+              aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : undefined}
+            >
+              {h.column.getCanSort() ? (
+                <button
+                  type="button"
+                  className="sort-button"
+                  data-testid={`seg-sort-${h.column.id}`}
+                  onClick={h.column.getToggleSortingHandler()}
+                >
+                  {flexRender(h.column.columnDef.header, h.getContext())}
+                  <span className={`sort-indicator${dir ? ' active' : ''}`} aria-hidden="true">
+                    {dir === 'desc' ? '↓' : '↑'}
+                  </span>
+                </button>
+              ) : (
+                flexRender(h.column.columnDef.header, h.getContext())
+              )}
+            </div>
+          );
+        })}
+      </div>
+      <div className="segment-scroll" ref={scrollRef}>
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((v) => {
+            const row = rows[v.index]!;
+            const current = row.original.idx === currentIdx;
+            return (
+              <div
+                key={row.id}
+                role="row"
+                aria-selected={current}
+                className={`segment-row${current ? ' current' : ''}`}
+                data-testid="segment-row"
+                data-idx={row.original.idx}
+                style={{ transform: `translateY(${v.start}px)`, height: ROW_H }}
+                onClick={() => onSeek(row.original.startSec)}
+              >
+                {row.getVisibleCells().map((cell, i) => (
+                  <div
+                    key={cell.id}
+                    role="gridcell"
+                    className="segment-cell"
+                    style={{ width: widths[i] }}
+                  >
+                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                  </div>
+                ))}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+// The tag picker shown after a span is drawn (or on T): one key per tag, or a click. It takes the
+// keyboard while open (capture phase) so tag letters do not also act as player keys.
+import { useEffect, useRef } from 'react';
+import { DISTORTION_TAGS, type DistortionTag } from '../../../../src-preload/contract';
+import { TAG_KEYS, tagForKey } from '../../lib/review/keys';
+
+interface TagMenuProps {
+  current: DistortionTag | null;
+  onPick(tag: DistortionTag): void;
+  onClose(): void;
+}
+
+export function TagMenu({ current, onPick, onClose }: TagMenuProps) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      e.stopPropagation();
+      e.preventDefault();
+      if (e.key === 'Escape') return onClose();
+      const tag = tagForKey(e.key);
+      if (tag) onPick(tag);
+    };
+    const onDown = (e: MouseEvent) => {
+      if (!ref.current?.contains(e.target as Node)) onClose();
+    };
+    window.addEventListener('keydown', onKey, true);
+    document.addEventListener('mousedown', onDown);
+    return () => {
+      window.removeEventListener('keydown', onKey, true);
+      document.removeEventListener('mousedown', onDown);
+    };
+  }, [onPick, onClose]);
+
+  return (
+    <div
+      className="menu tag-menu"
+      role="menu"
+      aria-label="Tag the span"
+      data-testid="tag-menu"
+      ref={ref}
+    >
+      <div className="tag-menu-title muted">Tag this span</div>
+      {DISTORTION_TAGS.map((t) => (
+        <button
+          key={t}
+          type="button"
+          role="menuitemradio"
+          aria-checked={current === t}
+          className="menu-item tag-item"
+          data-tag={t}
+          onClick={() => onPick(t)}
+        >
+          <kbd>{TAG_KEYS[t].toUpperCase()}</kbd> {t}
+        </button>
+      ))}
+    </div>
+  );
+}

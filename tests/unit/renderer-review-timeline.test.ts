@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { scoreGeometry, visibleSpans } from '../../src-renderer/src/lib/review/lanes';
+import { dragSpan, hitSpan, MIN_SPAN_SEC, sameSpan } from '../../src-renderer/src/lib/review/spans';
+import {
+  clampView,
+  fitPxPerSec,
+  followPlayhead,
+  formatTick,
+  MAX_PX_PER_SEC,
+  tickStep,
+  ticks,
+  timeToX,
+  xToTime,
+  zoomAt,
+} from '../../src-renderer/src/lib/review/zoom';
+
+describe('zoom math', () => {
+  it('zooms around the cursor: the time under it stays under it', () => {
+    const v = { startSec: 10, pxPerSec: 20 };
+    const anchorPx = 300;
+    const before = xToTime(anchorPx, v);
+    const z = zoomAt(v, 2, anchorPx, 600, 1000);
+    expect(z.pxPerSec).toBe(40);
+    expect(xToTime(anchorPx, z)).toBeCloseTo(before, 10);
+    expect(timeToX(before, z)).toBeCloseTo(anchorPx, 10);
+  });
+
+  it('never zooms out past "whole video fits" nor in past MAX_PX_PER_SEC, and keeps the window inside', () => {
+    expect(zoomAt({ startSec: 0, pxPerSec: 10 }, 0.01, 0, 100, 1000)).toEqual({
+      startSec: 0,
+      pxPerSec: 10,
+    });
+    expect(zoomAt({ startSec: 0, pxPerSec: 500 }, 10, 0, 100, 1000).pxPerSec).toBe(MAX_PX_PER_SEC);
+    expect(clampView({ startSec: 95, pxPerSec: 100 }, 100, 1000).startSec).toBe(90);
+    expect(clampView({ startSec: -5, pxPerSec: 100 }, 100, 1000).startSec).toBe(0);
+    expect(fitPxPerSec(7200, 1200)).toBeCloseTo(1 / 6, 10);
+  });
+
+  it('turns a page when the playhead leaves the window, and leaves it alone otherwise', () => {
+    const v = { startSec: 0, pxPerSec: 100 };
+    expect(followPlayhead(v, 5, 100, 1000)).toBe(v);
+    const next = followPlayhead(v, 10.5, 100, 1000);
+    expect(next.startSec).toBeCloseTo(10, 5);
+  });
+
+  it('picks tick steps at least ~70 px apart and labels them with units', () => {
+    expect(tickStep(100)).toBe(1);
+    expect(tickStep(1000 / 6)).toBe(0.5);
+    expect(tickStep(1200 / 7200)).toBe(600);
+    const t = ticks({ startSec: 0.3, pxPerSec: 100 }, 500, 100);
+    expect(t).toEqual([1, 2, 3, 4, 5]);
+    expect(formatTick(2, 1)).toBe('2 s');
+    expect(formatTick(0.5, 0.5)).toBe('0.5 s');
+    expect(formatTick(3600, 600)).toBe('1:00:00');
+    expect(formatTick(90, 30)).toBe('1:30');
+  });
+});
+
+describe('span editing', () => {
+  const origin = { startSec: 2, endSec: 4 };
+
+  it('creates from a drag in either direction, at least MIN_SPAN_SEC long, inside the video', () => {
+    expect(dragSpan('create', { startSec: 3, endSec: 3 }, 3, 1, 10)).toEqual({
+      startSec: 1,
+      endSec: 3,
+    });
+    expect(dragSpan('create', { startSec: 3, endSec: 3 }, 3, 12, 10)).toEqual({
+      startSec: 3,
+      endSec: 10,
+    });
+    const tiny = dragSpan('create', { startSec: 9.99, endSec: 9.99 }, 9.99, 10, 10);
+    expect(tiny.endSec - tiny.startSec).toBeCloseTo(MIN_SPAN_SEC, 10);
+    expect(tiny.endSec).toBe(10);
+  });
+
+  it('moves keeping the length, stopping at either end', () => {
+    expect(dragSpan('move', origin, 3, 4, 10)).toEqual({ startSec: 3, endSec: 5 });
+    expect(dragSpan('move', origin, 3, -10, 10)).toEqual({ startSec: 0, endSec: 2 });
+    expect(dragSpan('move', origin, 3, 30, 10)).toEqual({ startSec: 8, endSec: 10 });
+  });
+
+  it('resizes an edge without crossing the other one', () => {
+    expect(dragSpan('start', origin, 2, 1, 10)).toEqual({ startSec: 1, endSec: 4 });
+    expect(dragSpan('start', origin, 2, 5, 10)).toEqual({ startSec: 4 - MIN_SPAN_SEC, endSec: 4 });
+    expect(dragSpan('end', origin, 4, 1, 10)).toEqual({ startSec: 2, endSec: 2 + MIN_SPAN_SEC });
+    expect(dragSpan('end', origin, 4, 11, 10)).toEqual({ startSec: 2, endSec: 10 });
+  });
+
+  it('hit-tests edges before bodies, and nothing outside', () => {
+    const v = { startSec: 0, pxPerSec: 100 };
+    const spans = [{ startSec: 2, endSec: 4, id: 1 }];
+    expect(hitSpan(spans, 201, v)).toMatchObject({ part: 'start' });
+    expect(hitSpan(spans, 398, v)).toMatchObject({ part: 'end' });
+    expect(hitSpan(spans, 300, v)).toMatchObject({ part: 'body', span: { id: 1 } });
+    expect(hitSpan(spans, 150, v)).toBeNull();
+    expect(sameSpan({ startSec: 1, endSec: 2 }, { startSec: 1.00001, endSec: 2 })).toBe(true);
+  });
+});
+
+describe('score lane geometry', () => {
+  const long = Array.from({ length: 3600 }, (_, i) => ({
+    startSec: i * 2,
+    endSec: i * 2 + 2,
+    score: i === 1800 ? 0.05 : 0.8,
+  }));
+
+  it('draws at most about one band per 2 px for a 2-hour video, and never hides a dip', () => {
+    const width = 1200;
+    const v = { startSec: 0, pxPerSec: fitPxPerSec(7200, width) };
+    const g = scoreGeometry(long, v, width, 60);
+    expect(g.bands.length).toBeLessThanOrEqual(width / 2 + 1);
+    expect(Math.min(...g.bands.map((b) => b.score))).toBe(0.05);
+    expect(g.path.startsWith('M0.0 ')).toBe(true);
+  });
+
+  it('draws only the visible segments when zoomed in', () => {
+    const v = { startSec: 1000, pxPerSec: 100 };
+    const g = scoreGeometry(long, v, 1000, 60);
+    expect(g.bands.length).toBe(5); // 1000–1010 s visible: segments 500–504
+    expect(g.bands[0]!.x).toBe(0);
+  });
+
+  it('keeps spans that overlap the window', () => {
+    const spans = [
+      { startSec: 0, endSec: 1 },
+      { startSec: 5, endSec: 15 },
+      { startSec: 30, endSec: 31 },
+    ];
+    expect(visibleSpans(spans, { startSec: 10, pxPerSec: 100 }, 1000)).toEqual([spans[1]]);
+  });
+});
