@@ -29,6 +29,7 @@ export const CALL_NAMES = [
   'annotations.restore',
   'media.info',
   'media.makeProxy',
+  'media.thumbStrip',
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

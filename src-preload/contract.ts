@@ -173,6 +173,17 @@ export interface MediaInfo {
   proxy: { ready: boolean; width: number; height: number; codec: string } | null;
 }
 
+/** A video's thumbnail sprite (`mediaUrl('strip', id)`): `count` tiles of tileWidth × tileHeight,
+ *  `columns` per row, tile i showing the frame near i × intervalSec. */
+export interface ThumbStrip {
+  ready: boolean;
+  count: number;
+  intervalSec: number;
+  tileWidth: number;
+  tileHeight: number;
+  columns: number;
+}
+
 export interface ProxyProgress {
   videoId: number;
   status: 'running' | 'done' | 'failed' | 'cancelled';
@@ -321,6 +332,8 @@ export const calls = {
   'annotations.restore': call<Annotation>()(z.object({ id: z.number().int().positive() }).strict()),
   'media.info': call<MediaInfo>()(z.object({ videoId: z.number().int().positive() }).strict()),
   'media.makeProxy': call<{ started: boolean }>()(z.object({ videoId: z.number().int().positive() }).strict()),
+  /** The video's thumbnail strip, made on the first call (one ffmpeg run) and cached. */
+  'media.thumbStrip': call<ThumbStrip>()(z.object({ videoId: z.number().int().positive() }).strict()),
   'library.sparklines': call<Record<number, number[]>>()(
     z.object({ ids: z.array(z.number().int().positive()).max(1000), points: z.number().int().min(2).max(200).optional() }).strict(),
   ),
@@ -363,13 +376,16 @@ export class ApiError extends Error implements ApiErrorShape {
   }
 }
 
+/** Project media the hosts serve: /<kind>/<id> (web, `video` as /media) and vqa2-media://<kind>/<id>. */
+export type MediaKind = 'thumb' | 'video' | 'proxy' | 'strip';
+
 /** The interface the renderer talks to: window.studio in Electron, a WebSocket client in a browser. */
 export interface ApiClient {
   readonly host: 'electron' | 'web';
   call<K extends CallName>(name: K, input: CallInput<K>): Promise<CallOutput<K>>;
   on<E extends EventName>(name: E, listener: (payload: Events[E]) => void): () => void;
   /** URL for a project media resource the renderer may put in <img>/<video>. */
-  mediaUrl(kind: 'thumb' | 'video' | 'proxy', videoId: number): string;
+  mediaUrl(kind: MediaKind, videoId: number): string;
   /** Absolute paths of dropped files where the host can know them (Electron); null in a browser. */
   pathForFile?(file: File): string | null;
 }

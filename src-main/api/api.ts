@@ -236,6 +236,7 @@ export class StudioApi {
       'annotations.restore': async (input) => this.review.restoreAnnotation(input),
       'media.info': async (input) => this.review.mediaInfo(input),
       'media.makeProxy': async (input) => this.review.makeProxy(input),
+      'media.thumbStrip': async (input) => this.review.thumbStrip(input),
     };
   }
 }

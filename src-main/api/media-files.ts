@@ -1,9 +1,10 @@
 // Resolves media requests to files of the open project only, and parses HTTP Range headers.
-// Shared by the web host's /media, /thumb and /proxy routes and the Electron vqa2-media: protocol.
+// Shared by the web host's /media, /thumb, /proxy and /strip routes and the Electron vqa2-media: protocol.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ProjectStore } from '../services/store/project-store';
 import { readyProxy } from '../services/media/proxy';
+import { readyStrip } from '../services/media/thumb-strip';
 
 const MIME: Record<string, string> = {
   '.mp4': 'video/mp4',
@@ -59,6 +60,11 @@ export function resolveMediaRequest(
     const proxy = readyProxy(store, video);
     if (!proxy) return { status: 404, message: 'No proxy for this video yet' };
     return { file: proxy.file, mime: 'video/mp4' };
+  }
+  if (kind === 'strip') {
+    const strip = readyStrip(store, video);
+    if (!strip) return { status: 404, message: 'No thumbnail strip for this video yet' };
+    return { file: strip.file, mime: 'image/jpeg' };
   }
   return { status: 404, message: 'Unknown media kind' };
 }

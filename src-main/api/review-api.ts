@@ -1,7 +1,7 @@
 // Review calls of the API: next/previous navigation in library order, studio settings (the
 // annotator), annotations (each write one transaction, then an `annotations.changed` event), and
 // media playability with on-demand H.264 proxies (one ffmpeg at a time, progress events, cancelled
-// when the project closes).
+// when the project closes) and thumbnail strips (made within the call, one run per video at a time).
 import {
   ApiError,
   type Annotation,
@@ -10,11 +10,13 @@ import {
   type MediaInfo,
   type ProxyProgress,
   type Settings,
+  type ThumbStrip,
 } from '../../src-preload/contract';
 import type { ProjectStore } from '../services/store/project-store';
 import { StudioSettings } from '../services/settings/settings';
 import { AnnotationStore } from '../services/annotations/annotation-store';
 import { isAbortError } from '../services/media/errors';
+import { makeStrip, readyStrip, type StripMeta } from '../services/media/thumb-strip';
 import { makeProxy, playabilityOf, probeJsonFor, proxySize, readyProxy, type Playability } from '../services/media/proxy';
 
 export interface ReviewEvents {
@@ -35,6 +37,9 @@ export class ReviewApi {
   private readonly playability = new Map<string, Playability>();
   private queue: ProxyTask[] = [];
   private running: (ProxyTask & { done: Promise<void> }) | null = null;
+  /** Strips being made, per video: a second call waits for the same run. */
+  private readonly strips = new Map<number, Promise<StripMeta>>();
+  private stripAbort = new AbortController();
 
   constructor(
     home: string,
@@ -54,6 +59,9 @@ export class ReviewApi {
     for (const t of this.queue) this.events.proxyProgress(progress(t.videoId, 'cancelled', 0, null, null));
     this.queue = [];
     this.running?.controller.abort();
+    this.stripAbort.abort();
+    this.stripAbort = new AbortController();
+    this.strips.clear();
     this.store = null;
     this.annotations = null;
     this.playability.clear();
@@ -163,6 +171,26 @@ export class ReviewApi {
       proxy = { ready: false, ...size, codec: 'h264' };
     }
     return { videoId, playable: p.playable, reason: p.reason, proxy };
+  }
+
+  /** The video's thumbnail strip; made (awaited, one ffmpeg run) on the first call, then cached. */
+  async thumbStrip({ videoId }: CallInput<'media.thumbStrip'>): Promise<ThumbStrip> {
+    const store = this.requireStore();
+    const v = this.video(videoId);
+    if (v.status !== 'ok') {
+      throw new ApiError('NOT_PLAYABLE', `${v.name} could not be read at import, so it has no thumbnails (${v.error ?? 'unreadable'})`);
+    }
+    const ready = readyStrip(store, v)?.meta;
+    let pending = ready ? undefined : this.strips.get(videoId);
+    if (!ready && !pending) {
+      pending = makeStrip(store, v, this.stripAbort.signal).finally(() => {
+        if (this.strips.get(videoId) === pending) this.strips.delete(videoId);
+      });
+      this.strips.set(videoId, pending);
+    }
+    const m = ready ?? (await pending!);
+    const { count, intervalSec, tileWidth, tileHeight, columns } = m;
+    return { ready: true, count, intervalSec, tileWidth, tileHeight, columns };
   }
 
   private isMaking(videoId: number): boolean {

@@ -307,4 +307,22 @@ describe('review, as a user', () => {
   it('logged no errors in the page', () => {
     expect(pageErrors).toEqual([]);
   });
+
+  it('shows tiles of the thumbnail strip, its sprite loaded', async () => {
+    await expect
+      .poll(() => page.getByTestId('thumb-lane').getAttribute('data-status'), { timeout: 60_000 })
+      .toBe('ready');
+    const tiles = page.getByTestId('thumb-tile');
+    expect(await tiles.count()).toBeGreaterThanOrEqual(1);
+    const bg = await tiles.first().evaluate((el) => getComputedStyle(el).backgroundImage);
+    expect(bg).toMatch(/\/strip\/\d+/);
+    const natural = await page.evaluate(async (src) => {
+      const img = new Image();
+      img.src = src;
+      await img.decode();
+      return img.naturalWidth;
+    }, /url\("?([^")]+)"?\)/.exec(bg)![1]!);
+    expect(natural).toBeGreaterThan(0);
+    await shot('40-thumbnails-lane');
+  });
 });

@@ -1,4 +1,4 @@
-// The vqa2-media: protocol handler: serves thumbnails, videos and proxies of the open project only,
+// The vqa2-media: protocol handler: serves thumbnails, videos, proxies and thumbnail strips of the open project only,
 // with Range support so <video> can seek. Pure fetch-API code, tested without Electron.
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
@@ -12,7 +12,7 @@ export function handleMediaRequest(request: Request, store: ProjectStore | null)
   } catch {
     return new Response('Bad URL', { status: 400 });
   }
-  // vqa2-media://<kind>/<id> (kind: thumb, video, proxy): the host is the kind, the path is the id;
+  // vqa2-media://<kind>/<id> (kind: thumb, video, proxy, strip): the host is the kind, the path is the id;
   // nothing else is accepted.
   const kind = url.hostname;
   const id = url.pathname.replace(/^\//, '');

@@ -156,7 +156,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       return;
     }
     const cookie = `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
-    const media = /^\/(media|thumb|proxy)\/([^/]+)$/.exec(url.pathname);
+    const media = /^\/(media|thumb|proxy|strip)\/([^/]+)$/.exec(url.pathname);
     if (media) {
       const r = resolveMediaRequest(opts.api.project, media[1]!, media[2]!);
       if ('status' in r) send(res, r.status, r.message);

@@ -399,10 +399,12 @@ export class ProjectStore {
     this.db.transaction(() => {
       for (const id of ids) n += stmt.run(id).changes;
     })();
-    // cached files derived from the video go with it (thumbnail, playback proxy and its record)
+    // cached files derived from the video go with it (thumbnail, playback proxy, thumbnail strip
+    // and their records)
     for (const id of ids) {
       fs.rmSync(this.thumbPath(id), { force: true });
       for (const ext of ['mp4', 'json']) fs.rmSync(path.join(this.cacheDir, 'proxies', `${id}.${ext}`), { force: true });
+      for (const ext of ['jpg', 'json']) fs.rmSync(path.join(this.cacheDir, 'strips', `${id}.${ext}`), { force: true });
     }
     return n;
   }

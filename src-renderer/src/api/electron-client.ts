@@ -1,5 +1,5 @@
 // ApiClient over the preload bridge (window.studio) in the Electron host.
-import type { ApiClient, CallInput, CallName, CallOutput, EventName, Events } from '../../../src-preload/contract';
+import type { ApiClient, CallInput, CallName, CallOutput, EventName, Events, MediaKind } from '../../../src-preload/contract';
 import { ApiError } from '../../../src-preload/contract';
 import type { StudioBridge } from '../../../src-preload/bridge';
 
@@ -17,7 +17,7 @@ export class ElectronApiClient implements ApiClient {
     return this.bridge.on(name, listener as (p: unknown) => void);
   }
 
-  mediaUrl(kind: 'thumb' | 'video' | 'proxy', videoId: number): string {
+  mediaUrl(kind: MediaKind, videoId: number): string {
     return `vqa2-media://${kind}/${videoId}`;
   }
 

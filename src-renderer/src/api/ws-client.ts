@@ -1,5 +1,5 @@
 // ApiClient over the web host's WebSocket (same calls and events as Electron's IPC).
-import type { ApiClient, CallInput, CallName, CallOutput, EventName, Events } from '../../../src-preload/contract';
+import type { ApiClient, CallInput, CallName, CallOutput, EventName, Events, MediaKind } from '../../../src-preload/contract';
 import { ApiError } from '../../../src-preload/contract';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
@@ -79,7 +79,7 @@ export class WebSocketApiClient implements ApiClient {
     return () => set!.delete(listener as (p: never) => void);
   }
 
-  mediaUrl(kind: 'thumb' | 'video' | 'proxy', videoId: number): string {
+  mediaUrl(kind: MediaKind, videoId: number): string {
     const route = kind === 'video' ? 'media' : kind;
     return `/${route}/${videoId}?token=${encodeURIComponent(this.token)}`;
   }

@@ -340,6 +340,7 @@ export function ReviewView({ videoId, initialRow, sort, filter, onBack, onOpen }
         </aside>
       </div>
       <Timeline
+        videoId={videoId}
         durationSec={durationSec}
         segments={segments}
         events={events}

@@ -104,7 +104,17 @@ export function SegmentTable({ segments, ratings, currentIdx, onSeek }: SegmentT
   useEffect(() => {
     if (currentIdx === null) return;
     const pos = rows.findIndex((r) => r.original.idx === currentIdx);
-    if (pos >= 0) virtualizer.scrollToIndex(pos, { align: 'auto' });
+    const el = scrollRef.current;
+    if (pos < 0 || !el) return;
+    // Rows have a fixed height, so scroll directly, from the virtualizer's cached offset and
+    // viewport (no layout read). virtualizer.scrollToIndex reconciles over animation frames,
+    // reading scrollHeight and re-rendering synchronously in each: long tasks while scrubbing
+    // a 3,600-segment video.
+    const top = pos * ROW_H;
+    const offset = virtualizer.scrollOffset ?? 0;
+    const height = virtualizer.scrollRect?.height ?? 0;
+    if (top < offset) el.scrollTop = top;
+    else if (top + ROW_H > offset + height) el.scrollTop = top + ROW_H - height;
   }, [currentIdx, rows, virtualizer]);
 
   if (!segments.length) return <p className="muted segment-empty">No segment scores yet.</p>;

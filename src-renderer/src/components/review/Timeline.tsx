@@ -1,5 +1,6 @@
 // The zoomable, scrollable timeline under the player: seconds axis, score lane (heat-map band +
-// step curve, 0–100 axis), events lane, annotations lane, a playhead and a hover readout.
+// step curve, 0–100 axis), events lane, annotations lane, thumbnails lane, a playhead and a hover
+// readout.
 // Lanes are memoized on the view only; the playhead moves through a ref on the player clock,
 // so playback costs no React renders. Only the visible window is drawn (lib/review/lanes.ts).
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
@@ -18,14 +19,17 @@ import {
 import { AnnotationLane } from './AnnotationLane';
 import { HoverTip } from './HoverTip';
 import { AXIS_H, EVENTS_H, Lanes, SCORE_H } from './Lanes';
+import { ThumbnailLane } from './ThumbnailLane';
 
 export const SPANS_H = 30;
-const STAGE_H = AXIS_H + SCORE_H + EVENTS_H + SPANS_H;
+export const THUMBS_H = 40;
+const STAGE_H = AXIS_H + SCORE_H + EVENTS_H + SPANS_H + THUMBS_H;
 
 type Segment = VideoScores['segments'][number];
 type Event = VideoScores['events'][number];
 
 interface TimelineProps {
+  videoId: number;
   durationSec: number;
   segments: Segment[];
   events: Event[];
@@ -220,6 +224,9 @@ export function Timeline(p: TimelineProps) {
           <div style={{ height: SPANS_H }} className="gutter-label">
             Annotations
           </div>
+          <div style={{ height: THUMBS_H }} className="gutter-label">
+            Thumbnails
+          </div>
         </div>
         <div className="timeline-main" ref={mainRef}>
           <div className="timeline-stage" style={{ height: STAGE_H }}>
@@ -252,6 +259,14 @@ export function Timeline(p: TimelineProps) {
               onSelect={p.onSelectSpan}
               onCreate={p.onCreateSpan}
               onEdit={p.onEditSpan}
+              onSeek={seek}
+            />
+            <ThumbnailLane
+              videoId={p.videoId}
+              top={AXIS_H + SCORE_H + EVENTS_H + SPANS_H}
+              height={THUMBS_H}
+              width={width}
+              view={view}
               onSeek={seek}
             />
             <div
