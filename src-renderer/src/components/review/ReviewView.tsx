@@ -236,6 +236,24 @@ export function ReviewView({ videoId, initialRow, sort, filter, onBack, onOpen }
     [tagSpan, editSpan],
   );
 
+  // Stable props: the timeline is memoized, so a seek that changes only the current segment
+  // re-renders the side panel, not every lane.
+  const onCreateSpan = useCallback((r: TimeSpan) => void createSpan(r), [createSpan]);
+  const onEditSpan = useCallback(
+    (s: Annotation, r: TimeSpan) => editSpan(s, r, 'Edit span'),
+    [editSpan],
+  );
+  const tagMenu = useMemo(
+    () =>
+      tagSpan
+        ? {
+            spanId: tagSpan.id,
+            node: <TagMenu current={tagSpan.tag} onPick={pickTag} onClose={closeTagMenu} />,
+          }
+        : null,
+    [tagSpan, pickTag, closeTagMenu],
+  );
+
   const noAnnotator = annotator === null;
   return (
     <div className="review" data-testid="review-view" data-video-id={videoId}>
@@ -348,16 +366,9 @@ export function ReviewView({ videoId, initialRow, sort, filter, onBack, onOpen }
         controller={controller}
         selectedSpanId={selectedSpanId}
         onSelectSpan={setSelectedSpanId}
-        onCreateSpan={(r) => void createSpan(r)}
-        onEditSpan={(s, r) => editSpan(s, r, 'Edit span')}
-        tagMenu={
-          tagSpan
-            ? {
-                spanId: tagSpan.id,
-                node: <TagMenu current={tagSpan.tag} onPick={pickTag} onClose={closeTagMenu} />,
-              }
-            : null
-        }
+        onCreateSpan={onCreateSpan}
+        onEditSpan={onEditSpan}
+        tagMenu={tagMenu}
       />
       <KeyHints />
     </div>

@@ -3,7 +3,7 @@
 // readout.
 // Lanes are memoized on the view only; the playhead moves through a ref on the player clock,
 // so playback costs no React renders. Only the visible window is drawn (lib/review/lanes.ts).
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Annotation, VideoScores } from '../../../../src-preload/contract';
 import type { PlayerController } from '../../lib/review/player';
 import type { TimeSpan } from '../../lib/review/time';
@@ -43,7 +43,7 @@ interface TimelineProps {
   tagMenu: { spanId: number; node: React.ReactNode } | null;
 }
 
-export function Timeline(p: TimelineProps) {
+export const Timeline = memo(function Timeline(p: TimelineProps) {
   const { durationSec, controller } = p;
   /** The lanes' box (width, pointer x) and the horizontal scrollbar below it. They are separate
    *  so tooltips and the tag menu can overflow the lanes without being clipped by a scroller. */
@@ -311,4 +311,4 @@ export function Timeline(p: TimelineProps) {
       </div>
     </section>
   );
-}
+});
