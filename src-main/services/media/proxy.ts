@@ -12,10 +12,9 @@ import type { VideoRow } from '../../../src-preload/contract';
 import type { ProjectStore } from '../store/project-store';
 import { MediaError } from './errors';
 import { resolveMediaTools } from './ffmpeg-path';
-import { lastErrorLine, runMediaTool } from './run';
+import { lastErrorLine, runMediaTool, terminateByPid } from './run';
 
 export const PROXY_MAX_WIDTH = 1280;
-const KILL_GRACE_MS = 300;
 const STDERR_KEEP = 8 * 1024;
 
 // ---------- playability ----------
@@ -350,20 +349,7 @@ function runFfmpegWithProgress(args: string[], mediaPath: string, opts: MakeProx
     const onAbort = () => {
       if (aborted || child.exitCode !== null || child.pid === undefined) return;
       aborted = true;
-      const pid = child.pid;
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        return;
-      }
-      killTimer = setTimeout(() => {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }, KILL_GRACE_MS);
-      killTimer.unref();
+      killTimer = terminateByPid(child.pid) ?? undefined;
     };
     signal?.addEventListener('abort', onAbort, { once: true });
 

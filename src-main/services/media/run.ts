@@ -25,6 +25,27 @@ export interface RunResult {
 const STDERR_KEEP = 8 * 1024;
 const KILL_GRACE_MS = 300;
 
+/**
+ * Stop a child by its own pid: SIGTERM (ffmpeg exits cleanly on it), then SIGKILL after a short
+ * grace for one stuck in a blocking read. Returns the SIGKILL timer, or null if it was gone.
+ */
+export function terminateByPid(pid: number): NodeJS.Timeout | null {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return null; // already gone
+  }
+  const t = setTimeout(() => {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // exited during the grace period
+    }
+  }, KILL_GRACE_MS);
+  t.unref();
+  return t;
+}
+
 /** Run a binary; resolves whatever the exit code (callers interpret it), rejects on spawn failure, abort or timeout. */
 export function runBinary(
   bin: string,
@@ -48,21 +69,7 @@ export function runBinary(
     const stop = (why: 'abort' | 'timeout') => {
       if (stoppedBy || child.exitCode !== null || child.pid === undefined) return;
       stoppedBy = why;
-      const pid = child.pid;
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        return; // already gone
-      }
-      // ffmpeg normally exits on SIGTERM; SIGKILL covers one stuck in a blocking read.
-      killTimer = setTimeout(() => {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // exited during the grace period
-        }
-      }, KILL_GRACE_MS);
-      killTimer.unref();
+      killTimer = terminateByPid(child.pid) ?? undefined;
     };
     const onAbort = () => stop('abort');
     signal?.addEventListener('abort', onAbort, { once: true });
