@@ -12,6 +12,8 @@ import { makeClip } from '../helpers/fixtures';
 import {
   assertBuilt,
   closeStudio,
+  createProjectViaUi,
+  importFolderViaUi,
   openStudio,
   SCREENSHOT_DIR,
   type RunningHost,
@@ -102,25 +104,8 @@ afterAll(() => closeStudio(studio, tmp));
 
 describe('review, as a user', () => {
   it('imports and scores two clips', async () => {
-    await page.goto(host.url);
-    await page.getByTestId('project-screen').waitFor();
-    await page
-      .getByLabel('Or type a project path on the server')
-      .fill(path.join(projectsDir, 'Review.vqa2.sqlite'));
-    await page.getByRole('button', { name: 'Create', exact: true }).click();
-    await page.getByTestId('library-view').waitFor();
-
-    await page.getByTestId('import-button').click();
-    await page.locator('[data-testid="browser-list"][aria-busy="false"]').waitFor();
-    const input = page.getByTestId('browser-path');
-    await input.fill(clipsDir);
-    await input.press('Enter');
-    await expect.poll(() => input.inputValue()).toBe(clipsDir);
-    await page.locator('[data-testid="browser-list"][aria-busy="false"]').waitFor();
-    await expect.poll(() => page.getByTestId('browser-entry').count()).toBe(2);
-    await page.getByTestId('browser-confirm').click();
-    const summary = page.getByTestId('import-summary');
-    await summary.waitFor({ timeout: 60_000 });
+    await createProjectViaUi(page, host.url, path.join(projectsDir, 'Review.vqa2.sqlite'));
+    const summary = await importFolderViaUi(page, clipsDir, ['clip.mp4', 'legacy.avi']);
     await summary.getByRole('button', { name: 'Dismiss' }).click();
     await expect.poll(() => page.getByTestId('library-row').count()).toBe(2);
 

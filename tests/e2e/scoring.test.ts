@@ -13,6 +13,8 @@ import { makeClip } from '../helpers/fixtures';
 import {
   assertBuilt,
   closeStudio,
+  createProjectViaUi,
+  importFolderViaUi,
   openStudio,
   SCREENSHOT_DIR,
   type RunningHost,
@@ -88,32 +90,8 @@ afterAll(() => closeStudio(studio, tmp));
 
 describe('scoring, as a user', () => {
   it('creates a project and imports three clips', async () => {
-    await page.goto(host.url);
-    await page.getByTestId('project-screen').waitFor();
-    await page
-      .getByLabel('Or type a project path on the server')
-      .fill(path.join(projectsDir, 'Scored.vqa2.sqlite'));
-    await page.getByRole('button', { name: 'Create', exact: true }).click();
-    await page.getByTestId('library-view').waitFor();
-
-    await page.getByTestId('import-button').click();
-    await page.locator('[data-testid="browser-list"][aria-busy="false"]').waitFor();
-    const input = page.getByTestId('browser-path');
-    await input.fill(clipsDir);
-    await input.press('Enter');
-    // The picker opens on the project's folder first (three SQLite files): wait for the clips.
-    await expect.poll(() => input.inputValue()).toBe(clipsDir);
-    await page.locator('[data-testid="browser-list"][aria-busy="false"]').waitFor();
-    await expect
-      .poll(() => page.getByTestId('browser-entry').allTextContents())
-      .toEqual([
-        expect.stringContaining('blurred.mp4'),
-        expect.stringContaining('clean.mp4'),
-        expect.stringContaining('noisy.avi'),
-      ]);
-    await page.getByTestId('browser-confirm').click();
-    const summary = page.getByTestId('import-summary');
-    await summary.waitFor({ timeout: 60_000 });
+    await createProjectViaUi(page, host.url, path.join(projectsDir, 'Scored.vqa2.sqlite'));
+    const summary = await importFolderViaUi(page, clipsDir, ['blurred.mp4', 'clean.mp4', 'noisy.avi']);
     expect(await summary.textContent()).toMatch(/3 videos added · 0 failed/);
     await summary.getByRole('button', { name: 'Dismiss' }).click();
     await expect.poll(() => page.getByTestId('library-row').count()).toBe(3);

@@ -4,7 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-output', 'e2e');
@@ -117,4 +118,35 @@ export async function closeStudio(s: Partial<Studio> | undefined, tmp?: string):
   await s?.browser?.close();
   await s?.host?.stop();
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+/** As a user: create a project by typing its path on the project screen. */
+export async function createProjectViaUi(page: Page, url: string, projectPath: string): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId('project-screen').waitFor();
+  await page.getByLabel('Or type a project path on the server').fill(projectPath);
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+  await page.getByTestId('library-view').waitFor();
+}
+
+/**
+ * As a user: Import… → type the folder into the picker → confirm; resolves with the import
+ * summary toast. The picker first opens on the project's folder, so wait for the typed folder's
+ * entries (`entryNames`, in the picker's order) before confirming.
+ */
+export async function importFolderViaUi(page: Page, dir: string, entryNames: string[]): Promise<Locator> {
+  await page.getByTestId('import-button').click();
+  await page.locator('[data-testid="browser-list"][aria-busy="false"]').waitFor();
+  const input = page.getByTestId('browser-path');
+  await input.fill(dir);
+  await input.press('Enter');
+  await expect.poll(() => input.inputValue()).toBe(dir);
+  await page.locator('[data-testid="browser-list"][aria-busy="false"]').waitFor();
+  await expect
+    .poll(() => page.getByTestId('browser-entry').allTextContents())
+    .toEqual(entryNames.map((n) => expect.stringContaining(n)));
+  await page.getByTestId('browser-confirm').click();
+  const summary = page.getByTestId('import-summary');
+  await summary.waitFor({ timeout: 60_000 });
+  return summary;
 }
