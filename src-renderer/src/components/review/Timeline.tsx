@@ -154,11 +154,27 @@ export const Timeline = memo(function Timeline(p: TimelineProps) {
     e.currentTarget.setPointerCapture(e.pointerId);
     controller.seek(xToTime(localX(e), viewRef.current));
   };
+  // Pointer moves can arrive faster than frames: apply the last one once per animation frame,
+  // so a fast scrub costs one render and one seek per frame, not one per event.
+  const pendingMove = useRef<{ x: number; sec: number } | null>(null);
+  const moveFrame = useRef<number | null>(null);
+  useEffect(
+    () => () => {
+      if (moveFrame.current !== null) cancelAnimationFrame(moveFrame.current);
+    },
+    [],
+  );
   const onPointerMove = (e: React.PointerEvent<HTMLDivElement>) => {
     const x = localX(e);
-    const sec = xToTime(x, viewRef.current);
-    setHover({ x, sec });
-    if (scrubbing.current) controller.seek(sec);
+    pendingMove.current = { x, sec: xToTime(x, viewRef.current) };
+    if (moveFrame.current !== null) return;
+    moveFrame.current = requestAnimationFrame(() => {
+      moveFrame.current = null;
+      const m = pendingMove.current;
+      if (!m) return;
+      setHover(m);
+      if (scrubbing.current) controller.seek(m.sec);
+    });
   };
   const endScrub = () => {
     scrubbing.current = false;
@@ -238,7 +254,10 @@ export const Timeline = memo(function Timeline(p: TimelineProps) {
               onPointerMove={onPointerMove}
               onPointerUp={endScrub}
               onPointerCancel={endScrub}
-              onPointerLeave={() => setHover(null)}
+              onPointerLeave={() => {
+                pendingMove.current = null;
+                setHover(null);
+              }}
             >
               <Lanes
                 view={view}
