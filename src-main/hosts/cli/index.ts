@@ -92,8 +92,7 @@ function cmdList(args: string[]): number {
   // Read-only: works while the studio has the project open for writing.
   const store = ProjectStore.open(project, { readonly: true });
   try {
-    const { rows } = store.listVideos({ offset: 0, limit: 1000, sort: { column: 'name', desc: false } });
-    const all = rows.length < 1000 ? rows : allRows(store);
+    const all = allRows(store);
     if (values.json) process.stdout.write(JSON.stringify(listJson(all, (p) => store.toAbsPath(p)), null, 2) + '\n');
     else process.stdout.write(videoTable(all) + '\n');
     return EXIT.OK;

@@ -65,10 +65,12 @@ export async function scoreStore(
   }
   const runId = runIds.at(-1);
   const provider = runId ? jobs.scores.getRun(runId)?.provider ?? null : null;
+  // the run's job items, read once (not once per video)
+  const runJobId = runId ? jobs.scores.getRun(runId)?.jobId : undefined;
+  const itemByVideo = new Map((runJobId ? jobs.jobs.items(runJobId) : []).map((i) => [i.videoId, i]));
   const results: ScoreJson[] = ids.map((id) => {
     const v = store.getVideo(id)!;
-    const jobId = runId ? jobs.scores.getRun(runId)?.jobId : undefined;
-    const item = jobId ? jobs.jobs.items(jobId).find((i) => i.videoId === id) : undefined;
+    const item = itemByVideo.get(id);
     const vs = runId ? jobs.scores.videoScore(runId, id) : undefined;
     return {
       path: store.toAbsPath(v.path),
