@@ -3,14 +3,14 @@ import {
   P1203Error,
   P1203_3_COEFFS,
   audioQualityP1203_2,
-  detectSwitches,
-  integrateSession,
   mosFromR,
   rFromMos,
   videoQualityMode0,
   type P1203Segment,
   type P1203Stall,
 } from '../../src-main/services/scoring/p1203';
+import { integrateSession } from '../../src-main/services/scoring/p1203-integration';
+import { detectSwitches } from '../../src-main/services/scoring/p1203-switches';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {

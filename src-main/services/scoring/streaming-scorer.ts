@@ -4,7 +4,9 @@
 import { sampleFrames } from '../media/frames';
 import { lastErrorLine, runMediaTool } from '../media/run';
 import { MediaError } from '../media/errors';
-import { detectSwitches, integrateSession, videoQualityMode0, type P1203Segment } from './p1203';
+import { videoQualityMode0, type P1203Segment } from './p1203';
+import { integrateSession } from './p1203-integration';
+import { detectSwitches } from './p1203-switches';
 import { levelScoreFromQuality } from './quality-head';
 import { validateLevelWeights, type LevelWeights, DEFAULT_LEVEL_WEIGHTS } from './level-score';
 import { FreezeDetector } from './temporal';
