@@ -1,4 +1,6 @@
 // Schema migrations, applied in order by PRAGMA user_version. Append only: never edit a shipped one.
+import type Database from 'better-sqlite3';
+import { StoreError } from './errors';
 
 export interface Migration {
   version: number;
@@ -163,3 +165,22 @@ export const MIGRATIONS: Migration[] = [
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** Apply migrations above the file's user_version, each in its own transaction. */
+export function applyMigrations(db: Database.Database, upTo = LATEST_SCHEMA_VERSION): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > LATEST_SCHEMA_VERSION) {
+    throw new StoreError(
+      'PROJECT_TOO_NEW',
+      `This project was written by a newer VQA² Studio (schema v${current}; this build knows up to v${LATEST_SCHEMA_VERSION}). Update the studio to open it.`,
+    );
+  }
+  for (const m of MIGRATIONS) {
+    if (m.version <= current || m.version > upTo) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}

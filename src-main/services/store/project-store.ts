@@ -6,7 +6,9 @@ import Database from 'better-sqlite3';
 import type { LibraryFilter, LibraryQuery, LibrarySort, SortColumn, VideoRow } from '../../../src-preload/contract';
 import { StoreError } from './errors';
 import { ProjectLock } from './lock';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations';
+import { LATEST_SCHEMA_VERSION, applyMigrations } from './migrations';
+
+export { applyMigrations };
 
 export const PROJECT_EXT = '.vqa2.sqlite';
 
@@ -101,25 +103,6 @@ export function projectFilePath(p: string): string {
 
 export function cacheDirFor(projectPath: string): string {
   return projectPath.slice(0, -PROJECT_EXT.length) + '.vqa2-cache';
-}
-
-/** Apply migrations above the file's user_version, each in its own transaction. */
-export function applyMigrations(db: Database.Database, upTo = LATEST_SCHEMA_VERSION): number {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > LATEST_SCHEMA_VERSION) {
-    throw new StoreError(
-      'PROJECT_TOO_NEW',
-      `This project was written by a newer VQA² Studio (schema v${current}; this build knows up to v${LATEST_SCHEMA_VERSION}). Update the studio to open it.`,
-    );
-  }
-  for (const m of MIGRATIONS) {
-    if (m.version <= current || m.version > upTo) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    })();
-  }
-  return db.pragma('user_version', { simple: true }) as number;
 }
 
 export class ProjectStore {
