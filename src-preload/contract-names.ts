@@ -1,5 +1,18 @@
 // Names of every call and event, free of dependencies so the sandboxed preload can bundle it.
 // contract.ts checks at compile time that its schema map has exactly these keys.
+// ---------- instruction pairs (issue 6) ----------
+export const PAIRS_CALL_NAMES = [] as const;
+export const PAIRS_EVENT_NAMES = [] as const;
+
+// ---------- assistant (issue 7) ----------
+export const ASSISTANT_CALL_NAMES = [] as const;
+export const ASSISTANT_EVENT_NAMES = [] as const;
+
+// ---------- evaluation (issue 8) ----------
+export const EVALUATION_CALL_NAMES = [] as const;
+export const EVALUATION_EVENT_NAMES = [] as const;
+
+// ---------- all ----------
 export const CALL_NAMES = [
   'app.info',
   'project.create',
@@ -30,6 +43,9 @@ export const CALL_NAMES = [
   'media.info',
   'media.makeProxy',
   'media.thumbStrip',
+  ...PAIRS_CALL_NAMES,
+  ...ASSISTANT_CALL_NAMES,
+  ...EVALUATION_CALL_NAMES,
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 
@@ -41,5 +57,8 @@ export const EVENT_NAMES = [
   'job.progress',
   'proxy.progress',
   'annotations.changed',
+  ...PAIRS_EVENT_NAMES,
+  ...ASSISTANT_EVENT_NAMES,
+  ...EVALUATION_EVENT_NAMES,
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];

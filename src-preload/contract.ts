@@ -2,6 +2,10 @@
 // schema + output type) and every event. Hosts validate inputs with these schemas.
 import { z } from 'zod';
 import { CALL_NAMES, EVENT_NAMES, type CallName, type EventName } from './contract-names';
+import { call, emptyInput } from './contract-core';
+import { pairsCalls, type PairsEvents } from './contract-pairs';
+import { assistantCalls, type AssistantEvents } from './contract-assistant';
+import { evaluationCalls, type EvaluationEvents } from './contract-evaluation';
 
 export { CALL_NAMES, EVENT_NAMES };
 export type { CallName, EventName };
@@ -244,14 +248,9 @@ export type LibraryQuery = z.infer<typeof libraryQuerySchema>;
 export type LibraryFilter = z.infer<typeof libraryFilterSchema>;
 export type LibrarySort = z.infer<typeof librarySortSchema>;
 
-const empty = z.object({}).strict();
+const empty = emptyInput;
 
 // ---------- the contract ----------
-
-/** `call<Output>()(inputSchema)`: the output is a type only; the input is checked at runtime. */
-function call<O>() {
-  return <I extends z.ZodType>(input: I) => ({ input, output: undefined as unknown as O });
-}
 
 const pathInput = z.object({ path: absPath }).strict();
 
@@ -337,13 +336,16 @@ export const calls = {
   'library.sparklines': call<Record<number, number[]>>()(
     z.object({ ids: z.array(z.number().int().positive()).max(1000), points: z.number().int().min(2).max(200).optional() }).strict(),
   ),
+  ...pairsCalls,
+  ...assistantCalls,
+  ...evaluationCalls,
 } as const satisfies Record<CallName, { input: z.ZodType; output: unknown }>;
 
 export type Calls = typeof calls;
 export type CallInput<K extends CallName> = z.input<Calls[K]['input']>;
 export type CallOutput<K extends CallName> = Calls[K]['output'];
 
-export interface Events {
+export interface Events extends PairsEvents, AssistantEvents, EvaluationEvents {
   'import.progress': ImportProgress;
   'import.done': ImportSummary;
   'library.changed': { reason: 'import' | 'remove' | 'score' };

@@ -7,7 +7,6 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import {
   ApiError,
-  type CallInput,
   type CallName,
   type CallOutput,
   type DirEntry,
@@ -23,8 +22,12 @@ import { hasVideoExtension } from '../services/library/scan';
 import { ScoringApi } from './scoring-api';
 import { ReviewApi } from './review-api';
 import { findAppRoot } from '../services/settings/app-root';
+import type { DomainApi, DomainContext, Handlers } from './domain';
+import { PairsApi } from './pairs-api';
+import { AssistantApi } from './assistant-api';
+import { EvaluationApi } from './evaluation-api';
 
-export type Handlers = { [K in CallName]: (input: CallInput<K>) => Promise<CallOutput<K>> };
+export type { Handlers };
 
 export interface ApiOptions {
   host: 'electron' | 'web';
@@ -48,11 +51,16 @@ export class StudioApi {
 
   private readonly scoring: ScoringApi;
   private readonly review: ReviewApi;
+  readonly pairs: PairsApi;
+  readonly assistant: AssistantApi;
+  readonly evaluation: EvaluationApi;
+  private readonly domains: Pick<DomainApi<CallName>, 'attach' | 'detach' | 'idle'>[];
 
   constructor(private readonly opts: ApiOptions) {
     this.recent = new RecentProjects(opts.home);
+    const appRoot = opts.appRoot ?? findAppRoot();
     this.scoring = new ScoringApi(
-      opts.appRoot ?? findAppRoot(),
+      appRoot,
       (p) => this.emit('job.progress', p),
       () => this.emit('library.changed', { reason: 'score' }),
     );
@@ -60,6 +68,17 @@ export class StudioApi {
       annotationsChanged: (videoId) => this.emit('annotations.changed', { videoId }),
       proxyProgress: (p) => this.emit('proxy.progress', p),
     });
+    const ctx: DomainContext = {
+      emit: (name, payload) => this.emit(name, payload),
+      home: opts.home,
+      appRoot,
+      settings: this.review.settings,
+      requireStore: () => this.requireStore(),
+    };
+    this.pairs = new PairsApi(ctx);
+    this.assistant = new AssistantApi(ctx);
+    this.evaluation = new EvaluationApi(ctx);
+    this.domains = [this.pairs, this.assistant, this.evaluation];
     this.handlers = this.buildHandlers();
   }
 
@@ -86,6 +105,7 @@ export class StudioApi {
   closeProject(): void {
     this.scoring.detach();
     this.review.detach();
+    for (const d of this.domains) d.detach();
     for (const c of this.imports.values()) c.abort();
     this.imports.clear();
     this.store?.close();
@@ -102,6 +122,7 @@ export class StudioApi {
     while (this.running.size) await Promise.all([...this.running]);
     await this.scoring.idle();
     await this.review.idle();
+    for (const d of this.domains) await d.idle();
   }
   private running = new Set<Promise<unknown>>();
 
@@ -109,6 +130,7 @@ export class StudioApi {
     const info = this.info();
     this.scoring.attach(this.requireStore());
     this.review.attach(this.requireStore());
+    for (const d of this.domains) d.attach(this.requireStore());
     this.recent.touch(info.path, info.name);
     this.emit('project.changed', { project: info });
     return info;
@@ -237,6 +259,9 @@ export class StudioApi {
       'media.info': async (input) => this.review.mediaInfo(input),
       'media.makeProxy': async (input) => this.review.makeProxy(input),
       'media.thumbStrip': async (input) => this.review.thumbStrip(input),
+      ...this.pairs.handlers(),
+      ...this.assistant.handlers(),
+      ...this.evaluation.handlers(),
     };
   }
 }

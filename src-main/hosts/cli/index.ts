@@ -12,6 +12,9 @@ import { studioHome } from '../../services/settings/recent';
 import { startWebHost } from '../web/server';
 import { runDemo } from './demo';
 import { cmdScore } from './score';
+import { cmdExport, cmdImportPairs } from './pairs';
+import { cmdAsk, cmdQbench } from './assistant';
+import { cmdEval } from './eval';
 import { EXIT, UsageError, exitCodeFor, listJson, videoTable } from './output';
 import { toApiError } from '../../api/errors';
 
@@ -26,6 +29,17 @@ Usage:
   vqa2 score <project|video…> [--pack ID] [--ep cuda|cpu] [--segment SEC] [--concurrency N] [--json]
                                              score videos (packs: builtin-nr, p1203-mode0)
   vqa2 serve [project] [--port N]            the studio in a browser (127.0.0.1, token URL)
+  vqa2 export <project> --format llava|qwen2.5vl|sharegpt-jsonl|csv-mos|scores-json --out DIR
+                                             dataset export
+  vqa2 import-pairs <project> <file> --kind llava|qwen2.5vl|ratings|qbench [--as-draft]
+                                             dataset / rating list / question set import
+  vqa2 ask <project> <video> "<question>" [engine flags]
+                                             one assistant answer, streamed
+  vqa2 qbench <project> [engine flags] [--json]
+                                             question-set accuracy
+  vqa2 eval <project> [--run ID] [--json]    model scores against MOS
+
+Engine flags: --engine-url URL --engine-model M [--api-key-env VAR] (score, ask, qbench).
 
 Exit codes: 0 ok, 1 usage error, 2 bad input, 3 runtime failure.`;
 
@@ -154,6 +168,16 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdScore(args);
       case 'serve':
         return await cmdServe(args);
+      case 'export':
+        return await cmdExport(args);
+      case 'import-pairs':
+        return await cmdImportPairs(args);
+      case 'ask':
+        return await cmdAsk(args);
+      case 'qbench':
+        return await cmdQbench(args);
+      case 'eval':
+        return await cmdEval(args);
       case undefined:
       case 'help':
       case '--help':

@@ -1,6 +1,9 @@
 // Schema migrations, applied in order by PRAGMA user_version. Append only: never edit a shipped one.
 import type Database from 'better-sqlite3';
 import { StoreError } from './errors';
+import { PAIRS_MIGRATION } from '../pairs/schema';
+import { ASSISTANT_MIGRATION } from '../assistant/schema';
+import { EVALUATION_MIGRATION } from '../evaluation/schema';
 
 export interface Migration {
   version: number;
@@ -162,6 +165,10 @@ export const MIGRATIONS: Migration[] = [
         WHERE kind = 'segment_rating' AND deleted_at IS NULL;
     `,
   },
+  // later versions live with their domains
+  PAIRS_MIGRATION,
+  ASSISTANT_MIGRATION,
+  EVALUATION_MIGRATION,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

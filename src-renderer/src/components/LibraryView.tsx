@@ -28,6 +28,9 @@ import { ConfirmDialog } from './Modal';
 import { ScoreDetail } from './ScoreDetail';
 import { ScoreDialog } from './ScoreDialog';
 import { ReviewView } from './review/ReviewView';
+import { PairsView } from './pairs/PairsView';
+import { EvaluationView } from './evaluation/EvaluationView';
+import type { OpenVideo } from '../lib/open-video';
 import { useReviewRoute } from '../hooks/useReviewRoute';
 
 const VISIBILITY_KEY = 'vqa2.library.columns';
@@ -64,6 +67,8 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
   const [scoring, setScoring] = useState(false);
   const [jobsOpen, setJobsOpen] = useState(false);
   const [detail, setDetail] = useState<{ row: VideoRow; anchor: DOMRect } | null>(null);
+  /** A project-wide view over the library (pairs, evaluation); the review opens above it. */
+  const [panel, setPanel] = useState<'pairs' | 'evaluation' | null>(null);
   const review = useReviewRoute();
 
   const filter = useMemo<LibraryFilter>(
@@ -156,6 +161,10 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
   const closeDetail = useCallback(() => setDetail(null), []);
 
   const { open: openReview } = review;
+  const openVideo: OpenVideo = useCallback(
+    (videoId, atSec) => openReview(videoId, null, atSec),
+    [openReview],
+  );
   const onRowOpen = useCallback(
     (item: LibraryItem) => item.row && openReview(item.row.id, item.row),
     [openReview],
@@ -213,6 +222,12 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
         </h1>
         <span className="project-path mono truncate muted">{project.path}</span>
         <div className="spacer" />
+        <button type="button" data-testid="open-pairs" onClick={() => setPanel('pairs')}>
+          Pairs
+        </button>
+        <button type="button" data-testid="open-evaluation" onClick={() => setPanel('evaluation')}>
+          Evaluation
+        </button>
         <button type="button" data-testid="close-project" onClick={() => void closeProject()}>
           Close
         </button>
@@ -342,11 +357,18 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
       {detail ? (
         <ScoreDetail row={detail.row} anchor={detail.anchor} onClose={closeDetail} />
       ) : null}
+      {panel === 'pairs' ? (
+        <PairsView project={project} onBack={() => setPanel(null)} onOpenVideo={openVideo} />
+      ) : null}
+      {panel === 'evaluation' ? (
+        <EvaluationView project={project} onBack={() => setPanel(null)} onOpenVideo={openVideo} />
+      ) : null}
       {review.videoId !== null ? (
         <ReviewView
           key="review"
           videoId={review.videoId}
           initialRow={review.row}
+          initialTimeSec={review.atSec}
           sort={sort}
           filter={filter}
           onBack={review.close}

@@ -12,15 +12,16 @@ export interface ReviewRoute {
   videoId: number | null;
   /** The library row it was opened from, when known (saves a lookup). */
   row: VideoRow | null;
-  open(videoId: number, row: VideoRow | null): void;
+  /** Where to start playing (a pair's or an answer's time), once per open. */
+  atSec: number | null;
+  open(videoId: number, row: VideoRow | null, atSec?: number): void;
   close(): void;
 }
 
 export function useReviewRoute(): ReviewRoute {
-  const [state, setState] = useState<{ videoId: number | null; row: VideoRow | null }>(() => ({
-    videoId: idFromHash(),
-    row: null,
-  }));
+  const [state, setState] = useState<{ videoId: number | null; row: VideoRow | null; atSec: number | null }>(
+    () => ({ videoId: idFromHash(), row: null, atSec: null }),
+  );
   // Whether this page pushed the review entry: then closing is a history Back, so the browser's
   // Forward/Back buttons stay meaningful; after a reload there is no entry of ours to go back to.
   const pushed = useRef(false);
@@ -28,20 +29,20 @@ export function useReviewRoute(): ReviewRoute {
   useEffect(() => {
     const onPop = () => {
       pushed.current = false;
-      setState({ videoId: idFromHash(), row: null });
+      setState({ videoId: idFromHash(), row: null, atSec: null });
     };
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, []);
 
-  const open = useCallback((videoId: number, row: VideoRow | null) => {
+  const open = useCallback((videoId: number, row: VideoRow | null, atSec?: number) => {
     const url = `${window.location.pathname}${window.location.search}#review/${videoId}`;
     // N/P replace the entry: Back should return to the library, not walk through every video.
     if (idFromHash() === null) {
       window.history.pushState(null, '', url);
       pushed.current = true;
     } else window.history.replaceState(null, '', url);
-    setState({ videoId, row });
+    setState({ videoId, row, atSec: atSec ?? null });
   }, []);
 
   const close = useCallback(() => {
@@ -50,7 +51,7 @@ export function useReviewRoute(): ReviewRoute {
       return;
     }
     window.history.replaceState(null, '', `${window.location.pathname}${window.location.search}`);
-    setState({ videoId: null, row: null });
+    setState({ videoId: null, row: null, atSec: null });
   }, []);
 
   return { ...state, open, close };

@@ -28,6 +28,9 @@ import { ReviewPlayer } from './ReviewPlayer';
 import { SegmentTable } from './SegmentTable';
 import { TagMenu } from './TagMenu';
 import { Timeline } from './Timeline';
+import { AssistantPanel } from '../assistant/AssistantPanel';
+
+const ASSISTANT_OPEN_KEY = 'vqa2.review.assistantOpen';
 
 /** Assumed until the library row arrives: frame steps need some rate. */
 const FALLBACK_FPS = 25;
@@ -35,13 +38,23 @@ const FALLBACK_FPS = 25;
 interface ReviewViewProps {
   videoId: number;
   initialRow: VideoRow | null;
+  /** Start here instead of 0 (seconds), e.g. a pair's time range. */
+  initialTimeSec?: number | null;
   sort: LibrarySort | undefined;
   filter: LibraryFilter;
   onBack(): void;
   onOpen(videoId: number): void;
 }
 
-export function ReviewView({ videoId, initialRow, sort, filter, onBack, onOpen }: ReviewViewProps) {
+export function ReviewView({
+  videoId,
+  initialRow,
+  initialTimeSec,
+  sort,
+  filter,
+  onBack,
+  onOpen,
+}: ReviewViewProps) {
   const api = useApi();
   const target = useReviewTarget(videoId, sort, filter, initialRow);
   const row = target.row;
@@ -56,6 +69,17 @@ export function ReviewView({ videoId, initialRow, sort, filter, onBack, onOpen }
   const annotations = useAnnotations(videoId, annotator);
   const controller = useMemo(() => new PlayerController(FALLBACK_FPS), []);
   useEffect(() => () => controller.dispose(), [controller]);
+  useEffect(() => {
+    if (initialTimeSec != null && initialTimeSec > 0) controller.seekWhenReady(initialTimeSec);
+  }, [controller, videoId, initialTimeSec]);
+  const [assistantOpen, setAssistantOpen] = useState(
+    () => localStorage.getItem(ASSISTANT_OPEN_KEY) === '1',
+  );
+  const toggleAssistant = () =>
+    setAssistantOpen((o) => {
+      localStorage.setItem(ASSISTANT_OPEN_KEY, o ? '0' : '1');
+      return !o;
+    });
 
   const segments = useMemo(() => scores?.segments ?? [], [scores]);
   const events = useMemo(
@@ -322,13 +346,22 @@ export function ReviewView({ videoId, initialRow, sort, filter, onBack, onOpen }
         >
           Next ›
         </button>
+        <button
+          type="button"
+          aria-pressed={assistantOpen}
+          data-testid="assistant-toggle"
+          title="Show or hide the assistant chat"
+          onClick={toggleAssistant}
+        >
+          Assistant
+        </button>
         <AnnotatorBadge annotator={annotator} onChange={setAnnotator} />
       </header>
       <ErrorBanner
         message={error ?? annotations.error ?? target.error}
         onDismiss={() => (setError(null), annotations.dismissError())}
       />
-      <div className="review-main">
+      <div className={assistantOpen ? 'review-main with-assistant' : 'review-main'}>
         <ReviewPlayer
           media={media}
           controller={controller}
@@ -356,6 +389,20 @@ export function ReviewView({ videoId, initialRow, sort, filter, onBack, onOpen }
             onSeek={(t) => controller.seek(t)}
           />
         </aside>
+        {assistantOpen ? (
+          <AssistantPanel
+            videoId={videoId}
+            controller={controller}
+            durationSec={durationSec}
+            segments={segments}
+            currentSegment={currentIdx}
+            selectedSpan={
+              selectedSpan?.startSec != null && selectedSpan.endSec != null
+                ? { startSec: selectedSpan.startSec, endSec: selectedSpan.endSec }
+                : null
+            }
+          />
+        ) : null}
       </div>
       <Timeline
         videoId={videoId}

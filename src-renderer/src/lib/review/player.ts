@@ -57,8 +57,21 @@ export class PlayerController {
     this.stop();
     this.media = media;
     this.speedValue = 0;
+    if (media && this.pendingSeek !== null) {
+      const t = this.pendingSeek;
+      this.pendingSeek = null;
+      this.seek(t);
+    }
     this.emitState();
     this.emitTime();
+  }
+
+  private pendingSeek: number | null = null;
+
+  /** Seek now if a media element is attached, else as soon as one is. */
+  seekWhenReady(sec: number): void {
+    if (this.media) this.seek(sec);
+    else this.pendingSeek = sec;
   }
 
   get time(): number {

@@ -1,0 +1,40 @@
+// What the domain APIs (pairs, assistant, evaluation) get from StudioApi, and what they give it:
+// each owns its calls' handlers and follows the open project through attach/detach.
+import type { CallInput, CallName, CallOutput, EventName, Events } from '../../src-preload/contract';
+import type {
+  ASSISTANT_CALL_NAMES,
+  EVALUATION_CALL_NAMES,
+  PAIRS_CALL_NAMES,
+} from '../../src-preload/contract-names';
+import type { ProjectStore } from '../services/store/project-store';
+import type { StudioSettings } from '../services/settings/settings';
+
+export type Handlers = { [K in CallName]: (input: CallInput<K>) => Promise<CallOutput<K>> };
+export type HandlersFor<N extends CallName> = Pick<Handlers, N>;
+
+export type Emit = <E extends EventName>(name: E, payload: Events[E]) => void;
+
+export interface DomainContext {
+  emit: Emit;
+  /** Studio home folder (settings, recent projects, secrets). */
+  home: string;
+  /** Folder holding resources/ (model packs). */
+  appRoot: string;
+  settings: StudioSettings;
+  /** The open project; throws NO_PROJECT when none is open. */
+  requireStore(): ProjectStore;
+}
+
+export interface DomainApi<N extends CallName> {
+  /** A project was opened (also after a switch: detach came first). */
+  attach(store: ProjectStore): void;
+  /** The project is closing: cancel running work, forget state. */
+  detach(): void;
+  /** Resolves when background work has finished (tests, CLI). */
+  idle(): Promise<void>;
+  handlers(): HandlersFor<N>;
+}
+
+export type PairsCallName = (typeof PAIRS_CALL_NAMES)[number];
+export type AssistantCallName = (typeof ASSISTANT_CALL_NAMES)[number];
+export type EvaluationCallName = (typeof EVALUATION_CALL_NAMES)[number];
