@@ -269,3 +269,66 @@ export function listQbenchQuestions(store: ProjectStore, setName?: string): Qben
     extra: r.extra_json ? (JSON.parse(r.extra_json) as Record<string, unknown>) : null,
   }));
 }
+
+export interface QbenchQuestionInput {
+  videoId: number;
+  video2Id?: number | null;
+  videoName: string;
+  questionType: string;
+  question: string;
+  answers: string[];
+  correctChoice: string | null;
+  context?: string;
+  extra?: Record<string, unknown> | null;
+}
+
+/** Store a question set (replacing a set of the same name) in one transaction; returns the count. */
+export function putQbenchSet(store: ProjectStore, setName: string, items: readonly QbenchQuestionInput[]): number {
+  const db = store.connection;
+  const del = db.prepare(`DELETE FROM qbench_questions WHERE set_name = ?`);
+  const ins = db.prepare(
+    `INSERT INTO qbench_questions (set_name, item_index, video_id, video2_id, video_name, question_type,
+       question, answers_json, correct_choice, context, extra_json, imported_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const now = new Date().toISOString();
+  db.transaction(() => {
+    del.run(setName);
+    items.forEach((q, i) =>
+      ins.run(
+        setName,
+        i,
+        q.videoId,
+        q.video2Id ?? null,
+        q.videoName,
+        q.questionType,
+        q.question,
+        JSON.stringify(q.answers),
+        q.correctChoice,
+        q.context ?? '',
+        q.extra ? JSON.stringify(q.extra) : null,
+        now,
+      ),
+    );
+  })();
+  return items.length;
+}
+
+/** Attach MOS values of a rating list (replacing that list's earlier values) in one transaction. */
+export function putVideoMos(
+  store: ProjectStore,
+  listName: string,
+  scale: string,
+  rows: readonly { videoId: number; mos: number; level?: number | null }[],
+): number {
+  const db = store.connection;
+  const ins = db.prepare(
+    `INSERT OR REPLACE INTO video_mos (video_id, list_name, mos, scale, level, imported_at) VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  const now = new Date().toISOString();
+  db.transaction(() => {
+    db.prepare(`DELETE FROM video_mos WHERE list_name = ?`).run(listName);
+    for (const r of rows) ins.run(r.videoId, listName, r.mos, scale, r.level ?? null, now);
+  })();
+  return rows.length;
+}
