@@ -202,12 +202,11 @@ describe('review of a 2-hour video with 3,600 segments', () => {
     await page.mouse.up();
     const scrub = await takeLongTasks('scrubbing (61 moves over ~3 s)');
     expect(await currentTime()).toBeGreaterThan(DURATION_SEC * 0.95);
-    // The issue's target is no long task over 50 ms. Measured here (2 cores, software raster):
-    // 0–3 tasks of 50–56 ms per scrub after paint containment (21 tasks up to 202 ms before).
-    // The bound below guards against regressions without failing CI on that last few ms;
-    // the measured figures are printed above and reported, not hidden.
-    expect(scrub.max).toBeLessThan(100);
-    expect(scrub.count).toBeLessThanOrEqual(5);
+    // The issue's target: no long task (> 50 ms) while scrubbing. Measured on a 2-core machine
+    // with software raster: 0 in every run since the side panels follow the playhead at low
+    // priority (useDeferredValue), the segment table stopped re-rendering synchronously inside
+    // scroll events, and the playhead stopped reading layout (was 0–3 tasks of 50–56 ms).
+    expect(scrub.count).toBe(0);
   });
 
   it('zooms with Ctrl+wheel and scrolls along, steps 30 segments with ], plays 2 s', async () => {
@@ -244,8 +243,12 @@ describe('review of a 2-hour video with 3,600 segments', () => {
       `[review perf 2h] summary: zoom/scroll ${zoomScroll.count}/${zoomScroll.max.toFixed(0)} ms, ` +
         `] ${steps.count}/${steps.max.toFixed(0)} ms, play ${play.count}/${play.max.toFixed(0)} ms`,
     );
-    // Reported, loosely bounded: a frozen UI would show up as seconds.
-    for (const p of [zoomScroll, steps, play]) expect(p.max).toBeLessThan(500);
+    // Reported, and bounded: 0 long tasks measured in each phase; one brief task (GC, a decoder
+    // hiccup) is tolerated, a janky UI is not.
+    for (const p of [zoomScroll, steps, play]) {
+      expect(p.count).toBeLessThanOrEqual(1);
+      expect(p.max).toBeLessThan(100);
+    }
   });
 
   it('logged no errors in the page', () => {

@@ -1,7 +1,7 @@
 // The review screen for one video: player, timeline, segment table and annotation panel, wired
 // to one PlayerController and one keyboard map (lib/review/keys.ts). Opened from the library,
 // which stays mounted underneath so its filter, sort and scroll survive the round trip.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type {
   Annotation,
   DistortionTag,
@@ -123,6 +123,11 @@ export function ReviewView({
       }),
     [controller, segments],
   );
+
+  // The side panels follow the playhead at low priority: while scrubbing, React renders them
+  // in interruptible chunks after the playhead and timeline have moved.
+  const deferredIdx = useDeferredValue(currentIdx);
+  const seek = useCallback((t: number) => controller.seek(t), [controller]);
 
   const currentSegment =
     currentIdx === null ? null : (segments.find((s) => s.idx === currentIdx) ?? null);
@@ -374,19 +379,19 @@ export function ReviewView({
           <AnnotationPanel
             videoId={videoId}
             annotations={annotations}
-            currentSegment={currentIdx}
+            currentSegment={deferredIdx}
             selectedSpanId={selectedSpanId}
             onSelectSpan={setSelectedSpanId}
             onRateVideo={rateVideo}
             onRateSegment={rateSegment}
-            onSeek={(t) => controller.seek(t)}
+            onSeek={seek}
             disabled={noAnnotator}
           />
           <SegmentTable
             segments={segments}
             ratings={annotations.segmentRatings}
-            currentIdx={currentIdx}
-            onSeek={(t) => controller.seek(t)}
+            currentIdx={deferredIdx}
+            onSeek={seek}
           />
         </aside>
         {assistantOpen ? (

@@ -1,7 +1,7 @@
 // Per-segment scores beside the player, synced with it: the current segment is highlighted and
 // scrolled into view, a click seeks to the segment, headers sort (client side — one video's
 // segments are all in memory). Virtualized: a 2-hour video has 3,600 rows.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import {
   createColumnHelper,
   flexRender,
@@ -73,7 +73,13 @@ interface SegmentTableProps {
   onSeek(sec: number): void;
 }
 
-export function SegmentTable({ segments, ratings, currentIdx, onSeek }: SegmentTableProps) {
+/** Memoized: the review re-renders on every segment change; the table only when its props do. */
+export const SegmentTable = memo(function SegmentTable({
+  segments,
+  ratings,
+  currentIdx,
+  onSeek,
+}: SegmentTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [sorting, setSorting] = useState<SortingState>([]);
   const data = useMemo<SegmentItem[]>(
@@ -81,7 +87,6 @@ export function SegmentTable({ segments, ratings, currentIdx, onSeek }: SegmentT
     [segments, ratings],
   );
 
-  // eslint-disable-next-line react-hooks/incompatible-library -- react-table's API is not memo-safe; this component re-renders only when its props change
   const table = useReactTable({
     data,
     columns,
@@ -92,20 +97,25 @@ export function SegmentTable({ segments, ratings, currentIdx, onSeek }: SegmentT
     getRowId: (s) => String(s.idx),
   });
   const rows = table.getRowModel().rows;
+  /** Row position of each segment index in the current sort (scroll-follow without a scan). */
+  const positions = useMemo(() => new Map(rows.map((r, i) => [r.original.idx, i])), [rows]);
 
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_H,
     overscan: 10,
+    // Scroll updates re-render in React's normal batching instead of synchronously inside the
+    // scroll event (the default flushSync made each followed segment a blocking render).
+    useFlushSync: false,
   });
 
   // The current segment scrolls into view wherever sorting put it.
   useEffect(() => {
     if (currentIdx === null) return;
-    const pos = rows.findIndex((r) => r.original.idx === currentIdx);
+    const pos = positions.get(currentIdx);
     const el = scrollRef.current;
-    if (pos < 0 || !el) return;
+    if (pos === undefined || !el) return;
     // Rows have a fixed height, so scroll directly, from the virtualizer's cached offset and
     // viewport (no layout read). virtualizer.scrollToIndex reconciles over animation frames,
     // reading scrollHeight and re-rendering synchronously in each: long tasks while scrubbing
@@ -115,7 +125,7 @@ export function SegmentTable({ segments, ratings, currentIdx, onSeek }: SegmentT
     const height = virtualizer.scrollRect?.height ?? 0;
     if (top < offset) el.scrollTop = top;
     else if (top + ROW_H > offset + height) el.scrollTop = top + ROW_H - height;
-  }, [currentIdx, rows, virtualizer]);
+  }, [currentIdx, positions, virtualizer]);
 
   if (!segments.length) return <p className="muted segment-empty">No segment scores yet.</p>;
   const widths = table.getVisibleLeafColumns().map((c) => c.getSize());
@@ -190,4 +200,4 @@ export function SegmentTable({ segments, ratings, currentIdx, onSeek }: SegmentT
       </div>
     </div>
   );
-}
+});

@@ -55,6 +55,8 @@ export const Timeline = memo(function Timeline(p: TimelineProps) {
   const [hover, setHover] = useState<{ x: number; sec: number } | null>(null);
   const [fitted, setFitted] = useState(false);
   const viewRef = useRef(view);
+  const widthRef = useRef(0);
+  widthRef.current = width;
   const scrubbing = useRef(false);
 
   const movePlayhead = useCallback((sec: number) => {
@@ -62,8 +64,9 @@ export const Timeline = memo(function Timeline(p: TimelineProps) {
     if (!el) return;
     const x = timeToX(sec, viewRef.current);
     el.style.transform = `translateX(${x.toFixed(1)}px)`;
-    el.style.visibility =
-      x < -1 || x > (mainRef.current?.clientWidth ?? 0) + 1 ? 'hidden' : 'visible';
+    // The width from the ResizeObserver, not clientWidth: reading layout here, right after the
+    // seek changed the DOM, forced a synchronous reflow on every pointer move while scrubbing.
+    el.style.visibility = x < -1 || x > widthRef.current + 1 ? 'hidden' : 'visible';
   }, []);
 
   useLayoutEffect(() => {
