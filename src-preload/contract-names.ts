@@ -1,8 +1,23 @@
 // Names of every call and event, free of dependencies so the sandboxed preload can bundle it.
 // contract.ts checks at compile time that its schema map has exactly these keys.
 // ---------- instruction pairs (issue 6) ----------
-export const PAIRS_CALL_NAMES = [] as const;
-export const PAIRS_EVENT_NAMES = [] as const;
+export const PAIRS_CALL_NAMES = [
+  'pairs.list',
+  'pairs.facets',
+  'pairs.create',
+  'pairs.update',
+  'pairs.setStatus',
+  'pairs.delete',
+  'pairs.templates',
+  'pairs.putTemplate',
+  'pairs.resetTemplate',
+  'pairs.preview',
+  'pairs.generate',
+  'pairs.export',
+  'pairs.cancelExport',
+  'pairs.import',
+] as const;
+export const PAIRS_EVENT_NAMES = ['pairs.exportProgress', 'pairs.changed'] as const;
 
 // ---------- assistant (issue 7) ----------
 export const ASSISTANT_CALL_NAMES = [] as const;
