@@ -42,7 +42,7 @@ export function valVideos(videoIds: number[], fraction: number, seed: number): S
   return new Set(ids.slice(0, Math.max(1, Math.round(ids.length * fraction))));
 }
 
-/** Dataset path of each video: videos/<its path in the project>, or videos/<file name> for outside files. */
+/** Dataset path of each video: videos/<its path in the project folder>, or videos/<file name> for files outside it. */
 function planVideoPaths(store: ProjectStore, ids: Iterable<number>): Map<number, { abs: string; rel: string }> {
   const out = new Map<number, { abs: string; rel: string }>();
   const used = new Set<string>();
@@ -50,7 +50,8 @@ function planVideoPaths(store: ProjectStore, ids: Iterable<number>): Map<number,
     const v = store.getVideo(id);
     if (!v) continue;
     const inside = !path.isAbsolute(v.path) && !v.path.startsWith('..');
-    let rel = `videos/${(inside ? v.path : path.basename(v.path)).split(path.sep).join('/')}`;
+    // a project's own videos/ folder is not repeated (videos/videos/a.mp4)
+    let rel = `videos/${(inside ? v.path : path.basename(v.path)).split(path.sep).join('/').replace(/^videos\//, '')}`;
     if (used.has(rel)) rel = rel.replace(/(\.[^./]*)?$/, (ext) => `-${id}${ext}`);
     used.add(rel);
     out.set(id, { abs: store.toAbsPath(v.path), rel });
