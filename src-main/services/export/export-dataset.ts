@@ -46,7 +46,7 @@ export function valVideos(videoIds: number[], fraction: number, seed: number): S
 function planVideoPaths(store: ProjectStore, ids: Iterable<number>): Map<number, { abs: string; rel: string }> {
   const out = new Map<number, { abs: string; rel: string }>();
   const used = new Set<string>();
-  for (const id of [...ids].sort((a, b) => a - b)) {
+  for (const id of [...new Set(ids)].sort((a, b) => a - b)) {
     const v = store.getVideo(id);
     if (!v) continue;
     const inside = !path.isAbsolute(v.path) && !v.path.startsWith('..');
