@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import type { ExportFormat, ExportOptions, ExportProgress } from '../../../../src-preload/contract-pairs';
 import { EXPORT_FORMATS } from '../../../../src-preload/contract-pairs';
 import { useApi } from '../../api-context';
-import { errorMessage, formatEta } from '../../lib/format';
+import { errorMessage, formatEta, plural } from '../../lib/format';
 import { Modal } from '../Modal';
 
 const FORMAT_LABELS: Record<ExportFormat, string> = {
@@ -90,7 +90,7 @@ export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onCl
             <p>
               {progress.status === 'running' ? `${progress.phase} ${progress.done}/${progress.total}${progress.etaSec != null ? ` · ${formatEta(progress.etaSec)}` : ''}` : null}
               {progress.status === 'done' && progress.manifest
-                ? `Wrote ${progress.manifest.counts.samples} samples (${progress.manifest.counts.train} train, ${progress.manifest.counts.val} val), ${progress.manifest.counts.videos} videos, ${progress.manifest.counts.clips} clips to ${progress.outDir}`
+                ? `Wrote ${plural(progress.manifest.counts.samples, 'sample')} (${progress.manifest.counts.train} train, ${progress.manifest.counts.val} val), ${plural(progress.manifest.counts.videos, 'video')}, ${plural(progress.manifest.counts.clips, 'clip')} to ${progress.outDir}`
                 : null}
               {progress.status === 'failed' ? <span className="error-text">Export failed: {progress.error}</span> : null}
               {progress.status === 'cancelled' ? 'Cancelled; nothing was written.' : null}
