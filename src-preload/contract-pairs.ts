@@ -107,7 +107,9 @@ export const LLAVA_PREAMBLE = 'The key frames of this video are:\n<image>. And t
 export const QWEN_PREAMBLE = '<video>\n';
 
 function countOf(text: string, token: string): number {
-  return text.split(token).length - 1;
+  let n = 0;
+  for (let i = text.indexOf(token); i !== -1; i = text.indexOf(token, i + token.length)) n++;
+  return n;
 }
 
 /**

@@ -182,10 +182,17 @@ export async function exportDataset(store: ProjectStore, opts: ExportOptions, ru
     phase = 'videos';
     total = placed.size + clipJobs.length;
     progress();
+    const made = new Set<string>();
+    const mkdirFor = async (dest: string) => {
+      const d = path.dirname(dest);
+      if (made.has(d)) return;
+      await fs.promises.mkdir(d, { recursive: true });
+      made.add(d);
+    };
     for (const { abs, rel } of placed.values()) {
       checkCancel();
       const dest = path.join(tmp, rel);
-      await fs.promises.mkdir(path.dirname(dest), { recursive: true });
+      await mkdirFor(dest);
       if (settings.videos === 'reference') await fs.promises.symlink(abs, dest);
       else if (settings.videos === 'hardlink') {
         try {
@@ -205,7 +212,7 @@ export async function exportDataset(store: ProjectStore, opts: ExportOptions, ru
     for (const c of clipJobs) {
       checkCancel();
       const dest = path.join(tmp, c.rel);
-      await fs.promises.mkdir(path.dirname(dest), { recursive: true });
+      await mkdirFor(dest);
       modes[await extractClip(c.abs, c.pair.startSec!, c.pair.endSec!, dest, run.signal)]++;
       done++;
       progress();

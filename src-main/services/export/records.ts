@@ -18,8 +18,6 @@ export class ExportError extends Error {
   }
 }
 
-const countOf = (text: string, token: string) => text.split(token).length - 1;
-
 /** Rewrite the first human turn's visual placeholders from one style to the other (inverse on the preambles). */
 export function convertStyle(turns: readonly PairTurn[], from: PlaceholderStyle, to: PlaceholderStyle): PairTurn[] {
   if (from === to || turns.length === 0) return turns.map((t) => ({ ...t }));
@@ -60,6 +58,10 @@ function turnsFor(s: SampleInput, style: PlaceholderStyle): PairTurn[] {
 function ordered(known: Record<string, unknown>, pair: PairRecord): Record<string, unknown> {
   const extra = extraOf(pair);
   const out: Record<string, unknown> = {};
+  if (!extra.keyOrder && !extra.sampleKeys) {
+    for (const k in known) if (known[k] !== undefined) out[k] = known[k];
+    return out;
+  }
   const keys = extra.keyOrder ?? Object.keys(known);
   for (const k of keys) {
     if (k in known) {
@@ -141,5 +143,3 @@ export function assertSamplesValid(format: PairFormat, samples: readonly Record<
 export function oneVideoFormat(format: PairFormat): boolean {
   return format !== 'sharegpt-jsonl';
 }
-
-export { countOf };

@@ -94,13 +94,30 @@ export function pairRow(store: ProjectStore, id: number): PairRow {
   return toPairRow(r, { videoName: name(r.videoId) ?? '', video2Name: name(r.video2Id) });
 }
 
-/** Pairs selected by status for an export, oldest first (stable dataset order). */
+/**
+ * Pairs selected by status for an export, oldest first (stable dataset order). Lean: only what a
+ * sample needs is read (no provenance), and identical extra_json texts are parsed once.
+ */
 export function pairsForExport(store: ProjectStore, status: 'approved' | 'draft' | 'all'): PairRecord[] {
-  const where = status === 'all' ? `WHERE status != 'rejected'` : `WHERE status = ?`;
+  // `+status`: scan in id order instead of the status index plus a 100k-row sort
+  const where = status === 'all' ? `WHERE +status != 'rejected'` : `WHERE +status = ?`;
   const rows = store.connection
-    .prepare(`SELECT ${PAIR_COLUMNS} FROM pairs ${where} ORDER BY id`)
-    .all(...(status === 'all' ? [] : [status])) as PairDbRow[];
-  return rows.map(toPairRecord);
+    .prepare(`SELECT id, uid, video_id, video2_id, start_sec, end_sec, conversations_json, task_mark, gt_score, extra_json, source, status FROM pairs ${where} ORDER BY id`)
+    .raw()
+    .all(...(status === 'all' ? [] : [status])) as [number, string, number, number | null, number | null, number | null, string, string | null, number | null, string | null, PairRecord['source'], PairStatus][];
+  const extras = new Map<string, Record<string, unknown>>();
+  return rows.map(([id, uid, videoId, video2Id, startSec, endSec, conv, taskMark, gtScore, extraJson, source, st]) => {
+    let extra: Record<string, unknown> | null = null;
+    if (extraJson) {
+      extra = extras.get(extraJson) ?? (JSON.parse(extraJson) as Record<string, unknown>);
+      extras.set(extraJson, extra);
+    }
+    return {
+      id, uid, videoId, video2Id, startSec, endSec, taskMark, gtScore, extra, source, status: st,
+      conversations: JSON.parse(conv) as Turn[],
+      templateId: null, provenance: [], createdAt: '', updatedAt: '',
+    };
+  });
 }
 
 /** Replace a pair's conversation and/or status; the conversation must keep the pair's format rules. */
