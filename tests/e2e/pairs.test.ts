@@ -81,6 +81,11 @@ describe('pairs, end to end', () => {
     await expect.poll(() => preview.textContent()).toContain('The quality of the video is good.');
     await page.getByTestId('template-distortion').click();
     await expect.poll(() => preview.textContent()).toContain('The video shows blur from 1.0 s to 2.5 s.');
+    // one time-range pair per span too, saved in the project
+    await page.getByTestId('template-per-span').check();
+    await expect.poll(() => preview.textContent()).toContain('1.0–2.5 s');
+    await page.getByTestId('template-save').click();
+    await expect.poll(() => page.getByTestId('template-distortion').textContent()).toContain('(edited)');
     await shot('pairs-templates');
     await page.getByTestId('templates-generate').click();
     await expect.poll(() => page.getByTestId('pairs-notice').textContent()).toMatch(/Generated \d+ draft pairs for 1 video/);
@@ -128,6 +133,17 @@ describe('pairs, end to end', () => {
     expect(fs.statSync(path.join(outDir, 'videos', 'street.mp4')).size).toBe(fs.statSync(path.join(tmp, 'videos', 'street.mp4')).size);
     const manifest = JSON.parse(fs.readFileSync(path.join(outDir, 'manifest.json'), 'utf8')) as { format: string; counts: { samples: number } };
     expect(manifest).toMatchObject({ format: 'llava', counts: { samples: 1 } });
+
+    // jump from a time-range pair to the video at its start, and back
+    await page.getByTestId('export-dialog').getByText('Close', { exact: true }).click();
+    await rows.filter({ hasText: '1.0–2.5 s' }).first().click();
+    await page.getByTestId('pair-open-video').click();
+    await page.getByTestId('review-view').waitFor();
+    await expect
+      .poll(() => page.getByTestId('review-video').evaluate((v) => (v as HTMLVideoElement).currentTime), { timeout: 30_000 })
+      .toBeCloseTo(1, 1);
+    await page.getByTestId('review-back').click();
+    await page.getByTestId('pairs-view').waitFor();
     expect(pageErrors).toEqual([]);
   });
 });

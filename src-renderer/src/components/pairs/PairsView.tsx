@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ProjectInfo } from '../../../../src-preload/contract';
 import type { PairRow, PairsFilter } from '../../../../src-preload/contract-pairs';
-import { PAIR_SOURCE_VALUES, PAIR_STATUS_VALUES } from '../../../../src-preload/contract-pairs';
+import { LLAVA_PREAMBLE, PAIR_SOURCE_VALUES, PAIR_STATUS_VALUES } from '../../../../src-preload/contract-pairs';
 import { useApi } from '../../api-context';
 import { errorMessage, plural } from '../../lib/format';
 import type { OpenVideo } from '../../lib/open-video';
@@ -70,6 +70,20 @@ export function PairsView({ project, onBack, onOpenVideo }: PairsViewProps) {
       setError(errorMessage(e));
     }
   };
+  const newPair = async (videoId: number) => {
+    try {
+      const row = await api.call('pairs.create', {
+        videoId,
+        conversations: [
+          { from: 'human', value: `${LLAVA_PREAMBLE}Your question?` },
+          { from: 'gpt', value: 'Your answer.' },
+        ],
+      });
+      setActive(row);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
   const toggle = useCallback((id: number) => setSelected((s) => { const n = new Set(s); if (n.has(id)) n.delete(id); else n.add(id); return n; }), []);
   const toggleAll = useCallback((on: boolean) => setSelected(on ? new Set(data.rows.map((r) => r.id)) : new Set()), [data.rows]);
   const defaultDir = `${project.path.replace(/[^/\\]*$/, '')}${project.name}-dataset`;
@@ -107,6 +121,15 @@ export function PairsView({ project, onBack, onOpenVideo }: PairsViewProps) {
           {facets.templates.map((t) => <option key={t} value={t}>{t}</option>)}
         </select>
         <input className="filter-input" placeholder="Search text or id" value={filter.text ?? ''} onChange={(e) => setF({ text: e.target.value || undefined })} />
+        <button
+          type="button"
+          data-testid="pairs-new"
+          disabled={!filter.videoId}
+          title={filter.videoId ? 'A manual pair about the chosen video' : 'Choose a video in the filter first'}
+          onClick={() => filter.videoId && void newPair(filter.videoId)}
+        >
+          + New pair
+        </button>
         <span className="spacer" />
         <span className="muted">{selected.size ? `${selected.size} selected` : `${plural(data.total, 'pair')}`}</span>
         <button type="button" data-testid="bulk-approve" disabled={!selected.size} onClick={() => void bulk('approved')}>Approve</button>

@@ -97,7 +97,7 @@ export function TemplatesDialog({ videos, onGenerated, onClose }: TemplatesDialo
             </label>
             {active.kind === 'distortion' ? (
               <label className="choice">
-                <input type="checkbox" checked={!!body.perSpan} onChange={(e) => setBody({ ...body, perSpan: e.target.checked })} /> Also one time-range pair per span
+                <input type="checkbox" data-testid="template-per-span" checked={!!body.perSpan} onChange={(e) => setBody({ ...body, perSpan: e.target.checked })} /> Also one time-range pair per span
               </label>
             ) : null}
             <p className="muted">The visual preamble (LLaVA key frames + motion <code>&lt;image&gt;</code>) is added by the format. Values come only from stored annotations, scores and events.</p>
