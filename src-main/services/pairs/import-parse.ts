@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import type { ImportKind, PairTurn } from '../../../src-preload/contract-pairs';
 import { turnProblems } from '../../../src-preload/contract-pairs';
+import type { QbenchQuestion } from './pair-store';
 
 /** Largest file import reads: the released VQA² sets are ≤ 15 MB; a 50 MB file is refused. */
 export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
@@ -34,16 +35,11 @@ export interface RatingItem {
   level: number | null;
 }
 
-export interface QbenchItem {
+/** A question-set item as read: the stored question's fields, before its videos are matched. */
+export interface QbenchItem extends Pick<QbenchQuestion, 'videoName' | 'questionType' | 'question' | 'answers' | 'correctChoice' | 'context' | 'extra'> {
   index: number;
+  /** One name, or two for `A.mp4_cat_B.mp4`. */
   videoNames: string[];
-  videoName: string;
-  questionType: string;
-  question: string;
-  answers: string[];
-  correctChoice: string | null;
-  context: string;
-  extra: Record<string, unknown> | null;
 }
 
 export function readJsonFile(file: string): unknown {
