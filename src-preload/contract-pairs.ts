@@ -8,6 +8,7 @@ export const PAIR_SOURCE_VALUES = ['template', 'assistant', 'manual', 'import'] 
 export const PAIR_STATUS_VALUES = ['draft', 'approved', 'rejected'] as const;
 export const EXPORT_FORMATS = ['llava', 'qwen2.5vl', 'sharegpt-jsonl', 'csv-mos', 'scores-json'] as const;
 export const IMPORT_KINDS = ['llava', 'qwen2.5vl', 'ratings', 'qbench'] as const;
+export const MOS_SCALES = ['0-1', '1-5', '0-100', 'other'] as const;
 export const TEMPLATE_KINDS = ['rating', 'distortion', 'temporal', 'qbench', 'comparison'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export type ImportKind = (typeof IMPORT_KINDS)[number];
@@ -219,7 +220,15 @@ export const pairsCalls = {
   'pairs.export': call<{ jobId: string }>()(exportOptionsSchema),
   'pairs.cancelExport': call<{ cancelled: boolean }>()(z.object({ jobId: z.string().min(1).max(100) }).strict()),
   'pairs.import': call<ImportReport>()(
-    z.object({ path: absPath, kind: z.enum(IMPORT_KINDS), asDraft: z.boolean().optional() }).strict(),
+    z
+      .object({
+        path: absPath,
+        kind: z.enum(IMPORT_KINDS),
+        asDraft: z.boolean().optional(),
+        /** A rating list's MOS scale when detection would guess wrong (default: detected from the values). */
+        scale: z.enum(MOS_SCALES).optional(),
+      })
+      .strict(),
   ),
 } as const;
 

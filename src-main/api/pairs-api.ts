@@ -106,8 +106,8 @@ export class PairsApi implements DomainApi<PairsCallName> {
         e.controller.abort();
         return { cancelled: true };
       },
-      'pairs.import': async ({ path, kind, asDraft }) => {
-        const report = importDataset(this.requireStore(), path, kind, { asDraft });
+      'pairs.import': async ({ path, kind, asDraft, scale }) => {
+        const report = importDataset(this.requireStore(), path, kind, { asDraft, scale });
         changed('import');
         return report;
       },

@@ -92,7 +92,15 @@ describe('dataset import and export', () => {
       [p.ids.a, 80.232, '0-100'],
       [p.ids.b, 41.5, '0-100'],
     ]);
-    golden('mos.csv', fs.readFileSync(path.join((await exportTo('csv-mos', { videos: 'hardlink' })).outDir, 'mos.csv'), 'utf8'));
+    const csv = await exportTo('csv-mos', { videos: 'hardlink' });
+    golden('mos.csv', fs.readFileSync(path.join(csv.outDir, 'mos.csv'), 'utf8'));
+    // hard links: the same file, not a copy
+    expect(fs.statSync(path.join(csv.outDir, 'videos/b.mp4')).ino).toBe(fs.statSync(path.join(dir, 'videos/b.mp4')).ino);
+    // a declared scale wins over detection
+    const small = write('small.json', JSON.stringify([{ video_path: 'a.mp4', mos: 3 }, { video_path: 'b.mp4', mos: 4.5 }]));
+    expect(importDataset(p.store, small, 'ratings').scale).toBe('1-5');
+    expect(importDataset(p.store, small, 'ratings', { scale: '0-100' }).scale).toBe('0-100');
+    expect(listVideoMos(p.store, 'small.json').map((m) => m.scale)).toEqual(['0-100', '0-100']);
     const scores = await exportTo('scores-json');
     golden('scores.json', fs.readFileSync(path.join(scores.outDir, 'scores.json'), 'utf8'));
     expect(scores.manifest.counts).toMatchObject({ samples: 2, skipped: { unscored: 1 } });

@@ -2,14 +2,14 @@
 // leaves nothing), and import of pairs, rating lists and question sets with a report.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXPORT_FORMATS, IMPORT_KINDS, type ExportFormat, type ExportOptions, type ImportKind } from '../../../src-preload/contract-pairs';
+import { EXPORT_FORMATS, IMPORT_KINDS, MOS_SCALES, type ExportFormat, type ExportOptions, type ImportKind } from '../../../src-preload/contract-pairs';
 import { ProjectStore } from '../../services/store/project-store';
 import { exportDataset } from '../../services/export/export-dataset';
 import { importDataset } from '../../services/pairs/import-dataset';
 import { EXIT, UsageError } from './output';
 
 const EXPORT_USAGE = `usage: vqa2 export <project> --format ${EXPORT_FORMATS.join('|')} --out DIR [--status approved|draft|all] [--videos copy|hardlink|reference] [--ranges prompt|clip] [--val FRACTION] [--seed N] [--json]`;
-const IMPORT_USAGE = `usage: vqa2 import-pairs <project> <file> --kind ${IMPORT_KINDS.join('|')} [--as-draft] [--json]`;
+const IMPORT_USAGE = `usage: vqa2 import-pairs <project> <file> --kind ${IMPORT_KINDS.join('|')} [--as-draft] [--scale ${MOS_SCALES.join('|')}] [--json]`;
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string, fallback?: T): T {
   if (value === undefined && fallback !== undefined) return fallback;
@@ -80,14 +80,15 @@ export async function cmdImportPairs(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { kind: { type: 'string' }, 'as-draft': { type: 'boolean' }, json: { type: 'boolean' } },
+    options: { kind: { type: 'string' }, 'as-draft': { type: 'boolean' }, scale: { type: 'string' }, json: { type: 'boolean' } },
   });
   const [project, file, ...rest] = positionals;
   if (!project || !file || rest.length) throw new UsageError(IMPORT_USAGE);
   const kind = oneOf<ImportKind>(values.kind, IMPORT_KINDS, '--kind');
+  const scale = values.scale === undefined ? undefined : oneOf(values.scale, MOS_SCALES, '--scale');
   const store = ProjectStore.open(project);
   try {
-    const report = importDataset(store, path.resolve(file), kind, { asDraft: values['as-draft'] });
+    const report = importDataset(store, path.resolve(file), kind, { asDraft: values['as-draft'], scale });
     if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else {
       const what = kind === 'ratings' ? `MOS value(s), scale ${report.scale}` : kind === 'qbench' ? `question(s) as set "${report.setName}"` : `pair(s)${values['as-draft'] ? ' as drafts' : ' (approved)'}`;

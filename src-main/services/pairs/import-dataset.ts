@@ -77,7 +77,7 @@ function importPairs(store: ProjectStore, file: string, kind: 'llava' | 'qwen2.5
   report.imported = inputs.length;
 }
 
-function importRatings(store: ProjectStore, file: string, report: ImportReport): void {
+function importRatings(store: ProjectStore, file: string, report: ImportReport, scale: string | undefined): void {
   const items = parseRatingItems(readJsonFile(file));
   report.items = items.length;
   const matcher = videoMatcher(store);
@@ -94,7 +94,7 @@ function importRatings(store: ProjectStore, file: string, report: ImportReport):
     seen.set(m.videoId, it.index);
     rows.push({ videoId: m.videoId, mos: it.mos, level: it.level });
   }
-  report.scale = detectScale(items.map((i) => i.mos));
+  report.scale = scale ?? detectScale(items.map((i) => i.mos));
   report.setName = path.basename(file);
   report.imported = putVideoMos(store, report.setName, report.scale, rows);
 }
@@ -128,10 +128,10 @@ function importQbench(store: ProjectStore, file: string, report: ImportReport): 
   report.imported = putQbenchSet(store, report.setName, questions);
 }
 
-export function importDataset(store: ProjectStore, file: string, kind: ImportKind, opts: { asDraft?: boolean } = {}): ImportReport {
+export function importDataset(store: ProjectStore, file: string, kind: ImportKind, opts: { asDraft?: boolean; scale?: string } = {}): ImportReport {
   const report: ImportReport = { kind, file, items: 0, imported: 0, unmatched: [] };
   if (kind === 'llava' || kind === 'qwen2.5vl') importPairs(store, file, kind, !!opts.asDraft, report);
-  else if (kind === 'ratings') importRatings(store, file, report);
+  else if (kind === 'ratings') importRatings(store, file, report, opts.scale);
   else importQbench(store, file, report);
   return report;
 }

@@ -2,6 +2,7 @@
 // Q-Bench-Video question set; shows what matched and what did not.
 import { useState } from 'react';
 import type { ImportKind, ImportReport } from '../../../../src-preload/contract-pairs';
+import { MOS_SCALES } from '../../../../src-preload/contract-pairs';
 import { useApi } from '../../api-context';
 import { errorMessage } from '../../lib/format';
 import { Modal } from '../Modal';
@@ -18,13 +19,14 @@ export function ImportDialog({ onImported, onClose }: { onImported(): void; onCl
   const [file, setFile] = useState('');
   const [kind, setKind] = useState<ImportKind>('llava');
   const [asDraft, setAsDraft] = useState(false);
+  const [scale, setScale] = useState<(typeof MOS_SCALES)[number] | ''>('');
   const [report, setReport] = useState<ImportReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const run = async () => {
     setError(null);
     setReport(null);
     try {
-      setReport(await api.call('pairs.import', { path: file, kind, asDraft }));
+      setReport(await api.call('pairs.import', { path: file, kind, asDraft, ...(kind === 'ratings' && scale ? { scale } : {}) }));
       onImported();
     } catch (e) {
       setError(errorMessage(e));
@@ -46,6 +48,15 @@ export function ImportDialog({ onImported, onClose }: { onImported(): void; onCl
         {kind === 'llava' || kind === 'qwen2.5vl' ? (
           <label className="choice">
             <input type="checkbox" checked={asDraft} onChange={(e) => setAsDraft(e.target.checked)} /> Import as drafts (default: approved)
+          </label>
+        ) : null}
+        {kind === 'ratings' ? (
+          <label className="field">
+            <span className="section-label">MOS scale</span>
+            <select value={scale} onChange={(e) => setScale(e.target.value as typeof scale)}>
+              <option value="">Detect from the values</option>
+              {MOS_SCALES.map((s) => <option key={s} value={s}>{s}</option>)}
+            </select>
           </label>
         ) : null}
         {error ? <p className="error-text" role="alert" data-testid="import-error">{error}</p> : null}
