@@ -144,6 +144,23 @@ describe('pairs, end to end', () => {
       .toBeCloseTo(1, 1);
     await page.getByTestId('review-back').click();
     await page.getByTestId('pairs-view').waitFor();
+
+    // import a Qwen2.5-VL file through the dialog: one item matched by file name, one reported
+    const file = path.join(tmp, 'more.json');
+    const turns = [
+      { from: 'human', value: '<video>\nIs the street busy?' },
+      { from: 'gpt', value: 'Yes.' },
+    ];
+    fs.writeFileSync(file, JSON.stringify([{ id: 'busy', video: 'clips/street.mp4', conversations: turns }, { id: 'gone', video: 'gone.mp4', conversations: turns }]));
+    await page.getByTestId('pairs-import').click();
+    await page.getByTestId('import-path').fill(file);
+    await page.getByTestId('import-kind').selectOption('qwen2.5vl');
+    await page.getByTestId('import-start').click();
+    await expect.poll(() => page.getByTestId('import-report').textContent()).toContain('Imported 1 of 2 items');
+    await expect.poll(() => page.getByTestId('import-report').textContent()).toContain('item 2: gone.mp4');
+    await shot('pairs-import');
+    await page.getByTestId('import-dialog').getByText('Close', { exact: true }).click();
+    await expect.poll(() => rows.filter({ hasText: 'Is the street busy?' }).count()).toBe(1);
     expect(pageErrors).toEqual([]);
   });
 });
