@@ -5,8 +5,22 @@ export const PAIRS_CALL_NAMES = [] as const;
 export const PAIRS_EVENT_NAMES = [] as const;
 
 // ---------- assistant (issue 7) ----------
-export const ASSISTANT_CALL_NAMES = [] as const;
-export const ASSISTANT_EVENT_NAMES = [] as const;
+export const ASSISTANT_CALL_NAMES = [
+  'assistant.engines',
+  'assistant.putEngine',
+  'assistant.deleteEngine',
+  'assistant.chat',
+  'assistant.newChat',
+  'assistant.ask',
+  'assistant.cancel',
+  'assistant.savePair',
+  'assistant.qbenchSets',
+  'assistant.qbenchStart',
+  'assistant.qbenchCancel',
+  'assistant.qbenchRuns',
+  'assistant.qbenchAnswers',
+] as const;
+export const ASSISTANT_EVENT_NAMES = ['assistant.chunk', 'assistant.done', 'assistant.qbench'] as const;
 
 // ---------- evaluation (issue 8) ----------
 export const EVALUATION_CALL_NAMES = [] as const;

@@ -65,3 +65,17 @@ export function keyFromEnv(varName: string | undefined, env: Record<string, stri
   if (!v) throw Object.assign(new Error(`--api-key-env: the environment variable ${varName} is not set or empty`), { code: 'BAD_INPUT' });
   return v;
 }
+
+let current: SecretStore = new EnvSecretStore();
+
+/** The host's secret store: safeStorage in Electron (installed by the Electron host), else env + memory. */
+export function secretStore(): SecretStore {
+  return current;
+}
+
+export function setSecretStore(s: SecretStore): void {
+  current = s;
+}
+
+/** The secret entry of an engine's key. */
+export const engineKeyRef = (engineId: string): string => `engine-key:${engineId}`;
