@@ -169,8 +169,10 @@ export class OpenAiClient {
     let finishReason: string | null = null;
     let done = false;
     let protocolError: EngineError | null = null;
+    let streaming = false;
     try {
       const res = await this.post('/chat/completions', { ...body, stream: true }, signal, timer);
+      streaming = true;
       if (!res.body) throw new EngineError('ENGINE_PROTOCOL', 'The engine sent an empty response');
       const parser = createParser({
         onEvent: (ev) => {
@@ -219,7 +221,7 @@ export class OpenAiClient {
       return { text, finishReason };
     } catch (e) {
       const err = this.translate(e, signal, timer);
-      if (err.code === 'ENGINE_NETWORK' && /terminated|other side closed|ECONNRESET/i.test(err.message)) {
+      if (err.code === 'ENGINE_NETWORK' && streaming) {
         throw new EngineError('ENGINE_NETWORK', 'The engine closed the connection before the answer was complete' + (text ? ` (after ${text.length} characters)` : ''));
       }
       throw err;
