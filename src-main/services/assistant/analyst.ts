@@ -177,6 +177,7 @@ function compare(f: VideoFacts, question: string): string[] {
   const la = levelWord(a);
   const lb = levelWord(b);
   if (Math.abs(a - b) < 0.02) out.push('On average the two parts score about the same' + (la === lb ? ` (both ${la}).` : '.'));
+  else if (la === lb) out.push(`On average the ${a > b ? 'first' : 'last'} part is slightly better, though both average ${la}.`);
   else out.push(`On average the ${a > b ? 'first' : 'last'} part is better (${a > b ? la : lb} against ${a > b ? lb : la}).`);
   return out;
 }
