@@ -211,7 +211,7 @@ export const CANNOT_ANSWER =
 export function analystAnswer(f: VideoFacts, question: string, attachment?: Attachment | null): string {
   const intent = classify(question, attachment);
   if (intent === 'unknown') return CANNOT_ANSWER;
-  if (f.score == null || !f.segments.length) {
+  if (f.score == null) {
     const ann = [...annotationLines(f), ...(intent === 'distortions' || intent === 'events' ? events(f, question).filter((l) => l.startsWith('-')) : [])];
     return ['This video has not been scored yet, so I have no measurements to answer from. Score it and ask again.', ...ann].join('\n');
   }

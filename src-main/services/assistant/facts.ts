@@ -24,7 +24,9 @@ export function loadVideoFacts(store: ProjectStore, videoId: number): VideoFacts
   const video = store.getVideo(videoId);
   if (!video) return null;
   const scores = new ScoreStore(store.connection);
-  const runId = scores.latestRunFor(videoId);
+  // the newest run with segment measurements (a pack run), else the newest run (e.g. an engine's)
+  const withSegments = store.connection.prepare('SELECT max(run_id) AS id FROM segment_scores WHERE video_id = ?').get(videoId) as { id: number | null };
+  const runId = withSegments.id ?? scores.latestRunFor(videoId);
   const run = runId !== undefined ? scores.getRun(runId) : undefined;
   const vs = runId !== undefined ? scores.videoScore(runId, videoId) : undefined;
   return {
