@@ -157,6 +157,30 @@ describe('assistant, as a reviewer', () => {
     await expect.poll(() => row.textContent()).toMatch(/e2e-set.*openai:vqa2-onevision.*done.*2.*50\.0%/);
     await shot('assistant-qbench');
     await dlg.getByLabel('Close').click();
+  });
+
+  it('scores with the engine from the Score dialog (level tokens from log-probabilities)', async () => {
+    const page = studio!.page!;
+    await page.getByTestId('review-back').click();
+    await page.getByTestId('library-view').waitFor();
+    await page.getByTestId('score-button').click();
+    const dialog = page.getByTestId('score-dialog');
+    const option = dialog.locator('[data-testid="scorer-option"][data-scorer^="engine."]');
+    await expect.poll(() => option.textContent()).toMatch(/OpenAI-compatible engine: Test vLLM/);
+    await option.click();
+    expect(await dialog.getByTestId('segment-sec').isDisabled()).toBe(true);
+    await shot('assistant-score-dialog');
+    const before = server.requests.length;
+    await dialog.getByTestId('score-start').click();
+    const job = page.getByTestId('job').first();
+    await expect.poll(() => job.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+    const lp = server.requests.slice(before).find((r) => r.body?.logprobs === true);
+    expect(lp?.body).toMatchObject({ top_logprobs: 20, max_tokens: 1 });
+    const run = db((d) => d.prepare("SELECT r.pack_id, v.score FROM model_runs r JOIN video_scores v ON v.run_id = r.id WHERE r.kind = 'engine'").get()) as { pack_id: string; score: number };
+    expect(run.pack_id).toBe('openai:vqa2-onevision');
+    await expect
+      .poll(() => page.locator('[data-testid="library-row"] [data-col="videoScore"]').first().textContent(), { timeout: 20_000 })
+      .toBe((run.score * 100).toFixed(1));
     expect(studio!.pageErrors).toEqual([]);
   });
 });

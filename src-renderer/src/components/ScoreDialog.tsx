@@ -187,7 +187,9 @@ export function ScoreDialog({
               <p className="hint">
                 {usesProvider
                   ? 'The jobs panel shows which provider ran, and why when CUDA was not used.'
-                  : 'This scorer always runs on the CPU.'}
+                  : isEngine
+                    ? 'The engine runs on its own server.'
+                    : 'This scorer always runs on the CPU.'}
               </p>
             </fieldset>
             <label className="field">
@@ -200,7 +202,7 @@ export function ScoreDialog({
                   min={1}
                   max={600}
                   step={1}
-                  value={segment}
+                  value={isEngine ? '' : segment}
                   aria-invalid={!segmentValid}
                   data-testid="segment-sec"
                   onChange={(e) => setSegment(e.target.value)}
