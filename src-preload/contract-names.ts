@@ -9,8 +9,15 @@ export const ASSISTANT_CALL_NAMES = [] as const;
 export const ASSISTANT_EVENT_NAMES = [] as const;
 
 // ---------- evaluation (issue 8) ----------
-export const EVALUATION_CALL_NAMES = [] as const;
-export const EVALUATION_EVENT_NAMES = [] as const;
+export const EVALUATION_CALL_NAMES = [
+  'eval.overview',
+  'eval.compute',
+  'study.create',
+  'study.session',
+  'study.rate',
+  'study.pause',
+] as const;
+export const EVALUATION_EVENT_NAMES = ['study.changed'] as const;
 
 // ---------- all ----------
 export const CALL_NAMES = [

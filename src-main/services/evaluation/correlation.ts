@@ -97,8 +97,8 @@ export function kendallTauB(x: ArrayLike<number>, y: ArrayLike<number>): number 
 /** Sorts `a` in place (ascending), returning the number of pairs i < j with a[i] > a[j]. */
 function mergeSortCountInversions(a: Float64Array): number {
   const n = a.length;
-  let src = a;
-  let dst = new Float64Array(n);
+  let src: Float64Array = a;
+  let dst: Float64Array = new Float64Array(n);
   let inversions = 0;
   for (let width = 1; width < n; width *= 2) {
     for (let lo = 0; lo < n; lo += 2 * width) {
