@@ -94,7 +94,6 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
       else set.add(id);
       return (overview?.runs ?? []).map((r) => r.id).filter((x) => set.has(x));
     });
-  const currentSource = overview?.sources.find((s) => s.id === source) ?? null;
 
   return (
     <div className="overlay-view evaluation-view" data-testid="evaluation-view">
@@ -163,10 +162,10 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
             </fieldset>
           </section>
           {result ? (
-            <>
+            <div className={busy ? 'eval-results eval-stale' : 'eval-results'} aria-busy={busy} data-testid="eval-results">
               <MetricTable result={result} projectName={project.name} />
               <div className="eval-row">
-                <ScatterPlot result={result} scale={currentSource?.scale ?? result.source.scale} onOpenVideo={onOpenVideo} projectName={project.name} />
+                <ScatterPlot result={result} onOpenVideo={onOpenVideo} projectName={project.name} />
                 <SubjectivePanel result={result} />
               </div>
               <section className="eval-card" aria-label="Subset breakdown">
@@ -181,7 +180,7 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
                 </header>
                 {subsetBy ? <MetricTable result={result} projectName={project.name} subsets /> : <p className="muted">Choose a breakdown to see the metrics per subset.</p>}
               </section>
-            </>
+            </div>
           ) : runIds && runIds.length === 0 ? (
             <p className="eval-empty">Tick at least one model run.</p>
           ) : null}

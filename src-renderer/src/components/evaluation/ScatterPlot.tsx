@@ -12,14 +12,18 @@ const H = 400;
 const M = { left: 56, right: 16, top: 16, bottom: 48 };
 const COLORS = { bg: '#1b1c20', grid: '#2f3238', axis: '#9599a3', text: '#e4e6ea', point: '#4f8ef7', curve: '#d4a72c' };
 
+/** Beside the point, on the side with room. */
+function tooltipPosition(px: number, py: number) {
+  return { top: py > H * 0.65 ? py - 96 : py - 8, ...(px > W / 2 ? { right: W - px + 12 } : { left: px + 12 }) };
+}
+
 interface ScatterPlotProps {
   result: EvalResult;
-  scale: string;
   projectName: string;
   onOpenVideo: OpenVideo;
 }
 
-export function ScatterPlot({ result, scale, projectName, onOpenVideo }: ScatterPlotProps) {
+export function ScatterPlot({ result, projectName, onOpenVideo }: ScatterPlotProps) {
   const [runId, setRunId] = useState<number | null>(null);
   const run = result.runs.find((r) => r.run.id === runId) ?? result.runs[0];
   const [hover, setHover] = useState<number | null>(null);
@@ -93,7 +97,7 @@ export function ScatterPlot({ result, scale, projectName, onOpenVideo }: Scatter
             Model score ({run.run.label}, 0–100)
           </text>
           <text transform={`translate(14 ${(M.top + H - M.bottom) / 2}) rotate(-90)`} textAnchor="middle" fill={COLORS.text}>
-            MOS (scale {scale})
+            MOS (scale {result.source.scale})
           </text>
           {geo.curve ? <path d={geo.curve} fill="none" stroke={COLORS.curve} strokeWidth={2} data-testid="eval-curve" /> : null}
           {run.points.map((p, i) => (
@@ -116,7 +120,7 @@ export function ScatterPlot({ result, scale, projectName, onOpenVideo }: Scatter
           ))}
         </svg>
         {hovered ? (
-          <div className="eval-tooltip" role="tooltip" data-testid="eval-tooltip" style={{ left: x(hovered.score * 100) + 12, top: y(hovered.mos) - 8 }}>
+          <div className="eval-tooltip" role="tooltip" data-testid="eval-tooltip" style={tooltipPosition(x(hovered.score * 100), y(hovered.mos))}>
             <strong>{hovered.name}</strong>
             <span>score {(hovered.score * 100).toFixed(1)}</span>
             <span>
