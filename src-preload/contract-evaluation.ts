@@ -56,7 +56,7 @@ export interface EvalResult {
     alpha: number | null;
     screening: EvalObserver[];
     excluded: string[];
-    perVideo: { videoId: number; mos: number; n: number; sd: number | null; ci95: [number, number] | null }[];
+    perVideo: { videoId: number; name: string; mos: number; n: number; sd: number | null; ci95: [number, number] | null }[];
   };
   runs: EvalRunResult[];
 }
@@ -75,7 +75,14 @@ export interface StudyInfo {
   trainingIds: number[];
   repeats: number;
   createdAt: string;
-  sessions: { annotator: string; status: 'active' | 'paused' | 'done'; rated: number; total: number }[];
+  sessions: {
+    annotator: string;
+    status: 'active' | 'paused' | 'done';
+    rated: number;
+    total: number;
+    /** Mean |first − repeated| rating over the repeated clips rated so far; null without any. */
+    repeatDiff: number | null;
+  }[];
 }
 
 export interface StudySession {
@@ -94,7 +101,11 @@ const studyId = z.number().int().positive();
 export const evaluationCalls = {
   /** MOS sources, model runs (newest first) and rating studies of the open project. */
   'eval.overview': call<EvalOverview>()(emptyInput),
-  /** Metrics of model runs against one MOS source (default: annotations if any, else the first list; latest run). */
+  /**
+   * Metrics of model runs against one MOS source (default: annotations if any, else the first list;
+   * latest run). Long for big projects (B bootstrap resamples per run): progress comes as
+   * eval.progress; a new compute or eval.cancel stops the running one.
+   */
   'eval.compute': call<EvalResult>()(
     z
       .object({
@@ -108,6 +119,8 @@ export const evaluationCalls = {
       })
       .strict(),
   ),
+  /** Stop the running eval.compute (it fails with CANCELLED); false when none was running. */
+  'eval.cancel': call<{ cancelled: boolean }>()(emptyInput),
   /** A rating study: test clips (randomized per annotator), optional training clips, repeats. */
   'study.create': call<StudyInfo>()(
     z
@@ -131,6 +144,8 @@ export const evaluationCalls = {
 } as const;
 
 export interface EvaluationEvents {
+  /** Bootstrap progress of the running eval.compute (resamples over all runs). */
+  'eval.progress': { done: number; total: number; etaSec: number | null };
   /** A study rating was stored (the evaluation view refreshes its MOS). */
   'study.changed': { studyId: number; annotator: string };
 }

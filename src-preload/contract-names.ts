@@ -12,12 +12,13 @@ export const ASSISTANT_EVENT_NAMES = [] as const;
 export const EVALUATION_CALL_NAMES = [
   'eval.overview',
   'eval.compute',
+  'eval.cancel',
   'study.create',
   'study.session',
   'study.rate',
   'study.pause',
 ] as const;
-export const EVALUATION_EVENT_NAMES = ['study.changed'] as const;
+export const EVALUATION_EVENT_NAMES = ['eval.progress', 'study.changed'] as const;
 
 // ---------- all ----------
 export const CALL_NAMES = [

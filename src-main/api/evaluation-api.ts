@@ -15,6 +15,7 @@ function rethrow(e: unknown): never {
 
 export class EvaluationApi implements DomainApi<EvaluationCallName> {
   private store: ProjectStore | null = null;
+  private computing: AbortController | null = null;
 
   constructor(private readonly ctx: DomainContext) {}
 
@@ -23,6 +24,8 @@ export class EvaluationApi implements DomainApi<EvaluationCallName> {
   }
 
   detach(): void {
+    this.computing?.abort();
+    this.computing = null;
     this.store = null;
   }
 
@@ -36,9 +39,16 @@ export class EvaluationApi implements DomainApi<EvaluationCallName> {
     return this.ctx.settings.get().annotator;
   }
 
-  compute(input: CallInput<'eval.compute'>): EvalResult {
+  async compute(input: CallInput<'eval.compute'>): Promise<EvalResult> {
+    // one computation at a time: a new request (other settings) replaces the running one
+    this.computing?.abort();
+    const ctl = new AbortController();
+    this.computing = ctl;
     try {
-      const { mos, runs } = evaluateRuns(this.ctx.requireStore(), input);
+      const { mos, runs } = await evaluateRuns(this.ctx.requireStore(), input, {
+        signal: ctl.signal,
+        onProgress: (p) => this.ctx.emit('eval.progress', p),
+      });
       return {
         source: mos.source,
         mos: {
@@ -48,7 +58,14 @@ export class EvaluationApi implements DomainApi<EvaluationCallName> {
           alpha: mos.alpha,
           screening: mos.screening,
           excluded: mos.excluded,
-          perVideo: [...mos.values.values()].map((v) => ({ videoId: v.videoId, mos: v.mos, n: v.n, sd: v.sd, ci95: v.ci95 })),
+          perVideo: [...mos.values.values()].map((v) => ({
+            videoId: v.videoId,
+            name: this.ctx.requireStore().getVideo(v.videoId)?.name ?? String(v.videoId),
+            mos: v.mos,
+            n: v.n,
+            sd: v.sd,
+            ci95: v.ci95,
+          })),
         },
         runs: runs.map((r) => ({
           run: r.run,
@@ -69,7 +86,10 @@ export class EvaluationApi implements DomainApi<EvaluationCallName> {
         })),
       };
     } catch (e) {
+      if (ctl.signal.aborted) throw new ApiError('CANCELLED', 'The evaluation was cancelled');
       return rethrow(e);
+    } finally {
+      if (this.computing === ctl) this.computing = null;
     }
   }
 
@@ -100,7 +120,12 @@ export class EvaluationApi implements DomainApi<EvaluationCallName> {
           studies: this.studies().list(),
         };
       },
-      'eval.compute': async (input) => this.compute(input),
+      'eval.compute': (input) => this.compute(input),
+      'eval.cancel': async () => {
+        const running = this.computing;
+        running?.abort();
+        return { cancelled: !!running };
+      },
       'study.create': async (input) => {
         try {
           return this.studies().create(input);

@@ -170,6 +170,8 @@ describe('evaluation view, as an evaluator', () => {
     await openEvaluation();
     await page.getByTestId('eval-tab-studies').click();
     const resume = page.getByRole('button', { name: /Resume \(1 of 3 rated\)/ });
+    await resume.waitFor();
+    await shot('study-list');
     await resume.click();
     await expect.poll(() => page.getByTestId('study-progress').textContent()).toBe('2 of 3');
     // pause and resume with the keyboard and the button
@@ -184,6 +186,15 @@ describe('evaluation view, as an evaluator', () => {
     await page.getByTestId('acr-5').click();
     await page.getByTestId('study-done').waitFor();
     await shot('study-done');
+
+    // back in the evaluation: the study's votes alone are a MOS source too
+    await page.getByRole('button', { name: 'Back to evaluation' }).click();
+    await page.getByTestId('eval-tab-metrics').click();
+    await page.getByTestId('eval-source').selectOption('annotations');
+    await page.getByTestId('eval-study-filter').selectOption({ label: 'Study “Pilot ACR” only' });
+    await expect.poll(() => page.getByTestId('eval-subjective').textContent()).toMatch(/Videos with MOS3.*Votes \/ observers3 \/ 1/);
+    await expect.poll(() => page.getByTestId(`eval-row-${cli.run.id}`).textContent()).toContain('needs at least 4 videos, has 3');
+    await shot('evaluation-study-votes');
 
     const store = ProjectStore.open(project, { readonly: true });
     try {

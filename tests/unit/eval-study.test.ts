@@ -116,7 +116,12 @@ describe('rating studies', () => {
     expect(again.id).toBe(free.id);
 
     const overview = await call<EvalOverview>('eval.overview', {});
-    expect(overview.studies[0]!.sessions).toEqual([{ annotator: 'alice', status: 'done', rated: 5, total: 5 }]);
+    expect(overview.studies[0]!.sessions).toEqual([{ annotator: 'alice', status: 'done', rated: 5, total: 5, repeatDiff: expect.any(Number) }]);
+    // the repeated clip was rated 3 both times only if its first showing was rated 3
+    const items = s.items.filter((i) => i.kind !== 'training');
+    const rep = items.find((i) => i.kind === 'repeat')!;
+    const first = items.find((i) => i.kind === 'test' && i.videoId === rep.videoId)!;
+    expect(overview.studies[0]!.sessions[0]!.repeatDiff).toBe(Math.abs(first.rating! - rep.rating!));
     await expect(call('study.rate', { studyId: study.id, position: 5, rating: 3 })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
@@ -167,6 +172,18 @@ describe('eval.compute', () => {
     expect(list.source).toMatchObject({ id: 'list:lab', scale: '0-100' });
     expect(list.runs[0]!.metrics.srcc).toBe(1);
     await expect(call('eval.compute', { source: 'list:nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    // a long bootstrap reports progress and stops on eval.cancel
+    events.length = 0;
+    const long = call('eval.compute', { runIds: [r1, r2], resamples: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(await call('eval.cancel', {})).toEqual({ cancelled: true });
+    await expect(long).rejects.toMatchObject({ code: 'CANCELLED' });
+    const progress = events.filter((e) => e.name === 'eval.progress').map((e) => e.payload as { done: number; total: number });
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress[0]!.total).toBe(20_000);
+    expect(progress.at(-1)!.done).toBeLessThan(20_000);
+    expect(await call('eval.cancel', {})).toEqual({ cancelled: false });
     await expect(call('eval.compute', { runIds: [999] })).rejects.toThrow(/No model run 999/);
   });
 });

@@ -56,13 +56,33 @@ export async function cmdEval(args: string[]): Promise<number> {
       process.stderr.write(`vqa2: error BAD_INPUT: ${project} has no MOS: rate videos in the studio or import a rating list (vqa2 import-pairs --kind ratings)\n`);
       return EXIT.BAD_INPUT;
     }
-    const { mos, runs: [result] } = evaluateRuns(store, {
-      source: values.mos,
-      runIds: [run],
-      excludeRejected: !!values['exclude-rejected'],
-      resamples,
-      seed,
-    });
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    const tty = process.stderr.isTTY;
+    let evaluated;
+    try {
+      evaluated = await evaluateRuns(
+        store,
+        { source: values.mos, runIds: [run], excludeRejected: !!values['exclude-rejected'], resamples, seed },
+        {
+          signal: controller.signal,
+          onProgress: tty
+            ? (p) => process.stderr.write(`\rbootstrap ${p.done}/${p.total}${p.etaSec != null ? `, ~${Math.ceil(p.etaSec)} s left` : ''}   `)
+            : undefined,
+        },
+      );
+    } catch (e) {
+      if (controller.signal.aborted) {
+        process.stderr.write('\nvqa2: error CANCELLED: the evaluation was interrupted\n');
+        return EXIT.RUNTIME;
+      }
+      throw e;
+    } finally {
+      process.off('SIGINT', onSigint);
+      if (tty) process.stderr.write('\r' + ' '.repeat(60) + '\r');
+    }
+    const { mos, runs: [result] } = evaluated;
     const r = result!;
     if (r.metrics.n < 3) {
       process.stderr.write(

@@ -7,7 +7,7 @@
 import type { ProjectStore } from '../store/project-store';
 import { ScoreStore, type ModelRunRecord } from '../scoring/score-store';
 import { listVideoMos } from '../pairs/pair-store';
-import { evaluateScores, pointMetrics, type EvaluationMetrics, type MetricValues } from './metrics';
+import { DEFAULT_BOOTSTRAP, evaluateScoresAsync, pointMetrics, type EvaluationMetrics, type MetricValues } from './metrics';
 import { logistic4 } from './logistic';
 import { krippendorffAlphaInterval, mosStats, screenObservers, type ObserverScreening, type Rating } from './subjective';
 
@@ -93,6 +93,11 @@ export function mosTable(store: ProjectStore, sourceId: string, opts: { excludeR
     }
     return { source, values, ratings: values.size, observers: 0, screening: [], excluded: [], alpha: null };
   }
+  if (opts.studyId !== undefined) {
+    const st = store.connection.prepare('SELECT name FROM studies WHERE id = ?').get(opts.studyId) as { name: string } | undefined;
+    if (!st) throw new EvaluationInputError('NOT_FOUND', `No study ${opts.studyId} in this project`);
+    source.label = `ACR votes of study “${st.name}” (mean per video)`;
+  }
   const all = collectRatings(store, opts.studyId);
   const screening = screenObservers(all);
   const excluded = opts.excludeRejected ? screening.filter((s) => s.rejected).map((s) => s.observer) : [];
@@ -144,10 +149,29 @@ function subsetKeys(store: ProjectStore, by: SubsetBy, videos: VideoMeta[]): Map
   return out;
 }
 
-export function evaluateRuns(
+export interface EvaluationProgress {
+  /** Bootstrap resamples done over all runs. */
+  done: number;
+  total: number;
+  etaSec: number | null;
+}
+
+export interface EvaluateRunsOptions {
+  source?: string;
+  runIds?: number[];
+  excludeRejected?: boolean;
+  studyId?: number;
+  resamples?: number;
+  seed?: number;
+  subsetBy?: SubsetBy | null;
+}
+
+/** Metrics of each run against the MOS source; yields to the event loop, reports progress, cancellable. */
+export async function evaluateRuns(
   store: ProjectStore,
-  opts: { source?: string; runIds?: number[]; excludeRejected?: boolean; studyId?: number; resamples?: number; seed?: number; subsetBy?: SubsetBy | null },
-): { mos: MosTable; runs: RunEvaluation[] } {
+  opts: EvaluateRunsOptions,
+  ctl: { signal?: AbortSignal; onProgress?(p: EvaluationProgress): void } = {},
+): Promise<{ mos: MosTable; runs: RunEvaluation[] }> {
   const sourceId = opts.source ?? defaultMosSource(store);
   if (!sourceId) throw new EvaluationInputError('BAD_INPUT', 'This project has no MOS: rate videos (review or a rating study) or import a rating list');
   const mos = mosTable(store, sourceId, opts);
@@ -156,9 +180,17 @@ export function evaluateRuns(
   const runIds = opts.runIds?.length ? opts.runIds : allRuns.slice(0, 1).map((r) => r.id);
   const videos = store.connection.prepare(`SELECT id, name, codec, height FROM videos`).all() as VideoMeta[];
   const videoById = new Map(videos.map((v) => [v.id, v]));
-  const runs = runIds.map((id): RunEvaluation => {
-    const run = allRuns.find((r) => r.id === id);
-    if (!run) throw new EvaluationInputError('NOT_FOUND', `No model run ${id} in this project (runs: ${allRuns.map((r) => r.id).join(', ') || 'none'})`);
+  for (const id of runIds) {
+    if (!allRuns.some((r) => r.id === id)) {
+      throw new EvaluationInputError('NOT_FOUND', `No model run ${id} in this project (runs: ${allRuns.map((r) => r.id).join(', ') || 'none'})`);
+    }
+  }
+  const perRun = opts.resamples ?? DEFAULT_BOOTSTRAP;
+  const total = perRun * runIds.length;
+  const started = performance.now();
+  const runs: RunEvaluation[] = [];
+  for (const [runIndex, id] of runIds.entries()) {
+    const run = allRuns.find((r) => r.id === id)!;
     const scored = store.connection.prepare('SELECT video_id AS videoId, score FROM video_scores WHERE run_id = ? ORDER BY video_id').all(id) as {
       videoId: number;
       score: number;
@@ -169,7 +201,18 @@ export function evaluateRuns(
     });
     const x = points.map((p) => p.score);
     const y = points.map((p) => p.mos);
-    const metrics = evaluateScores(x, y, { resamples: opts.resamples, seed: opts.seed });
+    const metrics = await evaluateScoresAsync(x, y, {
+      resamples: opts.resamples,
+      seed: opts.seed,
+      signal: ctl.signal,
+      onProgress: ctl.onProgress
+        ? ({ done }) => {
+            const all = runIndex * perRun + done;
+            const elapsed = (performance.now() - started) / 1000;
+            ctl.onProgress!({ done: all, total, etaSec: all > 0 ? (elapsed / all) * (total - all) : null });
+          }
+        : undefined,
+    });
     const lo = Math.min(...x);
     const hi = Math.max(...x);
     const curve =
@@ -201,13 +244,13 @@ export function evaluateRuns(
         });
       }
     }
-    return {
+    runs.push({
       run: { id: run.id, label: runLabel(run), kind: run.kind, createdAt: run.createdAt, scoredVideos: scored.length },
       metrics,
       points,
       curve,
       subsets,
-    };
-  });
+    });
+  }
   return { mos, runs };
 }

@@ -28,6 +28,8 @@ export interface EvaluationMetrics extends MetricValues {
 
 export const DEFAULT_BOOTSTRAP = 1000;
 export const DEFAULT_SEED = 20241105;
+/** LM iterations refining each resample's fit from the full-sample optimum. */
+const BOOTSTRAP_FIT_ITERATIONS = 6;
 
 /** mulberry32: small, fast, seedable PRNG returning [0, 1). */
 export function mulberry32(seed: number): () => number {
@@ -70,11 +72,19 @@ export function pointMetrics(
   return { srcc, krcc: kendallTauB(x, y), plcc: pearson(x, y), plccLogistic: plcc, rmseLogistic: rmse, fit };
 }
 
-export function evaluateScores(
-  x: ArrayLike<number>,
-  y: ArrayLike<number>,
-  opts: { resamples?: number; seed?: number; level?: number } = {},
-): EvaluationMetrics {
+export interface EvaluateOptions {
+  resamples?: number;
+  seed?: number;
+  level?: number;
+}
+
+export interface BootstrapProgress {
+  done: number;
+  total: number;
+}
+
+/** One pass of the evaluation; yields after every resample so callers can report and cancel. */
+function* evaluation(x: ArrayLike<number>, y: ArrayLike<number>, opts: EvaluateOptions): Generator<BootstrapProgress, EvaluationMetrics> {
   const n = x.length;
   if (n !== y.length) throw new Error(`evaluateScores: ${n} scores but ${y.length} MOS values`);
   const resamples = opts.resamples ?? DEFAULT_BOOTSTRAP;
@@ -95,7 +105,7 @@ export function evaluateScores(
         by[i] = y[k]!;
       }
       // a resample's optimum lies near the full-sample one: a short refinement from there
-      const m = pointMetrics(bx, by, { start: fitStart, maxRounds: 1, roundIterations: 12 });
+      const m = pointMetrics(bx, by, { start: fitStart, maxRounds: 1, roundIterations: BOOTSTRAP_FIT_ITERATIONS });
       let any = false;
       for (const key of METRIC_KEYS) {
         const v = key === 'srcc' || key === 'krcc' || key === 'plcc' ? m[key] : fitStart ? m[key] : NaN;
@@ -103,6 +113,7 @@ export function evaluateScores(
         else any = true;
       }
       if (any) skipped++;
+      yield { done: b + 1, total: resamples };
     }
   }
   const alpha = (1 - level) / 2;
@@ -122,4 +133,35 @@ export function evaluateScores(
     ci,
     bootstrap: { resamples, seed, level, skipped },
   };
+}
+
+export function evaluateScores(x: ArrayLike<number>, y: ArrayLike<number>, opts: EvaluateOptions = {}): EvaluationMetrics {
+  const it = evaluation(x, y, opts);
+  for (;;) {
+    const r = it.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same evaluation without holding the event loop: it yields every ~20 ms (the main process
+ * keeps answering other calls), reports progress, and stops with an AbortError when `signal` fires.
+ */
+export async function evaluateScoresAsync(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  opts: EvaluateOptions & { signal?: AbortSignal; onProgress?(p: BootstrapProgress): void } = {},
+): Promise<EvaluationMetrics> {
+  const it = evaluation(x, y, opts);
+  let slice = performance.now();
+  for (;;) {
+    opts.signal?.throwIfAborted();
+    const r = it.next();
+    if (r.done) return r.value;
+    if (performance.now() - slice > 20) {
+      opts.onProgress?.(r.value);
+      await new Promise((resolve) => setImmediate(resolve));
+      slice = performance.now();
+    }
+  }
 }

@@ -17,7 +17,7 @@ export interface StudyRecord {
   trainingIds: number[];
   repeats: number;
   createdAt: string;
-  sessions: { annotator: string; status: SessionStatus; rated: number; total: number }[];
+  sessions: { annotator: string; status: SessionStatus; rated: number; total: number; repeatDiff: number | null }[];
 }
 
 export interface StudySessionState {
@@ -121,7 +121,8 @@ export class StudyStore {
          FROM study_sessions s LEFT JOIN study_items i ON i.study_id = s.study_id AND i.annotator = s.annotator
          WHERE s.study_id = ? GROUP BY s.annotator ORDER BY s.annotator`,
       )
-      .all(r.id) as StudyRecord['sessions'];
+      .all(r.id) as Omit<StudyRecord['sessions'][number], 'repeatDiff'>[];
+    const consistency = new Map(this.consistency(r.id).map((c) => [c.annotator, c.meanAbsDiff]));
     return {
       id: r.id,
       name: r.name,
@@ -130,7 +131,7 @@ export class StudyStore {
       trainingIds: JSON.parse(r.training_ids_json) as number[],
       repeats: r.repeats,
       createdAt: r.created_at,
-      sessions,
+      sessions: sessions.map((x) => ({ ...x, repeatDiff: consistency.get(x.annotator) ?? null })),
     };
   }
 

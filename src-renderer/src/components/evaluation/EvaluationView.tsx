@@ -30,11 +30,15 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
   const [source, setSource] = useState<string | null>(null);
   const [runIds, setRunIds] = useState<number[] | null>(null);
   const [excludeRejected, setExcludeRejected] = useState(false);
+  const [studyId, setStudyId] = useState<number | null>(null);
   const [subsetBy, setSubsetBy] = useState<EvalSubsetBy | null>(null);
   const [result, setResult] = useState<EvalResult | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ message: string; code: string | null } | null>(null);
   const [sessionStudy, setSessionStudy] = useState<number | null>(null);
+  const [progress, setProgress] = useState<{ done: number; total: number; etaSec: number | null } | null>(null);
+
+  useEffect(() => api.on('eval.progress', setProgress), [api]);
 
   const fail = useCallback((err: unknown) => setError({ message: errorMessage(err), code: errorCode(err) }), []);
 
@@ -59,8 +63,15 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
     }
     let live = true;
     setBusy(true);
+    setProgress(null);
     api
-      .call('eval.compute', { source, runIds, excludeRejected, subsetBy })
+      .call('eval.compute', {
+        source,
+        runIds,
+        excludeRejected,
+        subsetBy,
+        ...(source === 'annotations' && studyId !== null ? { studyId } : {}),
+      })
       .then(
         (r) => {
           if (!live) return;
@@ -73,7 +84,7 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
     return () => {
       live = false;
     };
-  }, [api, source, runIds, excludeRejected, subsetBy, fail, overview?.studies]);
+  }, [api, source, runIds, excludeRejected, studyId, subsetBy, fail, overview?.studies]);
 
   if (sessionStudy !== null) {
     return (
@@ -117,7 +128,16 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
             </button>
           ))}
         </nav>
-        {busy ? <span className="eval-busy" role="status">Computing…</span> : null}
+        {busy ? (
+          <span className="eval-busy" role="status" data-testid="eval-progress">
+            {progress && progress.total > 0
+              ? `Bootstrap ${progress.done} / ${progress.total}${progress.etaSec != null ? ` · ~${Math.ceil(progress.etaSec)} s left` : ''}`
+              : 'Computing…'}
+            <button type="button" onClick={() => void api.call('eval.cancel', {}).catch(fail)} data-testid="eval-cancel">
+              Cancel
+            </button>
+          </span>
+        ) : null}
       </header>
       <ErrorBanner message={error?.message ?? null} code={error?.code} onDismiss={() => setError(null)} />
       {tab === 'studies' ? (
@@ -145,6 +165,19 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
                 ))}
               </select>
             </label>
+            {source === 'annotations' && overview.studies.length ? (
+              <label>
+                Votes
+                <select value={studyId ?? ''} onChange={(e) => setStudyId(e.target.value ? Number(e.target.value) : null)} data-testid="eval-study-filter">
+                  <option value="">All votes (review and studies)</option>
+                  {overview.studies.map((st) => (
+                    <option key={st.id} value={st.id}>
+                      Study “{st.name}” only
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : null}
             {source === 'annotations' ? (
               <label className="eval-check">
                 <input type="checkbox" checked={excludeRejected} onChange={(e) => setExcludeRejected(e.target.checked)} data-testid="eval-exclude-rejected" />
@@ -166,7 +199,7 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
               <MetricTable result={result} projectName={project.name} />
               <div className="eval-row">
                 <ScatterPlot result={result} onOpenVideo={onOpenVideo} projectName={project.name} />
-                <SubjectivePanel result={result} />
+                <SubjectivePanel result={result} projectName={project.name} />
               </div>
               <section className="eval-card" aria-label="Subset breakdown">
                 <header className="eval-card-header">

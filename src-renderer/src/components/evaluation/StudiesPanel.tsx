@@ -75,7 +75,15 @@ export function StudiesPanel({ overview, onChanged, onStart, onError }: StudiesP
                     <td className="num">{s.videoIds.length}</td>
                     <td className="num">{s.trainingIds.length}</td>
                     <td className="num">{s.repeats}</td>
-                    <td>{s.sessions.map((x) => `${x.annotator}: ${x.status === 'done' ? 'done' : `${x.rated}/${x.total}${x.status === 'paused' ? ' (paused)' : ''}`}`).join(' · ') || '—'}</td>
+                    <td>
+                      {s.sessions
+                        .map(
+                          (x) =>
+                            `${x.annotator}: ${x.status === 'done' ? 'done' : `${x.rated}/${x.total}${x.status === 'paused' ? ' (paused)' : ''}`}` +
+                            (x.repeatDiff != null ? ` (repeat Δ ${x.repeatDiff.toFixed(2)})` : ''),
+                        )
+                        .join(' · ') || '—'}
+                    </td>
                     <td>
                       {mine?.status === 'done' ? (
                         <span className="muted">finished</span>

@@ -1,8 +1,9 @@
 // Human-rating statistics of the MOS source: observers, votes, Krippendorff's alpha, BT.500 screening.
 import type { EvalResult } from '../../../../src-preload/contract-evaluation';
-import { fmtMetric } from '../../lib/evaluation/metrics-table';
+import { fmtMetric, mosCsv } from '../../lib/evaluation/metrics-table';
+import { downloadBlob } from '../../lib/evaluation/plot';
 
-export function SubjectivePanel({ result }: { result: EvalResult }) {
+export function SubjectivePanel({ result, projectName }: { result: EvalResult; projectName: string }) {
   const m = result.mos;
   const isVotes = result.source.id === 'annotations';
   const withCi = m.perVideo.filter((v) => v.ci95);
@@ -63,6 +64,15 @@ export function SubjectivePanel({ result }: { result: EvalResult }) {
           </table>
         </>
       ) : null}
+      <div className="eval-actions">
+        <button
+          type="button"
+          data-testid="eval-export-mos"
+          onClick={() => downloadBlob(new Blob([mosCsv(result)], { type: 'text/csv' }), `${projectName}-mos.csv`)}
+        >
+          Export MOS per video (CSV)
+        </button>
+      </div>
     </section>
   );
 }

@@ -59,3 +59,10 @@ export function subsetsCsv(result: EvalResult): string {
   );
   return stringify([header, ...rows]);
 }
+
+/** CSV of the MOS per video: votes, mean, SD and the t-based 95 % CI. */
+export function mosCsv(result: EvalResult): string {
+  const header = ['video_id', 'name', 'mos_source', 'scale', 'votes', 'mos', 'sd', 'ci95_low', 'ci95_high'];
+  const rows = result.mos.perVideo.map((v) => [v.videoId, v.name, result.source.id, result.source.scale, v.n, v.mos, v.sd ?? '', v.ci95?.[0] ?? '', v.ci95?.[1] ?? '']);
+  return stringify([header, ...rows]);
+}
