@@ -187,3 +187,24 @@ describe('eval.compute', () => {
     await expect(call('eval.compute', { runIds: [999] })).rejects.toThrow(/No model run 999/);
   });
 });
+
+describe('schema v7 migration', () => {
+  it('upgrades a v6 project: free ratings stay, one free rating per annotator still enforced, study ratings may repeat', async () => {
+    const Database = (await import('better-sqlite3')).default;
+    const { applyMigrations } = await import('../../src-main/services/store/project-store');
+    const file = path.join(dir, 'old.sqlite');
+    const db = new Database(file);
+    applyMigrations(db, 6);
+    db.prepare(`INSERT INTO videos (path, name, status, size_bytes, imported_at) VALUES ('a.mp4', 'a.mp4', 'ok', 1, 'x')`).run();
+    const insert = db.prepare(`INSERT INTO annotations (video_id, annotator, kind, rating, study_id, created_at, updated_at) VALUES (1, 'ann', 'mos', ?, ?, 'x', 'x')`);
+    insert.run(3, null);
+    expect(() => insert.run(4, 9)).toThrow(/UNIQUE/); // v4's index covers every mos row
+    expect(applyMigrations(db)).toBe(7);
+    expect(db.prepare('SELECT rating FROM annotations').all()).toEqual([{ rating: 3 }]);
+    expect(() => insert.run(4, null)).toThrow(/UNIQUE/);
+    insert.run(4, 9);
+    insert.run(5, 9); // a repeated clip in a study
+    expect(db.prepare('SELECT count(*) AS n FROM annotations WHERE study_id = 9').get()).toEqual({ n: 2 });
+    db.close();
+  });
+});
