@@ -6,6 +6,7 @@ import { expect, it } from 'vitest';
 import { runLibraryBench } from './library-bench';
 import { runImportBench } from './import-bench';
 import { runScoreBench } from './score-bench';
+import { runExportBench } from './export-bench';
 
 const results: Record<string, unknown> = {};
 const outDir = path.resolve(__dirname, '..', 'test-output', 'bench');
@@ -33,4 +34,11 @@ it('score: built-in pack vs decode-only, segments/s, RSS on a 10-minute clip', a
   const r = await runScoreBench();
   report('score', r);
   expect(r.clip60s.segments).toBe(30);
+});
+
+it('export: 100,000 pairs to VQA²/LLaVA JSON without clips, vs JSON.stringify alone', async () => {
+  const r = await runExportBench();
+  report('export', r);
+  expect(r.pairs).toBe(100_000);
+  expect(r.exportSec).toBeLessThan(r.targetSec);
 });

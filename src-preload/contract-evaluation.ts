@@ -1,10 +1,151 @@
 // Contract calls and events of the evaluation against MOS, subjective-study statistics, rating studies (issue 8).
 // Names are listed in contract-names.ts (EVALUATION_CALL_NAMES / EVALUATION_EVENT_NAMES).
-import { call } from './contract-core';
+import { z } from 'zod';
+import { call, emptyInput } from './contract-core';
 
-void call;
+export type EvalMetricKey = 'srcc' | 'krcc' | 'plcc' | 'plccLogistic' | 'rmseLogistic';
+export type EvalSubsetBy = 'codec' | 'resolution' | 'tag';
 
-export const evaluationCalls = {} as const;
+export interface EvalMosSource {
+  /** 'annotations' or 'list:<name>' */
+  id: string;
+  label: string;
+  /** '1-5', '0-1', '0-100', 'other' */
+  scale: string;
+  videos: number;
+}
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface EvaluationEvents {}
+export interface EvalRunInfo {
+  id: number;
+  label: string;
+  kind: 'pack' | 'streaming' | 'engine';
+  createdAt: string;
+  scoredVideos: number;
+}
+
+export type EvalMetricValues = Record<EvalMetricKey, number | null>;
+
+export interface EvalRunResult {
+  run: EvalRunInfo;
+  n: number;
+  metrics: EvalMetricValues;
+  ci: Record<EvalMetricKey, [number, number] | null>;
+  fit: { converged: boolean; iterations: number; message: string | null; params: [number, number, number, number] };
+  bootstrap: { resamples: number; seed: number; level: number; skipped: number };
+  points: { videoId: number; name: string; score: number; mos: number; mosCi95: [number, number] | null }[];
+  /** The fitted logistic over the run's score range, for the plot. */
+  curve: { x: number; y: number }[];
+  subsets: ({ by: EvalSubsetBy; key: string; n: number } & EvalMetricValues)[];
+}
+
+export interface EvalObserver {
+  observer: string;
+  rated: number;
+  p: number;
+  q: number;
+  rejected: boolean;
+}
+
+export interface EvalResult {
+  source: EvalMosSource;
+  mos: {
+    videos: number;
+    ratings: number;
+    observers: number;
+    /** Krippendorff's alpha (interval) over the kept votes; null for a rating list or too few votes. */
+    alpha: number | null;
+    screening: EvalObserver[];
+    excluded: string[];
+    perVideo: { videoId: number; name: string; mos: number; n: number; sd: number | null; ci95: [number, number] | null }[];
+  };
+  runs: EvalRunResult[];
+}
+
+export interface EvalOverview {
+  sources: EvalMosSource[];
+  runs: EvalRunInfo[];
+  studies: StudyInfo[];
+}
+
+export interface StudyInfo {
+  id: number;
+  name: string;
+  seed: number;
+  videoIds: number[];
+  trainingIds: number[];
+  repeats: number;
+  createdAt: string;
+  sessions: {
+    annotator: string;
+    status: 'active' | 'paused' | 'done';
+    rated: number;
+    total: number;
+    /** Mean |first − repeated| rating over the repeated clips rated so far; null without any. */
+    repeatDiff: number | null;
+  }[];
+}
+
+export interface StudySession {
+  studyId: number;
+  studyName: string;
+  annotator: string;
+  status: 'active' | 'paused' | 'done';
+  /** Index of the next clip to rate; items.length when done. */
+  position: number;
+  items: { position: number; videoId: number; name: string; kind: 'training' | 'test' | 'repeat'; rating: number | null }[];
+}
+
+const ids = z.array(z.number().int().positive()).max(100_000);
+const studyId = z.number().int().positive();
+
+export const evaluationCalls = {
+  /** MOS sources, model runs (newest first) and rating studies of the open project. */
+  'eval.overview': call<EvalOverview>()(emptyInput),
+  /**
+   * Metrics of model runs against one MOS source (default: annotations if any, else the first list;
+   * latest run). Long for big projects (B bootstrap resamples per run): progress comes as
+   * eval.progress; a new compute or eval.cancel stops the running one.
+   */
+  'eval.compute': call<EvalResult>()(
+    z
+      .object({
+        source: z.string().min(1).max(300).optional(),
+        runIds: z.array(z.number().int().positive()).max(20).optional(),
+        excludeRejected: z.boolean().optional(),
+        studyId: studyId.optional(),
+        resamples: z.number().int().min(0).max(10_000).optional(),
+        seed: z.number().int().min(0).max(2 ** 31).optional(),
+        subsetBy: z.enum(['codec', 'resolution', 'tag']).nullable().optional(),
+      })
+      .strict(),
+  ),
+  /** Stop the running eval.compute (it fails with CANCELLED); false when none was running. */
+  'eval.cancel': call<{ cancelled: boolean }>()(emptyInput),
+  /** A rating study: test clips (randomized per annotator), optional training clips, repeats. */
+  'study.create': call<StudyInfo>()(
+    z
+      .object({
+        name: z.string().min(1).max(200),
+        videoIds: ids.min(2),
+        trainingIds: ids.max(50).optional(),
+        repeats: z.number().int().min(0).max(10_000).optional(),
+        seed: z.number().int().min(0).max(2 ** 31).optional(),
+      })
+      .strict(),
+  ),
+  /** The current annotator's session of a study (created with its randomized order on first call). */
+  'study.session': call<StudySession>()(z.object({ studyId }).strict()),
+  /** Rate the next clip (ACR 1–5); the rating is stored as a 'mos' annotation with the study id. */
+  'study.rate': call<StudySession>()(
+    z.object({ studyId, position: z.number().int().min(0), rating: z.number().int().min(1).max(5) }).strict(),
+  ),
+  /** Pause or resume the current annotator's session (kept across reloads). */
+  'study.pause': call<StudySession>()(z.object({ studyId, paused: z.boolean() }).strict()),
+} as const;
+
+export interface EvaluationEvents {
+  /** Bootstrap progress of the running eval.compute (resamples over all runs). */
+  'eval.progress': { done: number; total: number; etaSec: number | null };
+  /** A study rating was stored (the evaluation view refreshes its MOS). */
+  'study.changed': { studyId: number; annotator: string };
+}

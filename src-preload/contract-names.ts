@@ -1,16 +1,53 @@
 // Names of every call and event, free of dependencies so the sandboxed preload can bundle it.
 // contract.ts checks at compile time that its schema map has exactly these keys.
 // ---------- instruction pairs (issue 6) ----------
-export const PAIRS_CALL_NAMES = [] as const;
-export const PAIRS_EVENT_NAMES = [] as const;
+export const PAIRS_CALL_NAMES = [
+  'pairs.list',
+  'pairs.facets',
+  'pairs.create',
+  'pairs.update',
+  'pairs.setStatus',
+  'pairs.delete',
+  'pairs.templates',
+  'pairs.putTemplate',
+  'pairs.resetTemplate',
+  'pairs.preview',
+  'pairs.generate',
+  'pairs.export',
+  'pairs.cancelExport',
+  'pairs.import',
+] as const;
+export const PAIRS_EVENT_NAMES = ['pairs.exportProgress', 'pairs.changed'] as const;
 
 // ---------- assistant (issue 7) ----------
-export const ASSISTANT_CALL_NAMES = [] as const;
-export const ASSISTANT_EVENT_NAMES = [] as const;
+export const ASSISTANT_CALL_NAMES = [
+  'assistant.engines',
+  'assistant.putEngine',
+  'assistant.deleteEngine',
+  'assistant.chat',
+  'assistant.newChat',
+  'assistant.ask',
+  'assistant.cancel',
+  'assistant.savePair',
+  'assistant.qbenchSets',
+  'assistant.qbenchStart',
+  'assistant.qbenchCancel',
+  'assistant.qbenchRuns',
+  'assistant.qbenchAnswers',
+] as const;
+export const ASSISTANT_EVENT_NAMES = ['assistant.chunk', 'assistant.done', 'assistant.qbench'] as const;
 
 // ---------- evaluation (issue 8) ----------
-export const EVALUATION_CALL_NAMES = [] as const;
-export const EVALUATION_EVENT_NAMES = [] as const;
+export const EVALUATION_CALL_NAMES = [
+  'eval.overview',
+  'eval.compute',
+  'eval.cancel',
+  'study.create',
+  'study.session',
+  'study.rate',
+  'study.pause',
+] as const;
+export const EVALUATION_EVENT_NAMES = ['eval.progress', 'study.changed'] as const;
 
 // ---------- all ----------
 export const CALL_NAMES = [

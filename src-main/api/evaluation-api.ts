@@ -1,9 +1,21 @@
 // Evaluation: correlations against MOS, study statistics, rating studies (issue 8).
+import { ApiError } from '../../src-preload/contract';
+import type { EvalResult, StudySession } from '../../src-preload/contract-evaluation';
+import type { CallInput } from '../../src-preload/contract';
 import type { ProjectStore } from '../services/store/project-store';
+import { ScoreStore } from '../services/scoring/score-store';
+import { EvaluationInputError, evaluateRuns, listMosSources } from '../services/evaluation/evaluation';
+import { StudyError, StudyStore } from '../services/evaluation/study-store';
 import type { DomainApi, DomainContext, EvaluationCallName, HandlersFor } from './domain';
+
+function rethrow(e: unknown): never {
+  if (e instanceof EvaluationInputError || e instanceof StudyError) throw new ApiError(e.code, e.message);
+  throw e;
+}
 
 export class EvaluationApi implements DomainApi<EvaluationCallName> {
   private store: ProjectStore | null = null;
+  private computing: AbortController | null = null;
 
   constructor(private readonly ctx: DomainContext) {}
 
@@ -12,13 +24,138 @@ export class EvaluationApi implements DomainApi<EvaluationCallName> {
   }
 
   detach(): void {
+    this.computing?.abort();
+    this.computing = null;
     this.store = null;
   }
 
   async idle(): Promise<void> {}
 
+  private studies(): StudyStore {
+    return new StudyStore(this.ctx.requireStore());
+  }
+
+  private annotator(): string {
+    return this.ctx.settings.get().annotator;
+  }
+
+  async compute(input: CallInput<'eval.compute'>): Promise<EvalResult> {
+    // one computation at a time: a new request (other settings) replaces the running one
+    this.computing?.abort();
+    const ctl = new AbortController();
+    this.computing = ctl;
+    try {
+      const { mos, runs } = await evaluateRuns(this.ctx.requireStore(), input, {
+        signal: ctl.signal,
+        onProgress: (p) => this.ctx.emit('eval.progress', p),
+      });
+      return {
+        source: mos.source,
+        mos: {
+          videos: mos.values.size,
+          ratings: mos.ratings,
+          observers: mos.observers,
+          alpha: mos.alpha,
+          screening: mos.screening,
+          excluded: mos.excluded,
+          perVideo: [...mos.values.values()].map((v) => ({
+            videoId: v.videoId,
+            name: this.ctx.requireStore().getVideo(v.videoId)?.name ?? String(v.videoId),
+            mos: v.mos,
+            n: v.n,
+            sd: v.sd,
+            ci95: v.ci95,
+          })),
+        },
+        runs: runs.map((r) => ({
+          run: r.run,
+          n: r.metrics.n,
+          metrics: {
+            srcc: r.metrics.srcc,
+            krcc: r.metrics.krcc,
+            plcc: r.metrics.plcc,
+            plccLogistic: r.metrics.plccLogistic,
+            rmseLogistic: r.metrics.rmseLogistic,
+          },
+          ci: r.metrics.ci,
+          fit: { converged: r.metrics.fit.converged, iterations: r.metrics.fit.iterations, message: r.metrics.fit.message, params: r.metrics.fit.params },
+          bootstrap: r.metrics.bootstrap,
+          points: r.points,
+          curve: r.curve,
+          subsets: r.subsets,
+        })),
+      };
+    } catch (e) {
+      if (ctl.signal.aborted) throw new ApiError('CANCELLED', 'The evaluation was cancelled');
+      return rethrow(e);
+    } finally {
+      if (this.computing === ctl) this.computing = null;
+    }
+  }
+
+  private rated(s: StudySession): StudySession {
+    this.ctx.emit('study.changed', { studyId: s.studyId, annotator: s.annotator });
+    return s;
+  }
+
   handlers(): HandlersFor<EvaluationCallName> {
-    void this.ctx;
-    return {};
+    return {
+      'eval.overview': async () => {
+        const store = this.ctx.requireStore();
+        const scores = new ScoreStore(store.connection);
+        const counts = new Map(
+          (store.connection.prepare('SELECT run_id AS id, count(*) AS n FROM video_scores GROUP BY run_id').all() as { id: number; n: number }[]).map(
+            (r) => [r.id, r.n],
+          ),
+        );
+        return {
+          sources: listMosSources(store),
+          runs: scores.runs().map((r) => ({
+            id: r.id,
+            label: `#${r.id} ${r.packId} ${r.packVersion}`,
+            kind: r.kind,
+            createdAt: r.createdAt,
+            scoredVideos: counts.get(r.id) ?? 0,
+          })),
+          studies: this.studies().list(),
+        };
+      },
+      'eval.compute': (input) => this.compute(input),
+      'eval.cancel': async () => {
+        const running = this.computing;
+        running?.abort();
+        return { cancelled: !!running };
+      },
+      'study.create': async (input) => {
+        try {
+          return this.studies().create(input);
+        } catch (e) {
+          return rethrow(e);
+        }
+      },
+      'study.session': async ({ studyId }) => {
+        try {
+          return this.studies().session(studyId, this.annotator());
+        } catch (e) {
+          return rethrow(e);
+        }
+      },
+      'study.rate': async ({ studyId, position, rating }) => {
+        try {
+          const { state, videoId } = this.studies().rate(studyId, this.annotator(), position, rating);
+          this.ctx.emit('annotations.changed', { videoId });
+          return this.rated(state);
+        } catch (e) {
+          return rethrow(e);
+        }
+      },
+      'study.pause': async ({ studyId, paused }) => {
+        try {
+          return this.studies().setPaused(studyId, this.annotator(), paused);
+        } catch (e) {
+          return rethrow(e);
+        }
+      },
+    };
   }
 }

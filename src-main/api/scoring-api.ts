@@ -8,6 +8,23 @@ import { ScoreJobs, type ScoreJobParams } from '../services/scoring/score-job';
 import { loadPack } from '../services/inference/packs';
 import { STREAMING_SCORER_ID, STREAMING_SCORER_VERSION } from '../services/scoring/streaming-scorer';
 import { levelOfScore } from '../services/scoring/level-score';
+import { ChatStore } from '../services/assistant/chat-store';
+import { engineConfigOf, toEngineView } from '../services/assistant/engines';
+import { ENGINE_SCORER_ID, type EngineResolver } from '../services/assistant/engine-score';
+import { secretStore } from '../services/assistant/secrets';
+
+/** Score-job scorer id of a configured OpenAI-compatible engine: `engine.<engine id>`. */
+export const ENGINE_SCORER_PREFIX = 'engine.';
+
+/** Resolves a stored engine job's engine, fetching its key from the host's secret store now. */
+export const resolveEngine: EngineResolver = (p) => ({
+  baseUrl: p.baseUrl,
+  model: p.model,
+  apiKey: p.keyRef ? secretStore().get(p.keyRef) : null,
+  timeoutMs: p.timeoutMs,
+  frames: p.frames,
+  prefill: p.prefill,
+});
 
 export class ScoringApi {
   private jobs: ScoreJobs | null = null;
@@ -27,7 +44,7 @@ export class ScoringApi {
     this.jobs = new ScoreJobs(store, this.appRoot, (p) => {
       this.last.set(p.jobId, p);
       this.emitProgress(p);
-    });
+    }, resolveEngine);
     for (const j of this.jobs.unfinished()) this.enqueue(j.id);
   }
 
@@ -84,6 +101,7 @@ export class ScoringApi {
 
   start(store: ProjectStore, input: CallInput<'score.start'>): { jobId: string } {
     const jobs = this.requireJobs();
+    if (input.scorer.startsWith(ENGINE_SCORER_PREFIX)) return this.startEngine(store, input);
     if (!this.scorers().some((s) => s.id === input.scorer || (input.scorer === 'p1203' && s.id === STREAMING_SCORER_ID))) {
       throw new ApiError('BAD_INPUT', `Unknown scorer "${input.scorer}" (available: ${this.scorers().map((s) => s.id).join(', ')})`);
     }
@@ -91,6 +109,25 @@ export class ScoringApi {
     if (!ids.length) throw new ApiError('BAD_INPUT', 'There are no readable videos to score');
     const params: ScoreJobParams = { scorer: input.scorer, providers: input.providers ?? ['cuda', 'cpu'], segmentSec: input.segmentSec, concurrency: input.concurrency };
     const job = jobs.create(ids, params);
+    this.enqueue(job.id);
+    return { jobId: job.id };
+  }
+
+  /** Score with a configured OpenAI-compatible engine (level tokens from log-probabilities). */
+  private startEngine(store: ProjectStore, input: CallInput<'score.start'>): { jobId: string } {
+    const jobs = this.requireJobs();
+    const engineId = input.scorer.slice(ENGINE_SCORER_PREFIX.length);
+    const rec = new ChatStore(store).engine(engineId);
+    if (!rec) throw new ApiError('BAD_INPUT', `No engine "${engineId}" is configured (add one in the Assistant panel)`);
+    const cfg = engineConfigOf(rec);
+    const view = toEngineView(rec);
+    const ids = input.all ? store.videoIds({ status: 'ok' }) : input.videoIds!;
+    if (!ids.length) throw new ApiError('BAD_INPUT', 'There are no readable videos to score');
+    const job = jobs.create(ids, {
+      scorer: ENGINE_SCORER_ID,
+      providers: ['cpu'],
+      engine: { baseUrl: cfg.baseUrl, model: cfg.model, keyRef: rec.keyRef, prefill: view.prefill, frames: { maxFrames: view.maxFrames, maxSide: view.maxSide }, timeoutMs: view.timeoutSec * 1000 },
+    });
     this.enqueue(job.id);
     return { jobId: job.id };
   }

@@ -1,13 +1,181 @@
-// vqa2 ask, qbench (issue 7).
-import { UsageError } from './output';
+// vqa2 ask, qbench (issue 7), and the engine flags shared with `vqa2 score`:
+// --engine-url URL --engine-model M [--api-key-env VAR] [--timeout SEC] [--max-frames N].
+// The key is read from the named environment variable and sent only in the Authorization header.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ProjectStore } from '../../services/store/project-store';
+import type { VideoRow } from '../../../src-preload/contract';
+import { AnalystEngine } from '../../services/assistant/analyst';
+import { OpenAiEngine, type EngineConfig } from '../../services/assistant/openai-engine';
+import { keyFromEnv } from '../../services/assistant/secrets';
+import { normalizeBaseUrl } from '../../services/assistant/openai-client';
+import type { Attachment, Engine } from '../../services/assistant/engine';
+import { ChatStore } from '../../services/assistant/chat-store';
+import { ANALYST_ANSWERER, runQbench, type QuestionAnswerer } from '../../services/assistant/qbench';
+import { EXIT, UsageError, renderTable } from './output';
+
+export const ENGINE_OPTIONS = {
+  'engine-url': { type: 'string' },
+  'engine-model': { type: 'string' },
+  'api-key-env': { type: 'string' },
+  timeout: { type: 'string' },
+  'max-frames': { type: 'string' },
+} as const;
+
+export interface EngineFlags {
+  'engine-url'?: string;
+  'engine-model'?: string;
+  'api-key-env'?: string;
+  timeout?: string;
+  'max-frames'?: string;
+}
+
+/** The engine the flags name, or null for the built-in analyst (no --engine-url). */
+export function engineConfigFromFlags(v: EngineFlags): (EngineConfig & { keyRef: string | null }) | null {
+  if (!v['engine-url']) {
+    if (v['engine-model'] || v['api-key-env']) throw new UsageError('--engine-model and --api-key-env need --engine-url');
+    return null;
+  }
+  if (!v['engine-model']) throw new UsageError('--engine-url needs --engine-model (the model name the server serves)');
+  let baseUrl: string;
+  try {
+    baseUrl = normalizeBaseUrl(v['engine-url']);
+  } catch (e) {
+    throw new UsageError(`--engine-url: ${(e as Error).message}`);
+  }
+  const timeout = v.timeout !== undefined ? Number(v.timeout) : 120;
+  if (!(timeout > 0 && timeout <= 3600)) throw new UsageError('--timeout must be seconds from 1 to 3600');
+  const maxFrames = v['max-frames'] !== undefined ? Number(v['max-frames']) : undefined;
+  if (maxFrames !== undefined && !(Number.isInteger(maxFrames) && maxFrames >= 1 && maxFrames <= 64)) throw new UsageError('--max-frames must be an integer from 1 to 64');
+  return {
+    baseUrl,
+    model: v['engine-model'],
+    apiKey: keyFromEnv(v['api-key-env']),
+    keyRef: v['api-key-env'] ? `env:${v['api-key-env']}` : null,
+    timeoutMs: timeout * 1000,
+    ...(maxFrames ? { frames: { maxFrames } } : {}),
+  };
+}
+
+/** A video of the project by id, path or file name. */
+export function findVideo(store: ProjectStore, ref: string): VideoRow {
+  if (/^\d+$/.test(ref)) {
+    const v = store.getVideo(Number(ref));
+    if (v) return v;
+  }
+  const abs = path.resolve(ref);
+  const all = store.listVideos({ offset: 0, limit: 1000, filter: { text: path.basename(ref) } }).rows;
+  const hit = all.find((v) => store.toAbsPath(v.path) === abs) ?? all.filter((v) => v.name === path.basename(ref));
+  if (!Array.isArray(hit)) return hit;
+  if (hit.length === 1) return hit[0]!;
+  if (hit.length > 1) throw Object.assign(new Error(`Several videos are named "${ref}"; give its id or path`), { code: 'BAD_INPUT' });
+  throw Object.assign(new Error(`No video "${ref}" in this project (give an id, path or file name; see vqa2 list)`), { code: 'BAD_INPUT' });
+}
+
+function parseAttachment(v: { at?: string; from?: string; to?: string }): Attachment | null {
+  const num = (s: string, flag: string) => {
+    const n = Number(s);
+    if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} must be seconds ≥ 0`);
+    return n;
+  };
+  if (v.at !== undefined) return { kind: 'time', sec: num(v.at, '--at') };
+  if (v.from !== undefined || v.to !== undefined) {
+    if (v.from === undefined || v.to === undefined) throw new UsageError('--from and --to go together');
+    const a = num(v.from, '--from');
+    const b = num(v.to, '--to');
+    if (!(b > a)) throw new UsageError('--to must be after --from');
+    return { kind: 'span', startSec: a, endSec: b };
+  }
+  return null;
+}
 
 export async function cmdAsk(args: string[]): Promise<number> {
-  void args;
-  throw new UsageError('not built yet');
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...ENGINE_OPTIONS, at: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  const [project, videoRef, ...rest] = positionals;
+  const question = rest.join(' ').trim();
+  if (!project || !videoRef || !question) throw new UsageError('usage: vqa2 ask <project> <video> "<question>" [--at SEC | --from SEC --to SEC] [--engine-url URL --engine-model M [--api-key-env VAR]]');
+  const cfg = engineConfigFromFlags(values);
+  const attachment = parseAttachment(values);
+  const store = ProjectStore.open(project);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const video = findVideo(store, videoRef);
+    const engine: Engine = cfg ? new OpenAiEngine(store, cfg) : new AnalystEngine(store);
+    if (!cfg) process.stderr.write('Answering with the built-in analyst (not an LMM): it reads this video\'s stored measurements.\n');
+    const chats = new ChatStore(store);
+    const chatId = chats.chatFor(video.id);
+    chats.addMessage(chatId, { role: 'user', text: question, engine: engine.id, attachment });
+    let wroteNewline = true;
+    try {
+      const r = await engine.ask({
+        videoId: video.id, question, attachment, signal: controller.signal,
+        onChunk: (t) => {
+          if (!values.json) process.stdout.write(t);
+          wroteNewline = t.endsWith('\n');
+        },
+      });
+      if (!values.json && !wroteNewline) process.stdout.write('\n');
+      chats.addMessage(chatId, { role: 'assistant', text: r.text, engine: r.engine, attachment, timings: r.timings });
+      if (values.json) process.stdout.write(JSON.stringify({ videoId: video.id, engine: r.engine, answer: r.text, timings: r.timings }, null, 2) + '\n');
+      return EXIT.OK;
+    } catch (e) {
+      if (!wroteNewline && !values.json) process.stdout.write('\n');
+      chats.addMessage(chatId, { role: 'assistant', text: '', engine: engine.id, attachment, status: controller.signal.aborted ? 'cancelled' : 'error', error: (e as Error).message });
+      throw e;
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    store.close();
+  }
 }
+
+const pct = (a: number | null) => (a == null ? '—' : `${(a * 100).toFixed(1)}%`);
 
 export async function cmdQbench(args: string[]): Promise<number> {
-  void args;
-  throw new UsageError('not built yet');
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...ENGINE_OPTIONS, set: { type: 'string' }, json: { type: 'boolean' } } });
+  const [project] = positionals;
+  if (!project || positionals.length > 1) throw new UsageError('usage: vqa2 qbench <project> [--set NAME] [--engine-url URL --engine-model M [--api-key-env VAR]] [--json]');
+  const cfg = engineConfigFromFlags(values);
+  const store = ProjectStore.open(project);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    let answerer: QuestionAnswerer = ANALYST_ANSWERER;
+    if (cfg) {
+      const engine = new OpenAiEngine(store, cfg);
+      answerer = { id: engine.id, answer: async (q, signal) => ({ text: await engine.answerQuestion(q, signal) }) };
+    } else process.stderr.write('No --engine-url: the built-in analyst cannot answer question sets; every question is reported unanswered.\n');
+    let last = 0;
+    const s = await runQbench(store, answerer, {
+      setName: values.set,
+      signal: controller.signal,
+      onProgress: (p) => {
+        const now = Date.now();
+        if (p.status === 'running' && now - last < (process.stderr.isTTY ? 200 : 2000)) return;
+        last = now;
+        const eta = p.etaSec != null && p.status === 'running' ? `, ~${Math.ceil(p.etaSec)} s left` : '';
+        process.stderr.write(`${p.status} ${p.done}/${p.total} questions${eta}\n`);
+      },
+    });
+    const byType = Object.fromEntries(Object.entries(s.byType).map(([k, v]) => [k, { accuracy: v.accuracy, n: v.n }]));
+    if (values.json) {
+      process.stdout.write(JSON.stringify({ accuracy: s.accuracy, n: s.n, byType, byCategory: s.byCategory, correct: s.correct, unanswered: s.unanswered, openEnded: s.openEnded, runId: s.runId, engine: s.engine, status: s.status }, null, 2) + '\n');
+    } else {
+      const rows = [['all', String(s.n), String(s.correct), pct(s.accuracy)], ...Object.entries(s.byType).map(([k, v]) => [k, String(v.n), String(v.correct), pct(v.accuracy)]), ...Object.entries(s.byCategory).map(([k, v]) => [`category: ${k}`, String(v.n), String(v.correct), pct(v.accuracy)])];
+      process.stdout.write(renderTable(['questions', 'n', 'correct', 'accuracy'], rows, new Set([1, 2, 3])) + '\n');
+      if (s.unanswered) process.stdout.write(`${s.unanswered} unanswered (counted as wrong)\n`);
+      if (s.openEnded) process.stdout.write(`${s.openEnded} open-ended answers kept, not scored\n`);
+    }
+    return s.status === 'cancelled' ? EXIT.RUNTIME : EXIT.OK;
+  } finally {
+    process.off('SIGINT', onSigint);
+    store.close();
+  }
 }
-

@@ -12,6 +12,9 @@ import { levelOfScore } from '../../services/scoring/level-score';
 import { findAppRoot } from '../../services/settings/app-root';
 import type { ProviderName } from '../../services/inference/packs';
 import { EXIT, UsageError, renderTable } from './output';
+import { ENGINE_OPTIONS, engineConfigFromFlags } from './assistant';
+import { ENGINE_SCORER_ID, type EngineJobParams } from '../../services/assistant/engine-score';
+import { resolveEngine } from '../../api/scoring-api';
 
 export interface ScoreJson {
   path: string;
@@ -36,7 +39,7 @@ function progressLine(p: ScoreProgress, quiet: boolean) {
 /** Score every readable video of an open store (resume first); returns per-video results. */
 export async function scoreStore(
   store: ProjectStore,
-  opts: { scorer: string; providers: ProviderName[]; segmentSec?: number; concurrency?: number; signal?: AbortSignal; quiet?: boolean; onlyIds?: number[] },
+  opts: { scorer: string; providers: ProviderName[]; segmentSec?: number; concurrency?: number; signal?: AbortSignal; quiet?: boolean; onlyIds?: number[]; engine?: EngineJobParams['engine'] },
 ): Promise<{ results: ScoreJson[]; cancelled: boolean }> {
   let lastPrint = 0;
   const jobs = new ScoreJobs(store, findAppRoot(), (p) => {
@@ -44,7 +47,7 @@ export async function scoreStore(
     if (p.status === 'running' && now - lastPrint < (process.stderr.isTTY ? 200 : 2000)) return;
     lastPrint = now;
     progressLine(p, !!opts.quiet);
-  });
+  }, resolveEngine);
   let cancelled = false;
   const runIds: number[] = [];
   for (const j of jobs.unfinished()) {
@@ -56,7 +59,7 @@ export async function scoreStore(
   const ids = opts.onlyIds ?? store.videoIds();
   // A resumed job already covers what the user asked for last time: finish it, don't start over.
   if (!cancelled && ids.length && runIds.length === 0) {
-    const job = jobs.create(ids, { scorer: opts.scorer, providers: opts.providers, segmentSec: opts.segmentSec, concurrency: opts.concurrency });
+    const job = jobs.create(ids, { scorer: opts.scorer, providers: opts.providers, segmentSec: opts.segmentSec, concurrency: opts.concurrency, ...(opts.engine ? { engine: opts.engine } : {}) });
     const p = await jobs.run(job.id, opts.signal);
     if (p.runId) runIds.push(p.runId);
     cancelled ||= p.status === 'cancelled';
@@ -107,9 +110,14 @@ export async function cmdScore(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, pack: { type: 'string' }, ep: { type: 'string' }, segment: { type: 'string' }, concurrency: { type: 'string' } },
+    options: { json: { type: 'boolean' }, pack: { type: 'string' }, ep: { type: 'string' }, segment: { type: 'string' }, concurrency: { type: 'string' }, ...ENGINE_OPTIONS },
   });
-  if (!positionals.length) throw new UsageError('usage: vqa2 score <project|video…> [--pack ID] [--ep cuda|cpu] [--segment SEC] [--json]');
+  if (!positionals.length) throw new UsageError('usage: vqa2 score <project|video…> [--pack ID] [--ep cuda|cpu] [--segment SEC] [--engine-url URL --engine-model M [--api-key-env VAR]] [--json]');
+  const engineCfg = engineConfigFromFlags(values);
+  if (engineCfg && values.pack) throw new UsageError('--pack and --engine-url are alternatives: give one');
+  const engine: EngineJobParams['engine'] | undefined = engineCfg
+    ? { baseUrl: engineCfg.baseUrl, model: engineCfg.model, keyRef: engineCfg.keyRef, timeoutMs: engineCfg.timeoutMs, ...(engineCfg.frames ? { frames: engineCfg.frames } : {}) }
+    : undefined;
   if (values.ep && values.ep !== 'cuda' && values.ep !== 'cpu') throw new UsageError('--ep must be cuda or cpu');
   const segmentSec = values.segment !== undefined ? Number(values.segment) : undefined;
   if (segmentSec !== undefined && !(Number.isInteger(segmentSec) && segmentSec >= 1)) {
@@ -120,7 +128,7 @@ export async function cmdScore(args: string[]): Promise<number> {
     throw new UsageError('--concurrency must be an integer from 1 to 16');
   }
   const providers: ProviderName[] = values.ep === 'cpu' ? ['cpu'] : ['cuda', 'cpu'];
-  const scorer = values.pack ?? 'builtin-nr';
+  const scorer = engine ? ENGINE_SCORER_ID : (values.pack ?? 'builtin-nr');
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -138,7 +146,7 @@ export async function cmdScore(args: string[]): Promise<number> {
       await importVideos(store, positionals.map((p) => path.resolve(p)), { jobId: randomUUID(), signal: controller.signal });
     }
     try {
-      const scored = await scoreStore(store, { scorer, providers, segmentSec, concurrency, signal: controller.signal, quiet: !!values.json && !process.stderr.isTTY });
+      const scored = await scoreStore(store, { scorer, providers, segmentSec, concurrency, engine, signal: controller.signal, quiet: !!values.json && !process.stderr.isTTY });
       const { cancelled } = scored;
       // plain files come back in the order they were given
       const order = new Map(positionals.map((p, i) => [path.resolve(p), i]));

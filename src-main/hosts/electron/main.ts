@@ -1,11 +1,14 @@
 // Electron host: one window (isolated, sandboxed, CSP), IPC handlers over the shared API, and
 // the vqa2-media: protocol. All logic lives in the API and services; this file only wires.
 import path from 'node:path';
+import * as electron from 'electron';
 import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
 import pkg from '../../../package.json';
 import { StudioApi } from '../../api/api';
 import { studioHome } from '../../services/settings/recent';
 import { forwardEvents, registerIpcHandlers } from './ipc';
+import { desktopSecretStore, type Cipher } from './secrets';
+import { setSecretStore } from '../../services/assistant/secrets';
 import { handleMediaRequest } from './media-protocol';
 import { DESKTOP_CSP, MEDIA_SCHEME, WEB_PREFERENCES, isAllowedNavigation, isTrustedSender, rendererUrl } from './security';
 
@@ -41,6 +44,8 @@ async function createWindow(api: StudioApi): Promise<void> {
 
 app.whenReady().then(async () => {
   const api = new StudioApi({ host: 'electron', version: pkg.version, home: studioHome() });
+  // engine API keys: encrypted by the OS keychain through safeStorage (not in the local type shim)
+  setSecretStore(desktopSecretStore((electron as unknown as { safeStorage: Cipher }).safeStorage, studioHome()));
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...(details.responseHeaders ?? {}), 'Content-Security-Policy': [DESKTOP_CSP] } });
   });

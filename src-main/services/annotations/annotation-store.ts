@@ -1,7 +1,8 @@
 // Human annotations in the project file: an overall ACR rating (MOS vote, ITU-T P.910) and
 // per-segment ratings — one of each per annotator, enforced by partial unique indexes — plus
 // distortion spans and notes. Every write is one transaction (autosave); deletes are soft so
-// they can be undone.
+// they can be undone. Ratings given in a rating study (study_id set, schema v7) are the study's:
+// they are not listed or replaced here.
 import type Database from 'better-sqlite3';
 import { DISTORTION_TAGS, type Annotation, type DistortionTag } from '../../../src-preload/contract';
 import type { ProjectStore } from '../store/project-store';
@@ -151,7 +152,7 @@ export class AnnotationStore {
     const rows = this.db
       .prepare(
         `SELECT ${COLUMNS} FROM annotations
-         WHERE video_id = ? AND deleted_at IS NULL ${annotator !== undefined ? 'AND annotator = ?' : ''}
+         WHERE video_id = ? AND deleted_at IS NULL AND study_id IS NULL ${annotator !== undefined ? 'AND annotator = ?' : ''}
          ORDER BY CASE kind WHEN 'mos' THEN 0 WHEN 'segment_rating' THEN 1 WHEN 'span' THEN 2 ELSE 3 END,
            segment_idx, start_sec IS NULL, start_sec, annotator, id`,
       )
@@ -186,7 +187,7 @@ export class AnnotationStore {
       } else if (input.kind === 'mos' || input.kind === 'segment_rating') {
         const existing = this.db
           .prepare(
-            `SELECT id FROM annotations WHERE video_id = ? AND annotator = ? AND kind = ? AND deleted_at IS NULL
+            `SELECT id FROM annotations WHERE video_id = ? AND annotator = ? AND kind = ? AND deleted_at IS NULL AND study_id IS NULL
                AND (kind = 'mos' OR segment_idx = ?)`,
           )
           .get(input.videoId, who, input.kind, f.segment_idx) as { id: number } | undefined;
@@ -249,7 +250,7 @@ export class AnnotationStore {
       if (cur.kind === 'mos' || cur.kind === 'segment_rating') {
         this.db
           .prepare(
-            `UPDATE annotations SET deleted_at = ? WHERE video_id = ? AND annotator = ? AND kind = ? AND deleted_at IS NULL
+            `UPDATE annotations SET deleted_at = ? WHERE video_id = ? AND annotator = ? AND kind = ? AND deleted_at IS NULL AND study_id IS NULL
                AND (kind = 'mos' OR segment_idx = ?)`,
           )
           .run(now, cur.video_id, cur.annotator, cur.kind, cur.segment_idx);

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ProjectStore } from '../store/project-store';
+import { turnProblems } from '../../../src-preload/contract-pairs';
 
 export const PAIR_SOURCES = ['template', 'assistant', 'manual', 'import'] as const;
 export const PAIR_STATUSES = ['draft', 'approved', 'rejected'] as const;
@@ -68,21 +69,14 @@ export class PairError extends Error {
 
 /**
  * Problems with a conversation's shape, each naming the turn: turns alternate human/gpt, start
- * with human, end with gpt, and no value is empty. Placeholder rules are per format (exporters).
+ * with human, end with gpt, and no value is empty. Placeholder rules are per format (turnProblems
+ * with a style, in the contract, which the editor shares).
  */
 export function conversationProblems(turns: readonly Turn[]): string[] {
-  const out: string[] = [];
-  if (turns.length === 0) return ['conversation has no turns'];
-  turns.forEach((t, i) => {
-    const want = i % 2 === 0 ? 'human' : 'gpt';
-    if (t.from !== want) out.push(`turn ${i + 1}: expected "${want}", found "${String(t.from)}"`);
-    if (typeof t.value !== 'string' || t.value.trim() === '') out.push(`turn ${i + 1}: empty value`);
-  });
-  if (turns.length % 2 !== 0) out.push('conversation must end with a gpt turn');
-  return out;
+  return turnProblems(turns);
 }
 
-interface PairDbRow {
+export interface PairDbRow {
   id: number;
   uid: string;
   video_id: number;

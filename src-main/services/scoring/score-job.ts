@@ -10,15 +10,19 @@ import { isAbortError } from '../media/errors';
 import { levelOfScore, validateLevelWeights, DEFAULT_LEVEL_WEIGHTS } from './level-score';
 import type { ProviderName } from '../inference/packs';
 import type { JobProgress } from '../../../src-preload/contract';
+import { ENGINE_SCORER_ID, runEngineScoreJob, type EngineJobParams, type EngineResolver } from '../assistant/engine-score';
 
 export const SCORE_JOB = 'score';
 
 export interface ScoreJobParams {
-  scorer: string; // a pack id (e.g. 'builtin-nr') or 'p1203-mode0'
+  scorer: string; // a pack id (e.g. 'builtin-nr'), 'p1203-mode0' or 'engine' (OpenAI-compatible LMM)
   providers: ProviderName[];
   segmentSec?: number;
   runId?: number;
   concurrency?: number;
+  /** For scorer 'engine': the engine (no key; keyRef names where it lives). */
+  engine?: EngineJobParams['engine'];
+  weights?: number[];
 }
 
 /** Progress of a score job: the contract's JobProgress, emitted as the `job.progress` event. */
@@ -36,6 +40,8 @@ export class ScoreJobs {
     private readonly store: ProjectStore,
     private readonly appRoot: string,
     private readonly onProgress: (p: ScoreProgress) => void = () => undefined,
+    /** Resolves an engine job's engine (and key); without one, engine jobs fail with a clear error. */
+    private readonly engineResolver?: EngineResolver,
   ) {
     this.jobs = new JobStore(store.connection);
     this.scores = new ScoreStore(store.connection);
@@ -55,6 +61,14 @@ export class ScoreJobs {
     const job = this.jobs.get(jobId);
     if (!job) throw Object.assign(new Error(`No job ${jobId}`), { code: 'BAD_INPUT' });
     const params = job.params as unknown as ScoreJobParams;
+    if (params.scorer === ENGINE_SCORER_ID) {
+      const resolve: EngineResolver =
+        this.engineResolver ??
+        (() => {
+          throw Object.assign(new Error('This host cannot reach OpenAI-compatible engines'), { code: 'BAD_INPUT' });
+        });
+      return runEngineScoreJob(this.store, jobId, resolve, this.onProgress, signal);
+    }
     const items = this.jobs.items(jobId);
     const videos = items.map((i) => ({ item: i, video: this.store.getVideo(i.videoId) }));
     const isStreaming = params.scorer === STREAMING_SCORER_ID || params.scorer === 'p1203';

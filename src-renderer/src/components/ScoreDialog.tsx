@@ -1,7 +1,8 @@
 // "Score…": what to score (selection or all readable videos), with which scorer, on which
 // execution provider, with what segment length. Starting queues a job on the server.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ScorerInfo } from '../../../src-preload/contract';
+import type { EngineView } from '../../../src-preload/contract-assistant';
 import { useApi } from '../api-context';
 import { errorMessage, plural } from '../lib/format';
 import { scorerNote } from '../lib/jobs';
@@ -19,14 +20,38 @@ interface ScoreDialogProps {
   onClose(): void;
 }
 
+/** Score-job scorer id of a configured OpenAI-compatible engine (see scoring-api.ts). */
+const ENGINE_PREFIX = 'engine.';
+
+/** Configured OpenAI-compatible engines as scorer choices (level tokens from log-probabilities). */
+function engineScorers(engines: EngineView[]): ScorerInfo[] {
+  return engines.map((e) => ({
+    id: `${ENGINE_PREFIX}${e.id}`,
+    name: `OpenAI-compatible engine: ${e.name}`,
+    kind: 'streaming',
+    version: e.model,
+    description: `The seed's rating prompt sent to ${e.model} at ${e.baseUrl}; the score comes from the log-probabilities of the five level words. A server that returns no log-probabilities gives an error and no score.`,
+    segmentSec: 0,
+    providers: [],
+  }));
+}
+
 export function ScoreDialog({
-  scorers,
+  scorers: packScorers,
   selectedIds,
   readableCount,
   onStarted,
   onClose,
 }: ScoreDialogProps) {
   const api = useApi();
+  const [engines, setEngines] = useState<EngineView[]>([]);
+  useEffect(() => {
+    api
+      .call('assistant.engines', {})
+      .then((r) => setEngines(r.engines))
+      .catch(() => undefined); // no project or no engines: packs only
+  }, [api]);
+  const scorers = [...packScorers, ...engineScorers(engines)];
   const [scope, setScope] = useState<Scope>(selectedIds.size ? 'selected' : 'all');
   const [picked, setPicked] = useState<string | null>(null);
   // The list may still be loading when the dialog opens: default to its first entry.
@@ -39,8 +64,9 @@ export function ScoreDialog({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
+  const isEngine = !!scorer?.id.startsWith(ENGINE_PREFIX);
   const segmentSec = Number(segment);
-  const segmentValid = Number.isInteger(segmentSec) && segmentSec >= 1 && segmentSec <= 600;
+  const segmentValid = isEngine || (Number.isInteger(segmentSec) && segmentSec >= 1 && segmentSec <= 600);
   const count = scope === 'selected' ? selectedIds.size : readableCount;
   // Only ONNX packs run on an execution provider; the streaming scorer is plain arithmetic.
   const usesProvider = scorer?.kind === 'pack';
@@ -59,7 +85,7 @@ export function ScoreDialog({
         ...(scope === 'selected' ? { videoIds: [...selectedIds] } : { all: true }),
         scorer: scorer.id,
         providers: usesProvider && provider === 'cpu' ? ['cpu'] : ['cuda', 'cpu'],
-        segmentSec: segmentSec === scorer.segmentSec ? undefined : segmentSec,
+        segmentSec: isEngine || segmentSec === scorer.segmentSec ? undefined : segmentSec,
       });
       onStarted(jobId);
     } catch (err) {
@@ -107,7 +133,7 @@ export function ScoreDialog({
             {scorers.length === 0 ? <p className="muted">Loading scorers…</p> : null}
             <div className="scorer-list" role="radiogroup" aria-label="Scorer">
               {scorers.map((s) => {
-                const note = scorerNote(s);
+                const note = s.id.startsWith(ENGINE_PREFIX) ? 'LMM through an OpenAI-compatible server (whole video, key frames at 1 fps)' : scorerNote(s);
                 return (
                   <label
                     key={s.id}
@@ -161,7 +187,9 @@ export function ScoreDialog({
               <p className="hint">
                 {usesProvider
                   ? 'The jobs panel shows which provider ran, and why when CUDA was not used.'
-                  : 'This scorer always runs on the CPU.'}
+                  : isEngine
+                    ? 'The engine runs on its own server.'
+                    : 'This scorer always runs on the CPU.'}
               </p>
             </fieldset>
             <label className="field">
@@ -170,10 +198,11 @@ export function ScoreDialog({
                 <input
                   type="number"
                   className="segment-input"
+                  disabled={isEngine}
                   min={1}
                   max={600}
                   step={1}
-                  value={segment}
+                  value={isEngine ? '' : segment}
                   aria-invalid={!segmentValid}
                   data-testid="segment-sec"
                   onChange={(e) => setSegment(e.target.value)}
@@ -181,7 +210,9 @@ export function ScoreDialog({
                 <span className="muted">seconds</span>
               </span>
               <span className="hint">
-                {segmentValid
+                {isEngine
+                  ? 'An engine scores each video as a whole.'
+                  : segmentValid
                   ? `Default for this scorer: ${scorer?.segmentSec ?? '—'} s.`
                   : 'A whole number of seconds, 1 to 600.'}
               </span>

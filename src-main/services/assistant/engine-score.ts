@@ -1,0 +1,122 @@
+// LMM scoring through an OpenAI-compatible engine: the seed's rating prompt, the next token's top
+// log-probabilities, the shared level-token function; stored as a model run of kind 'engine' like
+// any other run. A video whose answer carries no level log-probabilities fails with a clear error
+// and gets no score: nothing is guessed.
+import type { ProjectStore } from '../store/project-store';
+import { JobStore } from '../jobs/job-store';
+import { ScoreStore } from '../scoring/score-store';
+import { DEFAULT_LEVEL_WEIGHTS, LevelScoreError, levelOfScore, validateLevelWeights } from '../scoring/level-score';
+import type { JobProgress } from '../../../src-preload/contract';
+import { OpenAiEngine, type EngineConfig } from './openai-engine';
+import { EngineError, isCancel } from './engine';
+
+export const ENGINE_SCORER_ID = 'engine';
+
+/** What a score job stores about its engine (no key: `keyRef` names where the key lives). */
+export interface EngineJobParams {
+  scorer: typeof ENGINE_SCORER_ID;
+  engine: { baseUrl: string; model: string; keyRef: string | null; prefill?: EngineConfig['prefill']; frames?: EngineConfig['frames']; timeoutMs?: number };
+  weights?: number[];
+  runId?: number;
+}
+
+/** Turns a job's engine params into an engine (resolving the key); null when it cannot. */
+export type EngineResolver = (p: EngineJobParams['engine']) => EngineConfig;
+
+export async function runEngineScoreJob(
+  store: ProjectStore,
+  jobId: string,
+  resolve: EngineResolver,
+  onProgress: (p: JobProgress) => void,
+  signal?: AbortSignal,
+): Promise<JobProgress> {
+  const jobs = new JobStore(store.connection);
+  const scores = new ScoreStore(store.connection);
+  const job = jobs.get(jobId);
+  if (!job) throw Object.assign(new Error(`No job ${jobId}`), { code: 'BAD_INPUT' });
+  const params = job.params as unknown as EngineJobParams;
+  const items = jobs.items(jobId);
+  const progress: JobProgress = {
+    jobId, runId: params.runId ?? null, status: 'running', scorer: `engine:${params.engine.model}`, provider: 'engine', providerNote: params.engine.baseUrl,
+    segmentsDone: 0, segmentsTotal: items.length, videosDone: 0, videosFailed: 0, videosTotal: items.length, etaSec: null, current: null, errors: [],
+  };
+  const emit = () => onProgress({ ...progress, errors: [...progress.errors] });
+  try {
+    const weights = validateLevelWeights(params.weights ?? DEFAULT_LEVEL_WEIGHTS);
+    const config = resolve(params.engine);
+    const engine = new OpenAiEngine(store, config);
+    let runId = params.runId;
+    if (runId === undefined || !scores.getRun(runId)) {
+      runId = scores.createRun({
+        kind: 'engine',
+        packId: engine.id,
+        packVersion: '1',
+        provider: 'engine',
+        providerNote: config.baseUrl,
+        settings: { baseUrl: config.baseUrl, model: config.model, weights: [...weights], prefill: config.prefill ?? 'continue_final_message', topLogprobs: 20, frames: { ...config.frames } },
+        jobId,
+      }).id;
+      jobs.setParams(jobId, { ...params, runId });
+    }
+    progress.runId = runId;
+    jobs.setStatus(jobId, 'running');
+    for (const it of items) {
+      if (it.status !== 'pending') {
+        progress.segmentsDone++;
+        if (it.status === 'done') progress.videosDone++;
+        if (it.status === 'failed') progress.videosFailed++;
+      }
+    }
+    emit();
+    const t0 = performance.now();
+    const startDone = progress.segmentsDone;
+    const timings = { totalMs: 0, videos: 0 };
+    for (const it of items.filter((i) => i.status === 'pending')) {
+      if (signal?.aborted) break;
+      const video = store.getVideo(it.videoId);
+      progress.current = video?.name ?? `#${it.videoId}`;
+      emit();
+      const v0 = performance.now();
+      try {
+        if (!video || video.status !== 'ok') throw new Error(video ? `Not scored: the video could not be read at import (${video.error ?? 'no metadata'})` : 'The video was removed from the project');
+        const r = await engine.scoreVideo(it.videoId, { weights, signal });
+        store.connection.transaction(() => {
+          scores.writeVideoResult({ runId: runId!, videoId: it.videoId, score: r.score, level: levelOfScore(r.score), probs: r.probs, features: {} }, []);
+          jobs.markItem(jobId, it.videoId, 'done');
+        })();
+        progress.videosDone++;
+        timings.totalMs += performance.now() - v0;
+        timings.videos++;
+      } catch (e) {
+        if (isCancel(e, signal)) break;
+        const msg = e instanceof EngineError || e instanceof LevelScoreError ? `${e.message}${e instanceof LevelScoreError ? ' No score was stored.' : ''}` : (e as Error).message;
+        store.connection.transaction(() => jobs.markItem(jobId, it.videoId, 'failed', msg))();
+        progress.videosFailed++;
+        progress.errors.push({ videoId: it.videoId, name: video?.name ?? `#${it.videoId}`, error: msg });
+      }
+      progress.segmentsDone++;
+      const rate = (progress.segmentsDone - startDone) / ((performance.now() - t0) / 1000);
+      progress.etaSec = rate > 0 ? (progress.segmentsTotal - progress.segmentsDone) / rate : null;
+      emit();
+    }
+    scores.updateRun(runId, { timings });
+    progress.current = null;
+    progress.etaSec = 0;
+    if (signal?.aborted && jobs.counts(jobId).pending > 0) {
+      jobs.setStatus(jobId, 'cancelled');
+      progress.status = 'cancelled';
+    } else {
+      jobs.setStatus(jobId, 'done');
+      scores.updateRun(runId, { finished: true });
+      progress.status = 'done';
+    }
+    emit();
+    return progress;
+  } catch (e) {
+    jobs.setStatus(jobId, 'failed', (e as Error).message);
+    progress.status = 'failed';
+    progress.errors.push({ videoId: 0, name: 'job', error: (e as Error).message });
+    emit();
+    throw e;
+  }
+}

@@ -1,0 +1,61 @@
+// The assistant's engine interface: the built-in analyst (offline, answers from the store) and an
+// OpenAI-compatible server both implement it. Answers stream as text chunks.
+
+/** What a question is attached to: a time, a segment or a span of the video (none: whole video). */
+export type Attachment =
+  | { kind: 'time'; sec: number }
+  | { kind: 'segment'; idx: number; startSec: number; endSec: number }
+  | { kind: 'span'; startSec: number; endSec: number };
+
+export interface ChatTurn {
+  role: 'user' | 'assistant';
+  text: string;
+}
+
+export interface AskRequest {
+  videoId: number;
+  question: string;
+  attachment?: Attachment | null;
+  /** Earlier turns of the chat, oldest first (the question itself not included). */
+  history?: ChatTurn[];
+  signal?: AbortSignal;
+  /** Each piece of the answer as it comes. */
+  onChunk?: (text: string) => void;
+}
+
+export interface AskResult {
+  text: string;
+  /** 'analyst' or 'openai:<model>'. */
+  engine: string;
+  timings: { firstTokenMs: number | null; totalMs: number; frames?: number };
+}
+
+/** A multiple-choice answer; `null` text with a note when the engine cannot answer. */
+export interface ChoiceAnswer {
+  text: string | null;
+  note?: string;
+}
+
+export interface Engine {
+  /** 'analyst' or 'openai:<model>'. */
+  readonly id: string;
+  /** For the UI: "Built-in analyst (not an LMM)" or the model name. */
+  readonly label: string;
+  ask(req: AskRequest): Promise<AskResult>;
+}
+
+/** An error an engine reports to the user, with an upper-case code for the API boundary. */
+export class EngineError extends Error {
+  constructor(
+    readonly code: 'ENGINE_HTTP' | 'ENGINE_NETWORK' | 'ENGINE_TIMEOUT' | 'ENGINE_PROTOCOL' | 'NO_LOGPROBS' | 'ENGINE_CANCELLED' | 'BAD_INPUT',
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
+export function isCancel(e: unknown, signal?: AbortSignal): boolean {
+  return !!signal?.aborted || (e instanceof EngineError && e.code === 'ENGINE_CANCELLED') || (e instanceof Error && e.name === 'AbortError');
+}

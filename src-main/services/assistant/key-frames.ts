@@ -1,0 +1,63 @@
+// Key frames for an engine: 1 fps (fewer, evenly spread, when the range is longer than the cap),
+// resized to fit a square box, JPEG, from one ffmpeg run piped as MJPEG (never written to disk).
+import { runMediaTool, lastErrorLine } from '../media/run';
+import { MediaError } from '../media/errors';
+
+export interface FrameOptions {
+  /** At most this many frames (default 16). */
+  maxFrames?: number;
+  /** Frames fit inside maxSide × maxSide (default 384, the seed's vision-tower size). */
+  maxSide?: number;
+  startSec?: number;
+  endSec?: number;
+  signal?: AbortSignal;
+}
+
+export interface FrameSettings {
+  maxFrames: number;
+  maxSide: number;
+}
+
+export const DEFAULT_FRAME_SETTINGS: FrameSettings = { maxFrames: 16, maxSide: 384 };
+
+/** Split a concatenation of JPEG files (SOI FFD8 … EOI FFD9) into the files. */
+export function splitJpegs(buf: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  let start = -1;
+  for (let i = 0; i + 1 < buf.length; i++) {
+    if (buf[i] !== 0xff) continue;
+    const m = buf[i + 1];
+    if (m === 0xd8 && start < 0) start = i;
+    else if (m === 0xd9 && start >= 0) {
+      out.push(buf.subarray(start, i + 2));
+      start = -1;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** JPEG key frames of `absPath` as data URLs, in time order. */
+export async function keyFrameDataUrls(absPath: string, durationSec: number | null, opts: FrameOptions = {}): Promise<string[]> {
+  const maxFrames = Math.max(1, opts.maxFrames ?? DEFAULT_FRAME_SETTINGS.maxFrames);
+  const side = Math.max(16, opts.maxSide ?? DEFAULT_FRAME_SETTINGS.maxSide);
+  const start = Math.max(0, opts.startSec ?? 0);
+  const end = opts.endSec ?? durationSec ?? start + maxFrames;
+  const span = Math.max(0.001, end - start);
+  // 1 fps, or fewer frames spread evenly when the range is longer than the cap
+  const fps = span > maxFrames ? maxFrames / span : 1;
+  const args = [
+    '-hide_banner', '-nostdin', '-v', 'error',
+    ...(start > 0 ? ['-ss', String(start)] : []),
+    '-i', absPath,
+    '-t', String(span),
+    '-vf', `fps=${fps},scale=${side}:${side}:force_original_aspect_ratio=decrease`,
+    '-frames:v', String(maxFrames),
+    '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '4', 'pipe:1',
+  ];
+  const r = await runMediaTool('ffmpeg', args, { signal: opts.signal, timeoutMs: 120_000, mediaPath: absPath });
+  if (r.exitCode !== 0) throw new MediaError('MEDIA_PROCESS_FAILED', `Could not extract key frames: ${lastErrorLine(r.stderr)}`, absPath);
+  const jpegs = splitJpegs(r.stdout);
+  if (!jpegs.length) throw new MediaError('MEDIA_NO_FRAME', 'No key frame could be extracted from the video', absPath);
+  return jpegs.map((j) => `data:image/jpeg;base64,${j.toString('base64')}`);
+}

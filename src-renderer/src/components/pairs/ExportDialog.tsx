@@ -1,0 +1,111 @@
+// Export: format, which pairs, how videos and time ranges are written, train/val split, output
+// folder; then progress (done/total/ETA) with cancel, and the manifest's counts when done.
+import { useEffect, useState } from 'react';
+import type { ExportFormat, ExportOptions, ExportProgress } from '../../../../src-preload/contract-pairs';
+import { EXPORT_FORMATS } from '../../../../src-preload/contract-pairs';
+import { useApi } from '../../api-context';
+import { errorMessage, formatEta, plural } from '../../lib/format';
+import { Modal } from '../Modal';
+
+const FORMAT_LABELS: Record<ExportFormat, string> = {
+  llava: 'VQA² / LLaVA-OneVision JSON',
+  'qwen2.5vl': 'Qwen2.5-VL finetune JSON',
+  'sharegpt-jsonl': 'ShareGPT messages JSONL',
+  'csv-mos': 'MOS table (CSV)',
+  'scores-json': 'Model scores (JSON)',
+};
+
+export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onClose(): void }) {
+  const api = useApi();
+  const [opts, setOpts] = useState<ExportOptions>({ format: 'llava', outDir: defaultDir, status: 'approved', videos: 'copy', ranges: 'prompt', valFraction: 0, seed: 0 });
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [progress, setProgress] = useState<ExportProgress | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => api.on('pairs.exportProgress', (p) => setProgress((cur) => (jobId && p.jobId === jobId ? p : cur))), [api, jobId]);
+  const set = <K extends keyof ExportOptions>(k: K, v: ExportOptions[K]) => setOpts((o) => ({ ...o, [k]: v }));
+  const start = async () => {
+    setError(null);
+    setProgress(null);
+    try {
+      setJobId((await api.call('pairs.export', opts)).jobId);
+    } catch (e) {
+      setError(errorMessage(e));
+    }
+  };
+  const running = jobId != null && (progress == null || progress.status === 'running');
+  const pairFormat = opts.format !== 'csv-mos' && opts.format !== 'scores-json';
+  const pct = progress && progress.total ? Math.round((progress.done / progress.total) * 100) : 0;
+
+  return (
+    <Modal title="Export dataset" onClose={onClose} testId="export-dialog">
+      <div className="modal-body export-form">
+        <label className="field">
+          <span className="section-label">Format</span>
+          <select data-testid="export-format" value={opts.format} onChange={(e) => set('format', e.target.value as ExportFormat)}>
+            {EXPORT_FORMATS.map((f) => <option key={f} value={f}>{FORMAT_LABELS[f]}</option>)}
+          </select>
+        </label>
+        <div className="field-row">
+          <label className="field">
+            <span className="section-label">Pairs</span>
+            <select data-testid="export-status" disabled={!pairFormat} value={opts.status} onChange={(e) => set('status', e.target.value as ExportOptions['status'])}>
+              <option value="approved">Approved</option>
+              <option value="draft">Drafts</option>
+              <option value="all">All but rejected</option>
+            </select>
+          </label>
+          <label className="field">
+            <span className="section-label">Videos</span>
+            <select value={opts.videos} onChange={(e) => set('videos', e.target.value as ExportOptions['videos'])}>
+              <option value="copy">Copy into videos/</option>
+              <option value="hardlink">Hard-link into videos/</option>
+              <option value="reference">Symlink (reference) in videos/</option>
+            </select>
+          </label>
+          <label className="field">
+            <span className="section-label">Time ranges</span>
+            <select disabled={!pairFormat} value={opts.ranges} onChange={(e) => set('ranges', e.target.value as ExportOptions['ranges'])}>
+              <option value="prompt">State the range in the prompt</option>
+              <option value="clip">Extract clips (ffmpeg)</option>
+            </select>
+          </label>
+        </div>
+        <div className="field-row">
+          <label className="field">
+            <span className="section-label">Validation share (by video)</span>
+            <input type="number" min={0} max={0.9} step={0.05} disabled={!pairFormat} value={opts.valFraction} onChange={(e) => set('valFraction', Math.min(0.9, Math.max(0, Number(e.target.value) || 0)))} />
+          </label>
+          <label className="field">
+            <span className="section-label">Split seed</span>
+            <input type="number" min={0} step={1} disabled={!pairFormat} value={opts.seed} onChange={(e) => set('seed', Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
+          </label>
+        </div>
+        <label className="field">
+          <span className="section-label">Output folder (new or empty; written atomically)</span>
+          <input data-testid="export-out" className="mono" value={opts.outDir} onChange={(e) => set('outDir', e.target.value)} />
+        </label>
+        {progress ? (
+          <div className="export-progress" data-testid="export-progress" data-status={progress.status}>
+            <div className="progress-track"><div className="progress-fill" style={{ width: `${progress.status === 'done' ? 100 : pct}%` }} /></div>
+            <p>
+              {progress.status === 'running' ? `${progress.phase} ${progress.done}/${progress.total}${progress.etaSec != null ? ` · ${formatEta(progress.etaSec)}` : ''}` : null}
+              {progress.status === 'done' && progress.manifest
+                ? `Wrote ${plural(progress.manifest.counts.samples, 'sample')} (${progress.manifest.counts.train} train, ${progress.manifest.counts.val} val), ${plural(progress.manifest.counts.videos, 'video')}, ${plural(progress.manifest.counts.clips, 'clip')} to ${progress.outDir}`
+                : null}
+              {progress.status === 'failed' ? <span className="error-text">Export failed: {progress.error}</span> : null}
+              {progress.status === 'cancelled' ? 'Cancelled; nothing was written.' : null}
+            </p>
+          </div>
+        ) : null}
+        {error ? <p className="error-text" role="alert">{error}</p> : null}
+      </div>
+      <footer className="modal-footer">
+        {running && jobId ? (
+          <button type="button" className="danger-outline" onClick={() => void api.call('pairs.cancelExport', { jobId })}>Cancel export</button>
+        ) : null}
+        <button type="button" onClick={onClose}>Close</button>
+        <button type="button" className="primary" data-testid="export-start" disabled={running || !opts.outDir} onClick={() => void start()}>Export</button>
+      </footer>
+    </Modal>
+  );
+}
