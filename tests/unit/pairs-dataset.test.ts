@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importDataset } from '../../src-main/services/pairs/import-dataset';
 import { MAX_IMPORT_BYTES } from '../../src-main/services/pairs/import-parse';
-import { exportDataset, valVideos } from '../../src-main/services/export/export-dataset';
+import { exportDataset, valVideos, writeSamples } from '../../src-main/services/export/export-dataset';
 import { listPairs } from '../../src-main/services/pairs/pair-queries';
 import { insertPairs, listQbenchQuestions, listVideoMos } from '../../src-main/services/pairs/pair-store';
 import { generatePairs } from '../../src-main/services/pairs/generate';
@@ -203,8 +203,26 @@ describe('dataset import and export', () => {
       },
     });
     await expect(run).rejects.toThrow(/cancelled/);
-    expect(phases.at(-1)).toMatch(/^cancelled:videos:1\/3/);
+    expect(phases.at(-1)).toMatch(/^cancelled:videos:[123]\/3/); // operations in flight finish, no new one starts
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('ds') || f.startsWith('.ds'))).toEqual(['ds0']);
     await expect(exportDataset(p.store, { format: 'llava', outDir: path.join(dir, 'ds0') })).rejects.toThrow(/exists and is not empty/);
+  });
+
+  it('writes sample by sample exactly what JSON.stringify of the whole array gives', () => {
+    const samples = [
+      { id: 'a', image: 'videos/a.mp4', conversations: [{ from: 'human', value: '<image>\nline two\n\ttab "q" \\ ² 🎞' }], nested: { empty: [], obj: {}, n: [1, 2.5, null] } },
+      { id: 'b', list: [[], [{}], 'x\r\ny'] },
+      ...Array.from({ length: 3000 }, (_, i) => ({ id: `s${i}`, conversations: [{ from: 'gpt', value: 'v'.repeat(i % 700) }] })),
+    ];
+    for (const [format, expected] of [
+      ['llava', JSON.stringify(samples, null, 2) + '\n'],
+      ['sharegpt-jsonl', samples.map((x) => JSON.stringify(x)).join('\n') + '\n'],
+    ] as const) {
+      const f = path.join(dir, `w-${format}`);
+      writeSamples(f, format, samples);
+      expect(fs.readFileSync(f, 'utf8')).toBe(expected);
+      writeSamples(f, format, []);
+      expect(fs.readFileSync(f, 'utf8')).toBe(format === 'llava' ? '[]\n' : '');
+    }
   });
 });

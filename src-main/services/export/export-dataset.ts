@@ -69,9 +69,35 @@ const DATA_FILES: Record<PairFormat, [string, string]> = {
   'sharegpt-jsonl': ['train.jsonl', 'val.jsonl'],
 };
 
-function serialise(format: PairFormat, samples: Record<string, unknown>[]): string {
-  if (format === 'sharegpt-jsonl') return samples.map((s) => JSON.stringify(s)).join('\n') + (samples.length ? '\n' : '');
-  return JSON.stringify(samples, null, 2) + '\n';
+/**
+ * Write the samples as the format's file, sample by sample in ~1 MiB chunks: the bytes equal
+ * `JSON.stringify(samples, null, 2)` (JSON) or one `JSON.stringify(sample)` per line (JSONL),
+ * without holding the whole file as one string (100,000 pairs are ~45 MB).
+ */
+export function writeSamples(file: string, format: PairFormat, samples: readonly Record<string, unknown>[]): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    let chunk = '';
+    const put = (s: string) => {
+      chunk += s;
+      if (chunk.length >= 1 << 20) {
+        fs.writeSync(fd, chunk);
+        chunk = '';
+      }
+    };
+    if (format === 'sharegpt-jsonl') {
+      for (const s of samples) put(JSON.stringify(s) + '\n');
+    } else if (!samples.length) put('[]\n');
+    else {
+      // an element of a pretty-printed array is the element pretty-printed, indented one level
+      // (raw newlines occur only between tokens: JSON escapes them inside strings)
+      samples.forEach((s, i) => put((i ? ',\n  ' : '[\n  ') + JSON.stringify(s, null, 2).replace(/\n/g, '\n  ')));
+      put('\n]\n');
+    }
+    if (chunk) fs.writeSync(fd, chunk);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function checkOutDir(outDir: string): void {
@@ -163,10 +189,10 @@ export async function exportDataset(store: ProjectStore, opts: ExportOptions, ru
       phase = 'writing';
       progress();
       const [trainFile, valFile] = DATA_FILES[format];
-      fs.writeFileSync(path.join(tmp, trainFile), serialise(format, train));
+      writeSamples(path.join(tmp, trainFile), format, train);
       files.push(trainFile);
       if (valSamples.length || settings.valFraction > 0) {
-        fs.writeFileSync(path.join(tmp, valFile), serialise(format, valSamples));
+        writeSamples(path.join(tmp, valFile), format, valSamples);
         files.push(valFile);
       }
       // a clip replaces its video in the sample; keep the video only if another sample uses it
@@ -189,8 +215,7 @@ export async function exportDataset(store: ProjectStore, opts: ExportOptions, ru
       await fs.promises.mkdir(d, { recursive: true });
       made.add(d);
     };
-    for (const { abs, rel } of placed.values()) {
-      checkCancel();
+    const place = async ({ abs, rel }: { abs: string; rel: string }) => {
       const dest = path.join(tmp, rel);
       await mkdirFor(dest);
       if (settings.videos === 'reference') await fs.promises.symlink(abs, dest);
@@ -205,7 +230,23 @@ export async function exportDataset(store: ProjectStore, opts: ExportOptions, ru
       } else await fs.promises.copyFile(abs, dest);
       done++;
       progress();
-    }
+    };
+    // a few file operations in flight (libuv's thread pool), copies included
+    const queue = [...placed.values()];
+    let failed = false;
+    const worker = async () => {
+      for (let item = queue.shift(); item && !failed; item = queue.shift()) {
+        checkCancel();
+        await place(item);
+        checkCancel();
+      }
+    };
+    // every worker stops before the temp folder is removed on a failure
+    const settled = await Promise.allSettled(
+      Array.from({ length: Math.min(4, queue.length) }, () => worker().catch((e: unknown) => ((failed = true), Promise.reject(e)))),
+    );
+    const firstFailure = settled.find((r) => r.status === 'rejected');
+    if (firstFailure) throw (firstFailure as PromiseRejectedResult).reason;
     counts.videos = placed.size;
     phase = 'clips';
     const modes = { copy: 0, reencode: 0 };
