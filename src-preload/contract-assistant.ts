@@ -46,6 +46,7 @@ export interface ChatMessageView {
 
 export interface QbenchAccuracy {
   correct: number;
+  /** Choice questions answered or not (the denominator). */
   n: number;
   accuracy: number | null;
 }
@@ -56,6 +57,7 @@ export interface QbenchRunView {
   engine: string;
   status: 'running' | 'done' | 'cancelled' | 'failed';
   createdAt: string;
+  /** Over choice questions; unanswered ones count as wrong. */
   accuracy: number | null;
   n: number;
   correct: number;

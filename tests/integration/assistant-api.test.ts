@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../helpers/fixtures';
 import { startOpenAiTestServer, type TestServer } from '../helpers/openai-test-server';
 import { StudioApi } from '../../src-main/api/api';
-import { dispatch } from '../../src-main/api/dispatch';
 import { getPair } from '../../src-main/services/pairs/pair-store';
 import type { CallName } from '../../src-preload/contract';
 import type { ChatMessageView } from '../../src-preload/contract-assistant';
+import { callApi } from '../helpers/api';
 
 let dir: string;
 let api: StudioApi;
@@ -20,11 +20,7 @@ let videoId: number;
 let engineId: string;
 const events: { name: string; payload: unknown }[] = [];
 
-async function call<T>(name: CallName, input: unknown): Promise<T> {
-  const r = await dispatch(api.handlers, name, input);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.result as T;
-}
+const call = <T = unknown>(name: CallName, input: unknown) => callApi<T>(api, name, input);
 
 const doneOf = (requestId: string) =>
   new Promise<ChatMessageView>((resolve) => {

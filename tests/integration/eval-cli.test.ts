@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProjectStore, type NewVideo } from '../../src-main/services/store/project-store';
 import { ScoreStore } from '../../src-main/services/scoring/score-store';
 import { putVideoMos } from '../../src-main/services/pairs/pair-store';
+import { videoRow } from '../helpers/api';
 
 const root = path.resolve(__dirname, '../..');
 const bin = path.join(root, 'bin', 'vqa2.js');
@@ -25,22 +26,7 @@ function vqa2(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function video(i: number): NewVideo {
-  return {
-    absPath: path.join(dir, 'videos', `v${String(i).padStart(3, '0')}.mp4`),
-    status: 'ok',
-    error: null,
-    durationSec: 8,
-    width: 1280,
-    height: 720,
-    fps: 30,
-    codec: 'h264',
-    bitrateKbps: 2000,
-    sizeBytes: 1000 + i,
-    partialHash: null,
-    probeJson: null,
-  };
-}
+const video = (i: number): NewVideo => videoRow(path.join(dir, 'videos', `v${String(i).padStart(3, '0')}.mp4`), { durationSec: 8, width: 1280, height: 720, fps: 30, bitrateKbps: 2000, sizeBytes: 1000 + i });
 
 beforeAll(() => {
   if (!fs.existsSync(path.join(root, 'out', 'main', 'cli.js'))) throw new Error('The CLI is not built: run `npm run build` first.');

@@ -3,22 +3,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudioApi } from '../../src-main/api/api';
-import { dispatch } from '../../src-main/api/dispatch';
 import { runMediaTool } from '../../src-main/services/media/run';
 import { makeProxy, playabilityOf, proxyDir, proxyPath } from '../../src-main/services/media/proxy';
 import type { CallName, MediaInfo, ProxyProgress, VideoRow } from '../../src-preload/contract';
 import { makeClip } from '../helpers/fixtures';
+import { callApi } from '../helpers/api';
 
 let dir: string;
 let api: StudioApi;
 const progress: ProxyProgress[] = [];
 const ids: Record<string, number> = {};
 
-async function call<T = unknown>(name: CallName, input: unknown): Promise<T> {
-  const r = await dispatch(api.handlers, name, input);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.result as T;
-}
+const call = <T = unknown>(name: CallName, input: unknown) => callApi<T>(api, name, input);
 
 async function probe(file: string) {
   const r = await runMediaTool('ffprobe', [

@@ -5,12 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudioApi } from '../../src-main/api/api';
-import { dispatch } from '../../src-main/api/dispatch';
 import { startWebHost, type WebHost } from '../../src-main/hosts/web/server';
 import { runMediaTool } from '../../src-main/services/media/run';
 import { stripArgs, stripLayout, stripPath } from '../../src-main/services/media/thumb-strip';
 import type { CallName, ThumbStrip, VideoRow } from '../../src-preload/contract';
 import { makeClip } from '../helpers/fixtures';
+import { callApi } from '../helpers/api';
 
 let dir: string;
 let api: StudioApi;
@@ -18,11 +18,7 @@ let host: WebHost;
 let base: string;
 const ids: Record<string, number> = {};
 
-async function call<T = unknown>(name: CallName, input: unknown): Promise<T> {
-  const r = await dispatch(api.handlers, name, input);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.result as T;
-}
+const call = <T = unknown>(name: CallName, input: unknown) => callApi<T>(api, name, input);
 
 async function imageSize(file: string): Promise<{ width: number; height: number; codec: string }> {
   const r = await runMediaTool('ffprobe', ['-v', 'error', '-show_entries', 'stream=width,height,codec_name', '-of', 'json', `file:${file}`]);

@@ -4,40 +4,19 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StudioApi } from '../../src-main/api/api';
-import { dispatch } from '../../src-main/api/dispatch';
 import { ProjectStore, applyMigrations, type NewVideo } from '../../src-main/services/store/project-store';
 import { LATEST_SCHEMA_VERSION } from '../../src-main/services/store/migrations';
 import { StudioSettings, defaultAnnotator } from '../../src-main/services/settings/settings';
 import type { Annotation, CallName } from '../../src-preload/contract';
+import { callApi, videoRow } from '../helpers/api';
 
 let dir: string;
 let api: StudioApi;
 let events: { name: string; payload: unknown }[];
 
-function video(name: string, over: Partial<NewVideo> = {}): NewVideo {
-  return {
-    absPath: path.join(dir, 'videos', name),
-    status: 'ok',
-    error: null,
-    durationSec: 10,
-    width: 320,
-    height: 240,
-    fps: 25,
-    codec: 'h264',
-    bitrateKbps: 500,
-    sizeBytes: 1000,
-    partialHash: null,
-    probeJson: null,
-    ...over,
-  };
-}
+const video = (name: string, over: Partial<NewVideo> = {}): NewVideo => videoRow(path.join(dir, 'videos', name), over);
 
-/** Call through dispatch (schema validation included), like the hosts do. */
-async function call<T = unknown>(name: CallName, input: unknown): Promise<T> {
-  const r = await dispatch(api.handlers, name, input);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.result as T;
-}
+const call = <T = unknown>(name: CallName, input: unknown) => callApi<T>(api, name, input);
 
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-annot-'));

@@ -6,42 +6,22 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StudioApi } from '../../src-main/api/api';
-import { dispatch } from '../../src-main/api/dispatch';
 import { type NewVideo } from '../../src-main/services/store/project-store';
 import { ScoreStore } from '../../src-main/services/scoring/score-store';
 import { putVideoMos } from '../../src-main/services/pairs/pair-store';
 import { sessionOrder } from '../../src-main/services/evaluation/study-store';
 import type { Annotation, CallName } from '../../src-preload/contract';
 import type { EvalOverview, EvalResult, StudyInfo, StudySession } from '../../src-preload/contract-evaluation';
+import { callApi, videoRow } from '../helpers/api';
 
 let dir: string;
 let api: StudioApi;
 let events: { name: string; payload: unknown }[];
 let ids: number[];
 
-function video(name: string, over: Partial<NewVideo> = {}): NewVideo {
-  return {
-    absPath: path.join(dir, 'videos', name),
-    status: 'ok',
-    error: null,
-    durationSec: 10,
-    width: 640,
-    height: 360,
-    fps: 25,
-    codec: 'h264',
-    bitrateKbps: 500,
-    sizeBytes: 1000,
-    partialHash: null,
-    probeJson: null,
-    ...over,
-  };
-}
+const video = (name: string, over: Partial<NewVideo> = {}): NewVideo => videoRow(path.join(dir, 'videos', name), { width: 640, height: 360, ...over });
 
-async function call<T = unknown>(name: CallName, input: unknown): Promise<T> {
-  const r = await dispatch(api.handlers, name, input);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.result as T;
-}
+const call = <T = unknown>(name: CallName, input: unknown) => callApi<T>(api, name, input);
 
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-study-'));

@@ -5,20 +5,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StudioApi } from '../../src-main/api/api';
-import { dispatch } from '../../src-main/api/dispatch';
 import type { CallName } from '../../src-preload/contract';
 import type { ExportProgress, PairRow } from '../../src-preload/contract-pairs';
 import { makePairsProject, video } from './pairs-fixture';
+import { callApi } from '../helpers/api';
 
 let dir: string;
 let api: StudioApi;
 let events: { name: string; payload: unknown }[];
 
-async function call<T = unknown>(name: CallName, input: unknown): Promise<T> {
-  const r = await dispatch(api.handlers, name, input);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.result as T;
-}
+const call = <T = unknown>(name: CallName, input: unknown) => callApi<T>(api, name, input);
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-pairs-api-'));

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProjectStore, applyMigrations, type NewVideo } from '../../src-main/services/store/project-store';
 import { LATEST_SCHEMA_VERSION } from '../../src-main/services/store/migrations';
+import { videoRow } from '../helpers/api';
 
 let dir: string;
 const opened: ProjectStore[] = [];
@@ -22,23 +23,7 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function video(absPath: string, over: Partial<NewVideo> = {}): NewVideo {
-  return {
-    absPath,
-    status: 'ok',
-    error: null,
-    durationSec: 1,
-    width: 320,
-    height: 240,
-    fps: 25,
-    codec: 'h264',
-    bitrateKbps: 500,
-    sizeBytes: 1000,
-    partialHash: null,
-    probeJson: null,
-    ...over,
-  };
-}
+const video = (absPath: string, over: Partial<NewVideo> = {}): NewVideo => videoRow(absPath, { durationSec: 1, ...over });
 
 describe('ProjectStore', () => {
   it('creates a WAL project with foreign keys on, the latest schema and a cache folder', () => {

@@ -1,5 +1,6 @@
 // Q-Bench-Video-style evaluation (FORMATS.md §5): a question set against an engine, with progress
 // and cancel; each answer is stored as it comes, so a cancelled run keeps what it had.
+import type { QbenchAccuracy, QbenchAnswerView, QbenchRunView } from '../../../src-preload/contract-assistant';
 import type { ProjectStore } from '../store/project-store';
 import { listQbenchQuestions, type QbenchQuestion } from '../pairs/pair-store';
 import { isChoiceQuestion, parseChoice } from './prompts';
@@ -20,40 +21,10 @@ export interface QbenchProgress {
   status: 'running' | 'done' | 'cancelled' | 'failed';
 }
 
-export interface Accuracy {
-  correct: number;
-  /** Choice questions answered or not (the denominator). */
-  n: number;
-  accuracy: number | null;
-}
-
-export interface QbenchSummary {
-  runId: number;
-  setName: string | null;
-  engine: string;
-  status: QbenchProgress['status'];
-  createdAt: string;
-  /** Over choice questions; unanswered ones count as wrong. */
-  accuracy: number | null;
-  n: number;
-  correct: number;
-  unanswered: number;
-  openEnded: number;
-  byType: Record<string, Accuracy>;
-  byCategory: Record<string, Accuracy>;
-}
-
-export interface QbenchAnswerRow {
-  questionId: number;
-  videoName: string;
-  questionType: string;
-  question: string;
-  correctChoice: string | null;
-  answer: string | null;
-  choice: string | null;
-  correct: boolean | null;
-  note: string | null;
-}
+/** The shapes the contract returns: a run's accuracy (choice questions; unanswered count as wrong) and its answers. */
+export type Accuracy = QbenchAccuracy;
+export type QbenchSummary = QbenchRunView;
+export type QbenchAnswerRow = QbenchAnswerView;
 
 /** The analyst answers from measurements only; it cannot pick among options, so it says so. */
 export const ANALYST_ANSWERER: QuestionAnswerer = {

@@ -6,6 +6,7 @@
 // values (linear interpolation between order statistics, numpy's default); resamples where a metric
 // is undefined (all x or all y equal) are left out and counted.
 import { kendallTauB, pearson, spearman } from './correlation';
+import { mulberry32 } from '../util/prng';
 import { fitLogistic, logistic4, type LogisticFit } from './logistic';
 
 export const METRIC_KEYS = ['srcc', 'krcc', 'plcc', 'plccLogistic', 'rmseLogistic'] as const;
@@ -31,17 +32,7 @@ export const DEFAULT_SEED = 20241105;
 /** LM iterations refining each resample's fit from the full-sample optimum. */
 const BOOTSTRAP_FIT_ITERATIONS = 6;
 
-/** mulberry32: small, fast, seedable PRNG returning [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Linear-interpolation percentile of sorted values (numpy.percentile default). */
 export function percentile(sorted: readonly number[], p: number): number {

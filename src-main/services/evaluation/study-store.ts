@@ -4,31 +4,15 @@
 // resume where they left. Ratings of test and repeated clips are stored as annotations of kind
 // 'mos' with the study id; training ratings stay in study_items only. Every write is one transaction.
 import type { ProjectStore } from '../store/project-store';
-import { mulberry32 } from './metrics';
+import type { StudyInfo, StudySession } from '../../../src-preload/contract-evaluation';
+import { mulberry32 } from '../util/prng';
 
 export type StudyItemKind = 'training' | 'test' | 'repeat';
 export type SessionStatus = 'active' | 'paused' | 'done';
 
-export interface StudyRecord {
-  id: number;
-  name: string;
-  seed: number;
-  videoIds: number[];
-  trainingIds: number[];
-  repeats: number;
-  createdAt: string;
-  sessions: { annotator: string; status: SessionStatus; rated: number; total: number; repeatDiff: number | null }[];
-}
-
-export interface StudySessionState {
-  studyId: number;
-  studyName: string;
-  annotator: string;
-  status: SessionStatus;
-  /** Index of the next clip to rate; equals items.length when done. */
-  position: number;
-  items: { position: number; videoId: number; name: string; kind: StudyItemKind; rating: number | null }[];
-}
+/** The shapes the contract returns. */
+export type StudyRecord = StudyInfo;
+export type StudySessionState = StudySession;
 
 export class StudyError extends Error {
   constructor(

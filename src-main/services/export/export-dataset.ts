@@ -9,6 +9,7 @@ import type { ExportManifest, ExportOptions, ExportProgress } from '../../../src
 import type { ProjectStore } from '../store/project-store';
 import { pairsForExport } from '../pairs/pair-queries';
 import type { PairRecord } from '../pairs/pair-store';
+import { mulberry32 } from '../util/prng';
 import { extractClip } from './clips';
 import { ExportError, assertSamplesValid, sampleFor, type PairFormat } from './records';
 import { mosCsv, mosRows, scoreSamples } from './video-tables';
@@ -18,23 +19,11 @@ export interface ExportRun {
   onProgress?: (p: Omit<ExportProgress, 'jobId'>) => void;
 }
 
-/** Deterministic PRNG (mulberry32) for the seeded split. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Video ids of the validation part: a seeded shuffle, the first round(n × fraction). */
 export function valVideos(videoIds: number[], fraction: number, seed: number): Set<number> {
   if (fraction <= 0) return new Set();
   const ids = [...new Set(videoIds)].sort((a, b) => a - b);
-  const r = rng(seed);
+  const r = mulberry32(seed);
   for (let i = ids.length - 1; i > 0; i--) {
     const j = Math.floor(r() * (i + 1));
     [ids[i], ids[j]] = [ids[j]!, ids[i]!];
