@@ -5,13 +5,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { makeClip } from '../helpers/fixtures';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 import { AnnotationStore } from '../../src-main/services/annotations/annotation-store';
-import { assertBuilt, launchChromium, REPO_ROOT, SCREENSHOT_DIR, startWebHost, type RunningHost } from './web-host';
+import { assertBuilt, launchChromium, SCREENSHOT_DIR, startWebHost, type RunningHost } from './web-host';
+import { vqa2Ok } from '../helpers/cli';
 
 let tmp: string;
 let project: string;
@@ -22,15 +22,7 @@ const pageErrors: string[] = [];
 
 const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
 
-function vqa2(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'vqa2.js'), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, VQA2_HOME: path.join(tmp, 'home') },
-    timeout: 170_000,
-  });
-  if (r.status !== 0) throw new Error(`vqa2 ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return r.stdout;
-}
+const vqa2 = (...args: string[]) => vqa2Ok(path.join(tmp, 'home'), args);
 
 beforeAll(async () => {
   assertBuilt();

@@ -2,22 +2,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../helpers/fixtures';
+import { runVqa2 } from '../helpers/cli';
 
 const root = path.resolve(__dirname, '../..');
 const bin = path.join(root, 'bin', 'vqa2.js');
 let dir: string;
 
-function vqa2(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, VQA2_HOME: path.join(dir, 'home') },
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const vqa2 = (...args: string[]) => runVqa2(path.join(dir, 'home'), args);
 
 beforeAll(async () => {
   if (!fs.existsSync(path.join(root, 'out', 'main', 'cli.js'))) {

@@ -3,15 +3,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProjectStore, type NewVideo } from '../../src-main/services/store/project-store';
 import { ScoreStore } from '../../src-main/services/scoring/score-store';
 import { putVideoMos } from '../../src-main/services/pairs/pair-store';
 import { videoRow } from '../helpers/api';
+import { runVqa2 } from '../helpers/cli';
 
 const root = path.resolve(__dirname, '../..');
-const bin = path.join(root, 'bin', 'vqa2.js');
 const ref = JSON.parse(fs.readFileSync(path.join(root, 'tests/golden/eval/reference.json'), 'utf8')) as {
   datasets: { name: string; x: number[]; y: number[]; srcc: number; krcc: number; plcc: number; plccLogistic: number; rmseLogistic: number }[];
 };
@@ -21,10 +20,7 @@ let project: string;
 let runFull: number;
 let runSmall: number;
 
-function vqa2(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, VQA2_HOME: path.join(dir, 'home') }, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const vqa2 = (...args: string[]) => runVqa2(path.join(dir, 'home'), args);
 
 const video = (i: number): NewVideo => videoRow(path.join(dir, 'videos', `v${String(i).padStart(3, '0')}.mp4`), { durationSec: 8, width: 1280, height: 720, fps: 30, bitrateKbps: 2000, sizeBytes: 1000 + i });
 

@@ -3,23 +3,19 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../helpers/fixtures';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 import { insertPairs } from '../../src-main/services/pairs/pair-store';
 import { runMediaTool } from '../../src-main/services/media/run';
+import { runVqa2 } from '../helpers/cli';
 
 const root = path.resolve(__dirname, '../..');
-const bin = path.join(root, 'bin', 'vqa2.js');
 const GOLDEN = path.join(root, 'tests/golden/pairs');
 let dir: string;
 let project: string;
 
-function vqa2(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, VQA2_HOME: path.join(dir, 'home') }, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const vqa2 = (...args: string[]) => runVqa2(path.join(dir, 'home'), args);
 
 async function durationOf(file: string): Promise<number> {
   const r = await runMediaTool('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]);
