@@ -1,6 +1,6 @@
 // Export: format, which pairs, how videos and time ranges are written, train/val split, output
 // folder; then progress (done/total/ETA) with cancel, and the manifest's counts when done.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ExportFormat, ExportOptions, ExportProgress } from '../../../../src-preload/contract-pairs';
 import { EXPORT_FORMATS } from '../../../../src-preload/contract-pairs';
 import { useApi } from '../../api-context';
@@ -21,13 +21,29 @@ export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onCl
   const [jobId, setJobId] = useState<string | null>(null);
   const [progress, setProgress] = useState<ExportProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => api.on('pairs.exportProgress', (p) => setProgress((cur) => (jobId && p.jobId === jobId ? p : cur))), [api, jobId]);
+  // A small export can finish before `pairs.export` returns its job id: every job's latest event
+  // is kept, and the started job's is shown once its id is known.
+  const latest = useRef(new Map<string, ExportProgress>());
+  const startedId = useRef<string | null>(null);
+  useEffect(
+    () =>
+      api.on('pairs.exportProgress', (p) => {
+        latest.current.set(p.jobId, p);
+        if (p.jobId === startedId.current) setProgress(p);
+      }),
+    [api],
+  );
   const set = <K extends keyof ExportOptions>(k: K, v: ExportOptions[K]) => setOpts((o) => ({ ...o, [k]: v }));
   const start = async () => {
     setError(null);
     setProgress(null);
+    startedId.current = null;
     try {
-      setJobId((await api.call('pairs.export', opts)).jobId);
+      const id = (await api.call('pairs.export', opts)).jobId;
+      startedId.current = id;
+      setJobId(id);
+      const early = latest.current.get(id);
+      if (early) setProgress(early);
     } catch (e) {
       setError(errorMessage(e));
     }
