@@ -21,7 +21,7 @@ import { toApiError } from '../../api/errors';
 const HELP = `vqa2 ${pkg.version} — VQA² Studio command line
 
 Usage:
-  vqa2 demo [--dir DIR] [--json]             build, import and list a sample project
+  vqa2 demo [--dir DIR] [--json]             sample project: import, score, ask, export
   vqa2 project create <file>                 new project file (.vqa2.sqlite)
   vqa2 import <project> <path…> [--concurrency N] [--json]
                                              add videos (folders recursively)

@@ -1,0 +1,62 @@
+// `vqa2 demo` (what `npm run demo` runs): clips → project → scores → the analyst's answer about
+// the weakest clip → rating pairs exported as VQA²/LLaVA JSON, all on the embedded defaults.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runVqa2 } from '../helpers/cli';
+import { levelOfScore } from '../../src-main/services/scoring/level-score';
+
+interface DemoJson {
+  videos: { path: string; status: string; error: string | null; videoScore: number | null }[];
+  scores: { path: string; status: string; videoScore: number | null; level: string | null }[];
+  assistant: { video: string; engine: string; question: string; answer: string } | null;
+  dataset: { dir: string; format: string; samples: number; pairsGenerated: number; files: string[] };
+}
+
+let dir: string;
+let out: DemoJson;
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-demo-'));
+  const r = runVqa2(path.join(dir, 'home'), ['demo', '--dir', path.join(dir, 'demo'), '--json'], 300_000);
+  if (r.code !== 0) throw new Error(`vqa2 demo exited ${r.code}: ${r.stderr}`);
+  out = JSON.parse(r.stdout) as DemoJson;
+}, 320_000);
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('vqa2 demo', () => {
+  it('imports the sample clips, keeps the broken one with a reason, and scores the rest', () => {
+    const broken = out.videos.find((v) => v.path.endsWith('broken_truncated.mp4'));
+    expect(broken).toMatchObject({ status: 'failed' });
+    expect(broken!.error).toMatch(/\S/);
+    const ok = out.videos.filter((v) => v.status === 'ok');
+    expect(ok.length).toBeGreaterThanOrEqual(3);
+    for (const v of ok) expect(v.videoScore).toEqual(expect.any(Number));
+  });
+
+  it("asks the built-in analyst about the weakest clip and answers with that clip's stored score", () => {
+    const scored = out.videos.filter((v) => v.videoScore != null).sort((a, b) => a.videoScore! - b.videoScore!);
+    const weakest = scored[0]!;
+    expect(out.assistant).not.toBeNull();
+    expect(out.assistant!.video).toBe(path.basename(weakest.path));
+    expect(out.assistant!.engine).toMatch(/not an LMM/);
+    // the analyst states the score on the studio's 0–100 scale, rounded to one decimal
+    expect(out.assistant!.answer).toContain((weakest.videoScore! * 100).toFixed(1));
+  });
+
+  it('exports one rating pair per scored clip as VQA²/LLaVA JSON whose level is the score’s level', () => {
+    const ok = out.videos.filter((v) => v.videoScore != null);
+    expect(out.dataset).toMatchObject({ format: 'llava', samples: ok.length, pairsGenerated: ok.length });
+    const samples = JSON.parse(fs.readFileSync(path.join(out.dataset.dir, 'train.json'), 'utf8')) as { image: string; gt_score: number; conversations: { from: string; value: string }[] }[];
+    expect(samples).toHaveLength(ok.length);
+    for (const s of samples) {
+      const v = ok.find((x) => path.basename(x.path) === path.basename(s.image))!;
+      expect(v).toBeDefined();
+      expect(s.conversations[0]!.from).toBe('human');
+      expect(s.conversations[1]!.value).toBe(`The quality of the video is ${levelOfScore(v.videoScore!)}.`);
+      expect(fs.existsSync(path.join(out.dataset.dir, s.image))).toBe(true);
+    }
+    expect(fs.existsSync(path.join(out.dataset.dir, 'manifest.json'))).toBe(true);
+  });
+});
