@@ -98,6 +98,8 @@ describe('assistant, as a reviewer', () => {
     await dlg.getByTestId('engine-save').click();
     await expect.poll(() => dlg.getByTestId('engine-key').getAttribute('placeholder')).toMatch(/a key is stored/);
     expect(await dlg.getByTestId('engine-key').inputValue()).toBe('');
+    // the web host keeps a typed key in memory only, and says so
+    await expect.poll(() => dlg.getByTestId('engine-key-storage').textContent()).toMatch(/memory only, until it stops/);
     await shot('assistant-engine-dialog');
     await dlg.locator('.modal-footer').getByRole('button', { name: 'Close' }).click();
     await panel.getByTestId('assistant-engine').selectOption({ label: 'Test vLLM · vqa2-onevision' });

@@ -52,12 +52,16 @@ export function AssistantPanel({ videoId, controller, segments, currentSegment, 
   const [attach, setAttach] = useState<AttachKind>('none');
   const [question, setQuestion] = useState('');
   const [dialog, setDialog] = useState<'engines' | 'qbench' | null>(null);
+  const [secretStore, setSecretStore] = useState('');
   const listRef = useRef<HTMLDivElement>(null);
 
   const loadEngines = useCallback(() => {
     api
       .call('assistant.engines', {})
-      .then((r) => setEngines(r.engines))
+      .then((r) => {
+        setEngines(r.engines);
+        setSecretStore(r.secretStore);
+      })
       .catch((e: unknown) => chat.setError(errorMessage(e)));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api]);
@@ -200,6 +204,7 @@ export function AssistantPanel({ videoId, controller, segments, currentSegment, 
       {dialog === 'engines' ? (
         <EngineDialog
           engines={engines}
+          secretStore={secretStore}
           onChanged={loadEngines}
           onClose={() => setDialog(null)}
         />

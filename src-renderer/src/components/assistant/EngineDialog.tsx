@@ -25,7 +25,15 @@ const blank: Draft = { name: '', baseUrl: 'http://127.0.0.1:8000/v1', model: '',
 
 const toDraft = (e: EngineView): Draft => ({ ...e, apiKey: '', clearKey: false, maxFrames: String(e.maxFrames), maxSide: String(e.maxSide), timeoutSec: String(e.timeoutSec) });
 
-export function EngineDialog({ engines, onChanged, onClose }: { engines: EngineView[]; onChanged(): void; onClose(): void }) {
+/** Where a typed key is kept, in the words the user needs (from the host's secret store kind). */
+export function keyStorageNote(kind: string): string {
+  if (kind === 'safeStorage') return 'Kept encrypted by the operating system (Electron safeStorage); never shown again.';
+  if (kind.endsWith('memory'))
+    return 'Kept in this studio server’s memory only, until it stops; type it again after a restart. For a lasting key use the desktop app, or the CLI’s --api-key-env.';
+  return '';
+}
+
+export function EngineDialog({ engines, secretStore, onChanged, onClose }: { engines: EngineView[]; secretStore: string; onChanged(): void; onClose(): void }) {
   const api = useApi();
   const [draft, setDraft] = useState<Draft>(engines[0] ? toDraft(engines[0]) : blank);
   const [error, setError] = useState<string | null>(null);
@@ -102,6 +110,11 @@ export function EngineDialog({ engines, onChanged, onClose }: { engines: EngineV
           <label className="field">
             <span className="section-label">API key</span>
             <input type="password" autoComplete="off" value={draft.apiKey} onChange={(e) => set({ apiKey: e.target.value })} data-testid="engine-key" placeholder={draft.hasKey ? 'a key is stored — type to replace' : 'none'} />
+            {keyStorageNote(secretStore) ? (
+              <span className="hint" data-testid="engine-key-storage">
+                {keyStorageNote(secretStore)}
+              </span>
+            ) : null}
             {draft.hasKey ? (
               <label className="choice">
                 <input type="checkbox" checked={draft.clearKey} onChange={(e) => set({ clearKey: e.target.checked })} /> Forget the stored key
