@@ -227,6 +227,8 @@ export const pairsCalls = {
         asDraft: z.boolean().optional(),
         /** A rating list's MOS scale when detection would guess wrong (default: detected from the values). */
         scale: z.enum(MOS_SCALES).optional(),
+        /** Size limit for this file in MiB (default 32; the file is parsed in memory). */
+        maxMB: z.number().int().min(1).max(1024).optional(),
       })
       .strict(),
   ),

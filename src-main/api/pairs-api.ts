@@ -106,8 +106,8 @@ export class PairsApi implements DomainApi<PairsCallName> {
         e.controller.abort();
         return { cancelled: true };
       },
-      'pairs.import': async ({ path, kind, asDraft, scale }) => {
-        const report = importDataset(this.requireStore(), path, kind, { asDraft, scale });
+      'pairs.import': async ({ path, kind, asDraft, scale, maxMB }) => {
+        const report = importDataset(this.requireStore(), path, kind, { asDraft, scale, maxMB });
         changed('import');
         return report;
       },

@@ -41,6 +41,11 @@ describe('vqa2 import-pairs / export', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe('vqa2: error BAD_INPUT: item 1: conversations[1].value: must be a string, found number');
     expect(vqa2('import-pairs', project, bad, '--kind', 'nope').code).toBe(1);
+    const tooSmall = vqa2('import-pairs', project, bad, '--kind', 'llava', '--max-mb', '0');
+    expect(tooSmall.code).toBe(1);
+    expect(tooSmall.stderr).toMatch(/--max-mb must be a whole number of MiB/);
+    // a raised limit still checks the content
+    expect(vqa2('import-pairs', project, bad, '--kind', 'llava', '--max-mb', '64').code).toBe(2);
     expect(vqa2('export', project, '--format', 'llava', '--out', path.join(dir, 'empty')).stdout).toMatch(/Exported 0 sample/);
   });
 

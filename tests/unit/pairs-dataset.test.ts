@@ -138,7 +138,10 @@ describe('dataset import and export', () => {
     fs.ftruncateSync(fd, 50 * 1024 * 1024);
     fs.closeSync(fd);
     expect(MAX_IMPORT_BYTES).toBe(32 * 1024 * 1024);
-    expect(() => importDataset(p.store, big, 'llava')).toThrow(/is 50\.0 MB; import reads files up to 32 MB/);
+    expect(() => importDataset(p.store, big, 'llava')).toThrow(/is 50\.0 MB; import reads files up to 32 MB — raise the limit for this import \(--max-mb 50/);
+    // a raised limit reads it (and then finds it is not JSON); a lower one refuses smaller files
+    expect(() => importDataset(p.store, big, 'llava', { maxMB: 64 })).toThrow(/not valid JSON/);
+    expect(() => importDataset(p.store, write('pad.json', `[${' '.repeat(1.5 * 1024 * 1024)}]`), 'llava', { maxMB: 1 })).toThrow(/is 1\.5 MB; import reads files up to 1 MB/);
     importDataset(p.store, path.join(GOLDEN, 'llava-input.json'), 'llava');
     const before = pairCount();
     expect(() => importDataset(p.store, path.join(GOLDEN, 'llava-input.json'), 'llava')).toThrow(/item 1: id: "a_rating" is already used/);

@@ -31,7 +31,7 @@ Usage:
   vqa2 serve [project] [--port N]            the studio in a browser (127.0.0.1, token URL)
   vqa2 export <project> --format llava|qwen2.5vl|sharegpt-jsonl|csv-mos|scores-json --out DIR
                                              dataset export
-  vqa2 import-pairs <project> <file> --kind llava|qwen2.5vl|ratings|qbench [--as-draft]
+  vqa2 import-pairs <project> <file> --kind llava|qwen2.5vl|ratings|qbench [--as-draft] [--max-mb N]
                                              dataset / rating list / question set import
   vqa2 ask <project> <video> "<question>" [engine flags]
                                              one assistant answer, streamed

@@ -9,7 +9,7 @@ import { importDataset } from '../../services/pairs/import-dataset';
 import { EXIT, UsageError } from './output';
 
 const EXPORT_USAGE = `usage: vqa2 export <project> --format ${EXPORT_FORMATS.join('|')} --out DIR [--status approved|draft|all] [--videos copy|hardlink|reference] [--ranges prompt|clip] [--val FRACTION] [--seed N] [--json]`;
-const IMPORT_USAGE = `usage: vqa2 import-pairs <project> <file> --kind ${IMPORT_KINDS.join('|')} [--as-draft] [--scale ${MOS_SCALES.join('|')}] [--json]`;
+const IMPORT_USAGE = `usage: vqa2 import-pairs <project> <file> --kind ${IMPORT_KINDS.join('|')} [--as-draft] [--scale ${MOS_SCALES.join('|')}] [--max-mb N] [--json]`;
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string, fallback?: T): T {
   if (value === undefined && fallback !== undefined) return fallback;
@@ -80,15 +80,17 @@ export async function cmdImportPairs(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { kind: { type: 'string' }, 'as-draft': { type: 'boolean' }, scale: { type: 'string' }, json: { type: 'boolean' } },
+    options: { kind: { type: 'string' }, 'as-draft': { type: 'boolean' }, scale: { type: 'string' }, 'max-mb': { type: 'string' }, json: { type: 'boolean' } },
   });
   const [project, file, ...rest] = positionals;
   if (!project || !file || rest.length) throw new UsageError(IMPORT_USAGE);
   const kind = oneOf<ImportKind>(values.kind, IMPORT_KINDS, '--kind');
   const scale = values.scale === undefined ? undefined : oneOf(values.scale, MOS_SCALES, '--scale');
+  const maxMB = values['max-mb'] === undefined ? undefined : Number(values['max-mb']);
+  if (maxMB !== undefined && !(Number.isInteger(maxMB) && maxMB >= 1 && maxMB <= 1024)) throw new UsageError('--max-mb must be a whole number of MiB, 1–1024');
   const store = ProjectStore.open(project);
   try {
-    const report = importDataset(store, path.resolve(file), kind, { asDraft: values['as-draft'], scale });
+    const report = importDataset(store, path.resolve(file), kind, { asDraft: values['as-draft'], scale, maxMB });
     if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else {
       const what = kind === 'ratings' ? `MOS value(s), scale ${report.scale}` : kind === 'qbench' ? `question(s) as set "${report.setName}"` : `pair(s)${values['as-draft'] ? ' as drafts' : ' (approved)'}`;

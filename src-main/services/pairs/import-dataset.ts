@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { ImportKind, ImportReport } from '../../../src-preload/contract-pairs';
 import type { ProjectStore } from '../store/project-store';
-import { ImportError, detectScale, parsePairItems, parseQbenchItems, parseRatingItems, readJsonFile } from './import-parse';
+import { ImportError, MAX_IMPORT_BYTES, detectScale, parsePairItems, parseQbenchItems, parseRatingItems, readJsonFile } from './import-parse';
 import { insertPairs, putQbenchSet, putVideoMos, type PairInput } from './pair-store';
 import type { PairExtra } from './pair-queries';
 
@@ -40,8 +40,8 @@ export function videoMatcher(store: ProjectStore): VideoMatcher {
   };
 }
 
-function importPairs(store: ProjectStore, file: string, kind: 'llava' | 'qwen2.5vl', asDraft: boolean, report: ImportReport): void {
-  const items = parsePairItems(readJsonFile(file), kind);
+function importPairs(store: ProjectStore, file: string, kind: 'llava' | 'qwen2.5vl', asDraft: boolean, report: ImportReport, maxBytes: number): void {
+  const items = parsePairItems(readJsonFile(file, maxBytes), kind);
   report.items = items.length;
   const matcher = videoMatcher(store);
   const taken = store.connection.prepare('SELECT 1 FROM pairs WHERE uid = ?');
@@ -77,8 +77,8 @@ function importPairs(store: ProjectStore, file: string, kind: 'llava' | 'qwen2.5
   report.imported = inputs.length;
 }
 
-function importRatings(store: ProjectStore, file: string, report: ImportReport, scale: string | undefined): void {
-  const items = parseRatingItems(readJsonFile(file));
+function importRatings(store: ProjectStore, file: string, report: ImportReport, scale: string | undefined, maxBytes: number): void {
+  const items = parseRatingItems(readJsonFile(file, maxBytes));
   report.items = items.length;
   const matcher = videoMatcher(store);
   const rows: { videoId: number; mos: number; level: number | null }[] = [];
@@ -99,8 +99,8 @@ function importRatings(store: ProjectStore, file: string, report: ImportReport, 
   report.imported = putVideoMos(store, report.setName, report.scale, rows);
 }
 
-function importQbench(store: ProjectStore, file: string, report: ImportReport): void {
-  const items = parseQbenchItems(readJsonFile(file));
+function importQbench(store: ProjectStore, file: string, report: ImportReport, maxBytes: number): void {
+  const items = parseQbenchItems(readJsonFile(file, maxBytes));
   report.items = items.length;
   const matcher = videoMatcher(store);
   const questions = [];
@@ -128,10 +128,11 @@ function importQbench(store: ProjectStore, file: string, report: ImportReport): 
   report.imported = putQbenchSet(store, report.setName, questions);
 }
 
-export function importDataset(store: ProjectStore, file: string, kind: ImportKind, opts: { asDraft?: boolean; scale?: string } = {}): ImportReport {
+export function importDataset(store: ProjectStore, file: string, kind: ImportKind, opts: { asDraft?: boolean; scale?: string; maxMB?: number } = {}): ImportReport {
+  const maxBytes = opts.maxMB ? opts.maxMB * 1024 * 1024 : MAX_IMPORT_BYTES;
   const report: ImportReport = { kind, file, items: 0, imported: 0, unmatched: [] };
-  if (kind === 'llava' || kind === 'qwen2.5vl') importPairs(store, file, kind, !!opts.asDraft, report);
-  else if (kind === 'ratings') importRatings(store, file, report, opts.scale);
-  else importQbench(store, file, report);
+  if (kind === 'llava' || kind === 'qwen2.5vl') importPairs(store, file, kind, !!opts.asDraft, report, maxBytes);
+  else if (kind === 'ratings') importRatings(store, file, report, opts.scale, maxBytes);
+  else importQbench(store, file, report, maxBytes);
   return report;
 }

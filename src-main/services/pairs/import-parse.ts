@@ -6,7 +6,10 @@ import { turnProblems } from '../../../src-preload/contract-pairs';
 import type { QbenchQuestion } from './pair-store';
 
 /** Largest file import reads: the released VQA² sets are ≤ 15 MB; a 50 MB file is refused. */
+/** Default size limit of an import file (the whole file is parsed in memory); raised per import with maxMB. */
 export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
+/** The highest limit an import may ask for. */
+export const MAX_IMPORT_MB_CEILING = 1024;
 
 export class ImportError extends Error {
   readonly code = 'BAD_INPUT';
@@ -42,15 +45,18 @@ export interface QbenchItem extends Pick<QbenchQuestion, 'videoName' | 'question
   videoNames: string[];
 }
 
-export function readJsonFile(file: string): unknown {
+export function readJsonFile(file: string, maxBytes = MAX_IMPORT_BYTES): unknown {
   let size: number;
   try {
     size = fs.statSync(file).size;
   } catch {
     throw Object.assign(new Error(`file not found: ${file}`), { code: 'PATH_NOT_FOUND' });
   }
-  if (size > MAX_IMPORT_BYTES) {
-    throw new ImportError(`${file} is ${(size / 1024 / 1024).toFixed(1)} MB; import reads files up to ${MAX_IMPORT_BYTES / 1024 / 1024} MB (split the file)`);
+  if (size > maxBytes) {
+    const mb = Math.ceil(size / 1024 / 1024);
+    throw new ImportError(
+      `${file} is ${(size / 1024 / 1024).toFixed(1)} MB; import reads files up to ${Math.round(maxBytes / 1024 / 1024)} MB — raise the limit for this import (--max-mb ${mb}, or "Size limit" in the dialog) or split the file`,
+    );
   }
   let text: string;
   try {

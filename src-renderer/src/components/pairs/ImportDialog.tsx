@@ -20,13 +20,14 @@ export function ImportDialog({ onImported, onClose }: { onImported(): void; onCl
   const [kind, setKind] = useState<ImportKind>('llava');
   const [asDraft, setAsDraft] = useState(false);
   const [scale, setScale] = useState<(typeof MOS_SCALES)[number] | ''>('');
+  const [maxMB, setMaxMB] = useState('32');
   const [report, setReport] = useState<ImportReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const run = async () => {
     setError(null);
     setReport(null);
     try {
-      setReport(await api.call('pairs.import', { path: file, kind, asDraft, ...(kind === 'ratings' && scale ? { scale } : {}) }));
+      setReport(await api.call('pairs.import', { path: file, kind, asDraft, ...(kind === 'ratings' && scale ? { scale } : {}), ...(Number(maxMB) > 0 ? { maxMB: Number(maxMB) } : {}) }));
       onImported();
     } catch (e) {
       setError(errorMessage(e));
@@ -59,6 +60,10 @@ export function ImportDialog({ onImported, onClose }: { onImported(): void; onCl
             </select>
           </label>
         ) : null}
+        <label className="field">
+          <span className="section-label">Size limit (MB; the file is read into memory)</span>
+          <input type="number" min={1} max={1024} step={1} value={maxMB} onChange={(e) => setMaxMB(e.target.value)} data-testid="import-max-mb" />
+        </label>
         {error ? <p className="error-text" role="alert" data-testid="import-error">{error}</p> : null}
         {report ? (
           <div data-testid="import-report">
