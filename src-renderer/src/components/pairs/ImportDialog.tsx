@@ -37,7 +37,7 @@ export function ImportDialog({ onImported, onClose }: { onImported(): void; onCl
     <Modal title="Import dataset" onClose={onClose} testId="import-dialog">
       <div className="modal-body export-form">
         <label className="field">
-          <span className="section-label">File (absolute path, ≤ 32 MB)</span>
+          <span className="section-label">File (absolute path)</span>
           <input className="mono" data-testid="import-path" value={file} onChange={(e) => setFile(e.target.value)} placeholder="/data/VQA-stage3/state3_only.json" />
         </label>
         <label className="field">
