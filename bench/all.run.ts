@@ -7,6 +7,7 @@ import { runLibraryBench } from './library-bench';
 import { runImportBench } from './import-bench';
 import { runScoreBench } from './score-bench';
 import { runExportBench } from './export-bench';
+import { runImportPairsBench } from './import-pairs-bench';
 
 const results: Record<string, unknown> = {};
 const outDir = path.resolve(__dirname, '..', 'test-output', 'bench');
@@ -41,4 +42,10 @@ it('export: 100,000 pairs to VQA²/LLaVA JSON without clips, vs JSON.stringify a
   report('export', r);
   expect(r.pairs).toBe(100_000);
   expect(r.exportSec).toBeLessThan(r.targetSec);
+});
+
+it('import-pairs: 100,000 pairs from VQA²/LLaVA JSON, vs JSON.parse alone', async () => {
+  const r = await runImportPairsBench();
+  report('importPairs', r);
+  expect(r.pairs).toBe(100_000);
 });
