@@ -56,8 +56,8 @@ export function PairsTable({ rows, selected, activeId, onToggle, onToggleAll, on
         header: 'Level from',
         cell: (c) => (c.getValue() ? <span className={`basis basis-${c.getValue()}`}>{basisLabel(c.getValue())}</span> : null),
       }),
-      col.accessor((r) => questionExcerpt(r.conversations), { id: 'question', header: 'Question' }),
-      col.accessor((r) => answerExcerpt(r.conversations), { id: 'answer', header: 'Answer' }),
+      col.accessor((r) => questionExcerpt(r.conversations), { id: 'question', header: 'Question', cell: (c) => <span title={c.getValue()}>{c.getValue()}</span> }),
+      col.accessor((r) => answerExcerpt(r.conversations), { id: 'answer', header: 'Answer', cell: (c) => <span title={c.getValue()}>{c.getValue()}</span> }),
     ],
     [rows, selected, onToggle, onToggleAll],
   );
