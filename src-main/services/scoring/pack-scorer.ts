@@ -129,22 +129,38 @@ export class PackScorer {
       prevMotion = seconds[seconds.length - 1]!.motion.at(-1) ?? prevMotion;
     };
 
+    // Decode and inference overlap: a finished segment goes to ONNX Runtime while ffmpeg decodes the
+    // next one. One segment at most waits for inference (bounded memory); segments still complete
+    // in order, so onSegment sees them in order.
+    let inflight: Promise<void> | null = null;
+    const submit = async (seconds: SecondOfFrames[]) => {
+      if (inflight) await inflight;
+      inflight = runSegment(seconds);
+      inflight.catch(() => undefined); // handled where it is awaited; no unhandled-rejection report meanwhile
+    };
     let tWait = performance.now();
-    for await (const sec of sampleFrames(v.absPath, { keyWidth: key.width, keyHeight: key.height, motionWidth: mo.width, motionHeight: mo.height }, {
-      fps: v.fps,
-      startSecond: startSegment * S,
-      signal: opts.signal,
-    })) {
-      decodeWaitMs += performance.now() - tWait;
-      for (const m of sec.motion) freeze.push(m);
-      if (group.length && Math.floor(sec.second / S) !== Math.floor(group[0]!.second / S)) {
-        await runSegment(group);
-        group = [];
+    try {
+      for await (const sec of sampleFrames(v.absPath, { keyWidth: key.width, keyHeight: key.height, motionWidth: mo.width, motionHeight: mo.height }, {
+        fps: v.fps,
+        startSecond: startSegment * S,
+        signal: opts.signal,
+      })) {
+        decodeWaitMs += performance.now() - tWait;
+        for (const m of sec.motion) freeze.push(m);
+        if (group.length && Math.floor(sec.second / S) !== Math.floor(group[0]!.second / S)) {
+          await submit(group);
+          group = [];
+        }
+        group.push(sec);
+        tWait = performance.now();
       }
-      group.push(sec);
-      tWait = performance.now();
+      if (group.length) await submit(group);
+    } catch (e) {
+      // the segment in flight finishes (or fails) before the error leaves: nothing runs after return
+      await (inflight as Promise<void> | null)?.catch(() => undefined);
+      throw e;
     }
-    if (group.length) await runSegment(group);
+    await inflight;
 
     const events: ScoreEvent[] = freeze.finish().map((s) => ({ kind: 'freeze', startSec: s.startSec, endSec: s.endSec }));
     return { events, segmentsComputed: computed, timings: { decodeWaitMs, inferMs, totalMs: performance.now() - t0 } };
