@@ -1,20 +1,11 @@
 // Chats per video, their messages (role, text, engine, timings, attachment) and engine configs
 // (without secrets) in the project file (schema v6). Each write is one statement or transaction.
 import type { ProjectStore } from '../store/project-store';
+import type { ChatMessageView } from '../../../src-preload/contract-assistant';
 import type { Attachment } from './engine';
 
-export interface ChatMessageRecord {
-  id: number;
-  chatId: number;
-  role: 'user' | 'assistant';
-  text: string;
-  engine: string;
-  attachment: Attachment | null;
-  status: 'done' | 'error' | 'cancelled';
-  error: string | null;
-  timings: Record<string, number | null>;
-  createdAt: string;
-}
+/** A stored message, as the contract returns it. */
+export type ChatMessageRecord = ChatMessageView;
 
 export interface EngineConfigRecord {
   id: string;

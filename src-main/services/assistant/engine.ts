@@ -1,11 +1,10 @@
 // The assistant's engine interface: the built-in analyst (offline, answers from the store) and an
 // OpenAI-compatible server both implement it. Answers stream as text chunks.
 
+import type { AttachmentInput } from '../../../src-preload/contract-assistant';
+
 /** What a question is attached to: a time, a segment or a span of the video (none: whole video). */
-export type Attachment =
-  | { kind: 'time'; sec: number }
-  | { kind: 'segment'; idx: number; startSec: number; endSec: number }
-  | { kind: 'span'; startSec: number; endSec: number };
+export type Attachment = AttachmentInput;
 
 export interface ChatTurn {
   role: 'user' | 'assistant';
