@@ -80,12 +80,24 @@ function StatusBadge({ row }: { row: VideoRow }) {
   );
 }
 
-/** Text cell that shows a skeleton until its row has loaded. */
-function text(id: string, format: (r: VideoRow) => string) {
-  return ({ row }: { row: { original: LibraryItem } }) => {
-    const r = row.original.row;
-    return r ? <span data-col={id}>{format(r)}</span> : <Skeleton width="50%" />;
-  };
+/** A sortable column of formatted text, with a skeleton until its row has loaded. */
+function textColumn(
+  id: string,
+  label: string,
+  size: number,
+  format: (r: VideoRow) => string,
+  sort: { sortColumn: SortColumn; numeric?: boolean },
+) {
+  return col.display({
+    id,
+    size,
+    meta: { label, ...sort },
+    header: label,
+    cell: ({ row }) => {
+      const r = row.original.row;
+      return r ? <span data-col={id}>{format(r)}</span> : <Skeleton width="50%" />;
+    },
+  });
 }
 
 export const libraryColumns = [
@@ -229,47 +241,23 @@ export const libraryColumns = [
       return <Sparkline values={values} />;
     },
   }),
-  col.display({
-    id: 'durationSec',
-    size: 96,
-    meta: { label: 'Duration', sortColumn: 'durationSec', numeric: true },
-    header: 'Duration',
-    cell: text('durationSec', (r) => formatDuration(r.durationSec)),
+  textColumn('durationSec', 'Duration', 96, (r) => formatDuration(r.durationSec), {
+    sortColumn: 'durationSec',
+    numeric: true,
   }),
-  col.display({
-    id: 'resolution',
-    size: 112,
-    meta: { label: 'Resolution', sortColumn: 'width', numeric: true },
-    header: 'Resolution',
-    cell: text('resolution', (r) => formatResolution(r.width, r.height)),
+  textColumn('resolution', 'Resolution', 112, (r) => formatResolution(r.width, r.height), {
+    sortColumn: 'width',
+    numeric: true,
   }),
-  col.display({
-    id: 'fps',
-    size: 68,
-    meta: { label: 'FPS', sortColumn: 'fps', numeric: true },
-    header: 'FPS',
-    cell: text('fps', (r) => formatFps(r.fps)),
+  textColumn('fps', 'FPS', 68, (r) => formatFps(r.fps), { sortColumn: 'fps', numeric: true }),
+  textColumn('codec', 'Codec', 84, (r) => r.codec ?? '—', { sortColumn: 'codec' }),
+  textColumn('bitrateKbps', 'Bitrate', 96, (r) => formatBitrate(r.bitrateKbps), {
+    sortColumn: 'bitrateKbps',
+    numeric: true,
   }),
-  col.display({
-    id: 'codec',
-    size: 84,
-    meta: { label: 'Codec', sortColumn: 'codec' },
-    header: 'Codec',
-    cell: text('codec', (r) => r.codec ?? '—'),
-  }),
-  col.display({
-    id: 'bitrateKbps',
-    size: 96,
-    meta: { label: 'Bitrate', sortColumn: 'bitrateKbps', numeric: true },
-    header: 'Bitrate',
-    cell: text('bitrateKbps', (r) => formatBitrate(r.bitrateKbps)),
-  }),
-  col.display({
-    id: 'sizeBytes',
-    size: 84,
-    meta: { label: 'Size', sortColumn: 'sizeBytes', numeric: true },
-    header: 'Size',
-    cell: text('sizeBytes', (r) => formatSize(r.sizeBytes)),
+  textColumn('sizeBytes', 'Size', 84, (r) => formatSize(r.sizeBytes), {
+    sortColumn: 'sizeBytes',
+    numeric: true,
   }),
   col.display({
     id: 'status',

@@ -14,16 +14,14 @@ import { useApi } from '../../api-context';
 import { useAnnotations } from '../../hooks/useAnnotations';
 import { useMediaSource } from '../../hooks/useMediaSource';
 import { useReviewTarget } from '../../hooks/useReviewTarget';
-import { errorCode, errorMessage, formatCount } from '../../lib/format';
+import { errorCode, errorMessage } from '../../lib/format';
 import { nextSpeed, type ReviewAction } from '../../lib/review/keys';
 import { PlayerController } from '../../lib/review/player';
 import { adjacentStart, spanIndexAt, type TimeSpan } from '../../lib/review/time';
-import { levelOfScore } from '../../lib/score-colors';
 import { ErrorBanner } from '../ErrorBanner';
-import { LevelChip, ScoreValue } from '../ScoreCells';
 import { AnnotationPanel } from './AnnotationPanel';
-import { AnnotatorBadge } from './AnnotatorBadge';
 import { KeyHints, useReviewKeys } from './ReviewKeys';
+import { ReviewHeader } from './ReviewHeader';
 import { ReviewPlayer } from './ReviewPlayer';
 import { SegmentTable } from './SegmentTable';
 import { TagMenu } from './TagMenu';
@@ -286,82 +284,19 @@ export function ReviewView({
   const noAnnotator = annotator === null;
   return (
     <div className="review" data-testid="review-view" data-video-id={videoId}>
-      <header className="app-header">
-        <button
-          type="button"
-          data-testid="review-back"
-          title="Back to the library (Esc)"
-          onClick={onBack}
-        >
-          ← Library
-        </button>
-        <h1 className="project-name truncate" data-testid="review-title" title={row?.path}>
-          {row?.name ?? `Video ${videoId}`}
-        </h1>
-        <span className="score-big">
-          <ScoreValue score={scores?.score ?? row?.videoScore ?? null} />
-        </span>
-        <LevelChip level={scores?.level ?? levelOfScore(row?.videoScore)} />
-        {scores?.run ? <span className="muted mono">{scores.run.packId}</span> : null}
-        <div className="spacer" />
-        <button
-          type="button"
-          disabled={!annotations.undoLabel}
-          title={
-            annotations.undoLabel ? `Undo ${annotations.undoLabel} (Ctrl+Z)` : 'Nothing to undo'
-          }
-          data-testid="undo"
-          onClick={() => void annotations.undo()}
-        >
-          Undo
-        </button>
-        <button
-          type="button"
-          disabled={!annotations.redoLabel}
-          title={
-            annotations.redoLabel
-              ? `Redo ${annotations.redoLabel} (Ctrl+Shift+Z)`
-              : 'Nothing to redo'
-          }
-          data-testid="redo"
-          onClick={() => void annotations.redo()}
-        >
-          Redo
-        </button>
-        <span className="muted" data-testid="review-position">
-          {target.index !== null && target.total
-            ? `${formatCount(target.index + 1)} of ${formatCount(target.total)}`
-            : ''}
-        </span>
-        <button
-          type="button"
-          disabled={!target.prev}
-          title="Previous video (P)"
-          data-testid="prev-video"
-          onClick={() => target.prev && onOpen(target.prev)}
-        >
-          ‹ Prev
-        </button>
-        <button
-          type="button"
-          disabled={!target.next}
-          title="Next video (N)"
-          data-testid="next-video"
-          onClick={() => target.next && onOpen(target.next)}
-        >
-          Next ›
-        </button>
-        <button
-          type="button"
-          aria-pressed={assistantOpen}
-          data-testid="assistant-toggle"
-          title="Show or hide the assistant chat"
-          onClick={toggleAssistant}
-        >
-          Assistant
-        </button>
-        <AnnotatorBadge annotator={annotator} onChange={setAnnotator} />
-      </header>
+      <ReviewHeader
+        videoId={videoId}
+        row={row}
+        scores={scores}
+        annotations={annotations}
+        target={target}
+        assistantOpen={assistantOpen}
+        onToggleAssistant={toggleAssistant}
+        annotator={annotator}
+        onAnnotator={setAnnotator}
+        onBack={onBack}
+        onOpen={onOpen}
+      />
       <ErrorBanner
         message={error ?? annotations.error ?? target.error}
         onDismiss={() => (setError(null), annotations.dismissError())}
