@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { LibraryFilter, LibraryQuery, LibrarySort, SortColumn, VideoRow } from '../../../src-preload/contract';
+import type { LibraryFilter, LibraryQuery, LibrarySort, VideoRow } from '../../../src-preload/contract';
+import { VIDEO_COLUMNS, orderSql, toRow, whereFor, type VideoDbRow } from './video-rows';
 import { StoreError } from './errors';
 import { ProjectLock } from './lock';
 import { LATEST_SCHEMA_VERSION, applyMigrations } from './migrations';
@@ -30,69 +31,6 @@ export interface NewVideo {
 export interface OpenOptions {
   /** Open without the writer lock and without migrating (listing while another process writes). */
   readonly?: boolean;
-}
-
-const SORT_SQL: Record<SortColumn, string> = {
-  name: 'name COLLATE NOCASE',
-  durationSec: 'duration_sec',
-  width: 'width',
-  height: 'height',
-  fps: 'fps',
-  codec: 'codec',
-  bitrateKbps: 'bitrate_kbps',
-  sizeBytes: 'size_bytes',
-  status: 'status',
-  importedAt: 'imported_at',
-  videoScore: 'video_score',
-};
-
-/** The library's ORDER BY: NULLs (failed rows have no duration) last whichever the direction, id breaks ties. */
-function orderSql(sort: LibrarySort | undefined): string {
-  const { column, desc } = sort ?? { column: 'importedAt', desc: false };
-  const dir = desc ? 'DESC' : 'ASC';
-  const col = SORT_SQL[column];
-  return `${col.split(' ')[0]} IS NULL, ${col} ${dir}, id ${dir}`;
-}
-
-const VIDEO_COLUMNS = `id, path, name, status, error, duration_sec, width, height, fps, codec,
-  bitrate_kbps, size_bytes, has_thumb, imported_at, video_score`;
-
-interface VideoDbRow {
-  id: number;
-  path: string;
-  name: string;
-  status: 'ok' | 'failed';
-  error: string | null;
-  duration_sec: number | null;
-  width: number | null;
-  height: number | null;
-  fps: number | null;
-  codec: string | null;
-  bitrate_kbps: number | null;
-  size_bytes: number;
-  has_thumb: number;
-  imported_at: string;
-  video_score: number | null;
-}
-
-function toRow(r: VideoDbRow): VideoRow {
-  return {
-    id: r.id,
-    path: r.path,
-    name: r.name,
-    status: r.status,
-    error: r.error,
-    durationSec: r.duration_sec,
-    width: r.width,
-    height: r.height,
-    fps: r.fps,
-    codec: r.codec,
-    bitrateKbps: r.bitrate_kbps,
-    sizeBytes: r.size_bytes,
-    hasThumb: r.has_thumb === 1,
-    importedAt: r.imported_at,
-    videoScore: r.video_score,
-  };
 }
 
 /** Normalise a user-given project path: absolute, with the .vqa2.sqlite extension. */
@@ -276,15 +214,16 @@ export class ProjectStore {
 
   findBySizeAndHash(sizeBytes: number, partialHash: string): VideoRow | undefined {
     const r = this.db
-      .prepare(`SELECT ${VIDEO_COLUMNS} FROM videos WHERE size_bytes = ? AND partial_hash = ? LIMIT 1`)
+      .prepare(
+        `SELECT ${VIDEO_COLUMNS} FROM videos WHERE size_bytes = ? AND partial_hash = ? LIMIT 1`,
+      )
       .get(sizeBytes, partialHash) as VideoDbRow | undefined;
     return r && toRow(r);
   }
 
   getVideo(id: number): VideoRow | undefined {
     const r = this.db.prepare(`SELECT ${VIDEO_COLUMNS} FROM videos WHERE id = ?`).get(id) as
-      | VideoDbRow
-      | undefined;
+      VideoDbRow | undefined;
     return r && toRow(r);
   }
 
@@ -292,29 +231,8 @@ export class ProjectStore {
     return (this.db.prepare('SELECT count(*) AS n FROM videos').get() as { n: number }).n;
   }
 
-  private whereFor(filter: LibraryFilter | undefined): { sql: string; params: unknown[] } {
-    const parts: string[] = [];
-    const params: unknown[] = [];
-    if (filter?.text && filter.text.trim()) {
-      const like = `%${filter.text.trim().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
-      parts.push(
-        `(path LIKE ? ESCAPE '\\' OR codec LIKE ? ESCAPE '\\' OR error LIKE ? ESCAPE '\\')`,
-      );
-      params.push(like, like, like);
-    }
-    if (filter?.status) {
-      parts.push('status = ?');
-      params.push(filter.status);
-    }
-    if (filter?.codec) {
-      parts.push('codec = ?');
-      params.push(filter.codec);
-    }
-    return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
-  }
-
   listVideos(q: LibraryQuery): { total: number; rows: VideoRow[] } {
-    const { sql: where, params } = this.whereFor(q.filter);
+    const { sql: where, params } = whereFor(q.filter);
     const total = (
       this.db.prepare(`SELECT count(*) AS n FROM videos ${where}`).get(...params) as { n: number }
     ).n;
@@ -336,7 +254,7 @@ export class ProjectStore {
     filter?: LibraryFilter,
   ): { prev: number | null; next: number | null; index: number; total: number } | undefined {
     if (!this.db.prepare('SELECT 1 FROM videos WHERE id = ?').get(videoId)) return undefined;
-    const { sql: where, params } = this.whereFor(filter);
+    const { sql: where, params } = whereFor(filter);
     const order = orderSql(sort);
     const r = this.db
       .prepare(
@@ -346,19 +264,24 @@ export class ProjectStore {
            FROM videos ${where} WINDOW w AS (ORDER BY ${order})
          ) WHERE id = ?`,
       )
-      .get(...params, videoId) as { prev: number | null; next: number | null; rn: number; total: number } | undefined;
+      .get(...params, videoId) as
+      { prev: number | null; next: number | null; rn: number; total: number } | undefined;
     if (r) return { prev: r.prev, next: r.next, index: r.rn - 1, total: r.total };
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM videos ${where}`).get(...params) as { n: number }).n;
-    const first = this.db.prepare(`SELECT id FROM videos ${where} ORDER BY ${order} LIMIT 1`).get(...params) as
-      | { id: number }
-      | undefined;
+    const total = (
+      this.db.prepare(`SELECT count(*) AS n FROM videos ${where}`).get(...params) as { n: number }
+    ).n;
+    const first = this.db
+      .prepare(`SELECT id FROM videos ${where} ORDER BY ${order} LIMIT 1`)
+      .get(...params) as { id: number } | undefined;
     return { prev: null, next: first?.id ?? null, index: -1, total };
   }
 
   videoIds(filter?: LibraryFilter): number[] {
-    const { sql: where, params } = this.whereFor(filter);
+    const { sql: where, params } = whereFor(filter);
     return (
-      this.db.prepare(`SELECT id FROM videos ${where} ORDER BY id`).all(...params) as { id: number }[]
+      this.db.prepare(`SELECT id FROM videos ${where} ORDER BY id`).all(...params) as {
+        id: number;
+      }[]
     ).map((r) => r.id);
   }
 
@@ -369,9 +292,7 @@ export class ProjectStore {
         .all() as { codec: string }[]
     ).map((r) => r.codec);
     const counts = this.db
-      .prepare(
-        `SELECT sum(status = 'ok') AS ok, sum(status = 'failed') AS failed FROM videos`,
-      )
+      .prepare(`SELECT sum(status = 'ok') AS ok, sum(status = 'failed') AS failed FROM videos`)
       .get() as { ok: number | null; failed: number | null };
     return { codecs, ok: counts.ok ?? 0, failed: counts.failed ?? 0 };
   }
@@ -386,20 +307,23 @@ export class ProjectStore {
     // and their records)
     for (const id of ids) {
       fs.rmSync(this.thumbPath(id), { force: true });
-      for (const ext of ['mp4', 'json']) fs.rmSync(path.join(this.cacheDir, 'proxies', `${id}.${ext}`), { force: true });
-      for (const ext of ['jpg', 'json']) fs.rmSync(path.join(this.cacheDir, 'strips', `${id}.${ext}`), { force: true });
+      for (const ext of ['mp4', 'json'])
+        fs.rmSync(path.join(this.cacheDir, 'proxies', `${id}.${ext}`), { force: true });
+      for (const ext of ['jpg', 'json'])
+        fs.rmSync(path.join(this.cacheDir, 'strips', `${id}.${ext}`), { force: true });
     }
     return n;
   }
 
   getMeta(key: string): string | undefined {
     const r = this.db.prepare('SELECT value FROM project_meta WHERE key = ?').get(key) as
-      | { value: string }
-      | undefined;
+      { value: string } | undefined;
     return r?.value;
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare('INSERT OR REPLACE INTO project_meta(key, value) VALUES (?, ?)').run(key, value);
+    this.db
+      .prepare('INSERT OR REPLACE INTO project_meta(key, value) VALUES (?, ?)')
+      .run(key, value);
   }
 }

@@ -1,0 +1,226 @@
+// The data shapes the contract's calls and events carry (videos, projects, import and job
+// progress, scores, annotations, media, settings) and the library's sortable columns.
+
+export type VideoStatus = 'ok' | 'failed';
+
+export interface VideoRow {
+  id: number;
+  /** Path as stored: relative to the project folder when inside it, else absolute. */
+  path: string;
+  name: string;
+  status: VideoStatus;
+  error: string | null;
+  durationSec: number | null;
+  width: number | null;
+  height: number | null;
+  fps: number | null;
+  codec: string | null;
+  bitrateKbps: number | null;
+  sizeBytes: number;
+  hasThumb: boolean;
+  importedAt: string;
+  videoScore: number | null;
+}
+
+export interface ProjectInfo {
+  path: string;
+  name: string;
+  cacheDir: string;
+  videoCount: number;
+  schemaVersion: number;
+}
+
+export interface RecentProject {
+  path: string;
+  name: string;
+  openedAt: string;
+  exists: boolean;
+}
+
+export interface DirEntry {
+  name: string;
+  path: string;
+  kind: 'dir' | 'video' | 'project' | 'file';
+}
+
+export interface ImportProgress {
+  jobId: string;
+  phase: 'scanning' | 'probing' | 'done';
+  done: number;
+  total: number;
+  added: number;
+  failed: number;
+  skipped: number;
+  etaSec: number | null;
+  current: string | null;
+}
+
+/** The progress of an import before its first file is looked at. */
+export function initialImportProgress(jobId: string): ImportProgress {
+  return {
+    jobId,
+    phase: 'scanning',
+    done: 0,
+    total: 0,
+    added: 0,
+    failed: 0,
+    skipped: 0,
+    etaSec: null,
+    current: null,
+  };
+}
+
+export interface ImportSummary {
+  jobId: string;
+  added: number;
+  failed: number;
+  skipped: number;
+  cancelled: boolean;
+  skippedItems: { path: string; reason: string }[];
+  elapsedSec: number;
+  /** Set when the import stopped on a project-level failure. */
+  error?: string;
+}
+
+export type LevelName = 'high' | 'good' | 'fair' | 'poor' | 'low';
+export type LevelProbs = Record<LevelName, number>;
+
+export interface ScorerInfo {
+  id: string;
+  name: string;
+  kind: 'pack' | 'streaming';
+  version: string;
+  description: string;
+  segmentSec: number;
+  /** Execution providers the pack prefers, best first. */
+  providers: string[];
+}
+
+export interface JobProgress {
+  jobId: string;
+  runId: number | null;
+  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  scorer: string;
+  provider: string | null;
+  providerNote: string | null;
+  segmentsDone: number;
+  segmentsTotal: number;
+  videosDone: number;
+  videosFailed: number;
+  videosTotal: number;
+  etaSec: number | null;
+  current: string | null;
+  errors: { videoId: number; name: string; error: string }[];
+}
+
+export interface VideoScores {
+  videoId: number;
+  run: {
+    id: number;
+    kind: 'pack' | 'streaming' | 'engine';
+    packId: string;
+    packVersion: string;
+    provider: string | null;
+    providerNote: string | null;
+    settings: Record<string, unknown>;
+    createdAt: string;
+  } | null;
+  score: number | null;
+  level: LevelName | null;
+  probs: LevelProbs | null;
+  features: Record<string, number>;
+  segments: {
+    idx: number;
+    startSec: number;
+    endSec: number;
+    score: number;
+    probs: LevelProbs;
+    features: Record<string, number>;
+  }[];
+  events: { kind: string; startSec: number; endSec: number; data?: Record<string, unknown> }[];
+}
+
+export const DISTORTION_TAGS = [
+  'blur',
+  'noise',
+  'blocking',
+  'banding',
+  'freeze',
+  'flicker',
+  'exposure',
+  'colour',
+  'shake',
+  'other',
+] as const;
+export type DistortionTag = (typeof DISTORTION_TAGS)[number];
+
+/** A human annotation (ACR ratings per ITU-T P.910, distortion spans, notes), per annotator. */
+export interface Annotation {
+  id: number;
+  videoId: number;
+  annotator: string;
+  kind: 'mos' | 'segment_rating' | 'span' | 'note';
+  /** ACR 1–5 for mos and segment_rating */
+  rating: number | null;
+  segmentIdx: number | null;
+  startSec: number | null;
+  endSec: number | null;
+  tag: DistortionTag | null;
+  text: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Settings {
+  annotator: string;
+}
+
+export interface MediaInfo {
+  videoId: number;
+  /** Whether Chromium can play the source directly (H.264/VP8/VP9/AV1 in mp4/webm/mov/mkv). */
+  playable: boolean;
+  reason: string | null;
+  proxy: { ready: boolean; width: number; height: number; codec: string } | null;
+}
+
+/** A video's thumbnail sprite (`mediaUrl('strip', id)`): `count` tiles of tileWidth × tileHeight,
+ *  `columns` per row, tile i showing the frame near i × intervalSec. */
+export interface ThumbStrip {
+  ready: boolean;
+  count: number;
+  intervalSec: number;
+  tileWidth: number;
+  tileHeight: number;
+  columns: number;
+}
+
+export interface ProxyProgress {
+  videoId: number;
+  status: 'running' | 'done' | 'failed' | 'cancelled';
+  /** 0–1 of the source duration */
+  fraction: number;
+  etaSec: number | null;
+  error: string | null;
+}
+
+export interface AppInfo {
+  version: string;
+  host: 'electron' | 'web';
+  platform: string;
+  ffmpeg: { ffmpeg: string; ffprobe: string; source: string } | { error: string };
+}
+
+export const SORTABLE_COLUMNS = [
+  'name',
+  'durationSec',
+  'width',
+  'height',
+  'fps',
+  'codec',
+  'bitrateKbps',
+  'sizeBytes',
+  'status',
+  'importedAt',
+  'videoScore',
+] as const;
+export type SortColumn = (typeof SORTABLE_COLUMNS)[number];
