@@ -747,6 +747,13 @@ function encodeBrisqueModel(g) {
       'BRISQUE (Mittal, Moorthy, Bovik 2012) following OpenCV cv::quality::QualityBRISQUE, with the LIVE-trained SVR ' +
       'from OpenCV contrib (Apache-2.0).',
   });
+  return encodeModel(graph, 'Built-in no-reference quality pack: BRISQUE per frame.', {
+    svr_source: 'OpenCV contrib quality module: brisque_model_live.yml, brisque_range_live.yml',
+  });
+}
+
+/** A pack model's bytes: the graph with the pack's producer, opset and licence (plus `metadata`). */
+function encodeModel(graph, docString, metadata) {
   const model = onnx.ModelProto.create({
     irVersion: 8,
     opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: OPSET })],
@@ -754,15 +761,11 @@ function encodeBrisqueModel(g) {
     producerVersion: PACK_VERSION,
     domain: 'vqa2.builtin',
     modelVersion: 1,
-    docString: 'Built-in no-reference quality pack: BRISQUE per frame.',
+    docString,
     graph,
-    metadataProps: [
-      onnx.StringStringEntryProto.create({ key: 'license', value: 'Apache-2.0' }),
-      onnx.StringStringEntryProto.create({
-        key: 'svr_source',
-        value: 'OpenCV contrib quality module: brisque_model_live.yml, brisque_range_live.yml',
-      }),
-    ],
+    metadataProps: Object.entries({ license: 'Apache-2.0', ...metadata }).map(([key, value]) =>
+      onnx.StringStringEntryProto.create({ key, value }),
+    ),
   });
   return onnx.ModelProto.encode(model).finish();
 }
@@ -1140,22 +1143,10 @@ export function buildSegmentModel(svr, head = HEAD) {
       'Built-in no-reference segment model: BRISQUE (OpenCV LIVE SVR) per key frame, Crété-Roffet blur, block noise estimate, ' +
       'frame-difference measures and a fixed, documented level head. A classical baseline, not the VQA² LMM.',
   });
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: OPSET })],
-    producerName: 'vqa2-studio/scripts/gen-builtin-pack.mjs',
-    producerVersion: PACK_VERSION,
-    domain: 'vqa2.builtin',
-    modelVersion: 1,
-    docString: 'Built-in no-reference quality pack: one segment -> five level logits.',
-    graph,
-    metadataProps: [
-      onnx.StringStringEntryProto.create({ key: 'license', value: 'Apache-2.0' }),
-      onnx.StringStringEntryProto.create({ key: 'measures', value: SEGMENT_MEASURES.join(',') }),
-      onnx.StringStringEntryProto.create({ key: 'head', value: JSON.stringify(head) }),
-    ],
+  return encodeModel(graph, 'Built-in no-reference quality pack: one segment -> five level logits.', {
+    measures: SEGMENT_MEASURES.join(','),
+    head: JSON.stringify(head),
   });
-  return onnx.ModelProto.encode(model).finish();
 }
 
 export function buildManifest() {

@@ -27,6 +27,7 @@ import {
   type HeadCoefficients,
 } from '../../src-main/services/scoring/quality-head';
 import { temporalMeasures } from '../../src-main/services/scoring/temporal';
+import { MEASURE_NAMES } from '../../src-main/services/scoring/pack-scorer';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PACK = path.join(ROOT, 'resources/models/builtin-nr');
@@ -53,6 +54,15 @@ describe('segment.onnx generation', () => {
       fs.rmSync(out, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it("names the measures in the order the TypeScript side reads them (generator, manifest, scorer)", () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(PACK, 'manifest.json'), 'utf8')) as {
+      models: { file: string; outputs: { name: string; names?: string[] }[] }[];
+    };
+    const seg = manifest.models.find((m) => m.file === 'segment.onnx')!;
+    expect(seg.outputs.find((o) => o.name === 'measures')!.names).toEqual([...SEGMENT_MEASURES]);
+    expect(MEASURE_NAMES).toEqual(SEGMENT_MEASURES.map((m) => (m === 'brisque_mean' ? 'brisque' : m)));
+  });
 });
 
 /** Deterministic pseudo-random generator (LCG). */

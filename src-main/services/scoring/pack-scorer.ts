@@ -8,11 +8,13 @@ import { createSession, describeProvider, loadPack, type LoadedPack, type Provid
 import { rgb24ToPlanar } from '../inference/brisque-onnx';
 import { scoreFromLogits, validateLevelWeights, LEVELS, type LevelWeights } from './level-score';
 import { FreezeDetector } from './temporal';
+import { SEGMENT_MEASURES } from './quality-head';
 import type { ScoreEvent, SegmentScore } from './score-store';
 
 export const BUILTIN_PACK_DIR = 'resources/models/builtin-nr';
 export const SEGMENT_MODEL = 'segment.onnx';
-export const MEASURE_NAMES = ['brisque', 'motion', 'freeze', 'flicker', 'luma', 'contrast', 'blur', 'noise'] as const;
+/** Feature keys of the segment model's measures, in output order (stored as `brisque`, not `brisque_mean`). */
+export const MEASURE_NAMES = SEGMENT_MEASURES.map((m) => (m === 'brisque_mean' ? 'brisque' : m));
 
 export interface VideoInfo {
   absPath: string;
