@@ -8,8 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { runMediaTool } from '../../src-main/services/media/run';
-import { makeClip } from '../helpers/fixtures';
+import { ffmpeg, makeClip } from '../helpers/fixtures';
 import {
   assertBuilt,
   closeStudio,
@@ -36,23 +35,8 @@ async function shot(name: string): Promise<void> {
 }
 
 /** A 4 s testsrc2 clip through an ffmpeg filter (the distortion), encoded as asked. */
-async function distorted(out: string, vf: string, codecArgs: string[]): Promise<void> {
-  const r = await runMediaTool('ffmpeg', [
-    '-hide_banner',
-    '-nostdin',
-    '-v',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=size=320x240:rate=25:duration=4',
-    '-vf',
-    vf,
-    ...codecArgs,
-    out,
-  ]);
-  if (r.exitCode !== 0) throw new Error(`ffmpeg failed for ${out}: ${r.stderr}`);
+function distorted(out: string, vf: string, codecArgs: string[]): Promise<void> {
+  return ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=4', '-vf', vf, ...codecArgs, out]);
 }
 
 async function rowTexts(col: string): Promise<string[]> {

@@ -120,7 +120,8 @@ export async function hasEncoder(name: string): Promise<boolean> {
   return new RegExp(`\\s${name.replace(/[-]/g, '\\-')}\\s`).test(await encoders);
 }
 
-async function ffmpeg(args: string[]): Promise<void> {
+/** Run ffmpeg quietly (overwriting outputs); throws with its stderr on failure. */
+export async function ffmpeg(args: string[]): Promise<void> {
   const r = await runMediaTool('ffmpeg', [
     '-hide_banner',
     '-nostdin',
