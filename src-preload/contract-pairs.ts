@@ -4,6 +4,9 @@
 import { z } from 'zod';
 import { call, emptyInput, videoIdSchema } from './contract-core';
 
+/** The highest size limit (MiB) an import may ask for. */
+export const MAX_IMPORT_MB = 1024;
+
 export const PAIR_SOURCE_VALUES = ['template', 'assistant', 'manual', 'import'] as const;
 export const PAIR_STATUS_VALUES = ['draft', 'approved', 'rejected'] as const;
 export const EXPORT_FORMATS = ['llava', 'qwen2.5vl', 'sharegpt-jsonl', 'csv-mos', 'scores-json'] as const;
@@ -228,7 +231,7 @@ export const pairsCalls = {
         /** A rating list's MOS scale when detection would guess wrong (default: detected from the values). */
         scale: z.enum(MOS_SCALES).optional(),
         /** Size limit for this file in MiB (default 32; the file is parsed in memory). */
-        maxMB: z.number().int().min(1).max(1024).optional(),
+        maxMB: z.number().int().min(1).max(MAX_IMPORT_MB).optional(),
       })
       .strict(),
   ),

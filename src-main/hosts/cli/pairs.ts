@@ -2,7 +2,7 @@
 // leaves nothing), and import of pairs, rating lists and question sets with a report.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXPORT_FORMATS, IMPORT_KINDS, MOS_SCALES, type ExportFormat, type ExportOptions, type ImportKind } from '../../../src-preload/contract-pairs';
+import { EXPORT_FORMATS, IMPORT_KINDS, MAX_IMPORT_MB, MOS_SCALES, type ExportFormat, type ExportOptions, type ImportKind } from '../../../src-preload/contract-pairs';
 import { ProjectStore } from '../../services/store/project-store';
 import { exportDataset } from '../../services/export/export-dataset';
 import { importDataset } from '../../services/pairs/import-dataset';
@@ -87,7 +87,7 @@ export async function cmdImportPairs(args: string[]): Promise<number> {
   const kind = oneOf<ImportKind>(values.kind, IMPORT_KINDS, '--kind');
   const scale = values.scale === undefined ? undefined : oneOf(values.scale, MOS_SCALES, '--scale');
   const maxMB = values['max-mb'] === undefined ? undefined : Number(values['max-mb']);
-  if (maxMB !== undefined && !(Number.isInteger(maxMB) && maxMB >= 1 && maxMB <= 1024)) throw new UsageError('--max-mb must be a whole number of MiB, 1–1024');
+  if (maxMB !== undefined && !(Number.isInteger(maxMB) && maxMB >= 1 && maxMB <= MAX_IMPORT_MB)) throw new UsageError(`--max-mb must be a whole number of MiB, 1–${MAX_IMPORT_MB}`);
   const store = ProjectStore.open(project);
   try {
     const report = importDataset(store, path.resolve(file), kind, { asDraft: values['as-draft'], scale, maxMB });

@@ -8,8 +8,6 @@ import type { QbenchQuestion } from './pair-store';
 /** Largest file import reads: the released VQA² sets are ≤ 15 MB; a 50 MB file is refused. */
 /** Default size limit of an import file (the whole file is parsed in memory); raised per import with maxMB. */
 export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
-/** The highest limit an import may ask for. */
-export const MAX_IMPORT_MB_CEILING = 1024;
 
 export class ImportError extends Error {
   readonly code = 'BAD_INPUT';

@@ -2,7 +2,7 @@
 // Q-Bench-Video question set; shows what matched and what did not.
 import { useState } from 'react';
 import type { ImportKind, ImportReport } from '../../../../src-preload/contract-pairs';
-import { MOS_SCALES } from '../../../../src-preload/contract-pairs';
+import { MAX_IMPORT_MB, MOS_SCALES } from '../../../../src-preload/contract-pairs';
 import { useApi } from '../../api-context';
 import { errorMessage } from '../../lib/format';
 import { Modal } from '../Modal';
@@ -62,7 +62,7 @@ export function ImportDialog({ onImported, onClose }: { onImported(): void; onCl
         ) : null}
         <label className="field">
           <span className="section-label">Size limit (MB; the file is read into memory)</span>
-          <input type="number" min={1} max={1024} step={1} value={maxMB} onChange={(e) => setMaxMB(e.target.value)} data-testid="import-max-mb" />
+          <input type="number" min={1} max={MAX_IMPORT_MB} step={1} value={maxMB} onChange={(e) => setMaxMB(e.target.value)} data-testid="import-max-mb" />
         </label>
         {error ? <p className="error-text" role="alert" data-testid="import-error">{error}</p> : null}
         {report ? (
