@@ -2,8 +2,6 @@
 // analyst, adds an OpenAI-compatible engine (the loopback test server), asks it and watches the
 // answer stream in, clicks a timestamp and sees the player seek, saves the answer as a pair (a
 // draft pair appears in the project), and runs a question set. Screenshots go to test-output/e2e/.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
@@ -12,7 +10,7 @@ import { makeClip } from '../helpers/fixtures';
 import { startOpenAiTestServer, type TestServer } from '../helpers/openai-test-server';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 import { putQbenchSet } from '../../src-main/services/pairs/pair-store';
-import { REPO_ROOT, SCREENSHOT_DIR, assertBuilt, closeStudio, launchChromium, startWebHost, type Studio } from './web-host';
+import { REPO_ROOT, SCREENSHOT_DIR, closeStudio, launchChromium, startWebHost, type Studio, prepareE2e } from './web-host';
 
 const bin = path.join(REPO_ROOT, 'bin', 'vqa2.js');
 let tmp: string;
@@ -33,9 +31,7 @@ function db<T>(fn: (d: Database.Database) => T): T {
 }
 
 beforeAll(async () => {
-  assertBuilt();
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-e2e-asst-'));
+  tmp = prepareE2e('vqa2-e2e-asst-');
   project = path.join(tmp, 'Assist.vqa2.sqlite');
   await makeClip({ codec: 'h264', durationSec: 8, fps: 25, out: path.join(tmp, 'clips', 'clip.mp4') });
   const run = (...a: string[]) => expect(spawnSync(process.execPath, [bin, ...a], { env: { ...process.env, VQA2_HOME: path.join(tmp, 'home') } }).status).toBe(0);

@@ -4,7 +4,6 @@
 // exports the CSV, takes screenshots; then runs a short rating study with keys, reloads mid-way
 // and resumes where it stopped. Screenshots go to test-output/e2e/.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -12,7 +11,7 @@ import { makeClip, type ClipOptions } from '../helpers/fixtures';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 import { AnnotationStore } from '../../src-main/services/annotations/annotation-store';
 import { putVideoMos } from '../../src-main/services/pairs/pair-store';
-import { assertBuilt, launchChromium, SCREENSHOT_DIR, startWebHost, type RunningHost } from './web-host';
+import { launchChromium, SCREENSHOT_DIR, startWebHost, type RunningHost, prepareE2e } from './web-host';
 import { vqa2Ok } from '../helpers/cli';
 
 let tmp: string;
@@ -44,9 +43,7 @@ async function openEvaluation(): Promise<void> {
 }
 
 beforeAll(async () => {
-  assertBuilt();
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-e2e-eval-'));
+  tmp = prepareE2e('vqa2-e2e-eval-');
   for (const [name, opts] of CLIPS) await makeClip({ ...opts, codec: 'h264', durationSec: 1, fps: 25, out: path.join(tmp, 'clips', name) });
   project = vqa2('project', 'create', path.join(tmp, 'Eval')).trim();
   vqa2('import', project, path.join(tmp, 'clips'));

@@ -2,18 +2,17 @@
 // Chromium. Creates a project, imports a fixture folder through the server-side picker, sorts,
 // filters, inspects a failed row, reloads, removes a row. Screenshots go to test-output/e2e/.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { makeClip, makeClipCopies } from '../helpers/fixtures';
 import {
-  assertBuilt,
   closeStudio,
   openStudio,
   SCREENSHOT_DIR,
   type RunningHost,
   type Studio,
+  prepareE2e,
 } from './web-host';
 
 let tmp: string;
@@ -57,9 +56,7 @@ async function durationsOnScreen(): Promise<(number | null)[]> {
 }
 
 beforeAll(async () => {
-  assertBuilt();
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-e2e-'));
+  tmp = prepareE2e('vqa2-e2e-');
   clipsDir = path.join(tmp, 'clips');
   projectsDir = path.join(tmp, 'projects');
   fs.mkdirSync(projectsDir, { recursive: true });

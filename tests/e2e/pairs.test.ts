@@ -3,14 +3,13 @@
 // one with the live check catching a broken placeholder, approve it, export VQA²/LLaVA JSON through
 // the dialog, and read the dataset on disk. Screenshots go to test-output/e2e/.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { makeClip } from '../helpers/fixtures';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 import { AnnotationStore } from '../../src-main/services/annotations/annotation-store';
-import { assertBuilt, launchChromium, SCREENSHOT_DIR, startWebHost, type RunningHost } from './web-host';
+import { launchChromium, SCREENSHOT_DIR, startWebHost, type RunningHost, prepareE2e } from './web-host';
 import { vqa2Ok } from '../helpers/cli';
 
 let tmp: string;
@@ -25,9 +24,7 @@ const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOT_DIR,
 const vqa2 = (...args: string[]) => vqa2Ok(path.join(tmp, 'home'), args);
 
 beforeAll(async () => {
-  assertBuilt();
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-e2e-pairs-'));
+  tmp = prepareE2e('vqa2-e2e-pairs-');
   await makeClip({ durationSec: 4, out: path.join(tmp, 'videos', 'street.mp4') });
   project = path.join(tmp, 'curate.vqa2.sqlite');
   vqa2('project', 'create', project);

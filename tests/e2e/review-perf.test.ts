@@ -12,12 +12,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
-  assertBuilt,
   launchChromium,
   REPO_ROOT,
   SCREENSHOT_DIR,
   startWebHost,
   type RunningHost,
+  prepareE2e,
 } from './web-host';
 
 const run = promisify(execFile);
@@ -109,9 +109,7 @@ function currentTime(): Promise<number> {
 }
 
 beforeAll(async () => {
-  assertBuilt();
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-e2e-perf-'));
+  tmp = prepareE2e('vqa2-e2e-perf-');
   home = path.join(tmp, 'home');
   project = path.join(tmp, 'Long.vqa2.sqlite');
   await makeLongClip();

@@ -4,13 +4,11 @@
 // saved; measures long tasks while scrubbing; opens the AVI through an H.264 proxy. Screenshots
 // go to test-output/e2e/.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { makeClip } from '../helpers/fixtures';
 import {
-  assertBuilt,
   closeStudio,
   createProjectViaUi,
   importFolderViaUi,
@@ -18,6 +16,7 @@ import {
   SCREENSHOT_DIR,
   type RunningHost,
   type Studio,
+  prepareE2e,
 } from './web-host';
 
 const FPS = 25;
@@ -73,9 +72,7 @@ async function openFromLibrary(name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  assertBuilt();
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-e2e-review-'));
+  tmp = prepareE2e('vqa2-e2e-review-');
   clipsDir = path.join(tmp, 'clips');
   projectsDir = path.join(tmp, 'projects');
   fs.mkdirSync(projectsDir, { recursive: true });

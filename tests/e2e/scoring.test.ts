@@ -4,13 +4,11 @@
 // sparklines in the table, sorts by score, opens a score's details, and runs the streaming
 // scorer on a selection where one video cannot be scored. Screenshots go to test-output/e2e/.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ffmpeg, makeClip } from '../helpers/fixtures';
 import {
-  assertBuilt,
   closeStudio,
   createProjectViaUi,
   importFolderViaUi,
@@ -18,6 +16,7 @@ import {
   SCREENSHOT_DIR,
   type RunningHost,
   type Studio,
+  prepareE2e,
 } from './web-host';
 
 let tmp: string;
@@ -48,9 +47,7 @@ async function scoresOnScreen(): Promise<number[]> {
 }
 
 beforeAll(async () => {
-  assertBuilt();
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-e2e-score-'));
+  tmp = prepareE2e('vqa2-e2e-score-');
   clipsDir = path.join(tmp, 'clips');
   projectsDir = path.join(tmp, 'projects');
   fs.mkdirSync(projectsDir, { recursive: true });

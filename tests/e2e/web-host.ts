@@ -2,6 +2,7 @@
 // for the e2e tests. Nothing is built here: `npm run build` must have produced out/.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
@@ -24,6 +25,13 @@ export function assertBuilt(): void {
       `e2e needs Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH).`,
     );
   }
+}
+
+/** Start of every e2e file: the build and Chromium are there, the screenshot folder exists; a fresh temp folder. */
+export function prepareE2e(tmpPrefix: string): string {
+  assertBuilt();
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  return fs.mkdtempSync(path.join(os.tmpdir(), tmpPrefix));
 }
 
 export interface RunningHost {
