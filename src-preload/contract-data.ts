@@ -113,18 +113,21 @@ export interface JobProgress {
   errors: { videoId: number; name: string; error: string }[];
 }
 
+/** A model run: which scorer (pack, streaming model or engine) scored with which settings, where. */
+export interface ModelRunInfo {
+  id: number;
+  kind: 'pack' | 'streaming' | 'engine';
+  packId: string;
+  packVersion: string;
+  provider: string | null;
+  providerNote: string | null;
+  settings: Record<string, unknown>;
+  createdAt: string;
+}
+
 export interface VideoScores {
   videoId: number;
-  run: {
-    id: number;
-    kind: 'pack' | 'streaming' | 'engine';
-    packId: string;
-    packVersion: string;
-    provider: string | null;
-    providerNote: string | null;
-    settings: Record<string, unknown>;
-    createdAt: string;
-  } | null;
+  run: ModelRunInfo | null;
   score: number | null;
   level: LevelName | null;
   probs: LevelProbs | null;

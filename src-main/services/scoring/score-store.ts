@@ -3,6 +3,7 @@
 // written in one transaction; primary keys make a re-run of a committed segment a no-op.
 import type Database from 'better-sqlite3';
 import type { Level as LevelName, LevelProbs } from './level-score';
+import type { ModelRunInfo } from '../../../src-preload/contract';
 
 export type { LevelProbs };
 
@@ -31,17 +32,10 @@ export interface VideoScoreRecord {
   features: Record<string, number>;
 }
 
-export interface ModelRunRecord {
-  id: number;
-  kind: 'pack' | 'streaming' | 'engine';
-  packId: string;
-  packVersion: string;
-  provider: string | null;
-  providerNote: string | null;
-  settings: Record<string, unknown>;
+/** A stored run: what the contract shows of it, plus timings and the job that made it. */
+export interface ModelRunRecord extends ModelRunInfo {
   timings: Record<string, number>;
   jobId: string | null;
-  createdAt: string;
   finishedAt: string | null;
 }
 
