@@ -1149,6 +1149,21 @@ export function buildSegmentModel(svr, head = HEAD) {
   });
 }
 
+/** A manifest input of N RGB frames, NCHW float32 0..255 without normalisation. */
+function rgbFramesInput(name, frameSize, description) {
+  return {
+    name,
+    dtype: 'float32',
+    shape: ['N', 3, 'H', 'W'],
+    layout: 'NCHW',
+    colorOrder: 'RGB',
+    range: [0, 255],
+    normalization: { mean: [0, 0, 0], std: [1, 1, 1] },
+    frameSize,
+    description,
+  };
+}
+
 export function buildManifest() {
   return {
     id: PACK_ID,
@@ -1171,19 +1186,11 @@ export function buildManifest() {
         file: 'brisque.onnx',
         opset: OPSET,
         inputs: [
-          {
-            name: 'frames',
-            dtype: 'float32',
-            shape: ['N', 3, 'H', 'W'],
-            layout: 'NCHW',
-            colorOrder: 'RGB',
-            range: [0, 255],
-            normalization: { mean: [0, 0, 0], std: [1, 1, 1] },
-            frameSize:
-              'native (any H, W >= 8); samples are rounded and clamped to 8-bit first, as OpenCV holds them',
-            description:
-              'N key frames at their native resolution (or as scaled by the caller); RGB 0..255.',
-          },
+          rgbFramesInput(
+            'frames',
+            'native (any H, W >= 8); samples are rounded and clamped to 8-bit first, as OpenCV holds them',
+            'N key frames at their native resolution (or as scaled by the caller); RGB 0..255.',
+          ),
         ],
         outputs: [
           {
@@ -1211,19 +1218,11 @@ export function buildManifest() {
         file: 'segment.onnx',
         opset: OPSET,
         inputs: [
-          {
-            name: 'key_frames',
-            dtype: 'float32',
-            shape: ['N', 3, 'H', 'W'],
-            layout: 'NCHW',
-            colorOrder: 'RGB',
-            range: [0, 255],
-            normalization: { mean: [0, 0, 0], std: [1, 1, 1] },
-            frameSize:
-              'scoring.keyFrame: fit inside the box keeping the aspect ratio, never upscale',
-            description:
-              'The key frames of one segment (N >= 1; the first frame of each second), RGB 0..255.',
-          },
+          rgbFramesInput(
+            'key_frames',
+            'scoring.keyFrame: fit inside the box keeping the aspect ratio, never upscale',
+            'The key frames of one segment (N >= 1; the first frame of each second), RGB 0..255.',
+          ),
           {
             name: 'motion_frames',
             dtype: 'float32',
