@@ -2,6 +2,11 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import { builtinModules } from 'node:module';
+
+const NODE_BUILTINS = builtinModules.filter((m) => !m.startsWith('_'));
+const ELECTRON_BAN = { name: 'electron', message: 'Only src-main/hosts/electron may import electron.' };
+const ELECTRON_SUBPATH_BAN = { group: ['electron/*'], message: 'Only src-main/hosts/electron may import electron.' };
 
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'test-output/**', '.cache/**'] },
@@ -14,20 +19,56 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware checks for a very async codebase: a promise is awaited, returned or explicitly voided.
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+    },
+  },
+  {
     // Services are plain Node modules: the Electron host is the only place that may touch electron.
-    files: ['src-main/services/**', 'src-main/api/**', 'src-main/hosts/web/**', 'src-main/hosts/cli/**'],
+    // Layers import only downward: services never reach the API or a host; the API never a host.
+    files: ['src-main/services/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'Only src-main/hosts/electron may import electron.' }],
-          patterns: [{ group: ['electron/*'], message: 'Only src-main/hosts/electron may import electron.' }],
+          paths: [ELECTRON_BAN],
+          patterns: [ELECTRON_SUBPATH_BAN, { group: ['**/api/*', '**/api', '**/hosts/*', '**/hosts/**'], message: 'services/ may not import api/ or hosts/ (layers import downward only).' }],
         },
       ],
     },
   },
   {
-    // The renderer talks to an ApiClient only; no Node built-ins.
+    files: ['src-main/api/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [ELECTRON_BAN],
+          patterns: [ELECTRON_SUBPATH_BAN, { group: ['**/hosts/*', '**/hosts/**'], message: 'api/ may not import hosts/ (hosts are adapters over the API).' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src-main/hosts/web/**', 'src-main/hosts/cli/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [ELECTRON_BAN], patterns: [ELECTRON_SUBPATH_BAN] }] },
+  },
+  {
+    // The shared contract runs anywhere (main, preload, renderer): no Node, no DOM-only code, no app layers.
+    files: ['src-preload/contract*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: NODE_BUILTINS.map((name) => ({ name, message: 'The contract runs in the browser too.' })), patterns: [{ group: ['node:*', 'electron', '**/src-main/**', '**/src-renderer/**'], message: 'The contract imports nothing of the app layers.' }] },
+      ],
+    },
+  },
+  {
+    // The renderer talks to an ApiClient only: no Node built-ins, no main-process code at any depth.
     files: ['src-renderer/**'],
     plugins: { 'react-hooks': reactHooks },
     rules: {
@@ -35,7 +76,10 @@ export default tseslint.config(
       'react-hooks/set-state-in-effect': 'off',
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*', 'electron', '../src-main/*', '../../src-main/*'], message: 'The renderer talks to the ApiClient only.' }] },
+        {
+          paths: NODE_BUILTINS.map((name) => ({ name, message: 'The renderer talks to the ApiClient only.' })),
+          patterns: [{ group: ['node:*', 'electron', 'electron/*', '**/src-main/**', '**/src-main'], message: 'The renderer talks to the ApiClient only.' }],
+        },
       ],
     },
   },

@@ -47,6 +47,7 @@ declare module 'electron' {
     whenReady(): Promise<void>;
     on(event: 'window-all-closed' | 'activate' | 'before-quit', listener: () => void): void;
     quit(): void;
+    exit(exitCode?: number): void;
     getPath(name: 'userData' | 'home' | 'documents'): string;
     getVersion(): string;
     isPackaged: boolean;

@@ -57,6 +57,10 @@ app.whenReady().then(async () => {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) void createWindow(api);
   });
+}).catch((err: unknown) => {
+  // a start-up failure must not leave a windowless process behind
+  console.error('VQA² Studio could not start:', err);
+  app.exit(1);
 });
 
 app.on('window-all-closed', () => app.quit());

@@ -47,7 +47,7 @@ export function useReviewTarget(
       const row = page.rows[0]?.id === videoId ? page.rows[0] : null;
       return { n, row };
     };
-    (async () => {
+    void (async () => {
       try {
         let r = await find(sort, filter);
         // Opened from a link (reload) or no longer matching the filter: look in the whole library.

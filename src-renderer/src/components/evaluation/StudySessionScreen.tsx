@@ -68,7 +68,8 @@ export function StudySessionScreen({ studyId, onExit }: StudySessionScreenProps)
   const exit = useCallback(() => {
     if (session && session.status === 'active') {
       // leaving mid-way keeps the place: the session is paused, not lost
-      api.call('study.pause', { studyId, paused: true }).finally(onExit);
+      // a failed pause leaves the session active: it resumes at the same place either way
+      void api.call('study.pause', { studyId, paused: true }).catch(() => undefined).then(onExit);
     } else onExit();
   }, [api, studyId, session, onExit]);
 

@@ -1,0 +1,46 @@
+// The layer boundaries are machine-checked by ESLint: these cases must stay errors, so that a
+// config change that silently drops a zone fails here.
+import { describe, expect, it } from 'vitest';
+import { ESLint } from 'eslint';
+
+const eslint = new ESLint({ cwd: process.cwd() });
+
+async function restrictedImports(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('layer boundaries (ESLint zones)', () => {
+  it('refuses api/ and hosts/ imports in services', async () => {
+    const msgs = await restrictedImports('src-main/services/util/x.ts', "import { dispatch } from '../../api/dispatch';\nimport { startWebHost } from '../../hosts/web/server';\nexport const x = [dispatch, startWebHost];\n");
+    expect(msgs).toHaveLength(2);
+    expect(msgs[0]).toMatch(/services\/ may not import api\/ or hosts\//);
+  });
+
+  it('refuses hosts/ imports in the API', async () => {
+    const msgs = await restrictedImports('src-main/api/x.ts', "import { startWebHost } from '../hosts/web/server';\nexport const x = startWebHost;\n");
+    expect(msgs).toHaveLength(1);
+  });
+
+  it('refuses electron everywhere in src-main but the Electron host', async () => {
+    const code = "import { app } from 'electron';\nexport const x = app;\n";
+    expect(await restrictedImports('src-main/services/x.ts', code)).toHaveLength(1);
+    expect(await restrictedImports('src-main/hosts/cli/x.ts', code)).toHaveLength(1);
+    expect(await restrictedImports('src-main/hosts/electron/x.ts', code)).toHaveLength(0);
+  });
+
+  it('refuses Node built-ins and main-process code at any depth in the renderer', async () => {
+    const code = "import fs from 'fs';\nimport path from 'node:path';\nimport { x } from '../../../../src-main/services/util/prng';\nexport const y = [fs, path, x];\n";
+    expect(await restrictedImports('src-renderer/src/features/a/b/x.ts', code)).toHaveLength(3);
+  });
+
+  it('keeps the contract free of Node and of the app layers', async () => {
+    const code = "import os from 'os';\nimport { x } from '../src-main/services/util/prng';\nexport const y = [os, x];\n";
+    expect(await restrictedImports('src-preload/contract-x.ts', code)).toHaveLength(2);
+  });
+
+  it('lets layers import downward', async () => {
+    const code = "import { dispatch } from '../api/dispatch';\nimport { mulberry32 } from '../services/util/prng';\nexport const y = [dispatch, mulberry32];\n";
+    expect(await restrictedImports('src-main/hosts/x.ts', code)).toHaveLength(0);
+  });
+});
