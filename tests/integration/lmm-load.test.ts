@@ -40,7 +40,71 @@ function toExternalData(file: string): void {
   fs.writeFileSync(path.join(path.dirname(file), dataName), Buffer.concat(chunks));
 }
 
+/**
+ * Rewrites `component`.onnx as `component`_fp16.onnx whose float inputs and outputs are float16
+ * (Cast nodes at the edges, weights untouched), the interface of fp16 / q4f16 exports.
+ */
+function toFloat16Io(dir: string, component: string): void {
+  const file = path.join(dir, 'onnx', `${component}.onnx`);
+  const m = onnx.ModelProto.decode(fs.readFileSync(file));
+  const g = m.graph!;
+  const F32 = onnx.TensorProto.DataType.FLOAT;
+  const F16 = onnx.TensorProto.DataType.FLOAT16;
+  const rename = (from: string, to: string) => {
+    for (const n of g.node!) {
+      n.input = n.input!.map((x) => (x === from ? to : x));
+      n.output = n.output!.map((x) => (x === from ? to : x));
+    }
+  };
+  const cast = (input: string, output: string, to: number) =>
+    onnx.NodeProto.create({ opType: 'Cast', input: [input], output: [output], attribute: [onnx.AttributeProto.create({ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: to })] });
+  const head: InstanceType<typeof onnx.NodeProto>[] = [];
+  const tail: InstanceType<typeof onnx.NodeProto>[] = [];
+  for (const v of g.output!) {
+    if (v.type!.tensorType!.elemType !== F32) continue;
+    rename(v.name!, `${v.name}__f32out`);
+    tail.push(cast(`${v.name}__f32out`, v.name!, F16));
+    v.type!.tensorType!.elemType = F16;
+  }
+  for (const v of g.input!) {
+    if (v.type!.tensorType!.elemType !== F32) continue;
+    rename(v.name!, `${v.name}__f32in`);
+    head.push(cast(v.name!, `${v.name}__f32in`, F32));
+    v.type!.tensorType!.elemType = F16;
+  }
+  g.node = [...head, ...g.node!, ...tail];
+  fs.writeFileSync(path.join(dir, 'onnx', `${component}_fp16.onnx`), onnx.ModelProto.encode(m).finish());
+  fs.rmSync(file);
+}
+
 describe('loadLmm', () => {
+  it('runs a model whose graphs take and return float16, close to the float32 one', async () => {
+    const src = path.join(root, 'vqa2');
+    const half = path.join(root, 'vqa2-fp16-io');
+    fs.cpSync(src, half, { recursive: true });
+    for (const c of ['vision_encoder', 'embed_tokens', 'decoder_model_merged']) toFloat16Io(half, c);
+    const info = await inspectModelFolder(half);
+    expect(info.files.map((f) => f.path)).toContain('onnx/decoder_model_merged_fp16.onnx');
+    expect(info.scans.decoder_model_merged.inputs.find((t) => t.name === 'inputs_embeds')!.dtype).toBe('float16');
+    const key = randomFrames(7, 2, 32, 32);
+    const motion = randomFrames(8, 8, 16, 16);
+    const a = await loadLmm(src, { ep: 'cpu' });
+    const b = await loadLmm(half, { ep: 'cpu' });
+    try {
+      const ra = await a.scoreLevels({ keyFrames: key, motionFrames: motion });
+      const rb = await b.scoreLevels({ keyFrames: key, motionFrames: motion });
+      const diff = Math.max(...ra.levelLogits.map((x, i) => Math.abs(x - rb.levelLogits[i]!)));
+      expect(diff).toBeGreaterThan(0); // the float16 edges really round
+      expect(diff).toBeLessThan(0.05);
+      // the cache goes round in float16 through cached decode steps
+      const g = await b.generate({ history: [], question: 'Hi', frames: key, motionFrames: motion, maxNewTokens: 5, temperature: 0 });
+      expect(g.tokens).toBeGreaterThan(0);
+    } finally {
+      await Promise.all([a.dispose(), b.dispose()]);
+    }
+  });
+
+
   it('uses CPU when asked, and records why CUDA was not used when it falls back', async () => {
     const dir = path.join(root, 'qwen2_vl');
     const cpu = await loadLmm(dir, { ep: 'cpu' });

@@ -121,10 +121,17 @@ function pickOnnx(dir: string, component: Component): { file: string; dtype: str
 }
 
 type Want = { name: string; dtypes: string[] };
-const FLOAT = ['float32'];
+const FLOAT = ['float32', 'float16'];
 const INT64 = ['int64'];
 
-/** The tensors the runtime feeds and reads, per component and architecture. */
+/** The dtype the graph declares for one of its inputs or outputs ('float32' when unstated). */
+export function ioDtype(info: Pick<LmmFolderInfo, 'scans'>, component: Component, name: string): string {
+  const s = info.scans[component];
+  const t = [...s.inputs, ...s.outputs].find((x) => x.name === name);
+  return t && t.dtype !== 'unknown' ? t.dtype : 'float32';
+}
+
+/** The tensors the runtime feeds and reads, per component and architecture (floats: float32 or float16). */
 export function expectedTensors(arch: LmmArch, layers: number): Record<Component, { inputs: Want[]; outputs: Want[] }> {
   const kv = (prefix: string): Want[] =>
     Array.from({ length: layers }, (_, i) => [`${prefix}.${i}.key`, `${prefix}.${i}.value`]).flat().map((name) => ({ name, dtypes: FLOAT }));
@@ -154,7 +161,7 @@ function checkTensors(dir: string, rel: string, kind: 'input' | 'output', have: 
     const t = have.find((h) => h.name === w.name);
     if (!t) throw invalid(dir, `${rel} has no ${kind} "${w.name}" (its ${kind}s: ${have.map((h) => h.name).join(', ') || 'none'})`);
     if (t.dtype !== 'unknown' && !w.dtypes.includes(t.dtype)) {
-      throw invalid(dir, `${rel} ${kind} "${w.name}" is ${t.dtype}, expected ${w.dtypes.join(' or ')} (only float32 inputs/outputs are supported)`);
+      throw invalid(dir, `${rel} ${kind} "${w.name}" is ${t.dtype}, expected ${w.dtypes.join(' or ')}`);
     }
   }
 }
