@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LmmError } from '../../src-main/services/lmm/errors';
 import { inspectModelFolder } from '../../src-main/services/lmm/folder';
 import { loadLmm } from '../../src-main/services/lmm/runtime';
-import { generateTinyModels, randomFrames } from './lmm-fixture';
+import { generateTinyModels, maxAbsDiff, randomFrames, runReference } from './lmm-fixture';
 
 const { onnx } = onnxProto;
 let root = '';
@@ -78,6 +78,30 @@ function toFloat16Io(dir: string, component: string): void {
 }
 
 describe('loadLmm', () => {
+  it("scores with the later revision's vqa2.json: bare placeholders, empty answer prefix, revised weights", async () => {
+    const dir = path.join(root, 'vqa2-revised');
+    fs.cpSync(path.join(root, 'vqa2'), dir, { recursive: true });
+    const specFile = path.join(dir, 'vqa2.json');
+    const spec = JSON.parse(fs.readFileSync(specFile, 'utf8'));
+    Object.assign(spec, { prompt: '<image><image>', answerPrefix: '', levelWeights: [1, 0.8, 0.6, 0.4, 0.2] });
+    fs.writeFileSync(specFile, JSON.stringify(spec));
+    const lmm = await loadLmm(dir, { ep: 'cpu' });
+    try {
+      // without a prefix the words are read as they start the answer: no leading space
+      const original = await inspectModelFolder(path.join(root, 'vqa2'));
+      expect(lmm.info.levelTokenIds).not.toEqual(original.levelTokenIds);
+      const key = randomFrames(31, 2, 32, 32);
+      const motion = randomFrames(32, 4, 16, 16);
+      const r = await lmm.scoreLevels({ keyFrames: key, motionFrames: motion });
+      expect(r.prompt.endsWith('<|im_start|>user\n<image><image><|im_end|>\n<|im_start|>assistant\n')).toBe(true);
+      expect(r.weights).toEqual([1, 0.8, 0.6, 0.4, 0.2]);
+      const ref = runReference(dir, r.prompt, key, motion);
+      expect(maxAbsDiff(r.levelLogits, lmm.info.levelTokenIds.map((id) => ref.logits[0]![id]!))).toBeLessThan(1e-4);
+    } finally {
+      await lmm.dispose();
+    }
+  });
+
   it('runs a model whose graphs take and return float16, close to the float32 one', async () => {
     const src = path.join(root, 'vqa2');
     const half = path.join(root, 'vqa2-fp16-io');

@@ -207,7 +207,7 @@ export async function inspectModelFolder(dir: string): Promise<LmmFolderInfo> {
   const generation = fs.existsSync(path.join(abs, 'generation_config.json')) ? readJson(abs, 'generation_config.json') : {};
   const genEos = ([] as unknown[]).concat(generation.eos_token_id ?? []).filter((x): x is number => typeof x === 'number');
   const tok = loadTokenizer(abs, genEos);
-  const levelIds = levelTokenIds(abs, tok, vqa2?.answerPrefix || DEFAULT_ANSWER_PREFIX, vqa2?.levelWords ?? LEVELS);
+  const levelIds = levelTokenIds(abs, tok, vqa2 ? vqa2.answerPrefix : DEFAULT_ANSWER_PREFIX, vqa2?.levelWords ?? LEVELS);
 
   const want = expectedTensors(arch, text.layers);
   const onnx = {} as Record<Component, string>;
