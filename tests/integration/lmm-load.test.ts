@@ -1,6 +1,8 @@
-// Loading: CUDA is tried first unless CPU is asked for, and a CUDA failure falls back to CPU with
-// the reason kept; weights stored as external data (*.onnx_data) load and score the same; missing
-// or short external data is refused before loading.
+// Loading and running folders that differ from the generated ones the way real exports do: CUDA
+// tried first with the reason kept when it falls back to CPU; weights in external data files;
+// float16 graph inputs/outputs; a decoder without num_logits_to_keep; the later revision's
+// vqa2.json (bare placeholders, empty prefix, revised weights). Short or missing external data is
+// refused before loading.
 import fs from 'node:fs';
 import path from 'node:path';
 import onnxProto from 'onnx-proto';
@@ -78,6 +80,36 @@ function toFloat16Io(dir: string, component: string): void {
 }
 
 describe('loadLmm', () => {
+  it('without num_logits_to_keep, prefills in chunks and scores and generates as with it', async () => {
+    const dir = path.join(root, 'vqa2-no-keep');
+    fs.cpSync(path.join(root, 'vqa2'), dir, { recursive: true });
+    const file = path.join(dir, 'onnx/decoder_model_merged.onnx');
+    const m = onnx.ModelProto.decode(fs.readFileSync(file));
+    // the graph computes logits at every position (as exports without the input do)
+    m.graph!.input = m.graph!.input!.filter((i) => i.name !== 'num_logits_to_keep');
+    const zero = onnx.TensorProto.create({ dataType: onnx.TensorProto.DataType.INT64, dims: [], rawData: new Uint8Array(8) });
+    m.graph!.node!.unshift(
+      onnx.NodeProto.create({ opType: 'Constant', output: ['num_logits_to_keep'], attribute: [onnx.AttributeProto.create({ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: zero })] }),
+    );
+    fs.writeFileSync(file, onnx.ModelProto.encode(m).finish());
+    const key = randomFrames(41, 4, 32, 32);
+    const motion = randomFrames(42, 16, 16, 16);
+    const a = await loadLmm(path.join(root, 'vqa2'), { ep: 'cpu' });
+    const b = await loadLmm(dir, { ep: 'cpu' });
+    try {
+      expect(b.info.hasLogitsToKeep).toBe(false);
+      const ra = await a.scoreLevels({ keyFrames: key, motionFrames: motion });
+      const rb = await b.scoreLevels({ keyFrames: key, motionFrames: motion });
+      expect(rb.promptTokens).toBeGreaterThan(64); // more than one chunk
+      expect(maxAbsDiff(rb.levelLogits, ra.levelLogits)).toBeLessThan(1e-4);
+      const ga = await a.generate({ history: [], question: 'Hi', frames: key, motionFrames: motion, maxNewTokens: 6, temperature: 0 });
+      const gb = await b.generate({ history: [], question: 'Hi', frames: key, motionFrames: motion, maxNewTokens: 6, temperature: 0 });
+      expect(gb.text).toBe(ga.text);
+    } finally {
+      await Promise.all([a.dispose(), b.dispose()]);
+    }
+  });
+
   it("scores with the later revision's vqa2.json: bare placeholders, empty answer prefix, revised weights", async () => {
     const dir = path.join(root, 'vqa2-revised');
     fs.cpSync(path.join(root, 'vqa2'), dir, { recursive: true });
