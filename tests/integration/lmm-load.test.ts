@@ -80,6 +80,26 @@ function toFloat16Io(dir: string, component: string): void {
 }
 
 describe('loadLmm', () => {
+  it('reports a graph that fails at run time with the model file named, and keeps working afterwards', async () => {
+    const dir = path.join(root, 'vqa2-wrong-size');
+    fs.cpSync(path.join(root, 'vqa2'), dir, { recursive: true });
+    const specFile = path.join(dir, 'vqa2.json');
+    const spec = JSON.parse(fs.readFileSync(specFile, 'utf8'));
+    spec.keyFrames.width = 40; // the graph's position embedding holds a 4×4 grid of 8-pixel patches
+    fs.writeFileSync(specFile, JSON.stringify(spec));
+    const lmm = await loadLmm(dir, { ep: 'cpu' });
+    try {
+      const e = await lmm.scoreLevels({ keyFrames: randomFrames(1, 1, 40, 32), motionFrames: randomFrames(2, 4, 16, 16) }).catch((err: unknown) => err);
+      expect(e).toBeInstanceOf(LmmError);
+      expect((e as LmmError).code).toBe('MODEL_SESSION_FAILED');
+      expect((e as LmmError).message).toMatch(/vision_encoder failed: /);
+      const g = await lmm.generate({ history: [], question: 'Hi', frames: [], maxNewTokens: 3, temperature: 0 });
+      expect(g.tokens).toBeGreaterThan(0);
+    } finally {
+      await lmm.dispose();
+    }
+  });
+
   it('without num_logits_to_keep, prefills in chunks and scores and generates as with it', async () => {
     const dir = path.join(root, 'vqa2-no-keep');
     fs.cpSync(path.join(root, 'vqa2'), dir, { recursive: true });

@@ -49,8 +49,18 @@ export class DecoderLoop {
     private readonly s: Record<Component, ort.InferenceSession>,
   ) {}
 
+  /** A session run whose failure names the model file and keeps ONNX Runtime's first line. */
+  private async run(component: Component, feeds: Record<string, ort.Tensor>): Promise<ort.InferenceSession.ReturnType> {
+    try {
+      return await this.s[component].run(feeds);
+    } catch (e) {
+      const first = String((e as Error).message ?? e).split('\n')[0];
+      throw new LmmError('MODEL_SESSION_FAILED', `${this.info.name}: ${component} failed: ${first}`);
+    }
+  }
+
   async embed(ids: number[]): Promise<Float32Array> {
-    const out = await this.s.embed_tokens.run({ input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (x) => BigInt(x)), [1, ids.length]) });
+    const out = await this.run('embed_tokens', { input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (x) => BigInt(x)), [1, ids.length]) });
     return toFloat32(out.inputs_embeds!);
   }
 
@@ -60,7 +70,7 @@ export class DecoderLoop {
     for (const [k, v] of Object.entries(feeds)) {
       typed[k] = v.type === 'float32' ? floatTensor(ioDtype(this.info, 'vision_encoder', k), v.data as Float32Array, v.dims) : v;
     }
-    const out = await this.s.vision_encoder.run(typed);
+    const out = await this.run('vision_encoder', typed);
     const res: Record<string, Float32Array> = {};
     for (const [k, v] of Object.entries(out)) {
       const dims = v.dims;
@@ -97,7 +107,7 @@ export class DecoderLoop {
       feeds[`past_key_values.${i}.value`] = cache.tensors[2 * i + 1]!;
     }
     if (this.info.hasLogitsToKeep) feeds.num_logits_to_keep = new ort.Tensor('int64', BigInt64Array.from([BigInt(keep)]), []);
-    const out = await this.s.decoder_model_merged.run(feeds);
+    const out = await this.run('decoder_model_merged', feeds);
     const tensors: ort.Tensor[] = [];
     for (let i = 0; i < layers; i++) tensors.push(out[`present.${i}.key`]!, out[`present.${i}.value`]!);
     // present.* go back in as past_key_values.* unchanged, in the graph's own dtype
