@@ -1,0 +1,174 @@
+// The studio-wide registry of in-process model folders and the LMM settings (idle release, frame
+// budgets), kept in <studio home>/settings.json beside the other settings. A folder is validated
+// before anything is written, so a failed add leaves the registry as it was.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import * as ort from 'onnxruntime-node';
+import { estimateMemoryBytes, inspectModelFolder, type LmmArch, type LmmFileInfo, type LmmFolderInfo } from '../lmm/folder';
+
+export interface LmmSettings {
+  /** A loaded model is released after this many seconds without use. */
+  idleSec: number;
+  /** Key frames a per-video scoring pass sends at most (evenly spread over the video). */
+  videoKeyFrames: number;
+  /** Motion frames a per-video scoring pass sends at most (a multiple of 4). */
+  videoMotionFrames: number;
+  /** Seconds per scored segment. */
+  segmentSec: number;
+}
+
+export const DEFAULT_LMM_SETTINGS: LmmSettings = { idleSec: 300, videoKeyFrames: 32, videoMotionFrames: 64, segmentSec: 2 };
+
+export interface ModelEntry {
+  id: string;
+  name: string;
+  dir: string;
+  arch: LmmArch;
+  paramCount: number;
+  files: LmmFileInfo[];
+  dtypes: string[];
+  sizeBytes: number;
+  addedAt: string;
+}
+
+/** What the CLI and the UI show of a registered model. */
+export interface ModelView extends ModelEntry {
+  /** Estimated bytes to load the model plus one scoring pass at the configured frame counts. */
+  estMemBytes: number;
+  estMem: { load: number; score: number };
+  /** Execution providers this machine's onnxruntime-node can run it on, best first. */
+  providers: string[];
+  /** The folder is gone or no longer readable since it was added. */
+  missing: boolean;
+}
+
+export class ModelError extends Error {
+  constructor(
+    readonly code: 'BAD_INPUT' | 'NOT_FOUND' | 'MODEL_INVALID',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ModelError';
+  }
+}
+
+/** Providers onnxruntime-node offers here, best first (CUDA only where its binaries are installed). */
+export function providersHere(): string[] {
+  const list = (ort as unknown as { listSupportedBackends?: () => { name: string }[] }).listSupportedBackends?.() ?? [];
+  const names = new Set(list.map((b) => b.name));
+  return [...(names.has('cuda') ? ['cuda'] : []), 'cpu'];
+}
+
+export function newModelId(): string {
+  return `m${randomBytes(5).toString('hex')}`;
+}
+
+const MAX_NAME = 100;
+
+export class ModelRegistry {
+  readonly file: string;
+
+  constructor(home: string) {
+    this.file = path.join(home, 'settings.json');
+  }
+
+  private readRaw(): Record<string, unknown> {
+    try {
+      const data = JSON.parse(fs.readFileSync(this.file, 'utf8')) as unknown;
+      return data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
+  }
+
+  /** Read-modify-write of settings.json, keeping every other key (temp file + rename). */
+  private write(patch: Record<string, unknown>): void {
+    const next = { ...this.readRaw(), ...patch };
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.models.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(next, null, 2));
+    fs.renameSync(tmp, this.file);
+  }
+
+  entries(): ModelEntry[] {
+    const raw = this.readRaw().lmmModels;
+    return Array.isArray(raw) ? (raw.filter((m) => m && typeof m === 'object' && typeof (m as ModelEntry).id === 'string') as ModelEntry[]) : [];
+  }
+
+  settings(): LmmSettings {
+    const raw = this.readRaw().lmm;
+    const o = raw && typeof raw === 'object' ? (raw as Partial<LmmSettings>) : {};
+    const int = (v: unknown, d: number, min: number, max: number) => (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : d);
+    return {
+      idleSec: int(o.idleSec, DEFAULT_LMM_SETTINGS.idleSec, 1, 86_400),
+      videoKeyFrames: int(o.videoKeyFrames, DEFAULT_LMM_SETTINGS.videoKeyFrames, 1, 1024),
+      videoMotionFrames: int(o.videoMotionFrames, DEFAULT_LMM_SETTINGS.videoMotionFrames, 4, 4096) & ~3,
+      segmentSec: int(o.segmentSec, DEFAULT_LMM_SETTINGS.segmentSec, 1, 600),
+    };
+  }
+
+  setSettings(patch: Partial<LmmSettings>): LmmSettings {
+    this.write({ lmm: { ...this.settings(), ...patch } });
+    return this.settings();
+  }
+
+  get(id: string): ModelEntry | undefined {
+    return this.entries().find((m) => m.id === id);
+  }
+
+  view(m: ModelEntry): ModelView {
+    const s = this.settings();
+    const missing = !fs.existsSync(m.dir);
+    const info = { ...m, levelTokenIds: [] } as LmmFolderInfo;
+    // a segment pass (1 key frame a second) is smaller than the per-video pass: size for the larger
+    const est = estimateMemoryBytes(info, { keyFrames: s.videoKeyFrames, motionFrames: s.videoMotionFrames });
+    return { ...m, estMemBytes: est.load + est.score, estMem: est, providers: providersHere(), missing };
+  }
+
+  list(): ModelView[] {
+    return this.entries().map((m) => this.view(m));
+  }
+
+  /** Validate the folder and register it; nothing is written when validation fails. */
+  async add(dir: string, name?: string): Promise<ModelView> {
+    const abs = path.resolve(dir);
+    if (!fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) throw new ModelError('BAD_INPUT', `${abs} is not a folder`);
+    const n = name?.trim();
+    if (n !== undefined && (!n || n.length > MAX_NAME)) throw new ModelError('BAD_INPUT', `The model name must be 1 to ${MAX_NAME} characters`);
+    const existing = this.entries().find((m) => m.dir === abs);
+    if (existing) throw new ModelError('BAD_INPUT', `${abs} is already registered as "${existing.name}" (${existing.id})`);
+    const info = await inspectModelFolder(abs);
+    const entry: ModelEntry = {
+      id: newModelId(),
+      name: n || info.name,
+      dir: abs,
+      arch: info.arch,
+      paramCount: info.paramCount,
+      files: info.files.map((f) => ({ path: f.path, sizeBytes: f.sizeBytes, dtype: f.dtype })),
+      dtypes: [...info.dtypes],
+      sizeBytes: info.sizeBytes,
+      addedAt: new Date().toISOString(),
+    };
+    this.write({ lmmModels: [...this.entries(), entry] });
+    return this.view(entry);
+  }
+
+  remove(id: string): boolean {
+    const all = this.entries();
+    if (!all.some((m) => m.id === id)) return false;
+    this.write({ lmmModels: all.filter((m) => m.id !== id) });
+    return true;
+  }
+
+  /** A registered model by id, or a model folder given by path (validated, not registered). */
+  async resolve(ref: string): Promise<{ id: string | null; name: string; dir: string }> {
+    const byId = this.get(ref);
+    if (byId) return { id: byId.id, name: byId.name, dir: byId.dir };
+    const abs = path.resolve(ref);
+    if (!fs.existsSync(abs)) throw new ModelError('NOT_FOUND', `No model "${ref}": not a registered model id (see vqa2 models list) and no such folder`);
+    const info = await inspectModelFolder(abs);
+    const reg = this.entries().find((m) => m.dir === abs);
+    return { id: reg?.id ?? null, name: reg?.name ?? info.name, dir: abs };
+  }
+}
