@@ -166,7 +166,7 @@ export class ModelRegistry {
     const byId = this.get(ref);
     if (byId) return { id: byId.id, name: byId.name, dir: byId.dir };
     const abs = path.resolve(ref);
-    if (!fs.existsSync(abs)) throw new ModelError('NOT_FOUND', `No model "${ref}": not a registered model id (see vqa2 models list) and no such folder`);
+    if (!fs.existsSync(abs)) throw new ModelError('BAD_INPUT', `No model "${ref}": not a registered model id (see vqa2 models list) and no such folder`);
     const info = await inspectModelFolder(abs);
     const reg = this.entries().find((m) => m.dir === abs);
     return { id: reg?.id ?? null, name: reg?.name ?? info.name, dir: abs };
