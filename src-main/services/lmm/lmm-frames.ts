@@ -38,22 +38,41 @@ function sizeOf(v: unknown): { width: number; height: number } | null {
   return null;
 }
 
+/** The folder's vqa2.json, or {} for the other architectures. */
+function vqa2Config(dir: string): Record<string, unknown> {
+  return readJson(path.join(dir, 'vqa2.json'));
+}
+
 /**
- * Frame sizes handed to the model's processor: the processor config's image size for key frames,
- * and the motion size that vqa2.json names (else 224). Decoding straight to these sizes keeps the
- * processor's own resize a no-op and the frames small.
+ * Frame sizes handed to the model's processor: vqa2.json's key and motion frame sizes, else the
+ * processor config's image size (for Qwen, the square within max_pixels, at most 384). Decoding
+ * straight to these sizes keeps the processor's own resize a no-op and the frames small.
  */
 export function frameSizesFor(dir: string): LmmFrameSizes {
   const pre = readJson(path.join(dir, 'preprocessor_config.json'));
-  const vqa2 = readJson(path.join(dir, 'vqa2.json'));
-  const key = sizeOf(vqa2.key_frame_size) ?? sizeOf(pre.size) ?? sizeOf(pre.crop_size) ?? { width: DEFAULT_KEY_SIDE, height: DEFAULT_KEY_SIDE };
-  const motionSrc = vqa2.motion_frame_size ?? (vqa2.motion as Record<string, unknown> | undefined)?.size ?? (vqa2.motion_frames as Record<string, unknown> | undefined)?.size;
-  const motion = sizeOf(motionSrc) ?? { width: DEFAULT_MOTION_SIDE, height: DEFAULT_MOTION_SIDE };
+  const vqa2 = vqa2Config(dir);
+  const kf = vqa2.keyFrames as Record<string, unknown> | undefined;
+  const mf = vqa2.motionFrames as Record<string, unknown> | undefined;
+  let qwen: { width: number; height: number } | null = null;
+  if (typeof pre.max_pixels === 'number') {
+    const unit = (Number(pre.patch_size) || 14) * (Number(pre.merge_size) || 2);
+    const side = Math.max(unit, Math.floor(Math.min(DEFAULT_KEY_SIDE, Math.sqrt(pre.max_pixels)) / unit) * unit);
+    qwen = { width: side, height: side };
+  }
+  const key = sizeOf(kf) ?? sizeOf(pre.size) ?? qwen ?? sizeOf(pre.crop_size) ?? { width: DEFAULT_KEY_SIDE, height: DEFAULT_KEY_SIDE };
+  const motion = sizeOf(mf) ?? { width: DEFAULT_MOTION_SIDE, height: DEFAULT_MOTION_SIDE };
   const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
   return {
     key: { width: even(key.width), height: even(key.height) },
     motion: { width: even(motion.width), height: even(motion.height) },
   };
+}
+
+/** The most motion frames one pass of this model takes (vqa2.json), or null when unstated. */
+export function motionLimitFor(dir: string): number | null {
+  const mf = vqa2Config(dir).motionFrames as Record<string, unknown> | undefined;
+  const n = mf?.maxFrames;
+  return typeof n === 'number' && n >= 4 ? n - (n % 4) : null;
 }
 
 /** Motion frames truncated to a multiple of 4 (the seed's sampling); fewer than 4 are kept as they are. */
@@ -106,13 +125,16 @@ export async function walkVideoFrames(
     budget: { keyFrames: number; motionFrames: number };
     /** False for models without a motion input: no motion frames are decoded into passes. */
     motion: boolean;
+    /** The most motion frames one pass takes (a multiple of 4); null: no limit. */
+    motionLimit?: number | null;
     signal?: AbortSignal;
     onSegment(s: SegmentFrames): Promise<void>;
   },
 ): Promise<VideoFrames> {
   const seconds = Math.max(1, Math.ceil((video.durationSec ?? 1) - 1e-9));
   const motionExpected = Math.max(0, Math.round((video.durationSec ?? 0) * video.fps));
-  const motionBudget = Math.max(4, opts.budget.motionFrames - (opts.budget.motionFrames % 4));
+  const cap = Math.min(opts.budget.motionFrames, opts.motionLimit ?? Infinity);
+  const motionBudget = Math.max(4, cap - (cap % 4));
   const keyPick = evenIndices(seconds, opts.budget.keyFrames);
   const motionPick = evenIndices(motionExpected - (motionExpected % 4), motionBudget);
   const out: VideoFrames = { keyFrames: [], motionFrames: [], keyTotal: 0, motionTotal: 0, capped: false };
@@ -120,14 +142,19 @@ export async function walkVideoFrames(
   let motionIndex = 0;
   const flush = async () => {
     if (seg && seg.idx >= opts.startSegment) {
-      seg.motionFrames = truncateMotion(seg.motionFrames);
+      const m = truncateMotion(seg.motionFrames);
+      // more motion frames than one pass takes: spread the allowed number over the segment
+      seg.motionFrames = opts.motionLimit && m.length > opts.motionLimit ? [...evenIndices(m.length, opts.motionLimit)].map((i) => m[i]!) : m;
       await opts.onSegment(seg);
     }
     seg = null;
   };
   const frames = sampleFrames(
     absPath,
-    { keyWidth: opts.sizes.key.width, keyHeight: opts.sizes.key.height, motionWidth: opts.sizes.motion.width, motionHeight: opts.sizes.motion.height, motionFormat: 'rgb24' },
+    // without a motion input the motion stream only counts frames: decode it at 2×2 grey
+    opts.motion
+      ? { keyWidth: opts.sizes.key.width, keyHeight: opts.sizes.key.height, motionWidth: opts.sizes.motion.width, motionHeight: opts.sizes.motion.height, motionFormat: 'rgb24' }
+      : { keyWidth: opts.sizes.key.width, keyHeight: opts.sizes.key.height, motionWidth: 2, motionHeight: 2, motionFormat: 'gray' },
     { fps: video.fps, signal: opts.signal },
   );
   for await (const s of frames) {

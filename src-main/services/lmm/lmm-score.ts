@@ -12,7 +12,7 @@ import type { JobProgress } from '../../../src-preload/contract';
 import { inspectModelFolder } from './folder';
 import type { LoadedLmm, RgbFrame } from './runtime';
 import type { LmmEp, LmmSessions } from './sessions';
-import { frameSizesFor, walkVideoFrames } from './lmm-frames';
+import { frameSizesFor, motionLimitFor, walkVideoFrames } from './lmm-frames';
 
 export const LMM_SCORER_ID = 'lmm';
 
@@ -80,6 +80,7 @@ export async function runLmmScoreJob(
         keySize: sizes.key,
         motionSize: sizes.motion,
         videoBudget: params.budget,
+        motionFramesPerPassMax: motionLimitFor(dir),
       },
     } as Record<string, unknown>;
     let runId = params.runId;
@@ -154,6 +155,7 @@ export async function runLmmScoreJob(
           startSegment: committed,
           budget: params.budget,
           motion: info.arch === 'vqa2',
+          motionLimit: motionLimitFor(dir),
           signal,
           onSegment: async (s) => {
             const r = await scorePass(s.keyFrames, s.motionFrames);
