@@ -49,7 +49,7 @@ export function buildLlavaVision(cfg, hidden, rand, { motion }) {
   g.op('Concat', [flat, newline], { axis: 0 }, { outputs: ['image_features'] });
   g.output('image_features', T.FLOAT, ['num_image_tokens', hidden]);
   if (motion) {
-    const { size: Sm, patch: Pm, dim: Dm, maxFrames } = motion;
+    const { patch: Pm, dim: Dm, maxFrames } = motion;
     const mW = g.weight('motion_tower.stem.weight', [Dm, 3, Pm, Pm], uniform(rand, Dm * 3 * Pm * Pm, 1 / Math.sqrt(3 * Pm * Pm)));
     const mB = g.weight('motion_tower.stem.bias', [Dm], uniform(rand, Dm, 0.1));
     const stem = g.op('Relu', [g.op('Conv', ['motion_pixel_values', mW, mB], { kernel_shape: [Pm, Pm], strides: [Pm, Pm] })]);

@@ -14,7 +14,7 @@ import { ChatStore } from '../../services/assistant/chat-store';
 import { ANALYST_ANSWERER, runQbench, type QuestionAnswerer } from '../../services/assistant/qbench';
 import { EXIT, UsageError, renderTable } from './output';
 import { LmmEngine } from '../../services/lmm/lmm-engine';
-import { lmmSessions } from '../../services/lmm/sessions';
+import { modelPool } from '../../services/lmm/model-pool';
 import { MODEL_OPTIONS, epFromFlag, modelFromFlag, releaseModels } from './models';
 
 /** The in-process model engine --model names (with --ep), or null; waiting for the model is reported on stderr. */
@@ -27,7 +27,7 @@ async function modelEngine(store: ProjectStore, v: { model?: string; ep?: string
   const model = await modelFromFlag(v.model);
   return new LmmEngine(store, model, {
     ep: epFromFlag(v.ep),
-    sessions: lmmSessions(),
+    sessions: modelPool(),
     onQueue: (pos) => {
       if (pos > 0) process.stderr.write(`Waiting for the model (queue position ${pos})\n`);
     },

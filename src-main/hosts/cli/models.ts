@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { ModelRegistry, type ModelView } from '../../services/settings/models';
 import { studioHome } from '../../services/settings/recent';
-import { lmmSessions, type LmmEp } from '../../services/lmm/sessions';
+import { modelPool, type LmmEp } from '../../services/lmm/model-pool';
 import type { LmmModelRef } from '../../services/lmm/lmm-engine';
 import { EXIT, UsageError, fmtBytes, renderTable } from './output';
 
@@ -70,11 +70,11 @@ export function epFromFlag(ep: string | undefined): LmmEp {
 /** The model --model names (registered id or folder, validated), with the session idle time set. */
 export async function modelFromFlag(ref: string): Promise<LmmModelRef> {
   const reg = registry();
-  lmmSessions(reg.settings().idleSec * 1000);
+  modelPool(reg.settings().idleSec * 1000);
   return reg.resolve(ref);
 }
 
 /** Release loaded models so the process can exit at once. */
 export async function releaseModels(): Promise<void> {
-  await lmmSessions().disposeAll();
+  await modelPool().disposeAll();
 }

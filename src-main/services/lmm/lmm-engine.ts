@@ -8,7 +8,7 @@ import { EngineError, type AskRequest, type AskResult, type Attachment, type Eng
 import { CHAT_MAX_TOKENS, CHAT_TEMPERATURE, isChoiceQuestion, qbenchPrefix, qbenchQuestionText } from '../assistant/prompts';
 import { fmtTime } from '../assistant/facts';
 import type { RgbFrame } from './runtime';
-import type { LmmEp, LmmSessions } from './sessions';
+import type { LmmEp, ModelPool } from './model-pool';
 import { frameSizesFor, keyFramesRgb } from './lmm-frames';
 
 /** Seconds either side of an attached time whose key frames go with the question. */
@@ -24,7 +24,7 @@ export interface LmmModelRef {
 
 export interface LmmEngineOptions {
   ep: LmmEp;
-  sessions: LmmSessions;
+  sessions: ModelPool;
   /** Key frames sent with a question at most (default 8). */
   maxFrames?: number;
   /** Told the queue position while another pass holds the model (0: its turn). */

@@ -11,7 +11,7 @@ import { isAbortError } from '../media/errors';
 import type { JobProgress } from '../../../src-preload/contract';
 import { inspectModelFolder } from './folder';
 import type { LoadedLmm, RgbFrame } from './runtime';
-import type { LmmEp, LmmSessions } from './sessions';
+import type { LmmEp, ModelPool } from './model-pool';
 import { frameSizesFor, motionLimitFor, walkVideoFrames } from './lmm-frames';
 
 export const LMM_SCORER_ID = 'lmm';
@@ -36,7 +36,7 @@ export function segmentCount(durationSec: number | null, segmentSec: number): nu
 export async function runLmmScoreJob(
   store: ProjectStore,
   jobId: string,
-  sessions: LmmSessions,
+  sessions: ModelPool,
   onProgress: (p: JobProgress) => void,
   signal?: AbortSignal,
 ): Promise<JobProgress> {

@@ -1,161 +1,119 @@
-// Loaded models shared by scoring, chat and question sets: a model stays loaded while it is used and
-// is released after an idle time; one pass (prefill or generation) runs per model at a time and
-// other callers wait in a first-come queue whose position is reported to them.
-import { loadLmm, type LoadedLmm } from './runtime';
+// The three ONNX Runtime sessions of a model folder and the decoder loop over them: embeddings,
+// vision features, and decoder passes with a KV cache (prefill, then one token per step). The
+// decoder is only ever asked for the logits it needs: `num_logits_to_keep` where the graph has
+// it, otherwise the prompt runs in short chunks so the full-vocabulary logits stay small.
+import * as ort from 'onnxruntime-node';
+import { explainProviderFailure } from '../inference/packs';
+import { LmmError } from './errors';
+import { COMPONENTS, type Component, type LmmFolderInfo } from './folder';
 
-export type LmmEp = 'cuda' | 'cpu' | 'auto';
-export type LmmLoader = (dir: string, opts: { ep?: LmmEp }) => Promise<LoadedLmm>;
+ort.env.logLevel = 'fatal';
 
-export interface UseOptions {
-  signal?: AbortSignal;
-  /** Called with 1 (next), 2, … while waiting; 0 when this caller's turn starts. */
-  onQueue?: (position: number) => void;
-}
+const CHUNK_WITHOUT_KEEP = 64;
 
-interface Waiter {
-  start: () => void;
-  fail: (e: Error) => void;
-  onQueue?: (position: number) => void;
-}
+export interface Provider { provider: 'cuda' | 'cpu'; fallbackReason: string | null }
 
-interface Slot {
-  model: Promise<LoadedLmm> | null;
-  busy: boolean;
-  waiters: Waiter[];
-  timer: NodeJS.Timeout | null;
-  lastUsed: number;
-}
-
-function abortError(): Error {
-  return Object.assign(new Error('Cancelled.'), { name: 'AbortError', code: 'CANCELLED' });
-}
-
-export class LmmSessions {
-  private readonly slots = new Map<string, Slot>();
-  private idleMs: number;
-  private readonly loader: LmmLoader;
-
-  constructor(opts: { idleMs: number; loader?: LmmLoader }) {
-    this.idleMs = opts.idleMs;
-    this.loader = opts.loader ?? loadLmm;
-  }
-
-  setIdleMs(ms: number): void {
-    this.idleMs = ms;
-  }
-
-  private key(dir: string, ep: LmmEp): string {
-    return `${ep}\u0000${dir}`;
-  }
-
-  /** Models loaded now (for the UI and tests). */
-  loaded(): { dir: string; ep: LmmEp; busy: boolean; waiting: number }[] {
-    return [...this.slots.entries()]
-      .filter(([, s]) => s.model)
-      .map(([k, s]) => {
-        const [ep, dir] = k.split('\u0000') as [LmmEp, string];
-        return { dir, ep, busy: s.busy, waiting: s.waiters.length };
-      });
-  }
-
-  /** Run `fn` with the model loaded from `dir`; waits its turn behind earlier callers. */
-  async use<T>(dir: string, ep: LmmEp, fn: (m: LoadedLmm) => Promise<T>, opts: UseOptions = {}): Promise<T> {
-    const key = this.key(dir, ep);
-    let slot = this.slots.get(key);
-    if (!slot) {
-      slot = { model: null, busy: false, waiters: [], timer: null, lastUsed: Date.now() };
-      this.slots.set(key, slot);
+export async function createSessions(info: LmmFolderInfo, ep: 'cuda' | 'cpu' | 'auto'): Promise<Record<Component, ort.InferenceSession> & Provider> {
+  const supported = new Set(((ort as unknown as { listSupportedBackends?: () => { name: string }[] }).listSupportedBackends?.() ?? []).map((b) => b.name));
+  const order: ('cuda' | 'cpu')[] = ep === 'cpu' ? ['cpu'] : ['cuda', 'cpu'];
+  let fallbackReason: string | null = null;
+  for (const provider of order) {
+    if (provider === 'cuda' && supported.size && !supported.has('cuda')) {
+      fallbackReason = 'cuda is not supported by this onnxruntime-node build (reinstall with ONNXRUNTIME_NODE_INSTALL=cuda12 on a machine with an NVIDIA GPU)';
+      continue;
     }
-    if (slot.timer) {
-      clearTimeout(slot.timer);
-      slot.timer = null;
-    }
-    if (opts.signal?.aborted) throw abortError();
-    if (slot.busy) await this.wait(slot, opts);
-    slot.busy = true;
-    opts.onQueue?.(0);
+    const made: ort.InferenceSession[] = [];
     try {
-      if (!slot.model) {
-        slot.model = this.loader(dir, { ep });
-        // a failed load is not kept: the next caller tries again
-        slot.model.catch(() => {
-          if (this.slots.get(key) === slot) slot.model = null;
-        });
+      const out = {} as Record<Component, ort.InferenceSession>;
+      for (const c of COMPONENTS) {
+        out[c] = await ort.InferenceSession.create(info.onnx[c], { executionProviders: [provider], graphOptimizationLevel: 'all', logSeverityLevel: 4 });
+        made.push(out[c]);
       }
-      const model = await slot.model;
-      if (opts.signal?.aborted) throw abortError();
-      return await fn(model);
-    } finally {
-      slot.lastUsed = Date.now();
-      this.release(key, slot);
+      return { ...out, provider, fallbackReason };
+    } catch (e) {
+      await Promise.all(made.map((s) => s.release()));
+      const reason = explainProviderFailure(provider, (e as Error).message);
+      if (provider === 'cpu') throw new LmmError('MODEL_SESSION_FAILED', `Could not load ${info.dir} with ONNX Runtime: ${reason}${fallbackReason ? ` (cuda: ${fallbackReason})` : ''}`);
+      fallbackReason = reason;
     }
   }
-
-  private wait(slot: Slot, opts: UseOptions): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        const i = slot.waiters.indexOf(w);
-        if (i >= 0) slot.waiters.splice(i, 1);
-        this.renumber(slot);
-        reject(abortError());
-      };
-      const w: Waiter = {
-        start: () => {
-          opts.signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        fail: reject,
-        onQueue: opts.onQueue,
-      };
-      slot.waiters.push(w);
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-      opts.onQueue?.(slot.waiters.length);
-    });
-  }
-
-  private renumber(slot: Slot): void {
-    slot.waiters.forEach((w, i) => w.onQueue?.(i + 1));
-  }
-
-  private release(key: string, slot: Slot): void {
-    slot.busy = false;
-    const next = slot.waiters.shift();
-    if (next) {
-      // the turn passes straight to the next caller: the slot stays busy, so no newcomer jumps the queue
-      slot.busy = true;
-      this.renumber(slot);
-      next.start();
-      return;
-    }
-    slot.timer = setTimeout(() => void this.evict(key, slot), this.idleMs);
-    slot.timer.unref?.();
-  }
-
-  private async evict(key: string, slot: Slot): Promise<void> {
-    if (slot.busy || slot.waiters.length || this.slots.get(key) !== slot) return;
-    this.slots.delete(key);
-    const m = await slot.model?.catch(() => null);
-    await m?.dispose();
-  }
-
-  /** Release every loaded model now (process exit, tests); waiting callers are refused. */
-  async disposeAll(): Promise<void> {
-    const slots = [...this.slots.values()];
-    this.slots.clear();
-    for (const s of slots) {
-      if (s.timer) clearTimeout(s.timer);
-      for (const w of s.waiters.splice(0)) w.fail(Object.assign(new Error('The model was released'), { code: 'CANCELLED' }));
-      const m = await s.model?.catch(() => null);
-      await m?.dispose();
-    }
-  }
+  throw new LmmError('MODEL_SESSION_FAILED', `Could not load ${info.dir}: no execution provider left`);
 }
 
-let shared: LmmSessions | null = null;
+export interface KvCache { tensors: ort.Tensor[]; length: number }
 
-/** The process's one session manager (the API and the CLI configure its idle time). */
-export function lmmSessions(idleMs?: number): LmmSessions {
-  shared ??= new LmmSessions({ idleMs: idleMs ?? 300_000 });
-  if (idleMs !== undefined) shared.setIdleMs(idleMs);
-  return shared;
+export class DecoderLoop {
+  constructor(
+    private readonly info: LmmFolderInfo,
+    private readonly s: Record<Component, ort.InferenceSession>,
+  ) {}
+
+  async embed(ids: number[]): Promise<Float32Array> {
+    const out = await this.s.embed_tokens.run({ input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (x) => BigInt(x)), [1, ids.length]) });
+    return out.inputs_embeds!.data as Float32Array;
+  }
+
+  async vision(feeds: Record<string, ort.Tensor>): Promise<Record<string, Float32Array>> {
+    const out = await this.s.vision_encoder.run(feeds);
+    const res: Record<string, Float32Array> = {};
+    for (const [k, v] of Object.entries(out)) {
+      const dims = v.dims;
+      if (dims[dims.length - 1] !== this.info.text.hidden) {
+        throw new LmmError('MODEL_INVALID', `vision_encoder output ${k} has rows of ${String(dims[dims.length - 1])}, the language model expects ${this.info.text.hidden}`);
+      }
+      res[k] = v.data as Float32Array;
+    }
+    return res;
+  }
+
+  emptyCache(): KvCache {
+    const { layers, kvHeads, headDim } = this.info.text;
+    const tensors = Array.from({ length: layers * 2 }, () => new ort.Tensor('float32', new Float32Array(0), [1, kvHeads, 0, headDim]));
+    return { tensors, length: 0 };
+  }
+
+  /**
+   * One decoder pass over `seq` new positions (embeddings [seq·hidden], position ids [seq] or
+   * [3·seq]); returns the logits of the last `keep` positions and the grown cache.
+   */
+  async step(embeds: Float32Array, seq: number, positions: BigInt64Array, mrope: boolean, cache: KvCache, keep = 1): Promise<{ logits: Float32Array; cache: KvCache }> {
+    const { hidden, layers, vocab } = this.info.text;
+    const total = cache.length + seq;
+    const feeds: Record<string, ort.Tensor> = {
+      inputs_embeds: new ort.Tensor('float32', embeds, [1, seq, hidden]),
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
+      position_ids: new ort.Tensor('int64', positions, mrope ? [3, 1, seq] : [1, seq]),
+    };
+    for (let i = 0; i < layers; i++) {
+      feeds[`past_key_values.${i}.key`] = cache.tensors[2 * i]!;
+      feeds[`past_key_values.${i}.value`] = cache.tensors[2 * i + 1]!;
+    }
+    if (this.info.hasLogitsToKeep) feeds.num_logits_to_keep = new ort.Tensor('int64', BigInt64Array.from([BigInt(keep)]), []);
+    const out = await this.s.decoder_model_merged.run(feeds);
+    const tensors: ort.Tensor[] = [];
+    for (let i = 0; i < layers; i++) tensors.push(out[`present.${i}.key`]!, out[`present.${i}.value`]!);
+    const logits = out.logits!.data as Float32Array;
+    const rows = logits.length / vocab;
+    return { logits: logits.subarray((rows - keep) * vocab), cache: { tensors, length: total } };
+  }
+
+  /** Prefill of a whole prompt; returns the last position's logits (chunked when the graph cannot keep only it). */
+  async prefill(embeds: Float32Array, positions: BigInt64Array, mrope: boolean): Promise<{ logits: Float32Array; cache: KvCache }> {
+    const { hidden } = this.info.text;
+    const seq = embeds.length / hidden;
+    if (this.info.hasLogitsToKeep) return this.step(embeds, seq, positions, mrope, this.emptyCache(), 1);
+    let cache = this.emptyCache();
+    let logits: Float32Array = new Float32Array(0);
+    for (let start = 0; start < seq; start += CHUNK_WITHOUT_KEEP) {
+      const end = Math.min(seq, start + CHUNK_WITHOUT_KEEP);
+      const n = end - start;
+      const pos = mrope
+        ? BigInt64Array.from({ length: 3 * n }, (_, k) => positions[Math.floor(k / n) * seq + start + (k % n)]!)
+        : positions.subarray(start, end);
+      const r = await this.step(embeds.subarray(start * hidden, end * hidden), n, pos, mrope, cache, 1);
+      cache = r.cache;
+      logits = r.logits;
+    }
+    return { logits: Float32Array.from(logits), cache };
+  }
 }

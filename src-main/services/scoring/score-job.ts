@@ -12,7 +12,7 @@ import type { ProviderName } from '../inference/packs';
 import type { JobProgress } from '../../../src-preload/contract';
 import { ENGINE_SCORER_ID, runEngineScoreJob, type EngineJobParams, type EngineResolver } from '../assistant/engine-score';
 import { LMM_SCORER_ID, runLmmScoreJob, type LmmJobParams } from '../lmm/lmm-score';
-import { lmmSessions } from '../lmm/sessions';
+import { modelPool } from '../lmm/model-pool';
 
 export const SCORE_JOB = 'score';
 
@@ -71,7 +71,7 @@ export class ScoreJobs {
         });
       return runEngineScoreJob(this.store, jobId, resolve, this.onProgress, signal);
     }
-    if (params.scorer === LMM_SCORER_ID) return runLmmScoreJob(this.store, jobId, lmmSessions(), this.onProgress, signal);
+    if (params.scorer === LMM_SCORER_ID) return runLmmScoreJob(this.store, jobId, modelPool(), this.onProgress, signal);
     const items = this.jobs.items(jobId);
     const videos = items.map((i) => ({ item: i, video: this.store.getVideo(i.videoId) }));
     const isStreaming = params.scorer === STREAMING_SCORER_ID || params.scorer === 'p1203';

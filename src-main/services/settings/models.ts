@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as ort from 'onnxruntime-node';
-import { estimateMemoryBytes, inspectModelFolder, type LmmArch, type LmmFileInfo, type LmmFolderInfo } from '../lmm/folder';
+import { estimateMemoryBytes, inspectModelFolder, type LmmArch, type LmmFileInfo } from '../lmm/folder';
 
 export interface LmmSettings {
   /** A loaded model is released after this many seconds without use. */
@@ -29,14 +29,15 @@ export interface ModelEntry {
   files: LmmFileInfo[];
   dtypes: string[];
   sizeBytes: number;
+  /** Estimated bytes to load it, and to load it and run one per-video scoring pass (at add time's budgets). */
+  estMem: { load: number; score: number };
   addedAt: string;
 }
 
 /** What the CLI and the UI show of a registered model. */
 export interface ModelView extends ModelEntry {
-  /** Estimated bytes to load the model plus one scoring pass at the configured frame counts. */
+  /** Estimated bytes to load the model and run one scoring pass at the configured frame counts. */
   estMemBytes: number;
-  estMem: { load: number; score: number };
   /** Execution providers this machine's onnxruntime-node can run it on, best first. */
   providers: string[];
   /** The folder is gone or no longer readable since it was added. */
@@ -118,12 +119,7 @@ export class ModelRegistry {
   }
 
   view(m: ModelEntry): ModelView {
-    const s = this.settings();
-    const missing = !fs.existsSync(m.dir);
-    const info = { ...m, levelTokenIds: [] } as LmmFolderInfo;
-    // a segment pass (1 key frame a second) is smaller than the per-video pass: size for the larger
-    const est = estimateMemoryBytes(info, { keyFrames: s.videoKeyFrames, motionFrames: s.videoMotionFrames });
-    return { ...m, estMemBytes: est.load + est.score, estMem: est, providers: providersHere(), missing };
+    return { ...m, estMemBytes: m.estMem.score, providers: providersHere(), missing: !fs.existsSync(m.dir) };
   }
 
   list(): ModelView[] {
@@ -139,6 +135,9 @@ export class ModelRegistry {
     const existing = this.entries().find((m) => m.dir === abs);
     if (existing) throw new ModelError('BAD_INPUT', `${abs} is already registered as "${existing.name}" (${existing.id})`);
     const info = await inspectModelFolder(abs);
+    const s = this.settings();
+    // a segment pass (one key frame a second) is smaller than the per-video pass: size for the larger
+    const est = estimateMemoryBytes(info, { keyFrames: s.videoKeyFrames, motionFrames: s.videoMotionFrames });
     const entry: ModelEntry = {
       id: newModelId(),
       name: n || info.name,
@@ -148,6 +147,7 @@ export class ModelRegistry {
       files: info.files.map((f) => ({ path: f.path, sizeBytes: f.sizeBytes, dtype: f.dtype })),
       dtypes: [...info.dtypes],
       sizeBytes: info.sizeBytes,
+      estMem: est,
       addedAt: new Date().toISOString(),
     };
     this.write({ lmmModels: [...this.entries(), entry] });
