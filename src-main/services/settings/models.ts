@@ -54,11 +54,22 @@ export class ModelError extends Error {
   }
 }
 
-/** Providers onnxruntime-node offers here, best first (CUDA only where its binaries are installed). */
+/**
+ * Providers that can run here, best first: CUDA only when this onnxruntime-node build offers it AND
+ * its CUDA provider library was installed beside the binding (the CPU-only install has none).
+ */
 export function providersHere(): string[] {
   const list = (ort as unknown as { listSupportedBackends?: () => { name: string }[] }).listSupportedBackends?.() ?? [];
-  const names = new Set(list.map((b) => b.name));
-  return [...(names.has('cuda') ? ['cuda'] : []), 'cpu'];
+  if (!list.some((b) => b.name === 'cuda')) return ['cpu'];
+  let hasCudaLib = false;
+  try {
+    const pkgDir = path.dirname(require.resolve('onnxruntime-node/package.json'));
+    const binDir = path.join(pkgDir, 'bin', 'napi-v6', process.platform, process.arch);
+    hasCudaLib = fs.readdirSync(binDir).some((f) => /onnxruntime_providers_cuda\.(so|dll)$/.test(f));
+  } catch {
+    hasCudaLib = false;
+  }
+  return hasCudaLib ? ['cuda', 'cpu'] : ['cpu'];
 }
 
 export function newModelId(): string {
