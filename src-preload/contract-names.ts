@@ -49,6 +49,9 @@ export const EVALUATION_CALL_NAMES = [
 ] as const;
 export const EVALUATION_EVENT_NAMES = ['eval.progress', 'study.changed'] as const;
 
+// ---------- in-process models ----------
+export const MODELS_CALL_NAMES = ['models.list', 'models.add', 'models.remove'] as const;
+
 // ---------- all ----------
 export const CALL_NAMES = [
   'app.info',
@@ -83,6 +86,7 @@ export const CALL_NAMES = [
   ...PAIRS_CALL_NAMES,
   ...ASSISTANT_CALL_NAMES,
   ...EVALUATION_CALL_NAMES,
+  ...MODELS_CALL_NAMES,
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

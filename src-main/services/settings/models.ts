@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as ort from 'onnxruntime-node';
-import { estimateMemoryBytes, inspectModelFolder, type LmmArch, type LmmFileInfo } from '../lmm/folder';
+import { estimateMemoryBytes, inspectModelFolder } from '../lmm/folder';
+import type { ModelView } from '../../../src-preload/contract-models';
 
 export interface LmmSettings {
   /** A loaded model is released after this many seconds without use. */
@@ -20,29 +21,9 @@ export interface LmmSettings {
 
 export const DEFAULT_LMM_SETTINGS: LmmSettings = { idleSec: 300, videoKeyFrames: 32, videoMotionFrames: 64, segmentSec: 2 };
 
-export interface ModelEntry {
-  id: string;
-  name: string;
-  dir: string;
-  arch: LmmArch;
-  paramCount: number;
-  files: LmmFileInfo[];
-  dtypes: string[];
-  sizeBytes: number;
-  /** Estimated bytes to load it, and to load it and run one per-video scoring pass (at add time's budgets). */
-  estMem: { load: number; score: number };
-  addedAt: string;
-}
-
-/** What the CLI and the UI show of a registered model. */
-export interface ModelView extends ModelEntry {
-  /** Estimated bytes to load the model and run one scoring pass at the configured frame counts. */
-  estMemBytes: number;
-  /** Execution providers this machine's onnxruntime-node can run it on, best first. */
-  providers: string[];
-  /** The folder is gone or no longer readable since it was added. */
-  missing: boolean;
-}
+/** A registered model as stored: what the UI shows, less what depends on this machine right now. */
+export type ModelEntry = Omit<ModelView, 'estMemBytes' | 'providers' | 'missing'>;
+export type { ModelView };
 
 export class ModelError extends Error {
   constructor(
