@@ -8,6 +8,7 @@ import { runImportBench } from './import-bench';
 import { runScoreBench } from './score-bench';
 import { runExportBench } from './export-bench';
 import { runImportPairsBench } from './import-pairs-bench';
+import { runLmmBench } from './lmm-bench';
 
 const results: Record<string, unknown> = {};
 const outDir = path.resolve(__dirname, '..', 'test-output', 'bench');
@@ -48,4 +49,10 @@ it('import-pairs: 100,000 pairs from VQA²/LLaVA JSON, vs JSON.parse alone', asy
   const r = await runImportPairsBench();
   report('importPairs', r);
   expect(r.pairs).toBe(100_000);
+});
+
+it('lmm: tiny models on CPU, prefill and decode tokens/s', async () => {
+  const r = await runLmmBench();
+  report('lmm', r);
+  expect(r.models).toHaveLength(4);
 });

@@ -95,8 +95,8 @@ export function buildModelFolder(arch) {
       'config.json',
       {
         architectures: [v25 ? 'Qwen2_5_VLForConditionalGeneration' : 'Qwen2VLForConditionalGeneration'],
-        model_type: arch,
         ...textConfig(tok.vocabSize, { rope_scaling: { type: 'mrope', mrope_section: MROPE_SECTION } }),
+        model_type: arch,
         image_token_id: ids['<|image_pad|>'],
         video_token_id: ids['<|video_pad|>'],
         vision_start_token_id: ids['<|vision_start|>'],

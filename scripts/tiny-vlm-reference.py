@@ -320,7 +320,8 @@ def main():
     else:
         tc = cfg['text_config']
         feats = [llava_key_features(W, cfg, key)]
-        ph = [cfg['image_token_index']]
+        # LLaVA-OneVision marks video frames with its video token; the VQA² prompt uses <image> twice.
+        ph = [cfg['image_token_index'] if 'motionFrames' in req else cfg['video_token_index']]
         if 'motionFrames' in req:
             v = json.load(open(d + '/vqa2.json'))['motionFrames']
             mf = normalize(load_frames(req['motionFrames']), v['rescale'], v['mean'], v['std'])

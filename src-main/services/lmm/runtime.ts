@@ -41,7 +41,7 @@ export interface LoadedLmm {
     temperature?: number;
     signal?: AbortSignal;
     onToken?: (text: string) => void;
-  }): Promise<{ text: string; tokens: number }>;
+  }): Promise<{ text: string; tokens: number; promptTokens: number }>;
   /** Calls waiting behind the running one. */
   readonly queued: number;
   dispose(): Promise<void>;
@@ -176,7 +176,7 @@ export async function loadLmm(dir: string, opts: LoadOptions = {}): Promise<Load
         }
         const text = tok.decode(out);
         if (text.length > emitted.length) input.onToken?.(text.slice(emitted.length));
-        return { text, tokens: out.length };
+        return { text, tokens: out.length, promptTokens: prepared.ids.length };
       }),
     async dispose() {
       if (disposed) return;

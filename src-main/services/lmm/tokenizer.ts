@@ -71,16 +71,17 @@ export function loadTokenizer(dir: string, generationEos: number[] = []): LmmTok
 }
 
 /**
- * Ids of the five level words (high … low) as they follow `prefix`: the tokenizer decides whether
- * that is the word with a leading space or without. Each must be one token, or the folder is refused.
+ * Ids of the five level words (high … low) as they follow `prefix` (with a leading space after a
+ * word, as the model reads them there). Each must be one token, or the folder is refused.
  */
 export function levelTokenIds(dir: string, tok: LmmTokenizer, prefix: string, words: readonly string[] = LEVELS): number[] {
   const base = tok.encode(prefix);
+  // After a word the answer continues with a space; after an empty prefix (or one ending in
+  // whitespace) the word starts right there.
+  const sep = prefix === '' || /\s$/.test(prefix) ? '' : ' ';
   return words.map((word) => {
-    for (const text of [`${prefix} ${word}`, `${prefix}${word}`]) {
-      const ids = tok.encode(text);
-      if (ids.length === base.length + 1 && base.every((id, i) => ids[i] === id)) return ids[ids.length - 1]!;
-    }
-    throw invalid(dir, `the tokenizer has no single token for the level word "${word}" after "${prefix}" (its vocabulary must hold " ${word}")`);
+    const ids = tok.encode(`${prefix}${sep}${word}`);
+    if (ids.length === base.length + 1 && base.every((id, i) => ids[i] === id)) return ids[ids.length - 1]!;
+    throw invalid(dir, `the tokenizer has no single token for the level word "${word}" after "${prefix}" (its vocabulary must hold "${sep}${word}")`);
   });
 }
