@@ -35,7 +35,7 @@ export const ASSISTANT_CALL_NAMES = [
   'assistant.qbenchRuns',
   'assistant.qbenchAnswers',
 ] as const;
-export const ASSISTANT_EVENT_NAMES = ['assistant.chunk', 'assistant.done', 'assistant.qbench'] as const;
+export const ASSISTANT_EVENT_NAMES = ['assistant.chunk', 'assistant.done', 'assistant.qbench', 'assistant.queue'] as const;
 
 // ---------- evaluation (issue 8) ----------
 export const EVALUATION_CALL_NAMES = [

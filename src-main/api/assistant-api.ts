@@ -110,6 +110,7 @@ export class AssistantApi implements DomainApi<AssistantCallName> {
         attachment: input.attachment ?? null,
         history,
         signal: controller.signal,
+        onQueue: (position) => this.ctx.emit('assistant.queue', { requestId, videoId: input.videoId, position }),
         onChunk: (text) => {
           partial += text;
           this.ctx.emit('assistant.chunk', { requestId, videoId: input.videoId, text });

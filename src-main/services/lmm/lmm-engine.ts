@@ -96,7 +96,7 @@ export class LmmEngine implements Engine {
             req.onChunk?.(t);
           },
         }),
-      { signal: req.signal, onQueue: this.opts.onQueue },
+      { signal: req.signal, onQueue: req.onQueue ?? this.opts.onQueue },
     );
     if (req.signal?.aborted) throw new EngineError('ENGINE_CANCELLED', 'Cancelled.');
     return { text: r.text, engine: this.id, timings: { firstTokenMs: first, totalMs: performance.now() - t0, frames: frames.length } };

@@ -160,7 +160,9 @@ export function AssistantPanel({ videoId, controller, segments, currentSegment, 
         ))}
         {chat.streaming ? (
           <article className="assistant-msg assistant streaming" data-testid="assistant-streaming">
-            <div className="assistant-meta">{engineLabel(effectiveEngine === 'analyst' ? 'analyst' : model ? `lmm:${model.name}` : `openai:${engines.find((e) => e.id === effectiveEngine)?.model ?? ''}`, engines)} · answering…</div>
+            <div className="assistant-meta">{engineLabel(effectiveEngine === 'analyst' ? 'analyst' : model ? `lmm:${model.name}` : `openai:${engines.find((e) => e.id === effectiveEngine)?.model ?? ''}`, engines)} ·{' '}
+              {chat.queuePosition ? <span data-testid="assistant-queue">waiting for the model (place {chat.queuePosition} in line)…</span> : 'answering…'}
+            </div>
             <MessageText text={chat.streamText} onSeek={(s) => controller.seek(s)} />
           </article>
         ) : null}
