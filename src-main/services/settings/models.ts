@@ -86,7 +86,10 @@ export class ModelRegistry {
 
   entries(): ModelEntry[] {
     const raw = this.readRaw().lmmModels;
-    return Array.isArray(raw) ? (raw.filter((m) => m && typeof m === 'object' && typeof (m as ModelEntry).id === 'string') as ModelEntry[]) : [];
+    // an entry this build cannot read (hand-edited, older) is left out, not a crash
+    const ok = (m: unknown): m is ModelEntry =>
+      !!m && typeof m === 'object' && typeof (m as ModelEntry).id === 'string' && typeof (m as ModelEntry).dir === 'string' && Array.isArray((m as ModelEntry).files) && typeof (m as ModelEntry).estMem?.score === 'number';
+    return Array.isArray(raw) ? raw.filter(ok) : [];
   }
 
   settings(): LmmSettings {
