@@ -114,6 +114,14 @@ describe('inspectModelFolder', () => {
       }),
     );
     expect((await refusal(retyped)).message).toMatch(/embed_tokens\.onnx input "input_ids" is int32, expected int64/);
+    // an image-tiles layout [batch, patches, 3, h, w] where frames [N, 3, h, w] are fed
+    const fiveD = brokenCopy('tiles-layout', (d) =>
+      editOnnx(path.join(d, 'onnx/vision_encoder.onnx'), (m) => {
+        const dims = m.graph!.input![0]!.type!.tensorType!.shape!.dim!;
+        dims.unshift(onnx.TensorShapeProto.Dimension.create({ dimParam: 'batch' }));
+      }),
+    );
+    expect((await refusal(fiveD)).message).toMatch(/vision_encoder\.onnx input "pixel_values" has shape \[batch, num_frames, 3, 32, 32\], expected \[frames, channels, height, width\]/);
   });
 
   it('refuses a truncated .onnx file', async () => {

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { capFrames } from '../../src-main/services/lmm/prompt';
+import { fromHalfBits, toHalfBits } from '../../src-main/services/lmm/half';
 import { framesToNchw, qwenPatches, qwenPositionIds, resizeRgb, smartResize } from '../../src-main/services/lmm/preprocess';
 
 const frame = (w: number, h: number, f: (x: number, y: number, c: number) => number) => ({
@@ -78,6 +79,17 @@ describe('frame preprocessing', () => {
   it('thins frames evenly to a cap, keeping the first', () => {
     expect(capFrames([0, 1, 2, 3, 4, 5, 6, 7], 4)).toEqual([0, 2, 4, 6]);
     expect(capFrames([0, 1, 2], 4)).toEqual([0, 1, 2]);
+  });
+});
+
+describe('float16 conversion', () => {
+  it('matches IEEE binary16 bit patterns and rounds to nearest even', () => {
+    expect([1, -2, 0.1, 65504, 70000, 0, 2 ** -24, 1e-9].map(toHalfBits)).toEqual([0x3c00, 0xc000, 0x2e66, 0x7bff, 0x7c00, 0, 1, 0]);
+    expect(toHalfBits(1 + 2 ** -11)).toBe(0x3c00); // tie → even
+    expect(toHalfBits(1 + 3 * 2 ** -11)).toBe(0x3c02);
+    expect(Number.isNaN(fromHalfBits(toHalfBits(NaN)))).toBe(true);
+    for (const v of [0.5, -3.25, 1000, 2 ** -20, 12.375]) expect(fromHalfBits(toHalfBits(v))).toBe(v);
+    expect(Math.abs(fromHalfBits(toHalfBits(0.1)) - 0.1)).toBeLessThan(1e-4);
   });
 });
 

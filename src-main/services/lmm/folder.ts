@@ -120,31 +120,47 @@ function pickOnnx(dir: string, component: Component): { file: string; dtype: str
   throw invalid(dir, `onnx/${component}.onnx is missing (nor any of ${DTYPE_SUFFIXES.slice(1).map(([s]) => `${component}${s}.onnx`).join(', ')})`);
 }
 
-type Want = { name: string; dtypes: string[] };
-const FLOAT = ['float32'];
+/** A tensor the runtime uses: name, allowed dtypes, and its layout (the rank is checked). */
+type Want = { name: string; dtypes: string[]; layout: string[] };
+const FLOAT = ['float32', 'float16'];
 const INT64 = ['int64'];
 
-/** The tensors the runtime feeds and reads, per component and architecture. */
+/** The dtype the graph declares for one of its inputs or outputs ('float32' when unstated). */
+export function ioDtype(info: Pick<LmmFolderInfo, 'scans'>, component: Component, name: string): string {
+  const s = info.scans[component];
+  const t = [...s.inputs, ...s.outputs].find((x) => x.name === name);
+  return t && t.dtype !== 'unknown' ? t.dtype : 'float32';
+}
+
+/** The tensors the runtime feeds and reads, per component and architecture (floats: float32 or float16). */
 export function expectedTensors(arch: LmmArch, layers: number): Record<Component, { inputs: Want[]; outputs: Want[] }> {
-  const kv = (prefix: string): Want[] =>
-    Array.from({ length: layers }, (_, i) => [`${prefix}.${i}.key`, `${prefix}.${i}.value`]).flat().map((name) => ({ name, dtypes: FLOAT }));
-  const vision: Want[] = [{ name: 'pixel_values', dtypes: FLOAT }];
-  if (arch === 'vqa2') vision.push({ name: 'motion_pixel_values', dtypes: FLOAT });
-  if (arch === 'qwen2_vl') vision.push({ name: 'grid_thw', dtypes: INT64 });
-  if (arch === 'qwen2_5_vl') vision.push({ name: 'image_grid_thw', dtypes: INT64 });
-  const visionOut: Want[] = [{ name: 'image_features', dtypes: FLOAT }];
-  if (arch === 'vqa2') visionOut.push({ name: 'motion_features', dtypes: FLOAT });
+  const qwen = arch === 'qwen2_vl' || arch === 'qwen2_5_vl';
+  const kv = (prefix: string, len: string): Want[] =>
+    Array.from({ length: layers }, (_, i) => [`${prefix}.${i}.key`, `${prefix}.${i}.value`])
+      .flat()
+      .map((name) => ({ name, dtypes: FLOAT, layout: ['batch', 'kv_heads', len, 'head_dim'] }));
+  const frames = ['frames', 'channels', 'height', 'width'];
+  const rows = ['rows', 'hidden'];
+  const vision: Want[] = [{ name: 'pixel_values', dtypes: FLOAT, layout: qwen ? ['patches', 'patch_values'] : frames }];
+  if (arch === 'vqa2') vision.push({ name: 'motion_pixel_values', dtypes: FLOAT, layout: frames });
+  if (arch === 'qwen2_vl') vision.push({ name: 'grid_thw', dtypes: INT64, layout: ['grids', '3'] });
+  if (arch === 'qwen2_5_vl') vision.push({ name: 'image_grid_thw', dtypes: INT64, layout: ['grids', '3'] });
+  const visionOut: Want[] = [{ name: 'image_features', dtypes: FLOAT, layout: rows }];
+  if (arch === 'vqa2') visionOut.push({ name: 'motion_features', dtypes: FLOAT, layout: rows });
   return {
     vision_encoder: { inputs: vision, outputs: visionOut },
-    embed_tokens: { inputs: [{ name: 'input_ids', dtypes: INT64 }], outputs: [{ name: 'inputs_embeds', dtypes: FLOAT }] },
+    embed_tokens: {
+      inputs: [{ name: 'input_ids', dtypes: INT64, layout: ['batch', 'seq'] }],
+      outputs: [{ name: 'inputs_embeds', dtypes: FLOAT, layout: ['batch', 'seq', 'hidden'] }],
+    },
     decoder_model_merged: {
       inputs: [
-        { name: 'inputs_embeds', dtypes: FLOAT },
-        { name: 'attention_mask', dtypes: INT64 },
-        { name: 'position_ids', dtypes: INT64 },
-        ...kv('past_key_values'),
+        { name: 'inputs_embeds', dtypes: FLOAT, layout: ['batch', 'seq', 'hidden'] },
+        { name: 'attention_mask', dtypes: INT64, layout: ['batch', 'total'] },
+        { name: 'position_ids', dtypes: INT64, layout: qwen ? ['3', 'batch', 'seq'] : ['batch', 'seq'] },
+        ...kv('past_key_values', 'past'),
       ],
-      outputs: [{ name: 'logits', dtypes: FLOAT }, ...kv('present')],
+      outputs: [{ name: 'logits', dtypes: FLOAT, layout: ['batch', 'kept', 'vocab'] }, ...kv('present', 'total')],
     },
   };
 }
@@ -154,7 +170,11 @@ function checkTensors(dir: string, rel: string, kind: 'input' | 'output', have: 
     const t = have.find((h) => h.name === w.name);
     if (!t) throw invalid(dir, `${rel} has no ${kind} "${w.name}" (its ${kind}s: ${have.map((h) => h.name).join(', ') || 'none'})`);
     if (t.dtype !== 'unknown' && !w.dtypes.includes(t.dtype)) {
-      throw invalid(dir, `${rel} ${kind} "${w.name}" is ${t.dtype}, expected ${w.dtypes.join(' or ')} (only float32 inputs/outputs are supported)`);
+      throw invalid(dir, `${rel} ${kind} "${w.name}" is ${t.dtype}, expected ${w.dtypes.join(' or ')}`);
+    }
+    // A graph without shape information says nothing; a declared rank must match the layout fed.
+    if (t.shape.length && t.shape.length !== w.layout.length) {
+      throw invalid(dir, `${rel} ${kind} "${w.name}" has shape [${t.shape.join(', ')}], expected [${w.layout.join(', ')}]`);
     }
   }
 }
@@ -187,7 +207,7 @@ export async function inspectModelFolder(dir: string): Promise<LmmFolderInfo> {
   const generation = fs.existsSync(path.join(abs, 'generation_config.json')) ? readJson(abs, 'generation_config.json') : {};
   const genEos = ([] as unknown[]).concat(generation.eos_token_id ?? []).filter((x): x is number => typeof x === 'number');
   const tok = loadTokenizer(abs, genEos);
-  const levelIds = levelTokenIds(abs, tok, vqa2?.answerPrefix || DEFAULT_ANSWER_PREFIX, vqa2?.levelWords ?? LEVELS);
+  const levelIds = levelTokenIds(abs, tok, vqa2 ? vqa2.answerPrefix : DEFAULT_ANSWER_PREFIX, vqa2?.levelWords ?? LEVELS);
 
   const want = expectedTensors(arch, text.layers);
   const onnx = {} as Record<Component, string>;

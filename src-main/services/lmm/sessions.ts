@@ -5,7 +5,8 @@
 import * as ort from 'onnxruntime-node';
 import { explainProviderFailure } from '../inference/packs';
 import { LmmError } from './errors';
-import { COMPONENTS, type Component, type LmmFolderInfo } from './folder';
+import { COMPONENTS, ioDtype, type Component, type LmmFolderInfo } from './folder';
+import { floatTensor, toFloat32 } from './half';
 
 ort.env.logLevel = 'fatal';
 
@@ -48,27 +49,44 @@ export class DecoderLoop {
     private readonly s: Record<Component, ort.InferenceSession>,
   ) {}
 
-  async embed(ids: number[]): Promise<Float32Array> {
-    const out = await this.s.embed_tokens.run({ input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (x) => BigInt(x)), [1, ids.length]) });
-    return out.inputs_embeds!.data as Float32Array;
+  /** A session run whose failure names the model file and keeps ONNX Runtime's first line. */
+  private async run(component: Component, feeds: Record<string, ort.Tensor>): Promise<ort.InferenceSession.ReturnType> {
+    try {
+      return await this.s[component].run(feeds);
+    } catch (e) {
+      const first = String((e as Error).message ?? e).split('\n')[0];
+      throw new LmmError('MODEL_SESSION_FAILED', `${this.info.name}: ${component} failed: ${first}`);
+    }
   }
 
+  async embed(ids: number[]): Promise<Float32Array> {
+    const out = await this.run('embed_tokens', { input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (x) => BigInt(x)), [1, ids.length]) });
+    return toFloat32(out.inputs_embeds!);
+  }
+
+  /** Runs the vision encoder; float32 feeds are converted to the dtype the graph declares. */
   async vision(feeds: Record<string, ort.Tensor>): Promise<Record<string, Float32Array>> {
-    const out = await this.s.vision_encoder.run(feeds);
+    const typed: Record<string, ort.Tensor> = {};
+    for (const [k, v] of Object.entries(feeds)) {
+      typed[k] = v.type === 'float32' ? floatTensor(ioDtype(this.info, 'vision_encoder', k), v.data as Float32Array, v.dims) : v;
+    }
+    const out = await this.run('vision_encoder', typed);
     const res: Record<string, Float32Array> = {};
     for (const [k, v] of Object.entries(out)) {
       const dims = v.dims;
       if (dims[dims.length - 1] !== this.info.text.hidden) {
         throw new LmmError('MODEL_INVALID', `vision_encoder output ${k} has rows of ${String(dims[dims.length - 1])}, the language model expects ${this.info.text.hidden}`);
       }
-      res[k] = v.data as Float32Array;
+      res[k] = toFloat32(v);
     }
     return res;
   }
 
   emptyCache(): KvCache {
     const { layers, kvHeads, headDim } = this.info.text;
-    const tensors = Array.from({ length: layers * 2 }, () => new ort.Tensor('float32', new Float32Array(0), [1, kvHeads, 0, headDim]));
+    const tensors = Array.from({ length: layers * 2 }, (_, j) =>
+      floatTensor(ioDtype(this.info, 'decoder_model_merged', `past_key_values.${j >> 1}.${j & 1 ? 'value' : 'key'}`), new Float32Array(0), [1, kvHeads, 0, headDim]),
+    );
     return { tensors, length: 0 };
   }
 
@@ -80,7 +98,7 @@ export class DecoderLoop {
     const { hidden, layers, vocab } = this.info.text;
     const total = cache.length + seq;
     const feeds: Record<string, ort.Tensor> = {
-      inputs_embeds: new ort.Tensor('float32', embeds, [1, seq, hidden]),
+      inputs_embeds: floatTensor(ioDtype(this.info, 'decoder_model_merged', 'inputs_embeds'), embeds, [1, seq, hidden]),
       attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
       position_ids: new ort.Tensor('int64', positions, mrope ? [3, 1, seq] : [1, seq]),
     };
@@ -89,10 +107,11 @@ export class DecoderLoop {
       feeds[`past_key_values.${i}.value`] = cache.tensors[2 * i + 1]!;
     }
     if (this.info.hasLogitsToKeep) feeds.num_logits_to_keep = new ort.Tensor('int64', BigInt64Array.from([BigInt(keep)]), []);
-    const out = await this.s.decoder_model_merged.run(feeds);
+    const out = await this.run('decoder_model_merged', feeds);
     const tensors: ort.Tensor[] = [];
     for (let i = 0; i < layers; i++) tensors.push(out[`present.${i}.key`]!, out[`present.${i}.value`]!);
-    const logits = out.logits!.data as Float32Array;
+    // present.* go back in as past_key_values.* unchanged, in the graph's own dtype
+    const logits = toFloat32(out.logits!);
     const rows = logits.length / vocab;
     return { logits: logits.subarray((rows - keep) * vocab), cache: { tensors, length: total } };
   }
