@@ -8,6 +8,8 @@ import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../helpers/fixtures';
+import { ProjectStore } from '../../src-main/services/store/project-store';
+import { putQbenchSet } from '../../src-main/services/pairs/pair-store';
 import { REPO_ROOT, SCREENSHOT_DIR, closeStudio, launchChromium, startWebHost, type Studio, prepareE2e } from './web-host';
 
 const bin = path.join(REPO_ROOT, 'bin', 'vqa2.js');
@@ -47,6 +49,9 @@ beforeAll(async () => {
   const run = (...a: string[]) => expect(spawnSync(process.execPath, [bin, ...a], { env: { ...process.env, VQA2_HOME: path.join(tmp, 'home') } }).status).toBe(0);
   run('project', 'create', project);
   run('import', project, path.join(tmp, 'clips'));
+  const store = ProjectStore.open(project);
+  putQbenchSet(store, 'mini', [{ videoId: store.videoIds()[0]!, videoName: 'clip.mp4', questionType: 'what/how', question: 'How sharp is it?', answers: ['Blurry', 'Sharp'], correctChoice: 'B' }]);
+  store.close();
   const host = await startWebHost(path.join(tmp, 'home'), [project]);
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -139,6 +144,18 @@ describe('in-process models, as a user', () => {
     expect(stored.text.length).toBeGreaterThan(0);
     expect(await answer.textContent()).toContain('in-process model');
     await shots('models-chat');
+  });
+
+  it('runs a question set with the model from the Question sets dialog', async () => {
+    const page = studio!.page!;
+    await page.getByTestId('assistant-qbench').click();
+    const dlg = page.getByTestId('qbench-dialog');
+    await dlg.getByTestId('qbench-engine').selectOption({ label: 'Tiny VQA² scorer · in-process model' });
+    await dlg.getByTestId('qbench-run').click();
+    await expect.poll(() => dlg.getByTestId('qbench-progress').textContent(), { timeout: 60_000 }).toMatch(/done 1\/1 questions/);
+    const row = dlg.getByTestId('qbench-runs').locator('tbody tr').first();
+    await expect.poll(() => row.textContent()).toMatch(/mini.*lmm:Tiny VQA² scorer.*done/);
+    await shot('models-qbench-1440');
     expect(studio!.pageErrors).toEqual([]);
   });
 });
