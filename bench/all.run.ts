@@ -52,11 +52,10 @@ it('import-pairs: 100,000 pairs from VQA²/LLaVA JSON, vs JSON.parse alone', asy
   expect(r.pairs).toBe(100_000);
 });
 
-it('lmm: tiny models on CPU, prefill and decode tokens/s, RSS while scoring a 10-minute clip', async () => {
+it('lmm: tiny models on CPU, prefill and decode tokens/s', async () => {
   const r = await runLmmBench();
   report('lmm', r);
   expect(r.models).toHaveLength(4);
-  expect(r.clip600s.rssGrowthMB).toBeLessThan(200);
 });
 
 it('lmm: RSS while scoring a 10-minute clip with a tiny model stays flat', async () => {

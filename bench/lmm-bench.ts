@@ -1,15 +1,12 @@
 // In-process LMM runtime speed on CPU with the tiny generated models: prefill tokens/s (one pass
 // over a prompt with frames, logits for the last position only) and decode tokens/s (cached
 // single-token steps). Baselines from the same run: the same prefill asking for every position's
-// logits, and the prefill's own per-token cost. Also RSS growth while scoring a 10-minute clip.
+// logits, and the prefill's own per-token cost.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runMediaTool } from '../src-main/services/media/run';
 import { inspectModelFolder } from '../src-main/services/lmm/folder';
-import { loadLmm } from '../src-main/services/lmm/runtime';
-import { sampleLmmFrames } from '../src-main/services/lmm/video-frames';
 import { prepareInput, scoringPrompt } from '../src-main/services/lmm/prompt';
 import { createSessions, DecoderLoop } from '../src-main/services/lmm/sessions';
 import { DEFAULT_ANSWER_PREFIX, loadTokenizer } from '../src-main/services/lmm/tokenizer';
@@ -68,44 +65,13 @@ async function benchModel(dir: string) {
   }
 }
 
-/** RSS while the tiny VQA² model scores a 10-minute clip segment by segment (frames sampled per segment). */
-async function rssWhileScoring(dir: string) {
-  const clipDir = path.join(os.tmpdir(), 'vqa2-score-bench');
-  fs.mkdirSync(clipDir, { recursive: true });
-  const clip = path.join(clipDir, 'long-640x360-600s.mp4');
-  if (!fs.existsSync(clip)) {
-    const r = await runMediaTool('ffmpeg', ['-hide_banner', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-t', '600', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '23', '-pix_fmt', 'yuv420p', clip]);
-    if (r.exitCode !== 0) throw new Error(r.stderr);
-  }
-  const lmm = await loadLmm(dir, { ep: 'cpu' });
-  try {
-    const v = lmm.info.vqa2!;
-    const spec = { key: v.keyFrames, motion: v.motionFrames };
-    const SEGMENT = 10;
-    const score = (start: number) => sampleLmmFrames(clip, spec, { fps: 25, startSec: start, endSec: start + SEGMENT }).then((f) => lmm.scoreLevels(f));
-    await score(0); // warm-up
-    const rss0 = process.memoryUsage().rss;
-    let peak = rss0;
-    const t0 = performance.now();
-    for (let start = 0; start < 600; start += SEGMENT) {
-      await score(start);
-      peak = Math.max(peak, process.memoryUsage().rss);
-    }
-    const ms = performance.now() - t0;
-    return { segments: 600 / SEGMENT, segmentSec: SEGMENT, segmentsPerSec: +((600 / SEGMENT) / (ms / 1000)).toFixed(2), rssStartMB: Math.round(rss0 / 2 ** 20), rssGrowthMB: Math.round((peak - rss0) / 2 ** 20) };
-  } finally {
-    await lmm.dispose();
-  }
-}
-
 export async function runLmmBench() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-lmm-bench-'));
   try {
     execFileSync(process.execPath, [path.resolve(__dirname, '../scripts/gen-tiny-models.mjs'), '--out', root], { stdio: 'pipe' });
     const models = [];
     for (const arch of ['vqa2', 'llava_onevision', 'qwen2_vl', 'qwen2_5_vl']) models.push(await benchModel(path.join(root, arch)));
-    const clip600s = await rssWhileScoring(path.join(root, 'vqa2'));
-    return { provider: 'cpu', reps: REPS, decodeSteps: DECODE_STEPS, models, clip600s };
+    return { provider: 'cpu', reps: REPS, decodeSteps: DECODE_STEPS, models };
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -112,5 +112,6 @@ describe('gen:tiny-models', () => {
       fs.rmSync(a, { recursive: true, force: true });
       fs.rmSync(b, { recursive: true, force: true });
     }
-  });
+    // two generator runs; generous for a loaded shared machine
+  }, 60_000);
 });
