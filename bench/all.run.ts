@@ -9,6 +9,7 @@ import { runScoreBench } from './score-bench';
 import { runExportBench } from './export-bench';
 import { runImportPairsBench } from './import-pairs-bench';
 import { runLmmBench } from './lmm-bench';
+import { runLmmRssBench } from './lmm-rss-bench';
 
 const results: Record<string, unknown> = {};
 const outDir = path.resolve(__dirname, '..', 'test-output', 'bench');
@@ -55,4 +56,11 @@ it('lmm: tiny models on CPU, prefill and decode tokens/s', async () => {
   const r = await runLmmBench();
   report('lmm', r);
   expect(r.models).toHaveLength(4);
+});
+
+it('lmm: RSS while scoring a 10-minute clip with a tiny model stays flat', async () => {
+  const r = await runLmmRssBench();
+  report('lmmRss', r);
+  expect(r.segments).toBe(300);
+  expect(r.rssGrowthMB).toBeLessThan(200);
 });

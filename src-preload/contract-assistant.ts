@@ -128,5 +128,7 @@ export const assistantCalls = {
 export interface AssistantEvents {
   'assistant.chunk': { requestId: string; videoId: number; text: string };
   'assistant.done': { requestId: string; videoId: number; message: ChatMessageView };
+  /** An in-process model is busy: the question waits at this place in its queue (0: it runs now). */
+  'assistant.queue': { requestId: string; videoId: number; position: number };
   'assistant.qbench': { runId: number; done: number; total: number; etaSec: number | null; status: 'running' | 'done' | 'cancelled' | 'failed' };
 }

@@ -88,7 +88,8 @@ export type LevelProbs = Record<LevelName, number>;
 export interface ScorerInfo {
   id: string;
   name: string;
-  kind: 'pack' | 'streaming';
+  /** 'model': an in-process model folder (scorer id `lmm.<model id>`). */
+  kind: 'pack' | 'streaming' | 'model';
   version: string;
   description: string;
   segmentSec: number;

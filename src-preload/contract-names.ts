@@ -35,7 +35,7 @@ export const ASSISTANT_CALL_NAMES = [
   'assistant.qbenchRuns',
   'assistant.qbenchAnswers',
 ] as const;
-export const ASSISTANT_EVENT_NAMES = ['assistant.chunk', 'assistant.done', 'assistant.qbench'] as const;
+export const ASSISTANT_EVENT_NAMES = ['assistant.chunk', 'assistant.done', 'assistant.qbench', 'assistant.queue'] as const;
 
 // ---------- evaluation (issue 8) ----------
 export const EVALUATION_CALL_NAMES = [
@@ -48,6 +48,9 @@ export const EVALUATION_CALL_NAMES = [
   'study.pause',
 ] as const;
 export const EVALUATION_EVENT_NAMES = ['eval.progress', 'study.changed'] as const;
+
+// ---------- in-process models ----------
+export const MODELS_CALL_NAMES = ['models.list', 'models.add', 'models.remove'] as const;
 
 // ---------- all ----------
 export const CALL_NAMES = [
@@ -83,6 +86,7 @@ export const CALL_NAMES = [
   ...PAIRS_CALL_NAMES,
   ...ASSISTANT_CALL_NAMES,
   ...EVALUATION_CALL_NAMES,
+  ...MODELS_CALL_NAMES,
 ] as const;
 export type CallName = (typeof CALL_NAMES)[number];
 

@@ -6,6 +6,7 @@ import { call, emptyInput } from './contract-core';
 import { pairsCalls, type PairsEvents } from './contract-pairs';
 import { assistantCalls, type AssistantEvents } from './contract-assistant';
 import { evaluationCalls, type EvaluationEvents } from './contract-evaluation';
+import { modelsCalls } from './contract-models';
 import {
   type Annotation,
   type AppInfo,
@@ -153,6 +154,7 @@ export const calls = {
   ...pairsCalls,
   ...assistantCalls,
   ...evaluationCalls,
+  ...modelsCalls,
 } as const satisfies Record<CallName, { input: z.ZodType; output: unknown }>;
 
 export type Calls = typeof calls;

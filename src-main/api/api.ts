@@ -26,6 +26,7 @@ import type { DomainApi, DomainContext, Handlers } from './domain';
 import { PairsApi } from './pairs-api';
 import { AssistantApi } from './assistant-api';
 import { EvaluationApi } from './evaluation-api';
+import { ModelsApi } from './models-api';
 
 export type { Handlers };
 
@@ -54,15 +55,18 @@ export class StudioApi {
   readonly pairs: PairsApi;
   readonly assistant: AssistantApi;
   readonly evaluation: EvaluationApi;
+  readonly models: ModelsApi;
   private readonly domains: Pick<DomainApi<CallName>, 'attach' | 'detach' | 'idle'>[];
 
   constructor(private readonly opts: ApiOptions) {
     this.recent = new RecentProjects(opts.home);
     const appRoot = opts.appRoot ?? findAppRoot();
+    this.models = new ModelsApi(opts.home);
     this.scoring = new ScoringApi(
       appRoot,
       (p) => this.emit('job.progress', p),
       () => this.emit('library.changed', { reason: 'score' }),
+      this.models,
     );
     this.review = new ReviewApi(opts.home, {
       annotationsChanged: (videoId) => this.emit('annotations.changed', { videoId }),
@@ -76,7 +80,7 @@ export class StudioApi {
       requireStore: () => this.requireStore(),
     };
     this.pairs = new PairsApi(ctx);
-    this.assistant = new AssistantApi(ctx);
+    this.assistant = new AssistantApi(ctx, this.models);
     this.evaluation = new EvaluationApi(ctx);
     this.domains = [this.pairs, this.assistant, this.evaluation];
     this.handlers = this.buildHandlers();
@@ -262,6 +266,7 @@ export class StudioApi {
       ...this.pairs.handlers(),
       ...this.assistant.handlers(),
       ...this.evaluation.handlers(),
+      ...this.models.handlers(),
     };
   }
 }

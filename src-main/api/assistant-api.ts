@@ -9,9 +9,11 @@ import { EngineError, isCancel } from '../services/assistant/engine';
 import { engineFor, engineKeyRef, newEngineId, toEngineView } from '../services/assistant/engines';
 import { secretStore } from '../services/assistant/secrets';
 import { OpenAiEngine } from '../services/assistant/openai-engine';
+import { LmmEngine } from '../services/lmm/lmm-engine';
 import { ANALYST_ANSWERER, listQbenchRuns, qbenchAnswers, runQbench, type QuestionAnswerer } from '../services/assistant/qbench';
 import { insertPair, listQbenchSets } from '../services/pairs/pair-store';
 import type { DomainApi, DomainContext, AssistantCallName, HandlersFor } from './domain';
+import type { ModelsApi } from './models-api';
 
 const toView = (m: ChatMessageRecord): ChatMessageView => ({ ...m });
 
@@ -28,7 +30,11 @@ export class AssistantApi implements DomainApi<AssistantCallName> {
   private readonly requests = new Map<string, { controller: AbortController; done: Promise<void> }>();
   private readonly qbench = new Map<number, { controller: AbortController; done: Promise<void> }>();
 
-  constructor(private readonly ctx: DomainContext) {}
+  constructor(
+    private readonly ctx: DomainContext,
+    /** Registered in-process models: a model id is also an engine id. */
+    private readonly models?: ModelsApi,
+  ) {}
 
   attach(store: ProjectStore): void {
     this.store = store;
@@ -79,7 +85,7 @@ export class AssistantApi implements DomainApi<AssistantCallName> {
     this.requireVideo(store, input.videoId);
     let engine;
     try {
-      engine = engineFor(store, input.engineId);
+      engine = this.models?.engineFor(store, input.engineId) ?? engineFor(store, input.engineId);
     } catch (e) {
       throw apiError(e);
     }
@@ -104,6 +110,7 @@ export class AssistantApi implements DomainApi<AssistantCallName> {
         attachment: input.attachment ?? null,
         history,
         signal: controller.signal,
+        onQueue: (position) => this.ctx.emit('assistant.queue', { requestId, videoId: input.videoId, position }),
         onChunk: (text) => {
           partial += text;
           this.ctx.emit('assistant.chunk', { requestId, videoId: input.videoId, text });
@@ -153,8 +160,8 @@ export class AssistantApi implements DomainApi<AssistantCallName> {
     const store = this.ctx.requireStore();
     let answerer: QuestionAnswerer;
     try {
-      const engine = engineFor(store, input.engineId);
-      answerer = engine instanceof OpenAiEngine ? { id: engine.id, answer: async (q, signal) => ({ text: await engine.answerQuestion(q, signal) }) } : ANALYST_ANSWERER;
+      const engine = this.models?.engineFor(store, input.engineId) ?? engineFor(store, input.engineId);
+      answerer = engine instanceof OpenAiEngine || engine instanceof LmmEngine ? { id: engine.id, answer: async (q, signal) => ({ text: await engine.answerQuestion(q, signal) }) } : ANALYST_ANSWERER;
     } catch (e) {
       throw apiError(e);
     }

@@ -12,6 +12,7 @@ import { ChatStore } from '../services/assistant/chat-store';
 import { engineConfigOf, toEngineView } from '../services/assistant/engines';
 import { ENGINE_SCORER_ID, type EngineResolver } from '../services/assistant/engine-score';
 import { secretStore } from '../services/assistant/secrets';
+import type { ModelsApi } from './models-api';
 
 /** Score-job scorer id of a configured OpenAI-compatible engine: `engine.<engine id>`. */
 export const ENGINE_SCORER_PREFIX = 'engine.';
@@ -36,6 +37,8 @@ export class ScoringApi {
     private readonly appRoot: string,
     private readonly emitProgress: (p: JobProgress) => void,
     private readonly onVideoScored: () => void,
+    /** Registered in-process models: offered as scorers `lmm.<id>`. */
+    private readonly models?: ModelsApi,
   ) {}
 
   /** Attach to a newly opened project and resume its unfinished jobs. */
@@ -91,7 +94,7 @@ export class ScoringApi {
       segmentSec: 2,
       providers: ['cpu'],
     });
-    return out;
+    return [...out, ...(this.models?.scorers() ?? [])];
   }
 
   private requireJobs(): ScoreJobs {
@@ -102,6 +105,14 @@ export class ScoringApi {
   start(store: ProjectStore, input: CallInput<'score.start'>): { jobId: string } {
     const jobs = this.requireJobs();
     if (input.scorer.startsWith(ENGINE_SCORER_PREFIX)) return this.startEngine(store, input);
+    const lmm = this.models?.jobParams(input.scorer, input);
+    if (lmm) {
+      const ids = input.all ? store.videoIds({ status: 'ok' }) : input.videoIds!;
+      if (!ids.length) throw new ApiError('BAD_INPUT', 'There are no readable videos to score');
+      const job = jobs.create(ids, lmm);
+      this.enqueue(job.id);
+      return { jobId: job.id };
+    }
     if (!this.scorers().some((s) => s.id === input.scorer || (input.scorer === 'p1203' && s.id === STREAMING_SCORER_ID))) {
       throw new ApiError('BAD_INPUT', `Unknown scorer "${input.scorer}" (available: ${this.scorers().map((s) => s.id).join(', ')})`);
     }

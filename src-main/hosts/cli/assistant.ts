@@ -13,6 +13,26 @@ import type { Attachment, Engine } from '../../services/assistant/engine';
 import { ChatStore } from '../../services/assistant/chat-store';
 import { ANALYST_ANSWERER, runQbench, type QuestionAnswerer } from '../../services/assistant/qbench';
 import { EXIT, UsageError, renderTable } from './output';
+import { LmmEngine } from '../../services/lmm/lmm-engine';
+import { modelPool } from '../../services/lmm/model-pool';
+import { MODEL_OPTIONS, epFromFlag, modelFromFlag, releaseModels } from './models';
+
+/** The in-process model engine --model names (with --ep), or null; waiting for the model is reported on stderr. */
+async function modelEngine(store: ProjectStore, v: { model?: string; ep?: string; 'engine-url'?: string }): Promise<LmmEngine | null> {
+  if (!v.model) {
+    if (v.ep) throw new UsageError('--ep goes with --model');
+    return null;
+  }
+  if (v['engine-url']) throw new UsageError('--model and --engine-url are alternatives: give one');
+  const model = await modelFromFlag(v.model);
+  return new LmmEngine(store, model, {
+    ep: epFromFlag(v.ep),
+    sessions: modelPool(),
+    onQueue: (pos) => {
+      if (pos > 0) process.stderr.write(`Waiting for the model (queue position ${pos})\n`);
+    },
+  });
+}
 
 export const ENGINE_OPTIONS = {
   'engine-url': { type: 'string' },
@@ -93,28 +113,37 @@ export async function cmdAsk(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { ...ENGINE_OPTIONS, at: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } },
+    options: { ...ENGINE_OPTIONS, ...MODEL_OPTIONS, ep: { type: 'string' }, at: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } },
   });
   const [project, videoRef, ...rest] = positionals;
   const question = rest.join(' ').trim();
-  if (!project || !videoRef || !question) throw new UsageError('usage: vqa2 ask <project> <video> "<question>" [--at SEC | --from SEC --to SEC] [--engine-url URL --engine-model M [--api-key-env VAR]]');
+  if (!project || !videoRef || !question) throw new UsageError('usage: vqa2 ask <project> <video> "<question>" [--at SEC | --from SEC --to SEC] [--model ID|DIR [--ep cuda|cpu] | --engine-url URL --engine-model M [--api-key-env VAR]]');
   const cfg = engineConfigFromFlags(values);
   const attachment = parseAttachment(values);
   const store = ProjectStore.open(project);
+  let lmm: LmmEngine | null;
+  try {
+    lmm = await modelEngine(store, values);
+  } catch (e) {
+    store.close();
+    throw e;
+  }
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   try {
     const video = findVideo(store, videoRef);
-    const engine: Engine = cfg ? new OpenAiEngine(store, cfg) : new AnalystEngine(store);
-    if (!cfg) process.stderr.write('Answering with the built-in analyst (not an LMM): it reads this video\'s stored measurements.\n');
+    const engine: Engine = lmm ?? (cfg ? new OpenAiEngine(store, cfg) : new AnalystEngine(store));
+    if (!cfg && !lmm) process.stderr.write('Answering with the built-in analyst (not an LMM): it reads this video\'s stored measurements.\n');
     const chats = new ChatStore(store);
     const chatId = chats.chatFor(video.id);
+    // a model holds the conversation: earlier answered turns of this chat go with the question
+    const history = lmm ? chats.messages(chatId).filter((m) => m.status === 'done').map((m) => ({ role: m.role, text: m.text })) : undefined;
     chats.addMessage(chatId, { role: 'user', text: question, engine: engine.id, attachment });
     let wroteNewline = true;
     try {
       const r = await engine.ask({
-        videoId: video.id, question, attachment, signal: controller.signal,
+        videoId: video.id, question, attachment, history, signal: controller.signal,
         onChunk: (t) => {
           if (!values.json) process.stdout.write(t);
           wroteNewline = t.endsWith('\n');
@@ -132,23 +161,34 @@ export async function cmdAsk(args: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
     store.close();
+    await releaseModels();
   }
 }
 
 const pct = (a: number | null) => (a == null ? '—' : `${(a * 100).toFixed(1)}%`);
 
 export async function cmdQbench(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...ENGINE_OPTIONS, set: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...ENGINE_OPTIONS, ...MODEL_OPTIONS, ep: { type: 'string' }, set: { type: 'string' }, json: { type: 'boolean' } } });
   const [project] = positionals;
-  if (!project || positionals.length > 1) throw new UsageError('usage: vqa2 qbench <project> [--set NAME] [--engine-url URL --engine-model M [--api-key-env VAR]] [--json]');
+  if (!project || positionals.length > 1) throw new UsageError('usage: vqa2 qbench <project> [--set NAME] [--model ID|DIR [--ep cuda|cpu] | --engine-url URL --engine-model M [--api-key-env VAR]] [--json]');
   const cfg = engineConfigFromFlags(values);
   const store = ProjectStore.open(project);
+  let lmm: LmmEngine | null;
+  try {
+    lmm = await modelEngine(store, values);
+  } catch (e) {
+    store.close();
+    throw e;
+  }
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   try {
     let answerer: QuestionAnswerer = ANALYST_ANSWERER;
-    if (cfg) {
+    if (lmm) {
+      const engine = lmm;
+      answerer = { id: engine.id, answer: async (q, signal) => ({ text: await engine.answerQuestion(q, signal) }) };
+    } else if (cfg) {
       const engine = new OpenAiEngine(store, cfg);
       answerer = { id: engine.id, answer: async (q, signal) => ({ text: await engine.answerQuestion(q, signal) }) };
     } else process.stderr.write('No --engine-url: the built-in analyst cannot answer question sets; every question is reported unanswered.\n');
@@ -177,5 +217,6 @@ export async function cmdQbench(args: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
     store.close();
+    await releaseModels();
   }
 }

@@ -15,6 +15,7 @@ import { cmdScore } from './score';
 import { cmdExport, cmdImportPairs } from './pairs';
 import { cmdAsk, cmdQbench } from './assistant';
 import { cmdEval } from './eval';
+import { cmdModels } from './models';
 import { EXIT, UsageError, exitCodeFor, listJson, videoTable } from './output';
 import { toApiError } from '../../api/errors';
 
@@ -26,8 +27,10 @@ Usage:
   vqa2 import <project> <path…> [--concurrency N] [--json]
                                              add videos (folders recursively)
   vqa2 list <project> [--json]               videos of a project
-  vqa2 score <project|video…> [--pack ID] [--ep cuda|cpu] [--segment SEC] [--concurrency N] [--json]
-                                             score videos (packs: builtin-nr, p1203-mode0)
+  vqa2 score <project|video…> [--pack ID | --model ID|DIR] [--ep cuda|cpu] [--segment SEC] [--concurrency N] [--json]
+                                             score videos (packs: builtin-nr, p1203-mode0; or a model)
+  vqa2 models add <DIR> [--name N] | list [--json] | remove ID
+                                             in-process model folders (studio-wide)
   vqa2 serve [project] [--port N]            the studio in a browser (127.0.0.1, token URL)
   vqa2 export <project> --format llava|qwen2.5vl|sharegpt-jsonl|csv-mos|scores-json --out DIR
                                              dataset export
@@ -39,7 +42,8 @@ Usage:
                                              question-set accuracy
   vqa2 eval <project> [--run ID] [--json]    model scores against MOS
 
-Engine flags: --engine-url URL --engine-model M [--api-key-env VAR] (score, ask, qbench).
+Engine flags: --engine-url URL --engine-model M [--api-key-env VAR] (score, ask, qbench),
+or --model ID|DIR [--ep cuda|cpu] for an in-process model folder.
 
 Exit codes: 0 ok, 1 usage error, 2 bad input, 3 runtime failure.`;
 
@@ -178,6 +182,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdQbench(args);
       case 'eval':
         return await cmdEval(args);
+      case 'models':
+        return await cmdModels(args);
       case undefined:
       case 'help':
       case '--help':

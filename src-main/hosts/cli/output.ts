@@ -14,6 +14,7 @@ const BAD_INPUT_CODES = new Set([
   'PROJECT_LOCKED',
   'PATH_NOT_FOUND',
   'DIR_UNREADABLE',
+  'MODEL_INVALID',
 ]);
 
 export class UsageError extends Error {

@@ -15,6 +15,8 @@ import { EXIT, UsageError, renderTable } from './output';
 import { ENGINE_OPTIONS, engineConfigFromFlags } from './assistant';
 import { ENGINE_SCORER_ID, type EngineJobParams } from '../../services/assistant/engine-score';
 import { resolveEngine } from '../../api/scoring-api';
+import { LMM_SCORER_ID, type LmmJobParams } from '../../services/lmm/lmm-score';
+import { MODEL_OPTIONS, epFromFlag, modelFromFlag, registry, releaseModels } from './models';
 
 export interface ScoreJson {
   path: string;
@@ -26,6 +28,15 @@ export interface ScoreJson {
   provider: string | null;
   segments: { startSec: number; endSec: number; score: number }[];
   events: { kind: string; startSec: number; endSec: number }[];
+  /** In-process model runs: the model, its files' dtypes and the provider that ran (and why not CUDA). */
+  model?: { id: string | null; name: string; dir: string; arch: string; dtypes: string[]; provider: string | null; fallbackReason: string | null };
+}
+
+/** The `model` field of a result, from an in-process model run's stored settings. */
+function modelOfRun(run: { packId: string; provider: string | null; providerNote: string | null; settings: Record<string, unknown> } | undefined): ScoreJson['model'] {
+  if (!run?.packId.startsWith('lmm:')) return undefined;
+  const m = run.settings.model as { id: string | null; name: string; dir: string; arch: string; dtypes: string[] };
+  return { id: m.id, name: m.name, dir: m.dir, arch: m.arch, dtypes: m.dtypes, provider: run.provider, fallbackReason: run.providerNote };
 }
 
 function progressLine(p: ScoreProgress, quiet: boolean) {
@@ -39,7 +50,7 @@ function progressLine(p: ScoreProgress, quiet: boolean) {
 /** Score every readable video of an open store (resume first); returns per-video results. */
 export async function scoreStore(
   store: ProjectStore,
-  opts: { scorer: string; providers: ProviderName[]; segmentSec?: number; concurrency?: number; signal?: AbortSignal; quiet?: boolean; onlyIds?: number[]; engine?: EngineJobParams['engine'] },
+  opts: { scorer: string; providers: ProviderName[]; segmentSec?: number; concurrency?: number; signal?: AbortSignal; quiet?: boolean; onlyIds?: number[]; engine?: EngineJobParams['engine']; lmm?: Omit<LmmJobParams, 'scorer'> },
 ): Promise<{ results: ScoreJson[]; cancelled: boolean }> {
   let lastPrint = 0;
   const jobs = new ScoreJobs(store, findAppRoot(), (p) => {
@@ -59,7 +70,12 @@ export async function scoreStore(
   const ids = opts.onlyIds ?? store.videoIds();
   // A resumed job already covers what the user asked for last time: finish it, don't start over.
   if (!cancelled && ids.length && runIds.length === 0) {
-    const job = jobs.create(ids, { scorer: opts.scorer, providers: opts.providers, segmentSec: opts.segmentSec, concurrency: opts.concurrency, ...(opts.engine ? { engine: opts.engine } : {}) });
+    const job = jobs.create(
+      ids,
+      opts.lmm
+        ? { scorer: LMM_SCORER_ID, ...opts.lmm }
+        : { scorer: opts.scorer, providers: opts.providers, segmentSec: opts.segmentSec, concurrency: opts.concurrency, ...(opts.engine ? { engine: opts.engine } : {}) },
+    );
     const p = await jobs.run(job.id, opts.signal);
     if (p.runId) runIds.push(p.runId);
     cancelled ||= p.status === 'cancelled';
@@ -67,7 +83,9 @@ export async function scoreStore(
     if (p.providerNote && !opts.quiet) process.stderr.write(`provider: ${p.providerNote}\n`);
   }
   const runId = runIds.at(-1);
-  const provider = runId ? jobs.scores.getRun(runId)?.provider ?? null : null;
+  const run = runId ? jobs.scores.getRun(runId) : undefined;
+  const provider = run?.provider ?? null;
+  const model = modelOfRun(run);
   // the run's job items, read once (not once per video)
   const runJobId = runId ? jobs.scores.getRun(runId)?.jobId : undefined;
   const itemByVideo = new Map((runJobId ? jobs.jobs.items(runJobId) : []).map((i) => [i.videoId, i]));
@@ -85,6 +103,7 @@ export async function scoreStore(
       provider: vs ? provider : null,
       segments: vs ? jobs.scores.segments(runId!, id).map((s) => ({ startSec: s.startSec, endSec: s.endSec, score: s.score })) : [],
       events: vs ? jobs.scores.events(runId!, id).map((e) => ({ kind: e.kind, startSec: e.startSec, endSec: e.endSec })) : [],
+      ...(model ? { model } : {}),
     };
   });
   return { results, cancelled };
@@ -110,9 +129,9 @@ export async function cmdScore(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, pack: { type: 'string' }, ep: { type: 'string' }, segment: { type: 'string' }, concurrency: { type: 'string' }, ...ENGINE_OPTIONS },
+    options: { json: { type: 'boolean' }, pack: { type: 'string' }, ep: { type: 'string' }, segment: { type: 'string' }, concurrency: { type: 'string' }, ...ENGINE_OPTIONS, ...MODEL_OPTIONS },
   });
-  if (!positionals.length) throw new UsageError('usage: vqa2 score <project|video…> [--pack ID] [--ep cuda|cpu] [--segment SEC] [--engine-url URL --engine-model M [--api-key-env VAR]] [--json]');
+  if (!positionals.length) throw new UsageError('usage: vqa2 score <project|video…> [--pack ID | --model ID|DIR | --engine-url URL --engine-model M [--api-key-env VAR]] [--ep cuda|cpu] [--segment SEC] [--json]');
   const engineCfg = engineConfigFromFlags(values);
   if (engineCfg && values.pack) throw new UsageError('--pack and --engine-url are alternatives: give one');
   const engine: EngineJobParams['engine'] | undefined = engineCfg
@@ -128,7 +147,15 @@ export async function cmdScore(args: string[]): Promise<number> {
     throw new UsageError('--concurrency must be an integer from 1 to 16');
   }
   const providers: ProviderName[] = values.ep === 'cpu' ? ['cpu'] : ['cuda', 'cpu'];
-  const scorer = engine ? ENGINE_SCORER_ID : (values.pack ?? 'builtin-nr');
+  if (values.model && (values.pack || engineCfg)) throw new UsageError('--model, --pack and --engine-url are alternatives: give one');
+  // the model folder is validated before any project is touched: a bad folder exits 2, nothing scored
+  const lmmModel = values.model ? await modelFromFlag(values.model) : null;
+  const lmmSettings = lmmModel ? registry().settings() : null;
+  const lmm: Omit<LmmJobParams, 'scorer'> | undefined =
+    lmmModel && lmmSettings
+      ? { model: lmmModel, ep: epFromFlag(values.ep), segmentSec: segmentSec ?? lmmSettings.segmentSec, budget: { keyFrames: lmmSettings.videoKeyFrames, motionFrames: lmmSettings.videoMotionFrames } }
+      : undefined;
+  const scorer = lmm ? LMM_SCORER_ID : engine ? ENGINE_SCORER_ID : (values.pack ?? 'builtin-nr');
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -146,7 +173,7 @@ export async function cmdScore(args: string[]): Promise<number> {
       await importVideos(store, positionals.map((p) => path.resolve(p)), { jobId: randomUUID(), signal: controller.signal });
     }
     try {
-      const scored = await scoreStore(store, { scorer, providers, segmentSec, concurrency, engine, signal: controller.signal, quiet: !!values.json && !process.stderr.isTTY });
+      const scored = await scoreStore(store, { scorer, providers, segmentSec, concurrency, engine, lmm, signal: controller.signal, quiet: !!values.json && !process.stderr.isTTY });
       const { cancelled } = scored;
       // plain files come back in the order they were given
       const order = new Map(positionals.map((p, i) => [path.resolve(p), i]));
@@ -161,5 +188,6 @@ export async function cmdScore(args: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    await releaseModels();
   }
 }

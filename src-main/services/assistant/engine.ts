@@ -20,6 +20,8 @@ export interface AskRequest {
   signal?: AbortSignal;
   /** Each piece of the answer as it comes. */
   onChunk?: (text: string) => void;
+  /** Engines that run one request at a time (in-process models): the place in line, 0 when it runs. */
+  onQueue?: (position: number) => void;
 }
 
 export interface AskResult {

@@ -15,6 +15,8 @@ export interface FrameSamplingSpec {
   /** Motion frames (grey, every decoded frame) for temporal measures. */
   motionWidth: number;
   motionHeight: number;
+  /** Motion frame pixels: grey (default, temporal measures) or RGB24 (a model's motion branch). */
+  motionFormat?: 'gray' | 'rgb24';
 }
 
 export interface SecondOfFrames {
@@ -22,7 +24,7 @@ export interface SecondOfFrames {
   second: number;
   /** One RGB24 key frame (keyWidth*keyHeight*3 bytes), the first frame of this second. */
   key: Buffer;
-  /** The grey motion frames of this second, in order (motionWidth*motionHeight bytes each). */
+  /** The motion frames of this second, in order (motionWidth*motionHeight bytes each, ×3 for RGB24). */
   motion: Buffer[];
 }
 
@@ -71,7 +73,7 @@ export async function* sampleFrames(
   const graph =
     `[0:v]split=2[k][m];` +
     `[k]select='not(mod(n\\,${r}))',scale=${spec.keyWidth}:${spec.keyHeight}:flags=bicubic+accurate_rnd+full_chroma_int,format=rgb24[ko];` +
-    `[m]scale=${spec.motionWidth}:${spec.motionHeight}:flags=area,format=gray[mo]`;
+    `[m]scale=${spec.motionWidth}:${spec.motionHeight}:flags=area,format=${spec.motionFormat ?? 'gray'}[mo]`;
   const args = [
     '-hide_banner', '-nostdin', '-v', 'error',
     ...(start > 0 ? ['-ss', String(start)] : []),
@@ -84,7 +86,7 @@ export async function* sampleFrames(
   const keyStream = child.stdout as Readable;
   const motionStream = child.stdio[3] as Readable;
   const keys = new FrameReader(spec.keyWidth * spec.keyHeight * 3);
-  const motion = new FrameReader(spec.motionWidth * spec.motionHeight);
+  const motion = new FrameReader(spec.motionWidth * spec.motionHeight * (spec.motionFormat === 'rgb24' ? 3 : 1));
   let stderr = '';
   let exited = false;
   let exitCode: number | null = null;

@@ -11,11 +11,13 @@ import { levelOfScore, validateLevelWeights, DEFAULT_LEVEL_WEIGHTS } from './lev
 import type { ProviderName } from '../inference/packs';
 import type { JobProgress } from '../../../src-preload/contract';
 import { ENGINE_SCORER_ID, runEngineScoreJob, type EngineJobParams, type EngineResolver } from '../assistant/engine-score';
+import { LMM_SCORER_ID, runLmmScoreJob, type LmmJobParams } from '../lmm/lmm-score';
+import { modelPool } from '../lmm/model-pool';
 
 export const SCORE_JOB = 'score';
 
 export interface ScoreJobParams {
-  scorer: string; // a pack id (e.g. 'builtin-nr'), 'p1203-mode0' or 'engine' (OpenAI-compatible LMM)
+  scorer: string; // a pack id (e.g. 'builtin-nr'), 'p1203-mode0', 'engine' (OpenAI-compatible LMM) or 'lmm' (LmmJobParams)
   providers: ProviderName[];
   segmentSec?: number;
   runId?: number;
@@ -47,7 +49,7 @@ export class ScoreJobs {
     this.scores = new ScoreStore(store.connection);
   }
 
-  create(videoIds: number[], params: ScoreJobParams): JobRecord {
+  create(videoIds: number[], params: ScoreJobParams | LmmJobParams): JobRecord {
     if (!videoIds.length) throw Object.assign(new Error('No videos to score'), { code: 'BAD_INPUT' });
     return this.jobs.create(SCORE_JOB, { ...params }, videoIds);
   }
@@ -69,6 +71,7 @@ export class ScoreJobs {
         });
       return runEngineScoreJob(this.store, jobId, resolve, this.onProgress, signal);
     }
+    if (params.scorer === LMM_SCORER_ID) return runLmmScoreJob(this.store, jobId, modelPool(), this.onProgress, signal);
     const items = this.jobs.items(jobId);
     const videos = items.map((i) => ({ item: i, video: this.store.getVideo(i.videoId) }));
     const isStreaming = params.scorer === STREAMING_SCORER_ID || params.scorer === 'p1203';

@@ -89,14 +89,15 @@ export class ScoreStore {
     return (this.db.prepare('SELECT * FROM model_runs ORDER BY id DESC').all() as RunRow[]).map(toRun);
   }
 
-  updateRun(id: number, patch: { provider?: string; providerNote?: string | null; timings?: Record<string, number>; finished?: boolean }): void {
+  updateRun(id: number, patch: { provider?: string; providerNote?: string | null; timings?: Record<string, number>; finished?: boolean; settings?: Record<string, unknown> }): void {
     const run = this.getRun(id);
     if (!run) return;
     this.db
-      .prepare('UPDATE model_runs SET provider = ?, provider_note = ?, timings_json = ?, finished_at = ? WHERE id = ?')
+      .prepare('UPDATE model_runs SET provider = ?, provider_note = ?, settings_json = ?, timings_json = ?, finished_at = ? WHERE id = ?')
       .run(
         patch.provider ?? run.provider,
         patch.providerNote !== undefined ? patch.providerNote : run.providerNote,
+        JSON.stringify(patch.settings ?? run.settings),
         JSON.stringify(patch.timings ?? run.timings),
         patch.finished ? new Date().toISOString() : run.finishedAt,
         id,

@@ -26,6 +26,7 @@ import { libraryColumns, type LibraryItem } from './libraryColumns';
 import { LibraryToolbar, type StatusFilter } from './LibraryToolbar';
 import { ConfirmDialog } from './Modal';
 import { ScoreDetail } from './ScoreDetail';
+import { ModelsDialog } from './models/ModelsDialog';
 import { ScoreDialog } from './ScoreDialog';
 import { ReviewView } from './review/ReviewView';
 import { PairsView } from './pairs/PairsView';
@@ -69,6 +70,7 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
   const [detail, setDetail] = useState<{ row: VideoRow; anchor: DOMRect } | null>(null);
   /** A project-wide view over the library (pairs, evaluation); the review opens above it. */
   const [panel, setPanel] = useState<'pairs' | 'evaluation' | null>(null);
+  const [modelsOpen, setModelsOpen] = useState(false);
   const review = useReviewRoute();
 
   const filter = useMemo<LibraryFilter>(
@@ -228,6 +230,9 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
         <button type="button" data-testid="open-evaluation" onClick={() => setPanel('evaluation')}>
           Evaluation
         </button>
+        <button type="button" data-testid="open-models" onClick={() => setModelsOpen(true)} title="In-process model folders (every project)">
+          Models…
+        </button>
         <button type="button" data-testid="close-project" onClick={() => void closeProject()}>
           Close
         </button>
@@ -351,6 +356,14 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
           onStarted={() => {
             setScoring(false);
             setJobsOpen(true);
+          }}
+        />
+      ) : null}
+      {modelsOpen ? (
+        <ModelsDialog
+          onClose={() => {
+            setModelsOpen(false);
+            jobs.reloadScorers();
           }}
         />
       ) : null}

@@ -68,8 +68,8 @@ export function ScoreDialog({
   const segmentSec = Number(segment);
   const segmentValid = isEngine || (Number.isInteger(segmentSec) && segmentSec >= 1 && segmentSec <= 600);
   const count = scope === 'selected' ? selectedIds.size : readableCount;
-  // Only ONNX packs run on an execution provider; the streaming scorer is plain arithmetic.
-  const usesProvider = scorer?.kind === 'pack';
+  // Only ONNX packs and in-process models run on an execution provider; the streaming scorer is plain arithmetic.
+  const usesProvider = scorer?.kind === 'pack' || scorer?.kind === 'model';
 
   const pickScorer = (s: ScorerInfo) => {
     setPicked(s.id);

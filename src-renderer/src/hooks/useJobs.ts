@@ -13,6 +13,8 @@ export interface JobsState {
   error: string | null;
   cancel(jobId: string): Promise<void>;
   dismissError(): void;
+  /** Ask for the scorer list again (models were added or removed). */
+  reloadScorers(): void;
 }
 
 export function useJobs(): JobsState {
@@ -54,10 +56,15 @@ export function useJobs(): JobsState {
     [api],
   );
 
+  const reloadScorers = useCallback(() => {
+    api.call('score.scorers', {}).then(setScorers, (err: unknown) => setError(errorMessage(err)));
+  }, [api]);
+
   return {
     jobs,
     activeCount: jobs.filter(isJobActive).length,
     scorers,
+    reloadScorers,
     error,
     cancel,
     dismissError: useCallback(() => setError(null), []),

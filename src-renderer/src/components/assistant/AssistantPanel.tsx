@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { VideoScores } from '../../../../src-preload/contract';
 import type { AttachmentInput, ChatMessageView, EngineView } from '../../../../src-preload/contract-assistant';
+import type { ModelView } from '../../../../src-preload/contract-models';
 import { useApi } from '../../api-context';
 import { errorMessage } from '../../lib/format';
 import type { PlayerController } from '../../lib/review/player';
@@ -33,6 +34,7 @@ type AttachKind = 'none' | 'time' | 'segment' | 'span';
 
 function engineLabel(id: string, engines: EngineView[]): string {
   if (id === 'analyst') return ANALYST_LABEL;
+  if (id.startsWith('lmm:')) return `${id.slice(4)} · in-process model`;
   const model = id.startsWith('openai:') ? id.slice(7) : id;
   const e = engines.find((x) => x.model === model);
   return e ? `${e.name} · ${e.model}` : model;
@@ -48,6 +50,7 @@ export function AssistantPanel({ videoId, controller, segments, currentSegment, 
   const api = useApi();
   const chat = useAssistantChat(videoId);
   const [engines, setEngines] = useState<EngineView[]>([]);
+  const [models, setModels] = useState<ModelView[]>([]);
   const [engineId, setEngineId] = useState<string>(() => localStorage.getItem(ENGINE_KEY) ?? 'analyst');
   const [attach, setAttach] = useState<AttachKind>('none');
   const [question, setQuestion] = useState('');
@@ -63,11 +66,16 @@ export function AssistantPanel({ videoId, controller, segments, currentSegment, 
         setSecretStore(r.secretStore);
       })
       .catch((e: unknown) => chat.setError(errorMessage(e)));
+    api
+      .call('models.list', {})
+      .then((m) => setModels(m.filter((x) => !x.missing)))
+      .catch((e: unknown) => chat.setError(errorMessage(e)));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api]);
   useEffect(loadEngines, [loadEngines]);
 
-  const effectiveEngine = engineId === 'analyst' || engines.some((e) => e.id === engineId) ? engineId : 'analyst';
+  const model = models.find((m) => m.id === engineId);
+  const effectiveEngine = engineId === 'analyst' || model || engines.some((e) => e.id === engineId) ? engineId : 'analyst';
   const pickEngine = (id: string) => {
     setEngineId(id);
     localStorage.setItem(ENGINE_KEY, id);
@@ -102,6 +110,11 @@ export function AssistantPanel({ videoId, controller, segments, currentSegment, 
               {e.name} · {e.model}
             </option>
           ))}
+          {models.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.name} · in-process model
+            </option>
+          ))}
         </select>
         <button type="button" className="small" onClick={() => setDialog('engines')} data-testid="assistant-engines" title="Add or edit OpenAI-compatible engines">
           Engines…
@@ -113,7 +126,9 @@ export function AssistantPanel({ videoId, controller, segments, currentSegment, 
       <p className="assistant-engine-note muted" data-testid="assistant-engine-label">
         {effectiveEngine === 'analyst'
           ? 'Answers only from this video’s stored scores, measurements, events and annotations.'
-          : 'Sends this clip’s key frames and your question to the engine; its answers are the model’s own.'}
+          : model
+            ? 'Runs the model in the studio on this clip’s key frames (the attached range, or the whole clip); its answers are the model’s own.'
+            : 'Sends this clip’s key frames and your question to the engine; its answers are the model’s own.'}
       </p>
       <ErrorBanner message={chat.error} onDismiss={() => chat.setError(null)} />
       <div className="assistant-messages" ref={listRef} data-testid="assistant-messages">
@@ -145,7 +160,9 @@ export function AssistantPanel({ videoId, controller, segments, currentSegment, 
         ))}
         {chat.streaming ? (
           <article className="assistant-msg assistant streaming" data-testid="assistant-streaming">
-            <div className="assistant-meta">{engineLabel(effectiveEngine === 'analyst' ? 'analyst' : `openai:${engines.find((e) => e.id === effectiveEngine)?.model ?? ''}`, engines)} · answering…</div>
+            <div className="assistant-meta">{engineLabel(effectiveEngine === 'analyst' ? 'analyst' : model ? `lmm:${model.name}` : `openai:${engines.find((e) => e.id === effectiveEngine)?.model ?? ''}`, engines)} ·{' '}
+              {chat.queuePosition ? <span data-testid="assistant-queue">waiting for the model (place {chat.queuePosition} in line)…</span> : 'answering…'}
+            </div>
             <MessageText text={chat.streamText} onSeek={(s) => controller.seek(s)} />
           </article>
         ) : null}
@@ -209,7 +226,7 @@ export function AssistantPanel({ videoId, controller, segments, currentSegment, 
           onClose={() => setDialog(null)}
         />
       ) : null}
-      {dialog === 'qbench' ? <QbenchDialog engines={engines} onClose={() => setDialog(null)} /> : null}
+      {dialog === 'qbench' ? <QbenchDialog engines={engines} models={models} onClose={() => setDialog(null)} /> : null}
     </section>
   );
 }

@@ -2,17 +2,18 @@
 // accuracy table — overall, by question type and by category — of this and earlier runs.
 import { useCallback, useEffect, useState } from 'react';
 import type { EngineView, QbenchAnswerView, QbenchRunView } from '../../../../src-preload/contract-assistant';
+import type { ModelView } from '../../../../src-preload/contract-models';
 import { useApi } from '../../api-context';
 import { errorMessage, formatEta } from '../../lib/format';
 import { Modal } from '../Modal';
 
 const pct = (a: number | null) => (a == null ? '—' : `${(a * 100).toFixed(1)}%`);
 
-export function QbenchDialog({ engines, onClose }: { engines: EngineView[]; onClose(): void }) {
+export function QbenchDialog({ engines, models = [], onClose }: { engines: EngineView[]; models?: ModelView[]; onClose(): void }) {
   const api = useApi();
   const [sets, setSets] = useState<{ setName: string; count: number }[]>([]);
   const [setName, setSetName] = useState('');
-  const [engineId, setEngineId] = useState(engines[0]?.id ?? 'analyst');
+  const [engineId, setEngineId] = useState(engines[0]?.id ?? models[0]?.id ?? 'analyst');
   const [runs, setRuns] = useState<QbenchRunView[]>([]);
   const [progress, setProgress] = useState<{ runId: number; done: number; total: number; etaSec: number | null; status: string } | null>(null);
   const [shown, setShown] = useState<number | null>(null);
@@ -76,6 +77,11 @@ export function QbenchDialog({ engines, onClose }: { engines: EngineView[]; onCl
               {engines.map((e) => (
                 <option key={e.id} value={e.id}>
                   {e.name} · {e.model}
+                </option>
+              ))}
+              {models.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.name} · in-process model
                 </option>
               ))}
               <option value="analyst">Built-in analyst (cannot answer; reports unanswered)</option>

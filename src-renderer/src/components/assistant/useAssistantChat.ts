@@ -15,6 +15,9 @@ export function useAssistantChat(videoId: number) {
   const [messages, setMessages] = useState<ChatMessageView[]>([]);
   const [active, setActive] = useState<string | null>(null);
   const [streamText, setStreamText] = useState('');
+  /** Place of the active question in an in-process model's queue (0 or null: not waiting). */
+  const [queuePosition, setQueuePosition] = useState<number | null>(null);
+  const queues = useRef(new Map<string, number>());
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<Record<number, string>>({});
   // events may come before the ask call returns its request id: keep them by id
@@ -45,6 +48,11 @@ export function useAssistantChat(videoId: number) {
       streams.current.set(p.requestId, s);
       if (activeRef.current === p.requestId) setStreamText(s.text);
     });
+    const offQueue = api.on('assistant.queue', (p) => {
+      if (p.videoId !== videoId) return;
+      queues.current.set(p.requestId, p.position);
+      if (activeRef.current === p.requestId) setQueuePosition(p.position);
+    });
     const offDone = api.on('assistant.done', (p) => {
       if (p.videoId !== videoId) return;
       const s = streams.current.get(p.requestId) ?? { text: '', done: false };
@@ -55,11 +63,13 @@ export function useAssistantChat(videoId: number) {
         activeRef.current = null;
         setActive(null);
         setStreamText('');
+        setQueuePosition(null);
       }
     });
     return () => {
       live = false;
       offChunk();
+      offQueue();
       offDone();
     };
   }, [api, videoId, addMessages]);
@@ -75,6 +85,7 @@ export function useAssistantChat(videoId: number) {
           activeRef.current = r.requestId;
           setActive(r.requestId);
           setStreamText(s?.text ?? '');
+          setQueuePosition(queues.current.get(r.requestId) ?? null);
         }
         return true;
       } catch (e) {
@@ -107,5 +118,5 @@ export function useAssistantChat(videoId: number) {
     setMessages([]);
   }, [api, videoId]);
 
-  return { messages, streaming: active !== null, streamText, error, setError, saved, ask, cancel, savePair, newChat };
+  return { messages, streaming: active !== null, streamText, queuePosition, error, setError, saved, ask, cancel, savePair, newChat };
 }
