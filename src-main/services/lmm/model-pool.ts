@@ -51,7 +51,7 @@ export class ModelPool {
   /** Models loaded now (for the UI and tests). */
   loaded(): { dir: string; ep: LmmEp; busy: boolean; waiting: number }[] {
     return [...this.slots.entries()]
-      .filter(([, s]) => s.model)
+      .filter(([, s]) => s.model !== null)
       .map(([k, s]) => {
         const [ep, dir] = k.split('\u0000') as [LmmEp, string];
         return { dir, ep, busy: s.busy, waiting: s.waiters.length };
