@@ -91,7 +91,16 @@ export interface ExportManifest {
   project: string;
   createdAt: string;
   settings: Record<string, unknown>;
-  counts: { samples: number; train: number; val: number; videos: number; clips: number; skipped: Record<string, number> };
+  counts: {
+    samples: number;
+    train: number;
+    val: number;
+    videos: number;
+    clips: number;
+    skipped: Record<string, number>;
+    /** Pair formats: how many written pairs a person approved, how many are drafts, and how many drafts state a level taken from a model score. */
+    pairs?: { approved: number; draft: number; draftLevelFromModel: number };
+  };
   files: string[];
 }
 

@@ -28,7 +28,7 @@ describe('metric table export', () => {
     mos: { videos: 3, ratings: 3, observers: 0, alpha: null, screening: [], excluded: [], perVideo: [] },
     runs: [
       {
-        run: { id: 4, label: '#4 builtin-nr 1.0, "quoted"', kind: 'pack', createdAt: 'x', scoredVideos: 3 },
+        run: { id: 4, label: '#4 builtin-nr 1.0, "quoted"', kind: 'pack', createdAt: 'x', finished: true, scoredVideos: 3 },
         n: 3,
         metrics: { srcc: 1, krcc: 1, plcc: 0.98, plccLogistic: null, rmseLogistic: null },
         ci: { srcc: [0.5, 1], krcc: null, plcc: null, plccLogistic: null, rmseLogistic: null },
@@ -37,6 +37,7 @@ describe('metric table export', () => {
         points: [],
         curve: [],
         subsets: [],
+        calibration: null,
       },
     ],
   } satisfies EvalResult;

@@ -127,6 +127,7 @@ export async function exportDataset(store: ProjectStore, opts: ExportOptions, ru
     const skipped: Record<string, number> = {};
     const files: string[] = [];
     let counts = { samples: 0, train: 0, val: 0, videos: 0, clips: 0 };
+    let pairCounts: ExportManifest['counts']['pairs'];
     let placed: Map<number, { abs: string; rel: string }>;
     const clipJobs: { pair: PairRecord; abs: string; rel: string }[] = [];
 
@@ -175,6 +176,13 @@ export async function exportDataset(store: ProjectStore, opts: ExportOptions, ru
       // checked before a byte of the dataset is written
       assertSamplesValid(format, [...train, ...valSamples]);
       counts = { ...counts, samples: train.length + valSamples.length, train: train.length, val: valSamples.length };
+      // the manifest says what a person approved and what are drafts (a model's level is never approved by itself)
+      const drafts = usable.filter((p) => p.status !== 'approved');
+      pairCounts = {
+        approved: usable.length - drafts.length,
+        draft: drafts.length,
+        draftLevelFromModel: drafts.filter((p) => p.extra?.levelFrom === 'model').length,
+      };
       phase = 'writing';
       progress();
       const [trainFile, valFile] = DATA_FILES[format];
@@ -254,7 +262,7 @@ export async function exportDataset(store: ProjectStore, opts: ExportOptions, ru
       project: store.path,
       createdAt: new Date().toISOString(),
       settings: { ...settings, ...(clipJobs.length ? { clipModes: modes } : {}) },
-      counts: { ...counts, skipped },
+      counts: { ...counts, skipped, ...(pairCounts ? { pairs: pairCounts } : {}) },
       files: [...files, 'manifest.json'],
     };
     fs.writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
