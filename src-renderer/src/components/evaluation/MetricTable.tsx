@@ -66,7 +66,12 @@ export function MetricTable({ result, projectName, subsets = false }: MetricTabl
                     </td>
                     {METRIC_COLUMNS.map((c) => (
                       <td key={c.key} className="num">
-                        <span className="eval-value" data-testid={`eval-${r.run.id}-${c.key}`}>
+                        <span
+                          // figures after a fit that did not converge are not to be trusted: greyed, not bold
+                          className={note && (c.key === 'plccLogistic' || c.key === 'rmseLogistic') ? 'eval-value eval-unreliable' : 'eval-value'}
+                          title={note && (c.key === 'plccLogistic' || c.key === 'rmseLogistic') ? `unreliable: ${note}` : undefined}
+                          data-testid={`eval-${r.run.id}-${c.key}`}
+                        >
                           {fmtMetric(r.metrics[c.key])}
                         </span>
                         <span className="eval-ci">{fmtCi(r.ci[c.key])}</span>

@@ -40,6 +40,8 @@ interface ReviewViewProps {
   initialTimeSec?: number | null;
   sort: LibrarySort | undefined;
   filter: LibraryFilter;
+  /** The library's chosen run (order of N/P when sorted by score). */
+  runId?: number;
   onBack(): void;
   onOpen(videoId: number): void;
 }
@@ -50,11 +52,12 @@ export function ReviewView({
   initialTimeSec,
   sort,
   filter,
+  runId,
   onBack,
   onOpen,
 }: ReviewViewProps) {
   const api = useApi();
-  const target = useReviewTarget(videoId, sort, filter, initialRow);
+  const target = useReviewTarget(videoId, sort, filter, initialRow, runId);
   const row = target.row;
   const fps = row?.fps && row.fps > 0 ? row.fps : null;
   const [scores, setScores] = useState<VideoScores | null>(null);
