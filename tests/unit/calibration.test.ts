@@ -15,7 +15,9 @@ import {
 import { calibrateRun, latestCalibration } from '../../src-main/services/evaluation/calibration-store';
 import { spearman } from '../../src-main/services/evaluation/correlation';
 import { mulberry32 } from '../../src-main/services/util/prng';
+import Database from 'better-sqlite3';
 import { ProjectStore } from '../../src-main/services/store/project-store';
+import { applyMigrations, LATEST_SCHEMA_VERSION } from '../../src-main/services/store/migrations';
 import { listLibrary } from '../../src-main/services/library/library-view';
 import { makeCalibrationProject, type CalibrationProject } from '../helpers/calibration-project';
 
@@ -88,6 +90,27 @@ describe('models', () => {
 });
 
 describe('calibration of a run, stored with it', () => {
+  it('upgrades a project written before calibrations existed (schema v7) and keeps its runs', () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-calib-v7-'));
+    try {
+      const f = path.join(d, 'old.vqa2.sqlite');
+      const db = new Database(f);
+      expect(applyMigrations(db, 7)).toBe(7);
+      db.prepare(`INSERT INTO model_runs (kind, pack_id, pack_version, created_at) VALUES ('pack', 'x', '1', 'then')`).run();
+      db.close();
+      const s = ProjectStore.open(f);
+      try {
+        expect(s.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
+        expect(s.connection.prepare('SELECT count(*) AS n FROM calibrations').get()).toEqual({ n: 0 });
+        expect(s.connection.prepare('SELECT count(*) AS n FROM model_runs').get()).toEqual({ n: 1 });
+      } finally {
+        s.close();
+      }
+    } finally {
+      fs.rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   let dir: string;
   let p: CalibrationProject;
   let store: ProjectStore;
