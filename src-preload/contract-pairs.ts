@@ -192,6 +192,10 @@ export const exportOptionsSchema = z
     ranges: z.enum(['clip', 'prompt']).optional(),
     valFraction: z.number().min(0).max(0.9).optional(),
     seed: z.number().int().min(0).max(2 ** 31).optional(),
+    /** csv-mos / scores-json: 'calibrated' adds MOS predicted by the run's calibration and takes levels from it (default 'model'). */
+    levels: z.enum(['model', 'calibrated']).optional(),
+    /** The run whose scores and calibration per-video exports use (default: the library's default run). */
+    runId: z.number().int().positive().optional(),
   })
   .strict();
 export type ExportOptions = z.infer<typeof exportOptionsSchema>;
@@ -226,7 +230,12 @@ export const pairsCalls = {
   /** Generate draft pairs; earlier drafts of the same template and video are replaced. */
   'pairs.generate': call<{ created: number; replaced: number; videos: number }>()(
     z
-      .object({ templateIds: z.array(templateIdSchema).min(1).max(20), videoIds: z.array(videoIdSchema).max(1_000_000).optional() })
+      .object({
+        templateIds: z.array(templateIdSchema).min(1).max(20),
+        videoIds: z.array(videoIdSchema).max(1_000_000).optional(),
+        /** Level of unrated videos: the model score's (default) or the MOS the default run's calibration predicts. */
+        levels: z.enum(['model', 'calibrated']).optional(),
+      })
       .strict(),
   ),
   'pairs.export': call<{ jobId: string }>()(exportOptionsSchema),

@@ -19,6 +19,10 @@ import Database from 'better-sqlite3';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 import { applyMigrations, LATEST_SCHEMA_VERSION } from '../../src-main/services/store/migrations';
 import { listLibrary } from '../../src-main/services/library/library-view';
+import { calibratedPredictor, levelOfMos } from '../../src-main/services/evaluation/calibrated-levels';
+import { exportDataset } from '../../src-main/services/export/export-dataset';
+import { generatePairs } from '../../src-main/services/pairs/generate';
+import { listPairs } from '../../src-main/services/pairs/pair-queries';
 import { makeCalibrationProject, type CalibrationProject } from '../helpers/calibration-project';
 
 function randomPoints(n: number, seed: number, mosOf: (f: Record<string, number>, r: () => number) => number): CalibrationPoint[] {
@@ -157,14 +161,64 @@ describe('calibration of a run, stored with it', () => {
     for (const r of unrated) {
       expect(r.mos).toBeNull();
       const pm = r.predictedMos!;
-      expect(pm.hi - pm.mos).toBeCloseTo(c.interval95!, 9);
-      expect(pm.mos - pm.lo).toBeCloseTo(c.interval95!, 9);
+      // the interval is ± the calibration's half-width, cut at the ends of the 1–5 scale
+      expect(1 <= pm.lo && pm.lo <= pm.mos && pm.mos <= pm.hi && pm.hi <= 5).toBe(true);
+      if (pm.mos > 1 && pm.mos < 5) {
+        expect(pm.hi).toBeCloseTo(Math.min(5, pm.mos + c.interval95!), 9);
+        expect(pm.lo).toBeCloseTo(Math.max(1, pm.mos - c.interval95!), 9);
+      }
     }
     // predictions follow the known truth on the unrated videos
     expect(spearman(unrated.map((r) => r.predictedMos!.mos), unrated.map((r) => p.mos.get(r.id)!))).toBeGreaterThan(0.7);
     for (const r of rows.filter((x) => p.rated.includes(x.id))) {
       expect(r.mos).toBeCloseTo(p.mos.get(r.id)!, 9);
       expect(r.predictedMos).toBeNull();
+    }
+  });
+
+  it('exports calibrated levels when chosen: csv-mos and scores-json add the predicted MOS and take unrated levels from it', async () => {
+    const out = (name: string) => path.join(dir, name);
+    await expect(exportDataset(store, { format: 'csv-mos', outDir: out('none'), levels: 'calibrated', videos: 'reference' })).rejects.toThrow(
+      /Run \d+ has no calibration: calibrate it/,
+    );
+    const c = calibrateRun(store, { runId: p.builtinRun });
+    await exportDataset(store, { format: 'csv-mos', outDir: out('csv'), levels: 'calibrated', videos: 'reference' });
+    const [header, ...lines] = fs.readFileSync(path.join(out('csv'), 'mos.csv'), 'utf8').trim().split('\n');
+    expect(header).toBe('path,mos,mos_scale,n_ratings,model_score,level,predicted_mos,predicted_lo,predicted_hi');
+    const rows = lines.map((l) => l.split(','));
+    expect(rows).toHaveLength(p.videoIds.length);
+    const unrated = rows.filter((r) => r[1] === '');
+    expect(unrated).toHaveLength(p.videoIds.length - p.rated.length);
+    for (const r of unrated) {
+      const predicted = Number(r[6]);
+      expect(r[5]).toBe(levelOfMos(predicted, '1-5'));
+      expect(Number(r[8]) - Number(r[7])).toBeLessThanOrEqual(2 * c.interval95! + 1e-3);
+    }
+    // rated videos keep the level of people's MOS
+    for (const r of rows.filter((x) => x[1] !== '')) expect(r[5]).toBe(levelOfMos(Number(r[1]), '1-5'));
+    await exportDataset(store, { format: 'scores-json', outDir: out('json'), levels: 'calibrated', videos: 'reference' });
+    const samples = JSON.parse(fs.readFileSync(path.join(out('json'), 'scores.json'), 'utf8')) as { level: string; predicted_mos: { mos: number; scale: string } }[];
+    expect(samples).toHaveLength(p.videoIds.length);
+    for (const s of samples) {
+      expect(s.predicted_mos.scale).toBe('1-5');
+      expect(s.level).toBe(levelOfMos(s.predicted_mos.mos, '1-5'));
+    }
+  });
+
+  it('gives generated rating pairs of unrated videos the calibrated level when chosen, still drafts from the model', () => {
+    calibrateRun(store, { runId: p.builtinRun });
+    const predictor = calibratedPredictor(store, p.builtinRun);
+    generatePairs(store, ['rating'], p.videoIds, { calibrated: predictor });
+    const rows = listPairs(store, undefined, 0, 100).rows;
+    expect(rows).toHaveLength(p.videoIds.length);
+    for (const r of rows) {
+      expect(r.status).toBe('draft');
+      const answer = r.conversations.at(-1)!.value;
+      if (p.rated.includes(r.videoId)) expect(r.levelFrom).toBe('mos');
+      else {
+        expect(r.levelFrom).toBe('model');
+        expect(answer).toBe(`The quality of the video is ${predictor.predict(r.videoId)!.level}.`);
+      }
     }
   });
 });

@@ -196,6 +196,12 @@ export function latestCalibration(db: Database.Database, runId: number, sourceId
   return r && fromRow(r);
 }
 
+/** The ends of a MOS scale ('1-5', '0-1', '0-100'); null for another scale. */
+export function scaleBounds(scale: string): [number, number] | null {
+  const m = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/.exec(scale);
+  return m ? [Number(m[1]), Number(m[2])] : null;
+}
+
 /** Fill predictedMos of the unrated rows the run scored, from the run's newest calibration. */
 export function withPredictedMos(store: ProjectStore, runId: number | null, rows: VideoRow[]): VideoRow[] {
   if (runId == null) return rows;
@@ -204,10 +210,13 @@ export function withPredictedMos(store: ProjectStore, runId: number | null, rows
   const targets = rows.filter((r) => r.mos == null && r.videoScore != null);
   const features = cal.model.method === 'ridge' ? store.runFeatures(runId, targets.map((r) => r.id)) : new Map<number, Record<string, number>>();
   const half = cal.info.interval95;
+  // a linear model extrapolates: nobody can rate outside the scale, so neither can a prediction
+  const [min, max] = scaleBounds(cal.info.source.scale) ?? [-Infinity, Infinity];
+  const clamp = (v: number) => Math.min(max, Math.max(min, v));
   const predicted = new Map<number, VideoRow['predictedMos']>();
   for (const r of targets) {
     const v = predict(cal.model, r.videoScore!, features.get(r.id) ?? {});
-    if (v != null) predicted.set(r.id, { mos: v, lo: v - half, hi: v + half });
+    if (v != null) predicted.set(r.id, { mos: clamp(v), lo: clamp(v - half), hi: clamp(v + half) });
   }
   return rows.map((r) => (predicted.has(r.id) ? { ...r, predictedMos: predicted.get(r.id)! } : r));
 }

@@ -298,7 +298,7 @@ export const libraryColumns = [
           }
         >
           Predicted MOS
-          <small className="muted">{c ? `${c.method}, ±95 %` : 'not calibrated'}</small>
+          <small className="muted">{c ? `${c.method} · 95 % interval` : 'not calibrated'}</small>
         </span>
       );
     },
@@ -309,7 +309,10 @@ export const libraryColumns = [
       if (!p) return <span className="muted" data-col="predictedMos">—</span>;
       return (
         <span data-col="predictedMos" title={`95 % interval ${p.lo.toFixed(2)}–${p.hi.toFixed(2)}`}>
-          {p.mos.toFixed(2)} <span className="muted">± {((p.hi - p.lo) / 2).toFixed(2)}</span>
+          {p.mos.toFixed(2)}{' '}
+          <span className="muted">
+            [{p.lo.toFixed(1)}, {p.hi.toFixed(1)}]
+          </span>
         </span>
       );
     },

@@ -93,7 +93,7 @@ export function CalibrationPanel({ result, onError }: Props) {
                   </tbody>
                 </table>
                 <p className="muted eval-explain" data-testid={`calibration-summary-${r.run.id}`}>
-                  ★ {c.method} is used for the library’s Predicted MOS: ± {c.interval95?.toFixed(2) ?? '—'} (95 %) on unrated videos. Fitted on {c.n} rated
+                  ★ {c.method} is used for the library’s Predicted MOS: ± {c.interval95?.toFixed(2) ?? '—'} (95 %, cut at the scale’s ends) on unrated videos. Fitted on {c.n} rated
                   videos, {c.folds} folds, seed {c.seed}, {c.createdAt.slice(0, 16).replace('T', ' ')} UTC.
                 </p>
               </>
