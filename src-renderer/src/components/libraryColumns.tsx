@@ -190,7 +190,7 @@ export const libraryColumns = [
   }),
   col.display({
     id: 'videoScore',
-    size: 128,
+    size: 144,
     meta: { label: 'Score', sortColumn: 'videoScore', numeric: true },
     // one run per column: the header names it
     header: ({ table }) => {
