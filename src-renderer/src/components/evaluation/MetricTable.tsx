@@ -1,6 +1,6 @@
 // Metric table: one row per model run (runs side by side) with bootstrap CIs, or per run and subset.
 import type { EvalResult } from '../../../../src-preload/contract-evaluation';
-import { METRIC_COLUMNS, fitNote, fmtCi, fmtMetric, metricsCsv, subsetsCsv } from '../../lib/evaluation/metrics-table';
+import { METRIC_COLUMNS, fitNote, fmtCi, fmtMetric, metricsCsv, subsetsCsv, unreliableNote } from '../../lib/evaluation/metrics-table';
 import { downloadBlob } from '../../lib/evaluation/plot';
 
 interface MetricTableProps {
@@ -68,8 +68,8 @@ export function MetricTable({ result, projectName, subsets = false }: MetricTabl
                       <td key={c.key} className="num">
                         <span
                           // figures after a fit that did not converge are not to be trusted: greyed, not bold
-                          className={note && (c.key === 'plccLogistic' || c.key === 'rmseLogistic') ? 'eval-value eval-unreliable' : 'eval-value'}
-                          title={note && (c.key === 'plccLogistic' || c.key === 'rmseLogistic') ? `unreliable: ${note}` : undefined}
+                          className={unreliableNote(r, c.key) ? 'eval-value eval-unreliable' : 'eval-value'}
+                          title={unreliableNote(r, c.key) ?? undefined}
                           data-testid={`eval-${r.run.id}-${c.key}`}
                         >
                           {fmtMetric(r.metrics[c.key])}

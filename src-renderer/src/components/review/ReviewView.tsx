@@ -94,19 +94,24 @@ export function ReviewView({
   }, [controller, fps, durationSec]);
 
   useEffect(() => {
-    let live = true;
     setScores(null);
     setSelectedSpanId(null);
     setTagMenuFor(null);
     controller.setLoop(null);
-    api.call('video.scores', { videoId }).then(
+  }, [videoId, controller]);
+
+  // the library's chosen run, so review shows the same scorer as the library's columns (its own
+  // effect: the run arriving after the video must not reset the selection or loop)
+  useEffect(() => {
+    let live = true;
+    api.call('video.scores', { videoId, runId }).then(
       (s) => live && setScores(s),
       (err: unknown) => live && setError(errorMessage(err)),
     );
     return () => {
       live = false;
     };
-  }, [api, videoId, controller]);
+  }, [api, videoId, runId]);
 
   useEffect(() => {
     api.call('settings.get', {}).then(
