@@ -6,15 +6,9 @@ import { ProjectStore } from '../../services/store/project-store';
 import { calibrateRun } from '../../services/evaluation/calibration-store';
 import { EvaluationInputError } from '../../services/evaluation/evaluation';
 import { EXIT, UsageError } from './output';
+import { intOption } from './eval';
 
 const USAGE = 'usage: vqa2 calibrate <project> [--run ID] [--mos annotations|list:NAME] [--method logistic|ridge] [--folds K] [--seed S] [--json]';
-
-function intOption(v: string | undefined, name: string, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be a whole number ≥ ${min} (got "${v}")`);
-  return n;
-}
 
 /** A run or MOS source the user named that does not exist is bad input (exit 2), like other commands. */
 function calibrateOrBadInput<T>(f: () => T): T {
