@@ -242,10 +242,23 @@ export class ProjectStore {
       this.db.prepare(`SELECT count(*) AS n FROM videos ${where}`).get(...params) as { n: number }
     ).n;
     const order = orderSql(q.sort, view);
-    const rows = this.db
-      .prepare(`SELECT ${videoColumns(view)} FROM ${fromSql(view)} ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
-      .all(...params, q.limit, q.offset) as VideoDbRow[];
-    return { total, rows: rows.map(toRow), runId: view.runId };
+    // the page's ids first (only the sort key is computed for every row), then its columns —
+    // the MOS and the run's score for 100 rows, not for the whole library
+    const ids = (
+      this.db
+        .prepare(`SELECT videos.id FROM ${fromSql(view)} ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
+        .raw()
+        .all(...params, q.limit, q.offset) as [number][]
+    ).map((r) => r[0]);
+    if (!ids.length) return { total, rows: [], runId: view.runId };
+    const byId = new Map(
+      (
+        this.db
+          .prepare(`SELECT ${videoColumns(view)} FROM ${fromSql(view)} WHERE videos.id IN (${ids.map(() => '?').join(',')})`)
+          .all(...ids) as VideoDbRow[]
+      ).map((r) => [r.id, r]),
+    );
+    return { total, rows: ids.map((id) => toRow(byId.get(id)!)), runId: view.runId };
   }
 
   /** Stored measurement vectors of the view's run for these videos (calibrated predictions need them). */
