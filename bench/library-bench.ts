@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ProjectStore, type NewVideo } from '../src-main/services/store/project-store';
+import { ScoreStore } from '../src-main/services/scoring/score-store';
+import { putVideoMos } from '../src-main/services/pairs/pair-store';
 
 const CODECS = ['h264', 'hevc', 'vp9', 'av1', 'mpeg4', 'prores'];
 
@@ -53,6 +55,19 @@ export async function runLibraryBench(n = 10_000) {
     const insertMs = performance.now() - tInsert0;
     const ids = store.videoIds();
     for (const id of ids) if (id % 3 === 0) store.setVideoScore(id, rnd());
+    // one model run that scored two thirds of the videos, and a rating list for a tenth: the
+    // library's columns show that run's scores and the MOS (joined per page)
+    const scores = new ScoreStore(store.connection);
+    const run = scores.createRun({ kind: 'pack', packId: 'bench', packVersion: '1', provider: 'cpu', providerNote: null, settings: {}, jobId: null });
+    store.connection.transaction(() => {
+      for (const id of ids) {
+        if (id % 3 === 0) continue;
+        const s = rnd();
+        scores.writeVideoResult({ runId: run.id, videoId: id, score: s, level: 'fair', probs: { high: 0, good: 0, fair: 1, poor: 0, low: 0 }, features: {} }, []);
+      }
+    })();
+    scores.updateRun(run.id, { finished: true });
+    putVideoMos(store, 'bench', '1-5', ids.filter((id) => id % 10 === 0).map((id) => ({ videoId: id, mos: 1 + 4 * rnd() })));
     store.close();
 
     const baselineOpenMs = time(() => {
@@ -63,7 +78,7 @@ export async function runLibraryBench(n = 10_000) {
     const openMs = time(() => ProjectStore.open(file).close(), 7);
 
     const s = ProjectStore.open(file);
-    const page = (column: 'durationSec' | 'name' | 'videoScore' | 'codec', offset: number, text?: string) =>
+    const page = (column: 'durationSec' | 'name' | 'videoScore' | 'codec' | 'mos', offset: number, text?: string) =>
       time(() => s.listVideos({ offset, limit: 100, sort: { column, desc: true }, filter: text ? { text } : undefined }), 9);
     const pages = {
       durationFirst: page('durationSec', 0),
@@ -71,9 +86,21 @@ export async function runLibraryBench(n = 10_000) {
       nameLast: page('name', 9900),
       scoreMiddle: page('videoScore', 5000),
       codecFiltered: page('codec', 0, 'cat7/'),
+      // one run's scores (joined) and the MOS column, against the plain duration page above
+      runScoreMiddle: page('videoScore', 5000),
+      mosMiddle: page('mos', 5000),
     };
     s.close();
-    return { videos: n, insertMs, baselineOpenMs, openMs, openRatio: openMs / baselineOpenMs, pageMs: pages };
+    return {
+      videos: n,
+      insertMs,
+      baselineOpenMs,
+      openMs,
+      openRatio: openMs / baselineOpenMs,
+      pageMs: pages,
+      runScorePageRatio: pages.runScoreMiddle / pages.durationMiddle,
+      mosPageRatio: pages.mosMiddle / pages.durationMiddle,
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -19,7 +19,14 @@ export interface VideoRow {
   sizeBytes: number;
   hasThumb: boolean;
   importedAt: string;
+  /** The library's chosen run's video score (null where that run did not score the video). */
   videoScore: number | null;
+  /** That run's level for the video. */
+  level: string | null;
+  /** The project's MOS for the video (people's votes, else the first rating list); null when unrated. */
+  mos: number | null;
+  /** MOS predicted by the run's calibration for an unrated video, with its 95 % interval. */
+  predictedMos: { mos: number; lo: number; hi: number } | null;
 }
 
 export interface ProjectInfo {
@@ -226,5 +233,6 @@ export const SORTABLE_COLUMNS = [
   'status',
   'importedAt',
   'videoScore',
+  'mos',
 ] as const;
 export type SortColumn = (typeof SORTABLE_COLUMNS)[number];

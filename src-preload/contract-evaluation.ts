@@ -20,7 +20,43 @@ export interface EvalRunInfo {
   label: string;
   kind: 'pack' | 'streaming' | 'engine';
   createdAt: string;
+  /** false while the run's job has not finished (cancelled, failed or running) */
+  finished: boolean;
   scoredVideos: number;
+}
+
+/** One calibration model and its k-fold cross-validated agreement with MOS (never in-sample). */
+export interface CalibrationModelInfo {
+  method: 'logistic' | 'ridge';
+  srcc: number | null;
+  plcc: number | null;
+  rmse: number | null;
+  /** logistic: [β1, β2, β3, β4]; ridge: intercept, λ and a coefficient per standardised feature */
+  params: number[] | { intercept: number; lambda: number; coefficients: Record<string, number> };
+}
+
+/** A run's calibration to the project's MOS, as stored with the run and the ratings it used. */
+export interface CalibrationInfo {
+  id: number;
+  runId: number;
+  source: { id: string; label: string; scale: string };
+  createdAt: string;
+  n: number;
+  folds: number;
+  seed: number;
+  /** The model the library predicts MOS with; srcc/plcc/rmse/params are its cross-validated figures. */
+  method: 'logistic' | 'ridge';
+  srcc: number | null;
+  plcc: number | null;
+  rmse: number | null;
+  params: CalibrationModelInfo['params'];
+  /** SRCC of the run's raw scores with the same MOS (no fitting involved), for comparison. */
+  rawSrcc: number | null;
+  /** Half-width of the 95 % interval of a predicted MOS. */
+  interval95: number | null;
+  models: CalibrationModelInfo[];
+  /** The rated videos the calibration was fitted on. */
+  videoIds: number[];
 }
 
 export type EvalMetricValues = Record<EvalMetricKey, number | null>;
@@ -36,6 +72,8 @@ export interface EvalRunResult {
   /** The fitted logistic over the run's score range, for the plot. */
   curve: { x: number; y: number }[];
   subsets: ({ by: EvalSubsetBy; key: string; n: number } & EvalMetricValues)[];
+  /** The run's latest calibration to this MOS source; null when it has none. */
+  calibration: CalibrationInfo | null;
 }
 
 export interface EvalObserver {
@@ -116,6 +154,21 @@ export const evaluationCalls = {
         resamples: z.number().int().min(0).max(10_000).optional(),
         seed: z.number().int().min(0).max(2 ** 31).optional(),
         subsetBy: z.enum(['codec', 'resolution', 'tag']).nullable().optional(),
+      })
+      .strict(),
+  ),
+  /**
+   * Calibrate a run to the MOS source (needs ≥ 8 videos with both): 5-fold cross-validated
+   * logistic and, where the run stores measurement vectors, ridge regression; stored with the run.
+   */
+  'eval.calibrate': call<CalibrationInfo>()(
+    z
+      .object({
+        runId: z.number().int().positive(),
+        source: z.string().min(1).max(300).optional(),
+        method: z.enum(['logistic', 'ridge']).optional(),
+        folds: z.number().int().min(2).max(20).optional(),
+        seed: z.number().int().min(0).max(2 ** 31).optional(),
       })
       .strict(),
   ),

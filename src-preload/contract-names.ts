@@ -41,6 +41,7 @@ export const ASSISTANT_EVENT_NAMES = ['assistant.chunk', 'assistant.done', 'assi
 export const EVALUATION_CALL_NAMES = [
   'eval.overview',
   'eval.compute',
+  'eval.calibrate',
   'eval.cancel',
   'study.create',
   'study.session',
@@ -74,6 +75,7 @@ export const CALL_NAMES = [
   'video.scores',
   'library.sparklines',
   'library.neighbors',
+  'library.runs',
   'settings.get',
   'settings.set',
   'annotations.list',

@@ -91,7 +91,16 @@ export interface ExportManifest {
   project: string;
   createdAt: string;
   settings: Record<string, unknown>;
-  counts: { samples: number; train: number; val: number; videos: number; clips: number; skipped: Record<string, number> };
+  counts: {
+    samples: number;
+    train: number;
+    val: number;
+    videos: number;
+    clips: number;
+    skipped: Record<string, number>;
+    /** Pair formats: how many written pairs a person approved, how many are drafts, and how many drafts state a level taken from a model score. */
+    pairs?: { approved: number; draft: number; draftLevelFromModel: number };
+  };
   files: string[];
 }
 
@@ -183,6 +192,10 @@ export const exportOptionsSchema = z
     ranges: z.enum(['clip', 'prompt']).optional(),
     valFraction: z.number().min(0).max(0.9).optional(),
     seed: z.number().int().min(0).max(2 ** 31).optional(),
+    /** csv-mos / scores-json: 'calibrated' adds MOS predicted by the run's calibration and takes levels from it (default 'model'). */
+    levels: z.enum(['model', 'calibrated']).optional(),
+    /** The run whose scores and calibration per-video exports use (default: the library's default run). */
+    runId: z.number().int().positive().optional(),
   })
   .strict();
 export type ExportOptions = z.infer<typeof exportOptionsSchema>;
@@ -217,7 +230,12 @@ export const pairsCalls = {
   /** Generate draft pairs; earlier drafts of the same template and video are replaced. */
   'pairs.generate': call<{ created: number; replaced: number; videos: number }>()(
     z
-      .object({ templateIds: z.array(templateIdSchema).min(1).max(20), videoIds: z.array(videoIdSchema).max(1_000_000).optional() })
+      .object({
+        templateIds: z.array(templateIdSchema).min(1).max(20),
+        videoIds: z.array(videoIdSchema).max(1_000_000).optional(),
+        /** Level of unrated videos: the model score's (default) or the MOS the default run's calibration predicts. */
+        levels: z.enum(['model', 'calibrated']).optional(),
+      })
       .strict(),
   ),
   'pairs.export': call<{ jobId: string }>()(exportOptionsSchema),

@@ -5,8 +5,8 @@ import { CALL_NAMES, EVENT_NAMES, type CallName, type EventName } from './contra
 import { call, emptyInput } from './contract-core';
 import { pairsCalls, type PairsEvents } from './contract-pairs';
 import { assistantCalls, type AssistantEvents } from './contract-assistant';
-import { evaluationCalls, type EvaluationEvents } from './contract-evaluation';
 import { modelsCalls } from './contract-models';
+import { evaluationCalls, type CalibrationInfo, type EvalRunInfo, type EvaluationEvents } from './contract-evaluation';
 import {
   type Annotation,
   type AppInfo,
@@ -58,12 +58,24 @@ export const libraryQuerySchema = z.object({
   limit: z.number().int().min(1).max(1000),
   sort: librarySortSchema.optional(),
   filter: libraryFilterSchema.optional(),
+  /** The run whose scores the Score/Level columns show and sort by (default: library.runs' defaultRunId). */
+  runId: z.number().int().positive().optional(),
 });
 export type LibraryQuery = z.infer<typeof libraryQuerySchema>;
 export type LibraryFilter = z.infer<typeof libraryFilterSchema>;
 export type LibrarySort = z.infer<typeof librarySortSchema>;
 
 const empty = emptyInput;
+
+export interface LibraryRuns {
+  runs: (EvalRunInfo & { calibrated: boolean })[];
+  /** The latest finished run that scored most videos; null when nothing is scored. */
+  defaultRunId: number | null;
+  /** Where the MOS column comes from; null when the project has no MOS. */
+  mosSource: { id: string; label: string; scale: string } | null;
+  /** The calibration behind the Predicted MOS column, per run id. */
+  calibrations: Record<number, CalibrationInfo>;
+}
 
 // ---------- the contract ----------
 
@@ -76,7 +88,9 @@ export const calls = {
   'project.close': call<null>()(empty),
   'project.current': call<ProjectInfo | null>()(empty),
   'project.recent': call<RecentProject[]>()(empty),
-  'library.list': call<{ total: number; rows: VideoRow[] }>()(libraryQuerySchema),
+  'library.list': call<{ total: number; rows: VideoRow[]; runId: number | null }>()(libraryQuerySchema),
+  /** Runs the library can show (newest first, empty runs left out), its default, and the MOS column's source. */
+  'library.runs': call<LibraryRuns>()(empty),
   'library.ids': call<number[]>()(z.object({ filter: libraryFilterSchema.optional() }).strict()),
   'library.facets': call<{ codecs: string[]; ok: number; failed: number }>()(empty),
   'library.import': call<{ jobId: string }>()(
@@ -113,7 +127,12 @@ export const calls = {
   ),
   'library.neighbors': call<{ prev: number | null; next: number | null; index: number; total: number }>()(
     z
-      .object({ videoId: z.number().int().positive(), sort: librarySortSchema.optional(), filter: libraryFilterSchema.optional() })
+      .object({
+        videoId: z.number().int().positive(),
+        sort: librarySortSchema.optional(),
+        filter: libraryFilterSchema.optional(),
+        runId: z.number().int().positive().optional(),
+      })
       .strict(),
   ),
   'settings.get': call<Settings>()(empty),
@@ -149,7 +168,14 @@ export const calls = {
   /** The video's thumbnail strip, made on the first call (one ffmpeg run) and cached. */
   'media.thumbStrip': call<ThumbStrip>()(z.object({ videoId: z.number().int().positive() }).strict()),
   'library.sparklines': call<Record<number, number[]>>()(
-    z.object({ ids: z.array(z.number().int().positive()).max(1000), points: z.number().int().min(2).max(200).optional() }).strict(),
+    z
+      .object({
+        ids: z.array(z.number().int().positive()).max(1000),
+        points: z.number().int().min(2).max(200).optional(),
+        /** The library's run (default: each video's newest run). */
+        runId: z.number().int().positive().optional(),
+      })
+      .strict(),
   ),
   ...pairsCalls,
   ...assistantCalls,

@@ -27,6 +27,7 @@ import { PairsApi } from './pairs-api';
 import { AssistantApi } from './assistant-api';
 import { EvaluationApi } from './evaluation-api';
 import { ModelsApi } from './models-api';
+import { libraryRuns, listLibrary } from '../services/library/library-view';
 
 export type { Handlers };
 
@@ -232,7 +233,8 @@ export class StudioApi {
       },
       'project.current': async () => (this.store ? this.info() : null),
       'project.recent': async () => this.recent.list(),
-      'library.list': async (q) => this.requireStore().listVideos(q),
+      'library.list': async (q) => listLibrary(this.requireStore(), q),
+      'library.runs': async () => libraryRuns(this.requireStore()),
       'library.ids': async ({ filter }) => this.requireStore().videoIds(filter),
       'library.facets': async () => this.requireStore().facets(),
       'library.import': async ({ paths }) => ({ jobId: this.startImport(paths) }),
@@ -252,7 +254,7 @@ export class StudioApi {
       'jobs.list': async () => (this.store ? this.scoring.list() : []),
       'jobs.cancel': async ({ jobId }) => this.scoring.cancel(jobId),
       'video.scores': async (input) => this.scoring.videoScores(this.requireStore(), input),
-      'library.sparklines': async ({ ids, points }) => this.scoring.sparklines(ids, points),
+      'library.sparklines': async ({ ids, points, runId }) => this.scoring.sparklines(ids, points, runId),
       'library.neighbors': async (input) => this.review.neighbors(input),
       'settings.get': async () => this.review.getSettings(),
       'settings.set': async (input) => this.review.setSettings(input),

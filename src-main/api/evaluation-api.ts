@@ -3,7 +3,8 @@ import { ApiError } from '../../src-preload/contract';
 import type { EvalResult, StudySession } from '../../src-preload/contract-evaluation';
 import type { CallInput } from '../../src-preload/contract';
 import type { ProjectStore } from '../services/store/project-store';
-import { ScoreStore } from '../services/scoring/score-store';
+import { listRuns } from '../services/scoring/run-list';
+import { calibrateRun, latestCalibration } from '../services/evaluation/calibration-store';
 import { EvaluationInputError, evaluateRuns, listMosSources } from '../services/evaluation/evaluation';
 import { StudyError, StudyStore } from '../services/evaluation/study-store';
 import type { DomainApi, DomainContext, EvaluationCallName, HandlersFor } from './domain';
@@ -83,6 +84,7 @@ export class EvaluationApi implements DomainApi<EvaluationCallName> {
           points: r.points,
           curve: r.curve,
           subsets: r.subsets,
+          calibration: latestCalibration(this.ctx.requireStore().connection, r.run.id, mos.source.id)?.info ?? null,
         })),
       };
     } catch (e) {
@@ -102,25 +104,19 @@ export class EvaluationApi implements DomainApi<EvaluationCallName> {
     return {
       'eval.overview': async () => {
         const store = this.ctx.requireStore();
-        const scores = new ScoreStore(store.connection);
-        const counts = new Map(
-          (store.connection.prepare('SELECT run_id AS id, count(*) AS n FROM video_scores GROUP BY run_id').all() as { id: number; n: number }[]).map(
-            (r) => [r.id, r.n],
-          ),
-        );
-        return {
-          sources: listMosSources(store),
-          runs: scores.runs().map((r) => ({
-            id: r.id,
-            label: `#${r.id} ${r.packId} ${r.packVersion}`,
-            kind: r.kind,
-            createdAt: r.createdAt,
-            scoredVideos: counts.get(r.id) ?? 0,
-          })),
-          studies: this.studies().list(),
-        };
+        return { sources: listMosSources(store), runs: listRuns(store.connection), studies: this.studies().list() };
       },
       'eval.compute': (input) => this.compute(input),
+      'eval.calibrate': async (input) => {
+        try {
+          const info = calibrateRun(this.ctx.requireStore(), input);
+          // the library's Predicted MOS column changes
+          this.ctx.emit('library.changed', { reason: 'score' });
+          return info;
+        } catch (e) {
+          return rethrow(e);
+        }
+      },
       'eval.cancel': async () => {
         const running = this.computing;
         running?.abort();

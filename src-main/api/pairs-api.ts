@@ -8,6 +8,7 @@ import { insertPair } from '../services/pairs/pair-store';
 import { deletePairs, listPairs, pairFacets, pairRow, setPairStatus, updatePair } from '../services/pairs/pair-queries';
 import { getTemplate, listTemplates, putTemplate, resetTemplate } from '../services/pairs/templates';
 import { generatePairs, previewTemplate } from '../services/pairs/generate';
+import { calibratedPredictor } from '../services/evaluation/calibrated-levels';
 import { importDataset } from '../services/pairs/import-dataset';
 import { exportDataset } from '../services/export/export-dataset';
 import type { DomainApi, DomainContext, PairsCallName, HandlersFor } from './domain';
@@ -94,8 +95,9 @@ export class PairsApi implements DomainApi<PairsCallName> {
         const r = previewTemplate(store, templateId, videoId, body);
         return { problems: r.problems, pairs: r.pairs.map(({ videoId, video2Id, startSec, endSec, conversations, levelFrom, provenance }) => ({ videoId, video2Id, startSec, endSec, conversations, levelFrom, provenance })) };
       },
-      'pairs.generate': async ({ templateIds, videoIds }) => {
-        const r = generatePairs(this.requireStore(), templateIds, videoIds);
+      'pairs.generate': async ({ templateIds, videoIds, levels }) => {
+        const store = this.requireStore();
+        const r = generatePairs(store, templateIds, videoIds, levels === 'calibrated' ? { calibrated: calibratedPredictor(store) } : {});
         changed('generate');
         return r;
       },

@@ -84,8 +84,8 @@ export class ReviewApi {
 
   // ----- navigation -----
 
-  neighbors({ videoId, sort, filter }: CallInput<'library.neighbors'>): CallOutput<'library.neighbors'> {
-    const r = this.requireStore().neighbors(videoId, sort, filter);
+  neighbors({ videoId, sort, filter, runId }: CallInput<'library.neighbors'>): CallOutput<'library.neighbors'> {
+    const r = this.requireStore().neighbors(videoId, sort, filter, runId);
     if (!r) throw new ApiError('NOT_FOUND', `No video ${videoId} in this project`);
     return r;
   }

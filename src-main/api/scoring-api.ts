@@ -191,8 +191,8 @@ export class ScoringApi {
     };
   }
 
-  sparklines(ids: number[], points?: number): Record<number, number[]> {
-    return this.requireJobs().scores.sparklines(ids, points);
+  sparklines(ids: number[], points?: number, runId?: number): Record<number, number[]> {
+    return this.requireJobs().scores.sparklines(ids, points, runId);
   }
 
   private enqueue(jobId: string): void {

@@ -50,7 +50,7 @@ describe('vqa2 CLI', () => {
     expect(rows).toHaveLength(3);
     for (const r of rows) {
       expect(Object.keys(r).sort()).toEqual(
-        ['codec', 'durationSec', 'error', 'fps', 'height', 'id', 'path', 'status', 'videoScore', 'width'].sort(),
+        ['codec', 'durationSec', 'error', 'fps', 'height', 'id', 'path', 'status', 'videoScore', 'width', 'runId', 'level', 'mos', 'predictedMos'].sort(),
       );
     }
     const byName = Object.fromEntries(rows.map((r) => [path.basename(String(r.path)), r]));

@@ -1,5 +1,7 @@
 // `vqa2 demo` (what `npm run demo` runs): clips → project → scores → the analyst's answer about
-// the weakest clip → rating pairs exported as VQA²/LLaVA JSON, all on the embedded defaults.
+// the weakest clip → rating pairs exported as VQA²/LLaVA JSON, all on the embedded defaults. Nobody
+// rated the clips, so the pairs' levels come from the model: they are exported as drafts, and the
+// demo says so.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,11 +10,23 @@ import { runVqa2 } from '../helpers/cli';
 import { levelOfScore } from '../../src-main/services/scoring/level-score';
 
 interface DemoJson {
-  videos: { path: string; status: string; error: string | null; videoScore: number | null }[];
+  videos: { path: string; status: string; error: string | null; videoScore: number | null; runId: number | null }[];
   scores: { path: string; status: string; videoScore: number | null; level: string | null }[];
   assistant: { video: string; engine: string; question: string; answer: string } | null;
-  dataset: { dir: string; format: string; samples: number; pairsGenerated: number; files: string[] };
+  dataset: {
+    dir: string;
+    format: string;
+    status: string;
+    samples: number;
+    pairsGenerated: number;
+    approved: number;
+    drafts: number;
+    levelFromModel: number;
+    files: string[];
+  };
 }
+
+let text: { code: number | null; stdout: string; stderr: string };
 
 let dir: string;
 let out: DemoJson;
@@ -22,7 +36,9 @@ beforeAll(() => {
   const r = runVqa2(path.join(dir, 'home'), ['demo', '--dir', path.join(dir, 'demo'), '--json'], 300_000);
   if (r.code !== 0) throw new Error(`vqa2 demo exited ${r.code}: ${r.stderr}`);
   out = JSON.parse(r.stdout) as DemoJson;
-}, 320_000);
+  // the same demo for people: what it exported, in words
+  text = runVqa2(path.join(dir, 'home'), ['demo', '--dir', path.join(dir, 'demo-text')], 300_000);
+}, 640_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('vqa2 demo', () => {
@@ -48,6 +64,8 @@ describe('vqa2 demo', () => {
   it('exports one rating pair per scored clip as VQA²/LLaVA JSON whose level is the score’s level', () => {
     const ok = out.videos.filter((v) => v.videoScore != null);
     expect(out.dataset).toMatchObject({ format: 'llava', samples: ok.length, pairsGenerated: ok.length });
+    // all scores shown are of one run
+    expect(new Set(out.videos.map((v) => v.runId)).size).toBe(1);
     const samples = JSON.parse(fs.readFileSync(path.join(out.dataset.dir, 'train.json'), 'utf8')) as { image: string; gt_score: number; conversations: { from: string; value: string }[] }[];
     expect(samples).toHaveLength(ok.length);
     for (const s of samples) {
@@ -58,5 +76,18 @@ describe('vqa2 demo', () => {
       expect(fs.existsSync(path.join(out.dataset.dir, s.image))).toBe(true);
     }
     expect(fs.existsSync(path.join(out.dataset.dir, 'manifest.json'))).toBe(true);
+  });
+
+  it('exports them as drafts whose level is from the model, never as approved, and says so', () => {
+    const n = out.dataset.samples;
+    expect(out.dataset).toMatchObject({ status: 'draft', approved: 0, drafts: n, levelFromModel: n });
+    const manifest = JSON.parse(fs.readFileSync(path.join(out.dataset.dir, 'manifest.json'), 'utf8')) as {
+      settings: { status: string };
+      counts: { pairs: { approved: number; draft: number; draftLevelFromModel: number } };
+    };
+    expect(manifest.settings.status).toBe('draft');
+    expect(manifest.counts.pairs).toEqual({ approved: 0, draft: n, draftLevelFromModel: n });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(new RegExp(`Dataset: ${n} rating pairs in .*train\\.json \\(VQA²/LLaVA JSON\\), exported as drafts: ${n} state a level taken from the model score, not from people's ratings; 0 approved by a person\\.`));
   });
 });

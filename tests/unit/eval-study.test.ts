@@ -179,7 +179,7 @@ describe('schema v7 migration', () => {
     const insert = db.prepare(`INSERT INTO annotations (video_id, annotator, kind, rating, study_id, created_at, updated_at) VALUES (1, 'ann', 'mos', ?, ?, 'x', 'x')`);
     insert.run(3, null);
     expect(() => insert.run(4, 9)).toThrow(/UNIQUE/); // v4's index covers every mos row
-    expect(applyMigrations(db)).toBe(7);
+    expect(applyMigrations(db, 7)).toBe(7);
     expect(db.prepare('SELECT rating FROM annotations').all()).toEqual([{ rating: 3 }]);
     expect(() => insert.run(4, null)).toThrow(/UNIQUE/);
     insert.run(4, 9);

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importDataset } from '../../src-main/services/pairs/import-dataset';
 import { MAX_IMPORT_BYTES } from '../../src-main/services/pairs/import-parse';
 import { exportDataset, valVideos, writeSamples } from '../../src-main/services/export/export-dataset';
-import { listPairs } from '../../src-main/services/pairs/pair-queries';
+import { listPairs, setPairStatus } from '../../src-main/services/pairs/pair-queries';
 import { insertPairs, listQbenchQuestions, listVideoMos } from '../../src-main/services/pairs/pair-store';
 import { generatePairs } from '../../src-main/services/pairs/generate';
 import type { ExportFormat } from '../../src-preload/contract-pairs';
@@ -104,6 +104,25 @@ describe('dataset import and export', () => {
     const scores = await exportTo('scores-json');
     golden('scores.json', fs.readFileSync(path.join(scores.outDir, 'scores.json'), 'utf8'));
     expect(scores.manifest.counts).toMatchObject({ samples: 2, skipped: { unscored: 1 } });
+  });
+
+  it('keeps rating pairs whose level is from the model out of an approved export until a person approves one, and counts them in the manifest', async () => {
+    generatePairs(p.store, ['rating']);
+    const rows = listPairs(p.store, undefined, 0, 10).rows;
+    const fromModel = rows.find((r) => r.videoId === p.ids.b)!;
+    const fromMos = rows.find((r) => r.videoId === p.ids.a)!;
+    expect([fromModel.status, fromModel.levelFrom, fromMos.status, fromMos.levelFrom]).toEqual(['draft', 'model', 'draft', 'mos']);
+    const none = await exportTo('llava');
+    expect(none.manifest.counts).toMatchObject({ samples: 0, pairs: { approved: 0, draft: 0, draftLevelFromModel: 0 } });
+    const all = await exportTo('llava', { status: 'all' });
+    expect(all.manifest.counts).toMatchObject({ samples: 2, pairs: { approved: 0, draft: 2, draftLevelFromModel: 1 } });
+    // a person approves the model-level pair: now it is approved data
+    setPairStatus(p.store, [fromModel.id], 'approved');
+    const approved = await exportTo('llava');
+    expect(approved.manifest.counts).toMatchObject({ samples: 1, pairs: { approved: 1, draft: 0, draftLevelFromModel: 0 } });
+    // regenerating replaces drafts only: the approved pair stays as the person left it
+    generatePairs(p.store, ['rating']);
+    expect(listPairs(p.store, undefined, 0, 10).rows.filter((r) => r.status === 'approved').map((r) => r.id)).toEqual([fromModel.id]);
   });
 
   it('stores a Q-Bench-Video question set for evaluation, two-video items included', () => {

@@ -1,6 +1,9 @@
 // `vqa2 demo`: generates sample clips with ffmpeg, builds a fresh project from them, scores it,
 // asks the built-in analyst about the weakest clip, and exports the rating pairs made from the
 // scores as a VQA²/LLaVA dataset — the studio's main path, on its embedded defaults.
+// Nobody rates the demo's clips, so its rating pairs take their level from the model score: they
+// stay drafts marked "from model", are exported explicitly as drafts (status draft), and the demo
+// says so — the same file a user gets by exporting drafts, never presented as approved data.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { ProjectStore, projectFilePath, cacheDirFor } from '../../services/store/project-store';
 import { importVideos } from '../../services/library/import';
 import { generateSampleClips } from '../../services/media/samples';
+import { listLibrary } from '../../services/library/library-view';
 import { EXIT, listJson, videoTable } from './output';
 import { scoreStore, scoreTable } from './score';
 import { loadVideoFacts } from '../../services/assistant/facts';
@@ -38,27 +42,39 @@ export async function runDemo(args: string[]): Promise<number> {
     say(`  ${summary.added} added, ${summary.failed} failed (kept with a reason), ${summary.skipped} skipped, ${summary.elapsedSec.toFixed(1)} s`);
     say('Scoring with the built-in pack (BRISQUE + temporal measures, a classical baseline — not the VQA² LMM) …');
     const scored = await scoreStore(store, { scorer: 'builtin-nr', providers: ['cuda', 'cpu'], quiet: !!values.json });
-    const { rows } = store.listVideos({ offset: 0, limit: 1000, sort: { column: 'name', desc: false } });
+    const { rows, runId } = listLibrary(store, { offset: 0, limit: 1000, sort: { column: 'name', desc: false } });
 
     const weakest = rows.filter((r) => r.videoScore != null).sort((a, b) => a.videoScore! - b.videoScore!)[0];
     const facts = weakest ? loadVideoFacts(store, weakest.id) : null;
     const assistant = weakest && facts ? { video: weakest.name, engine: ANALYST_LABEL, question: DEMO_QUESTION, answer: analystAnswer(facts, DEMO_QUESTION) } : null;
 
-    say('Making rating pairs from the model scores and exporting them as VQA²/LLaVA JSON …');
+    say('Making rating pairs from the model scores (drafts: nobody rated these clips) and exporting the drafts as VQA²/LLaVA JSON …');
     const generated = generatePairs(store, ['rating']);
     const datasetDir = path.join(dir, 'dataset-llava');
     fs.rmSync(datasetDir, { recursive: true, force: true });
-    // the generated pairs are drafts (nobody approved them): exported with --status all
-    const manifest = await exportDataset(store, { format: 'llava', outDir: datasetDir, status: 'all', videos: 'reference' });
-    const dataset = { dir: datasetDir, format: manifest.format, samples: manifest.counts.samples, pairsGenerated: generated.created, files: manifest.files };
+    const manifest = await exportDataset(store, { format: 'llava', outDir: datasetDir, status: 'draft', videos: 'reference' });
+    const pairs = manifest.counts.pairs ?? { approved: 0, draft: 0, draftLevelFromModel: 0 };
+    const dataset = {
+      dir: datasetDir,
+      format: manifest.format,
+      status: 'draft' as const,
+      samples: manifest.counts.samples,
+      pairsGenerated: generated.created,
+      approved: pairs.approved,
+      drafts: pairs.draft,
+      levelFromModel: pairs.draftLevelFromModel,
+      files: manifest.files,
+    };
 
     if (values.json) {
-      process.stdout.write(JSON.stringify({ videos: listJson(rows, (p) => store.toAbsPath(p)), scores: scored.results, assistant, dataset }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ videos: listJson(rows, (p) => store.toAbsPath(p), runId), scores: scored.results, assistant, dataset }, null, 2) + '\n');
     } else {
       process.stdout.write(`\nProject ${store.path}\n\n${videoTable(rows)}\n\nScores (${scored.results[0]?.provider ?? 'cpu'}):\n\n${scoreTable(scored.results)}\n\n`);
       if (assistant) process.stdout.write(`Assistant — ${assistant.engine}, on ${assistant.video}:\n  Q: ${assistant.question}\n  A: ${assistant.answer.replace(/\n/g, '\n     ')}\n\n`);
       process.stdout.write(
-        `Dataset: ${dataset.samples} rating pairs (drafts made from the model scores) as VQA²/LLaVA JSON in ${path.relative(process.cwd(), datasetDir) || datasetDir}/train.json\n`,
+        `Dataset: ${dataset.samples} rating pairs in ${path.relative(process.cwd(), datasetDir) || datasetDir}/train.json (VQA²/LLaVA JSON), exported as drafts: ` +
+          `${dataset.levelFromModel} state a level taken from the model score, not from people's ratings; ${dataset.approved} approved by a person.\n` +
+          `  Train on them only after rating the clips (then regenerate: the level comes from MOS) or reviewing and approving the pairs.\n`,
       );
       const rel = path.relative(process.cwd(), store.path);
       process.stdout.write(`Open it in the studio: npx vqa2 serve ${rel.startsWith('..') ? store.path : rel}\n`);

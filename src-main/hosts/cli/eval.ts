@@ -9,7 +9,8 @@ import { EXIT, UsageError, renderTable } from './output';
 
 const USAGE = 'usage: vqa2 eval <project> [--run ID] [--mos annotations|list:NAME] [--exclude-rejected] [--bootstrap B] [--seed S] [--json]';
 
-function intOption(v: string | undefined, name: string, min: number): number | undefined {
+/** A whole-number option ≥ min; a usage error naming the flag otherwise. */
+export function intOption(v: string | undefined, name: string, min: number): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be a whole number ≥ ${min} (got "${v}")`);

@@ -7,6 +7,7 @@ import pkg from '../../../package.json';
 import type { ImportProgress } from '../../../src-preload/contract';
 import { ProjectStore } from '../../services/store/project-store';
 import { importVideos } from '../../services/library/import';
+import { listLibrary } from '../../services/library/library-view';
 import { StudioApi } from '../../api/api';
 import { studioHome } from '../../services/settings/recent';
 import { startWebHost } from '../web/server';
@@ -16,6 +17,7 @@ import { cmdExport, cmdImportPairs } from './pairs';
 import { cmdAsk, cmdQbench } from './assistant';
 import { cmdEval } from './eval';
 import { cmdModels } from './models';
+import { cmdCalibrate } from './calibrate';
 import { EXIT, UsageError, exitCodeFor, listJson, videoTable } from './output';
 import { toApiError } from '../../api/errors';
 
@@ -26,7 +28,8 @@ Usage:
   vqa2 project create <file>                 new project file (.vqa2.sqlite)
   vqa2 import <project> <path…> [--concurrency N] [--json]
                                              add videos (folders recursively)
-  vqa2 list <project> [--json]               videos of a project
+  vqa2 list <project> [--run ID] [--json]    videos of a project, scores of one run (default: the
+                                             latest finished run that scored most videos)
   vqa2 score <project|video…> [--pack ID | --model ID|DIR] [--ep cuda|cpu] [--segment SEC] [--concurrency N] [--json]
                                              score videos (packs: builtin-nr, p1203-mode0; or a model)
   vqa2 models add <DIR> [--name N] | list [--json] | remove ID
@@ -41,6 +44,8 @@ Usage:
   vqa2 qbench <project> [engine flags] [--json]
                                              question-set accuracy
   vqa2 eval <project> [--run ID] [--json]    model scores against MOS
+  vqa2 calibrate <project> [--run ID] [--method logistic|ridge] [--json]
+                                             fit a run to the project's MOS (cross-validated)
 
 Engine flags: --engine-url URL --engine-model M [--api-key-env VAR] (score, ask, qbench),
 or --model ID|DIR [--ep cuda|cpu] for an in-process model folder.
@@ -104,14 +109,19 @@ async function cmdImport(args: string[]): Promise<number> {
 }
 
 function cmdList(args: string[]): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, run: { type: 'string' } } });
   const [project] = positionals;
-  if (!project) throw new UsageError('usage: vqa2 list <project> [--json]');
+  if (!project) throw new UsageError('usage: vqa2 list <project> [--run ID] [--json]');
+  const runId = values.run === undefined ? undefined : Number(values.run);
+  if (runId !== undefined && !(Number.isInteger(runId) && runId > 0)) throw new UsageError(`--run must be a run id (got "${values.run}")`);
   // Read-only: works while the studio has the project open for writing.
   const store = ProjectStore.open(project, { readonly: true });
   try {
-    const all = allRows(store);
-    if (values.json) process.stdout.write(JSON.stringify(listJson(all, (p) => store.toAbsPath(p)), null, 2) + '\n');
+    if (runId !== undefined && !store.connection.prepare('SELECT 1 FROM model_runs WHERE id = ?').get(runId)) {
+      throw Object.assign(new Error(`No model run ${runId} in ${project}`), { code: 'BAD_INPUT' });
+    }
+    const { rows: all, runId: shown } = allRows(store, runId);
+    if (values.json) process.stdout.write(JSON.stringify(listJson(all, (p) => store.toAbsPath(p), shown), null, 2) + '\n');
     else process.stdout.write(videoTable(all) + '\n');
     return EXIT.OK;
   } finally {
@@ -119,12 +129,13 @@ function cmdList(args: string[]): number {
   }
 }
 
-function allRows(store: ProjectStore) {
+/** Every row under the library's view of the run (default run when runId is undefined). */
+function allRows(store: ProjectStore, runId?: number) {
   const out = [];
   for (let offset = 0; ; offset += 1000) {
-    const { rows } = store.listVideos({ offset, limit: 1000, sort: { column: 'name', desc: false } });
-    out.push(...rows);
-    if (rows.length < 1000) return out;
+    const page = listLibrary(store, { offset, limit: 1000, sort: { column: 'name', desc: false }, runId });
+    out.push(...page.rows);
+    if (page.rows.length < 1000) return { rows: out, runId: page.runId };
   }
 }
 
@@ -184,6 +195,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdEval(args);
       case 'models':
         return await cmdModels(args);
+      case 'calibrate':
+        return cmdCalibrate(args);
       case undefined:
       case 'help':
       case '--help':

@@ -76,7 +76,8 @@ export function videoTable(rows: VideoRow[]): string {
 }
 
 /** The stable `list --json` shape (DESIGN.md). */
-export function listJson(rows: VideoRow[], absPath: (p: string) => string) {
+/** `vqa2 list --json` rows; videoScore and level are the run `runId`'s (null where it did not score). */
+export function listJson(rows: VideoRow[], absPath: (p: string) => string, runId: number | null) {
   return rows.map((v) => ({
     id: v.id,
     path: absPath(v.path),
@@ -88,5 +89,9 @@ export function listJson(rows: VideoRow[], absPath: (p: string) => string) {
     fps: v.fps,
     codec: v.codec,
     videoScore: v.videoScore,
+    runId,
+    level: v.level,
+    mos: v.mos,
+    predictedMos: v.predictedMos,
   }));
 }

@@ -8,7 +8,7 @@ import { exportDataset } from '../../services/export/export-dataset';
 import { importDataset } from '../../services/pairs/import-dataset';
 import { EXIT, UsageError } from './output';
 
-const EXPORT_USAGE = `usage: vqa2 export <project> --format ${EXPORT_FORMATS.join('|')} --out DIR [--status approved|draft|all] [--videos copy|hardlink|reference] [--ranges prompt|clip] [--val FRACTION] [--seed N] [--json]`;
+const EXPORT_USAGE = `usage: vqa2 export <project> --format ${EXPORT_FORMATS.join('|')} --out DIR [--status approved|draft|all] [--videos copy|hardlink|reference] [--ranges prompt|clip] [--val FRACTION] [--seed N] [--levels model|calibrated] [--run ID] [--json]`;
 const IMPORT_USAGE = `usage: vqa2 import-pairs <project> <file> --kind ${IMPORT_KINDS.join('|')} [--as-draft] [--scale ${MOS_SCALES.join('|')}] [--max-mb N] [--json]`;
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], flag: string, fallback?: T): T {
@@ -29,11 +29,15 @@ export async function cmdExport(args: string[]): Promise<number> {
       ranges: { type: 'string' },
       val: { type: 'string' },
       seed: { type: 'string' },
+      levels: { type: 'string' },
+      run: { type: 'string' },
       json: { type: 'boolean' },
     },
   });
   const [project, ...rest] = positionals;
   if (!project || rest.length || !values.out) throw new UsageError(EXPORT_USAGE);
+  const runId = values.run === undefined ? undefined : Number(values.run);
+  if (runId !== undefined && !(Number.isInteger(runId) && runId > 0)) throw new UsageError(`--run must be a run id (got "${values.run}")`);
   const valFraction = values.val === undefined ? 0 : Number(values.val);
   if (!(valFraction >= 0 && valFraction <= 0.9)) throw new UsageError('--val must be a fraction 0–0.9');
   const seed = values.seed === undefined ? 0 : Number(values.seed);
@@ -46,6 +50,8 @@ export async function cmdExport(args: string[]): Promise<number> {
     ranges: oneOf(values.ranges, ['prompt', 'clip'] as const, '--ranges', 'prompt'),
     valFraction,
     seed,
+    levels: oneOf(values.levels, ['model', 'calibrated'] as const, '--levels', 'model'),
+    ...(runId !== undefined ? { runId } : {}),
   };
   const store = ProjectStore.open(project, { readonly: true });
   const controller = new AbortController();

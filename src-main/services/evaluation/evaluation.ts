@@ -5,10 +5,12 @@
 //  - 'list:<name>': an imported rating list (video_mos), on the scale it was imported with.
 // Metrics are computed over videos having both a MOS and a score from the run.
 import type { ProjectStore } from '../store/project-store';
-import { ScoreStore, type ModelRunRecord } from '../scoring/score-store';
+import type { EvalRunInfo } from '../../../src-preload/contract-evaluation';
+import { ScoreStore } from '../scoring/score-store';
 import { listVideoMos } from '../pairs/pair-store';
 import { DEFAULT_BOOTSTRAP, evaluateScoresAsync, pointMetrics, type EvaluationMetrics, type MetricValues } from './metrics';
 import { logistic4 } from './logistic';
+import { listRuns } from '../scoring/run-list';
 import { krippendorffAlphaInterval, mosStats, screenObservers, type ObserverScreening, type Rating } from './subjective';
 
 export type SubsetBy = 'codec' | 'resolution' | 'tag';
@@ -39,7 +41,7 @@ export interface MosTable {
 }
 
 export interface RunEvaluation {
-  run: { id: number; label: string; kind: ModelRunRecord['kind']; createdAt: string; scoredVideos: number };
+  run: EvalRunInfo;
   metrics: EvaluationMetrics;
   points: { videoId: number; name: string; score: number; mos: number; mosCi95: [number, number] | null }[];
   curve: { x: number; y: number }[];
@@ -124,9 +126,6 @@ export function defaultMosSource(store: ProjectStore): string | undefined {
   return listMosSources(store)[0]?.id;
 }
 
-function runLabel(r: ModelRunRecord): string {
-  return `#${r.id} ${r.packId} ${r.packVersion}`;
-}
 
 interface VideoMeta {
   id: number;
@@ -177,7 +176,8 @@ export async function evaluateRuns(
   const mos = mosTable(store, sourceId, opts);
   const scores = new ScoreStore(store.connection);
   const allRuns = scores.runs();
-  const runIds = opts.runIds?.length ? opts.runIds : allRuns.slice(0, 1).map((r) => r.id);
+  const listed = listRuns(store.connection);
+  const runIds = opts.runIds?.length ? opts.runIds : listed.slice(0, 1).map((r) => r.id);
   const videos = store.connection.prepare(`SELECT id, name, codec, height FROM videos`).all() as VideoMeta[];
   const videoById = new Map(videos.map((v) => [v.id, v]));
   for (const id of runIds) {
@@ -245,7 +245,7 @@ export async function evaluateRuns(
       }
     }
     runs.push({
-      run: { id: run.id, label: runLabel(run), kind: run.kind, createdAt: run.createdAt, scoredVideos: scored.length },
+      run: listed.find((r) => r.id === run.id) ?? { id: run.id, label: `#${run.id} ${run.packId} ${run.packVersion} (no video scored)`, kind: run.kind, createdAt: run.createdAt, finished: run.finishedAt != null, scoredVideos: 0 },
       metrics,
       points,
       curve,

@@ -12,7 +12,8 @@ import type { PairRecord } from '../pairs/pair-store';
 import { mulberry32 } from '../util/prng';
 import { extractClip } from './clips';
 import { ExportError, assertSamplesValid, sampleFor, type PairFormat } from './records';
-import { mosCsv, mosRows, scoreSamples } from './video-tables';
+import { mosCsv, mosRows, scoreSamples, type VideoTableOptions } from './video-tables';
+import { calibratedPredictor } from '../evaluation/calibrated-levels';
 
 export interface ExportRun {
   signal?: AbortSignal;
@@ -104,6 +105,8 @@ export async function exportDataset(store: ProjectStore, opts: ExportOptions, ru
     ranges: opts.ranges ?? 'prompt',
     valFraction: opts.valFraction ?? 0,
     seed: opts.seed ?? 0,
+    ...(opts.levels ? { levels: opts.levels } : {}),
+    ...(opts.runId ? { runId: opts.runId } : {}),
   };
   const outDir = path.resolve(opts.outDir);
   checkOutDir(outDir);
@@ -127,21 +130,30 @@ export async function exportDataset(store: ProjectStore, opts: ExportOptions, ru
     const skipped: Record<string, number> = {};
     const files: string[] = [];
     let counts = { samples: 0, train: 0, val: 0, videos: 0, clips: 0 };
+    let pairCounts: ExportManifest['counts']['pairs'];
     let placed: Map<number, { abs: string; rel: string }>;
     const clipJobs: { pair: PairRecord; abs: string; rel: string }[] = [];
 
     if (format === 'csv-mos' || format === 'scores-json') {
+      let tableOpts: VideoTableOptions = { runId: opts.runId };
+      if (opts.levels === 'calibrated') {
+        try {
+          tableOpts = { runId: opts.runId, calibrated: calibratedPredictor(store, opts.runId) };
+        } catch (e) {
+          throw new ExportError('BAD_INPUT', (e as Error).message);
+        }
+      }
       placed = planVideoPaths(store, store.videoIds({ status: 'ok' }));
       const vids = [...placed].map(([id, p]) => ({ id, path: p.rel }));
       if (format === 'csv-mos') {
-        const rows = mosRows(store, vids).filter((r) => r.mos != null || r.model_score != null);
+        const rows = mosRows(store, vids, tableOpts).filter((r) => r.mos != null || r.model_score != null);
         skipped.noMosOrScore = vids.length - rows.length;
-        fs.writeFileSync(path.join(tmp, 'mos.csv'), mosCsv(rows));
+        fs.writeFileSync(path.join(tmp, 'mos.csv'), mosCsv(rows, !!tableOpts.calibrated));
         files.push('mos.csv');
         counts = { ...counts, samples: rows.length, train: rows.length };
         placed = new Map([...placed].filter(([, p]) => rows.some((r) => r.path === p.rel)));
       } else {
-        const samples = scoreSamples(store, vids);
+        const samples = scoreSamples(store, vids, tableOpts);
         skipped.unscored = vids.length - samples.length;
         fs.writeFileSync(path.join(tmp, 'scores.json'), JSON.stringify(samples, null, 2) + '\n');
         files.push('scores.json');
@@ -175,6 +187,13 @@ export async function exportDataset(store: ProjectStore, opts: ExportOptions, ru
       // checked before a byte of the dataset is written
       assertSamplesValid(format, [...train, ...valSamples]);
       counts = { ...counts, samples: train.length + valSamples.length, train: train.length, val: valSamples.length };
+      // the manifest says what a person approved and what are drafts (a model's level is never approved by itself)
+      const drafts = usable.filter((p) => p.status !== 'approved');
+      pairCounts = {
+        approved: usable.length - drafts.length,
+        draft: drafts.length,
+        draftLevelFromModel: drafts.filter((p) => p.extra?.levelFrom === 'model').length,
+      };
       phase = 'writing';
       progress();
       const [trainFile, valFile] = DATA_FILES[format];
@@ -254,7 +273,7 @@ export async function exportDataset(store: ProjectStore, opts: ExportOptions, ru
       project: store.path,
       createdAt: new Date().toISOString(),
       settings: { ...settings, ...(clipJobs.length ? { clipModes: modes } : {}) },
-      counts: { ...counts, skipped },
+      counts: { ...counts, skipped, ...(pairCounts ? { pairs: pairCounts } : {}) },
       files: [...files, 'manifest.json'],
     };
     fs.writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');

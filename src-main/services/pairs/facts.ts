@@ -7,6 +7,7 @@ import { AnnotationStore } from '../annotations/annotation-store';
 import { ScoreStore } from '../scoring/score-store';
 import { levelOfScore, type Level } from '../scoring/level-score';
 import type { ProjectStore } from '../store/project-store';
+import type { CalibratedPredictor } from '../evaluation/calibrated-levels';
 
 /** ACR 1–5 → level word (FORMATS.md §1 rating-list bins): 1 low … 5 high. */
 export const ACR_LEVELS: Record<number, Level> = { 1: 'low', 2: 'poor', 3: 'fair', 4: 'good', 5: 'high' };
@@ -46,7 +47,11 @@ export class FactReader {
   private readonly scores: ScoreStore;
   private readonly importedMos: Map<number, { listName: string; mos: number; scale: string; level: number | null }>;
 
-  constructor(store: ProjectStore) {
+  /** `calibrated`: unrated videos take the level of the MOS a run's calibration predicts, not the raw score's. */
+  constructor(
+    store: ProjectStore,
+    private readonly calibrated?: CalibratedPredictor,
+  ) {
     this.annotations = new AnnotationStore(store);
     this.scores = new ScoreStore(store.connection);
     this.importedMos = new Map();
@@ -83,6 +88,12 @@ export class FactReader {
     const acr = imported && (imported.level ?? (imported.scale === '1-5' ? Math.round(imported.mos) : null));
     if (imported && acr && ACR_LEVELS[acr]) {
       return { level: ACR_LEVELS[acr]!, from: 'mos', value: imported.mos, refs: [{ kind: 'mos', id: imported.listName, detail: `mos ${imported.mos} (${imported.scale})` }] };
+    }
+    if (this.calibrated) {
+      const p = this.calibrated.predict(videoId);
+      if (!p?.level) return null;
+      const { runId: run, calibrationId, scale } = this.calibrated;
+      return { level: p.level, from: 'model', value: p.mos, refs: [{ kind: 'video_score', id: run, detail: `MOS ${p.mos.toFixed(2)} (${scale}) predicted by calibration #${calibrationId}` }] };
     }
     const vs = runId ? this.scores.videoScore(runId, videoId) : undefined;
     if (vs) return { level: levelOfScore(vs.score), from: 'model', value: vs.score, refs: [{ kind: 'video_score', id: runId, detail: `score ${vs.score}` }] };

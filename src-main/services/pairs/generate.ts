@@ -8,6 +8,7 @@ import { FactReader, fmtSec, type LevelFact, type RangeFact, type VideoFacts } f
 import { insertPairs, PairError, type PairInput, type ProvenanceRef } from './pair-store';
 import { fill, getTemplate, templateBodyProblems } from './templates';
 import { LEVELS } from '../scoring/level-score';
+import type { CalibratedPredictor } from '../evaluation/calibrated-levels';
 
 export const TAG_VERBS: Record<DistortionTag, string> = {
   blur: 'look blurry',
@@ -175,9 +176,14 @@ export function previewTemplate(store: ProjectStore, templateId: string, videoId
 }
 
 /** Generate and store draft pairs; the same template's earlier drafts of those videos are replaced (one transaction). */
-export function generatePairs(store: ProjectStore, templateIds: string[], videoIds?: number[]): { created: number; replaced: number; videos: number } {
+export function generatePairs(
+  store: ProjectStore,
+  templateIds: string[],
+  videoIds?: number[],
+  opts: { calibrated?: CalibratedPredictor } = {},
+): { created: number; replaced: number; videos: number } {
   const ids = videoIds?.length ? videoIds : store.videoIds({ status: 'ok' });
-  const reader = new FactReader(store);
+  const reader = new FactReader(store, opts.calibrated);
   const facts = new Map(ids.map((id) => [id, reader.facts(id)]));
   const bodies = new Map(templateIds.map((t) => [t, getTemplate(store, t).body]));
   const comparisonPartners = templateIds.includes('comparison') ? partners(ids, facts) : new Map<number, VideoFacts>();

@@ -189,12 +189,12 @@ export class ScoreStore {
     ).map((r) => ({ kind: r.kind, startSec: r.start_sec, endSec: r.end_sec, ...(r.data_json ? { data: JSON.parse(r.data_json) } : {}) }));
   }
 
-  /** Segment score curves of many videos for sparklines (latest run per video), down-sampled. */
-  sparklines(videoIds: number[], points = 24): Record<number, number[]> {
+  /** Segment score curves of many videos for sparklines (of one run, or each video's latest), down-sampled. */
+  sparklines(videoIds: number[], points = 24, runId?: number): Record<number, number[]> {
     const out: Record<number, number[]> = {};
     const stmt = this.db.prepare('SELECT score FROM segment_scores WHERE run_id = ? AND video_id = ? ORDER BY idx');
     for (const id of videoIds) {
-      const run = this.latestRunFor(id);
+      const run = runId ?? this.latestRunFor(id);
       if (run === undefined) continue;
       const s = (stmt.all(run, id) as { score: number }[]).map((r) => r.score);
       if (s.length <= points) out[id] = s;

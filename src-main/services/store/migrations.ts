@@ -4,6 +4,7 @@ import { StoreError } from './errors';
 import { PAIRS_MIGRATION } from '../pairs/schema';
 import { ASSISTANT_MIGRATION } from '../assistant/schema';
 import { EVALUATION_MIGRATION } from '../evaluation/schema';
+import { CALIBRATION_MIGRATION } from '../evaluation/calibration-store';
 
 export interface Migration {
   version: number;
@@ -169,6 +170,7 @@ export const MIGRATIONS: Migration[] = [
   PAIRS_MIGRATION,
   ASSISTANT_MIGRATION,
   EVALUATION_MIGRATION,
+  CALIBRATION_MIGRATION,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

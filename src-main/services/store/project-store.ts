@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { LibraryFilter, LibraryQuery, LibrarySort, VideoRow } from '../../../src-preload/contract';
-import { VIDEO_COLUMNS, orderSql, toRow, whereFor, type VideoDbRow } from './video-rows';
+import { VIDEO_COLUMNS, defaultMosView, defaultRunId, fromSql, orderSql, toRow, videoColumns, whereFor, type RowView, type VideoDbRow } from './video-rows';
 import { StoreError } from './errors';
 import { ProjectLock } from './lock';
 import { LATEST_SCHEMA_VERSION, applyMigrations } from './migrations';
@@ -231,16 +231,45 @@ export class ProjectStore {
     return (this.db.prepare('SELECT count(*) AS n FROM videos').get() as { n: number }).n;
   }
 
-  listVideos(q: LibraryQuery): { total: number; rows: VideoRow[] } {
+  /** The library's view: the given run (default: defaultRunId's rule) and the default MOS source. */
+  libraryView(runId?: number | null): RowView {
+    return { runId: runId === undefined ? defaultRunId(this.db) : runId, mos: defaultMosView(this.db) };
+  }
+
+  listVideos(q: LibraryQuery, view: RowView = this.libraryView(q.runId)): { total: number; rows: VideoRow[]; runId: number | null } {
     const { sql: where, params } = whereFor(q.filter);
     const total = (
       this.db.prepare(`SELECT count(*) AS n FROM videos ${where}`).get(...params) as { n: number }
     ).n;
-    const order = orderSql(q.sort);
-    const rows = this.db
-      .prepare(`SELECT ${VIDEO_COLUMNS} FROM videos ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
-      .all(...params, q.limit, q.offset) as VideoDbRow[];
-    return { total, rows: rows.map(toRow) };
+    const order = orderSql(q.sort, view);
+    // the page's ids first (only the sort key is computed for every row), then its columns —
+    // the MOS and the run's score for 100 rows, not for the whole library
+    const ids = (
+      this.db
+        .prepare(`SELECT videos.id FROM ${fromSql(view)} ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
+        .raw()
+        .all(...params, q.limit, q.offset) as [number][]
+    ).map((r) => r[0]);
+    if (!ids.length) return { total, rows: [], runId: view.runId };
+    const byId = new Map(
+      (
+        this.db
+          .prepare(`SELECT ${videoColumns(view)} FROM ${fromSql(view)} WHERE videos.id IN (${ids.map(() => '?').join(',')})`)
+          .all(...ids) as VideoDbRow[]
+      ).map((r) => [r.id, r]),
+    );
+    return { total, rows: ids.map((id) => toRow(byId.get(id)!)), runId: view.runId };
+  }
+
+  /** Stored measurement vectors of the view's run for these videos (calibrated predictions need them). */
+  runFeatures(runId: number, videoIds: number[]): Map<number, Record<string, number>> {
+    const out = new Map<number, Record<string, number>>();
+    const stmt = this.db.prepare('SELECT features_json FROM video_scores WHERE run_id = ? AND video_id = ?');
+    for (const id of videoIds) {
+      const r = stmt.get(runId, id) as { features_json: string | null } | undefined;
+      if (r) out.set(id, r.features_json ? (JSON.parse(r.features_json) as Record<string, number>) : {});
+    }
+    return out;
   }
 
   /**
@@ -252,16 +281,18 @@ export class ProjectStore {
     videoId: number,
     sort?: LibrarySort,
     filter?: LibraryFilter,
+    runId?: number | null,
   ): { prev: number | null; next: number | null; index: number; total: number } | undefined {
     if (!this.db.prepare('SELECT 1 FROM videos WHERE id = ?').get(videoId)) return undefined;
     const { sql: where, params } = whereFor(filter);
-    const order = orderSql(sort);
+    const view = this.libraryView(runId);
+    const order = orderSql(sort, view);
     const r = this.db
       .prepare(
         `SELECT prev, next, rn, total FROM (
            SELECT id, lag(id) OVER w AS prev, lead(id) OVER w AS next,
              row_number() OVER w AS rn, count(*) OVER () AS total
-           FROM videos ${where} WINDOW w AS (ORDER BY ${order})
+           FROM ${fromSql(view)} ${where} WINDOW w AS (ORDER BY ${order})
          ) WHERE id = ?`,
       )
       .get(...params, videoId) as
@@ -271,7 +302,7 @@ export class ProjectStore {
       this.db.prepare(`SELECT count(*) AS n FROM videos ${where}`).get(...params) as { n: number }
     ).n;
     const first = this.db
-      .prepare(`SELECT id FROM videos ${where} ORDER BY ${order} LIMIT 1`)
+      .prepare(`SELECT id FROM ${fromSql(view)} ${where} ORDER BY ${order} LIMIT 1`)
       .get(...params) as { id: number } | undefined;
     return { prev: null, next: first?.id ?? null, index: -1, total };
   }

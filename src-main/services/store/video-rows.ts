@@ -1,5 +1,10 @@
 // The library's rows in SQL: the videos table's columns and their VideoRow shape, the ORDER BY of
 // each sortable column and the WHERE of the library filter (text, status, codec).
+// Score columns show one model run only (the library's "view"): the chosen run's video scores are
+// joined as `rs`, so a video that run did not score has no score, and sorting uses that run alone.
+// The MOS column is the project's default MOS source: people's ACR votes (mean over annotators of
+// each annotator's mean) when there are any, else the first imported rating list.
+import type Database from 'better-sqlite3';
 import type {
   LibraryFilter,
   LibrarySort,
@@ -7,8 +12,14 @@ import type {
   VideoRow,
 } from '../../../src-preload/contract';
 
-const SORT_SQL: Record<SortColumn, string> = {
-  name: 'name COLLATE NOCASE',
+/** The run whose scores the Score/Level columns show, and where the MOS column comes from. */
+export interface RowView {
+  runId: number | null;
+  mos: { kind: 'annotations' } | { kind: 'list'; name: string } | null;
+}
+
+const SORT_SQL: Record<Exclude<SortColumn, 'videoScore' | 'mos'>, string> = {
+  name: 'name',
   durationSec: 'duration_sec',
   width: 'width',
   height: 'height',
@@ -18,19 +29,63 @@ const SORT_SQL: Record<SortColumn, string> = {
   sizeBytes: 'size_bytes',
   status: 'status',
   importedAt: 'imported_at',
-  videoScore: 'video_score',
 };
 
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** The MOS of the row's video under the view, as a SQL expression over `videos`. */
+export function mosSql(view: RowView | undefined): string {
+  if (!view?.mos) return 'NULL';
+  if (view.mos.kind === 'list') return `(SELECT m.mos FROM video_mos m WHERE m.video_id = videos.id AND m.list_name = ${sqlString(view.mos.name)})`;
+  return `(SELECT avg(r) FROM (SELECT avg(a.rating) AS r FROM annotations a
+    WHERE a.video_id = videos.id AND a.kind = 'mos' AND a.deleted_at IS NULL GROUP BY a.annotator))`;
+}
+
+/** FROM clause of the library: the videos with the view's run's score (none without a run). */
+export function fromSql(view: RowView | undefined): string {
+  const run = view?.runId;
+  const on = run != null && Number.isSafeInteger(run) ? `rs.run_id = ${run}` : '0';
+  return `videos LEFT JOIN video_scores rs ON rs.video_id = videos.id AND ${on}`;
+}
+
 /** The library's ORDER BY: NULLs (failed rows have no duration) last whichever the direction, id breaks ties. */
-export function orderSql(sort: LibrarySort | undefined): string {
+export function orderSql(sort: LibrarySort | undefined, view?: RowView): string {
   const { column, desc } = sort ?? { column: 'importedAt', desc: false };
   const dir = desc ? 'DESC' : 'ASC';
-  const col = SORT_SQL[column];
-  return `${col.split(' ')[0]} IS NULL, ${col} ${dir}, id ${dir}`;
+  const expr = column === 'videoScore' ? 'rs.score' : column === 'mos' ? mosSql(view) : SORT_SQL[column];
+  const collate = column === 'name' ? ' COLLATE NOCASE' : '';
+  return `${expr} IS NULL, ${expr}${collate} ${dir}, id ${dir}`;
+}
+
+/** The columns of a library row; `rs` is the view's run (fromSql). */
+export function videoColumns(view: RowView | undefined): string {
+  return `${VIDEO_COLUMNS}, rs.score AS run_score, rs.level AS run_level, ${mosSql(view)} AS mos`;
 }
 
 export const VIDEO_COLUMNS = `id, path, name, status, error, duration_sec, width, height, fps, codec,
   bitrate_kbps, size_bytes, has_thumb, imported_at, video_score`;
+
+/**
+ * The run the library shows by default: of the finished runs, the one that scored most videos
+ * (the newest on a tie); runs that never finished count only when no run finished.
+ */
+export function defaultRunId(db: Database.Database): number | null {
+  const r = db
+    .prepare(
+      `SELECT r.id FROM model_runs r JOIN (SELECT run_id, count(*) AS n FROM video_scores GROUP BY run_id) c ON c.run_id = r.id
+       ORDER BY r.finished_at IS NULL, c.n DESC, r.id DESC LIMIT 1`,
+    )
+    .get() as { id: number } | undefined;
+  return r?.id ?? null;
+}
+
+/** The project's default MOS source (people's votes, else the first rating list), for the MOS column. */
+export function defaultMosView(db: Database.Database): RowView['mos'] {
+  const votes = db.prepare(`SELECT 1 FROM annotations WHERE kind = 'mos' AND deleted_at IS NULL LIMIT 1`).get();
+  if (votes) return { kind: 'annotations' };
+  const list = db.prepare('SELECT list_name AS name FROM video_mos ORDER BY list_name LIMIT 1').get() as { name: string } | undefined;
+  return list ? { kind: 'list', name: list.name } : null;
+}
 
 export interface VideoDbRow {
   id: number;
@@ -48,6 +103,9 @@ export interface VideoDbRow {
   has_thumb: number;
   imported_at: string;
   video_score: number | null;
+  run_score?: number | null;
+  run_level?: string | null;
+  mos?: number | null;
 }
 
 export function toRow(r: VideoDbRow): VideoRow {
@@ -66,7 +124,11 @@ export function toRow(r: VideoDbRow): VideoRow {
     sizeBytes: r.size_bytes,
     hasThumb: r.has_thumb === 1,
     importedAt: r.imported_at,
-    videoScore: r.video_score,
+    // with a view, the view's run only; without (single-video reads), the newest score
+    videoScore: r.run_score !== undefined ? r.run_score : r.video_score,
+    level: r.run_level ?? null,
+    mos: r.mos ?? null,
+    predictedMos: null,
   };
 }
 

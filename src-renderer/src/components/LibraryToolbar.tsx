@@ -1,4 +1,5 @@
 // Filters, column menu and actions above the library table.
+import type { ReactNode } from 'react';
 import type { VisibilityState } from '@tanstack/react-table';
 import { formatCount } from '../lib/format';
 import { ColumnMenu } from './ColumnMenu';
@@ -23,6 +24,8 @@ interface LibraryToolbarProps {
   onScore(): void;
   /** Opens the one selected video in the review view; null when not exactly one is selected. */
   onOpen: (() => void) | null;
+  /** The model-run picker (which run the score columns show). */
+  runPicker?: ReactNode;
 }
 
 const STATUS_OPTIONS: { value: StatusFilter; label: string }[] = [
@@ -73,6 +76,7 @@ export function LibraryToolbar(p: LibraryToolbarProps) {
           </option>
         ))}
       </select>
+      {p.runPicker}
       <ColumnMenu visibility={p.visibility} onChange={p.onVisibility} />
       <div className="spacer" />
       {p.selectedCount ? (

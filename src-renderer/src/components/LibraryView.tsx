@@ -13,6 +13,8 @@ import { useFileDrop } from '../hooks/useFileDrop';
 import { useImport } from '../hooks/useImport';
 import { useJobs } from '../hooks/useJobs';
 import { useLibraryRows } from '../hooks/useLibraryRows';
+import { useLibraryRuns } from '../hooks/useLibraryRuns';
+import { RunPicker } from './RunPicker';
 import { useSelection } from '../hooks/useSelection';
 import { useSparklines } from '../hooks/useSparklines';
 import { errorMessage, formatCount, plural } from '../lib/format';
@@ -87,13 +89,15 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
     return s && column ? { column, desc: s.desc } : undefined;
   }, [sorting]);
 
-  const rows = useLibraryRows(sort, filter);
+  const runChoice = useLibraryRuns();
+  const { runId } = runChoice;
+  const rows = useLibraryRows(sort, filter, runId);
   const { rowAt } = rows;
   const idAt = useCallback((i: number) => rowAt(i)?.id, [rowAt]);
   const selection = useSelection(filter, idAt);
   const imports = useImport();
   const jobs = useJobs();
-  const sparklines = useSparklines();
+  const sparklines = useSparklines(runId);
   const { refresh: refreshRows } = rows;
   const { invalidate: refreshSparklines } = sparklines;
 
@@ -147,8 +151,11 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
         void selection.toggleAll().catch((err: unknown) => setError(errorMessage(err))),
       sparkline: sparklines.get,
       onScoreClick: (row, anchor) => setDetail({ row, anchor: anchor.getBoundingClientRect() }),
+      run: runChoice.info?.runs.find((r) => r.id === runId) ?? null,
+      calibration: runId !== undefined ? (runChoice.info?.calibrations[runId] ?? null) : null,
+      mosSource: runChoice.info?.mosSource ?? null,
     }),
-    [api, selection, sparklines.get],
+    [api, selection, sparklines.get, runChoice.info, runId],
   );
 
   const onRowClick = useCallback(
@@ -255,10 +262,11 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
         importing={!!imports.progress}
         onScore={() => setScoring(true)}
         onOpen={onlySelected === null ? null : () => openReview(onlySelected, null)}
+        runPicker={<RunPicker choice={runChoice} />}
       />
 
       <ErrorBanner
-        message={error ?? imports.error ?? jobs.error ?? rows.error ?? sparklines.error}
+        message={error ?? imports.error ?? jobs.error ?? rows.error ?? sparklines.error ?? runChoice.error}
         onDismiss={() => (setError(null), imports.dismissError(), jobs.dismissError())}
       />
       {notice ? (
@@ -384,6 +392,7 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
           initialTimeSec={review.atSec}
           sort={sort}
           filter={filter}
+          runId={runId}
           onBack={review.close}
           onOpen={(id) => review.open(id, null)}
         />

@@ -1,7 +1,8 @@
 // Column definitions of the library table. Cells read per-table context (the API for thumbnail
 // URLs, the selection) from the table's meta, so the definitions stay static.
 import { createColumnHelper, type RowData } from '@tanstack/react-table';
-import type { ApiClient, SortColumn, VideoRow } from '../../../src-preload/contract';
+import type { ApiClient, LibraryRuns, SortColumn, VideoRow } from '../../../src-preload/contract';
+import type { CalibrationInfo } from '../../../src-preload/contract-evaluation';
 import {
   formatBitrate,
   formatDuration,
@@ -43,6 +44,12 @@ declare module '@tanstack/react-table' {
     sparkline(id: number): number[] | undefined;
     /** The score of a row was clicked: show its details next to `anchor`. */
     onScoreClick(row: VideoRow, anchor: HTMLElement): void;
+    /** The run the score columns show (named in their header); null when nothing is scored. */
+    run: LibraryRuns['runs'][number] | null;
+    /** That run's calibration (Predicted MOS); null without one. */
+    calibration: CalibrationInfo | null;
+    /** Where the MOS column comes from. */
+    mosSource: LibraryRuns['mosSource'];
   }
 }
 
@@ -183,9 +190,20 @@ export const libraryColumns = [
   }),
   col.display({
     id: 'videoScore',
-    size: 72,
+    size: 144,
     meta: { label: 'Score', sortColumn: 'videoScore', numeric: true },
-    header: 'Score',
+    // one run per column: the header names it
+    header: ({ table }) => {
+      const run = table.options.meta!.run;
+      return (
+        <span className="header-two-line" title={run ? `Scores of run ${run.label}` : 'No model run yet'}>
+          Score
+          <small className="muted truncate" data-testid="score-header-run">
+            {run ? run.label.split(' · ')[0] : 'no run'}
+          </small>
+        </span>
+      );
+    },
     cell: ({ row, table }) => {
       const r = row.original.row;
       if (!r) return <Skeleton width="50%" />;
@@ -239,6 +257,64 @@ export const libraryColumns = [
       // Unscored rows have no segments: skip the request.
       const values = r.videoScore === null ? [] : table.options.meta!.sparkline(r.id);
       return <Sparkline values={values} />;
+    },
+  }),
+  col.display({
+    id: 'mos',
+    size: 72,
+    meta: { label: 'MOS', sortColumn: 'mos', numeric: true },
+    header: ({ table }) => {
+      const src = table.options.meta!.mosSource;
+      return (
+        <span className="header-two-line" title={src ? `${src.label}, scale ${src.scale}` : 'No ratings yet: rate videos in review or a study, or import a rating list'}>
+          MOS
+          <small className="muted">{src ? src.scale : 'none'}</small>
+        </span>
+      );
+    },
+    cell: ({ row }) => {
+      const r = row.original.row;
+      if (!r) return <Skeleton width="40%" />;
+      return (
+        <span data-col="mos" className={r.mos == null ? 'muted' : ''}>
+          {r.mos == null ? '—' : r.mos.toFixed(2)}
+        </span>
+      );
+    },
+  }),
+  col.display({
+    id: 'predictedMos',
+    size: 120,
+    meta: { label: 'Predicted MOS', numeric: true },
+    header: ({ table }) => {
+      const c = table.options.meta!.calibration;
+      return (
+        <span
+          className="header-two-line"
+          title={
+            c
+              ? `MOS predicted for unrated videos by the run's ${c.method} calibration (${c.n} rated videos, ${c.folds}-fold cross-validated SRCC ${c.srcc?.toFixed(2) ?? '—'}); ± its 95 % interval`
+              : 'Calibrate the run in Evaluation (needs 8 rated videos) to predict MOS for unrated videos'
+          }
+        >
+          Predicted MOS
+          <small className="muted">{c ? `${c.method} · 95 % interval` : 'not calibrated'}</small>
+        </span>
+      );
+    },
+    cell: ({ row }) => {
+      const r = row.original.row;
+      if (!r) return <Skeleton width="40%" />;
+      const p = r.predictedMos;
+      if (!p) return <span className="muted" data-col="predictedMos">—</span>;
+      return (
+        <span data-col="predictedMos" title={`95 % interval ${p.lo.toFixed(2)}–${p.hi.toFixed(2)}`}>
+          {p.mos.toFixed(2)}{' '}
+          <span className="muted">
+            [{p.lo.toFixed(1)}, {p.hi.toFixed(1)}]
+          </span>
+        </span>
+      );
     },
   }),
   textColumn('durationSec', 'Duration', 96, (r) => formatDuration(r.durationSec), {

@@ -21,9 +21,10 @@ export interface LibraryRows {
   version: number;
 }
 
-type Query = { sort: LibrarySort | undefined; filter: LibraryFilter };
+type Query = { sort: LibrarySort | undefined; filter: LibraryFilter; runId: number | undefined };
 
-export function useLibraryRows(sort: LibrarySort | undefined, filter: LibraryFilter): LibraryRows {
+/** `runId`: the model run whose scores the rows carry (undefined: the library's default run). */
+export function useLibraryRows(sort: LibrarySort | undefined, filter: LibraryFilter, runId?: number): LibraryRows {
   const api = useApi();
   const [version, bump] = useReducer((n: number) => n + 1, 0);
   const [error, setError] = useState<string | null>(null);
@@ -32,7 +33,7 @@ export function useLibraryRows(sort: LibrarySort | undefined, filter: LibraryFil
     () =>
       new RowLoader<VideoRow, Query>(
         (offset, limit, q) =>
-          api.call('library.list', { offset, limit, sort: q.sort, filter: q.filter }),
+          api.call('library.list', { offset, limit, sort: q.sort, filter: q.filter, runId: q.runId }),
         () => {
           setError(null);
           bump();
@@ -43,10 +44,10 @@ export function useLibraryRows(sort: LibrarySort | undefined, filter: LibraryFil
     [api],
   );
 
-  const queryKey = JSON.stringify([sort, filter]);
+  const queryKey = JSON.stringify([sort, filter, runId]);
   useEffect(() => {
-    loader.setQuery({ sort, filter }, queryKey);
-    // queryKey stands for sort + filter by value, so equal objects do not refetch.
+    loader.setQuery({ sort, filter, runId }, queryKey);
+    // queryKey stands for sort + filter + run by value, so equal objects do not refetch.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [loader, queryKey]);
 

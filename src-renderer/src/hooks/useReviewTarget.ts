@@ -20,6 +20,7 @@ export function useReviewTarget(
   sort: LibrarySort | undefined,
   filter: LibraryFilter,
   initialRow: VideoRow | null,
+  runId?: number,
 ): ReviewTarget {
   const api = useApi();
   const [t, setT] = useState<ReviewTarget>(() => ({
@@ -31,18 +32,19 @@ export function useReviewTarget(
     error: null,
   }));
 
-  const key = JSON.stringify([videoId, sort, filter]);
+  const key = JSON.stringify([videoId, sort, filter, runId]);
   useEffect(() => {
     let live = true;
     setT((old) => ({ ...old, row: old.row?.id === videoId ? old.row : null }));
     const find = async (s: LibrarySort | undefined, f: LibraryFilter) => {
-      const n = await api.call('library.neighbors', { videoId, sort: s, filter: f });
+      const n = await api.call('library.neighbors', { videoId, sort: s, filter: f, runId });
       if (n.index < 0) return { n, row: null };
       const page = await api.call('library.list', {
         offset: n.index,
         limit: 1,
         sort: s,
         filter: f,
+        runId,
       });
       const row = page.rows[0]?.id === videoId ? page.rows[0] : null;
       return { n, row };

@@ -15,7 +15,8 @@ export interface Sparklines {
   error: string | null;
 }
 
-export function useSparklines(): Sparklines {
+/** `runId`: whose segment scores (undefined: each video's newest run). */
+export function useSparklines(runId?: number): Sparklines {
   const api = useApi();
   const [version, bump] = useReducer((n: number) => n + 1, 0);
   const [error, setError] = useState<string | null>(null);
@@ -23,11 +24,11 @@ export function useSparklines(): Sparklines {
   const cache = useMemo(
     () =>
       new SparklineCache(
-        (ids) => api.call('library.sparklines', { ids, points: SPARKLINE_POINTS }),
+        (ids) => api.call('library.sparklines', { ids, points: SPARKLINE_POINTS, runId }),
         bump,
         (err) => setError(errorMessage(err)),
       ),
-    [api],
+    [api, runId],
   );
   useEffect(() => {
     cache.start();

@@ -9,6 +9,7 @@ import type { OpenVideo } from '../../lib/open-video';
 import { errorCode, errorMessage } from '../../lib/format';
 import { ErrorBanner } from '../ErrorBanner';
 import { MetricTable } from './MetricTable';
+import { CalibrationPanel } from './CalibrationPanel';
 import { ScatterPlot } from './ScatterPlot';
 import { SubjectivePanel } from './SubjectivePanel';
 import { StudiesPanel } from './StudiesPanel';
@@ -189,7 +190,8 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
               {overview.runs.map((r) => (
                 <label key={r.id} className="eval-check">
                   <input type="checkbox" checked={runIds?.includes(r.id) ?? false} onChange={() => toggleRun(r.id)} data-testid={`eval-run-${r.id}`} />
-                  {r.label} <span className="muted">({r.scoredVideos} scored)</span>
+                  {r.label}
+                  {r.finished ? '' : <span className="muted"> (unfinished)</span>}
                 </label>
               ))}
             </fieldset>
@@ -197,6 +199,7 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
           {result ? (
             <div className={busy ? 'eval-results eval-stale' : 'eval-results'} aria-busy={busy} data-testid="eval-results">
               <MetricTable result={result} projectName={project.name} />
+              <CalibrationPanel result={result} onError={fail} />
               <div className="eval-row">
                 <ScatterPlot result={result} onOpenVideo={onOpenVideo} projectName={project.name} />
                 <SubjectivePanel result={result} projectName={project.name} />

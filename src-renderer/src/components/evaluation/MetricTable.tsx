@@ -1,6 +1,6 @@
 // Metric table: one row per model run (runs side by side) with bootstrap CIs, or per run and subset.
 import type { EvalResult } from '../../../../src-preload/contract-evaluation';
-import { METRIC_COLUMNS, fitNote, fmtCi, fmtMetric, metricsCsv, subsetsCsv } from '../../lib/evaluation/metrics-table';
+import { METRIC_COLUMNS, fitNote, fmtCi, fmtMetric, metricsCsv, subsetsCsv, unreliableNote } from '../../lib/evaluation/metrics-table';
 import { downloadBlob } from '../../lib/evaluation/plot';
 
 interface MetricTableProps {
@@ -66,7 +66,12 @@ export function MetricTable({ result, projectName, subsets = false }: MetricTabl
                     </td>
                     {METRIC_COLUMNS.map((c) => (
                       <td key={c.key} className="num">
-                        <span className="eval-value" data-testid={`eval-${r.run.id}-${c.key}`}>
+                        <span
+                          // figures after a fit that did not converge are not to be trusted: greyed, not bold
+                          className={unreliableNote(r, c.key) ? 'eval-value eval-unreliable' : 'eval-value'}
+                          title={unreliableNote(r, c.key) ?? undefined}
+                          data-testid={`eval-${r.run.id}-${c.key}`}
+                        >
                           {fmtMetric(r.metrics[c.key])}
                         </span>
                         <span className="eval-ci">{fmtCi(r.ci[c.key])}</span>

@@ -38,13 +38,17 @@ export function SubjectivePanel({ result, projectName }: { result: EvalResult; p
           <h3 title="ITU-R BT.500-14 Annex 1 §A1-2.3.1: β2 kurtosis test per video, reject when (P+Q)/J > 0.05 and |P−Q|/(P+Q) < 0.3">
             BT.500 observer screening
           </h3>
+          <p className="muted eval-explain" data-testid="eval-pq-explain">
+            P / Q: how many videos this observer rated above / below the other observers’ usual range (mean ± 2 SD, or ± √20 SD when the votes are not
+            normally distributed); an observer is rejected when P and Q are frequent and lopsided.
+          </p>
           <table className="eval-table compact" data-testid="eval-screening">
             <thead>
               <tr>
                 <th>Observer</th>
                 <th className="num">Rated</th>
-                <th className="num">P</th>
-                <th className="num">Q</th>
+                <th className="num" title="videos rated above the others' range">P</th>
+                <th className="num" title="videos rated below the others' range">Q</th>
                 <th>Result</th>
               </tr>
             </thead>

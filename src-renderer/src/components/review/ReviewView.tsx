@@ -40,6 +40,8 @@ interface ReviewViewProps {
   initialTimeSec?: number | null;
   sort: LibrarySort | undefined;
   filter: LibraryFilter;
+  /** The library's chosen run (order of N/P when sorted by score). */
+  runId?: number;
   onBack(): void;
   onOpen(videoId: number): void;
 }
@@ -50,11 +52,12 @@ export function ReviewView({
   initialTimeSec,
   sort,
   filter,
+  runId,
   onBack,
   onOpen,
 }: ReviewViewProps) {
   const api = useApi();
-  const target = useReviewTarget(videoId, sort, filter, initialRow);
+  const target = useReviewTarget(videoId, sort, filter, initialRow, runId);
   const row = target.row;
   const fps = row?.fps && row.fps > 0 ? row.fps : null;
   const [scores, setScores] = useState<VideoScores | null>(null);
@@ -91,19 +94,24 @@ export function ReviewView({
   }, [controller, fps, durationSec]);
 
   useEffect(() => {
-    let live = true;
     setScores(null);
     setSelectedSpanId(null);
     setTagMenuFor(null);
     controller.setLoop(null);
-    api.call('video.scores', { videoId }).then(
+  }, [videoId, controller]);
+
+  // the library's chosen run, so review shows the same scorer as the library's columns (its own
+  // effect: the run arriving after the video must not reset the selection or loop)
+  useEffect(() => {
+    let live = true;
+    api.call('video.scores', { videoId, runId }).then(
       (s) => live && setScores(s),
       (err: unknown) => live && setError(errorMessage(err)),
     );
     return () => {
       live = false;
     };
-  }, [api, videoId, controller]);
+  }, [api, videoId, runId]);
 
   useEffect(() => {
     api.call('settings.get', {}).then(

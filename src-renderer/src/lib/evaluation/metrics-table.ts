@@ -24,6 +24,16 @@ export function fitNote(r: EvalRunResult): string | null {
   return r.fit.converged ? null : (r.fit.message ?? 'the logistic fit did not converge');
 }
 
+/**
+ * Why a run's metric is not to be trusted, or null: figures that come from the logistic fit
+ * (PLCC and RMSE after it) when the fit did not converge. The table greys them out.
+ */
+export function unreliableNote(r: EvalRunResult, key: EvalMetricKey): string | null {
+  if (key !== 'plccLogistic' && key !== 'rmseLogistic') return null;
+  const note = fitNote(r);
+  return note ? `unreliable: ${note}` : null;
+}
+
 /** CSV of the metric table: one row per run, value and CI bounds per metric. */
 export function metricsCsv(result: EvalResult): string {
   const header = [
