@@ -75,6 +75,8 @@ export const calls = {
   'project.close': call<null>()(empty),
   'project.current': call<ProjectInfo | null>()(empty),
   'project.recent': call<RecentProject[]>()(empty),
+  /** Remove entries from the recent list (the files stay); returns the new list. */
+  'project.forgetRecent': call<RecentProject[]>()(z.object({ paths: z.array(absPath).min(1).max(100) }).strict()),
   'library.list': call<{ total: number; rows: VideoRow[] }>()(libraryQuerySchema),
   'library.ids': call<number[]>()(z.object({ filter: libraryFilterSchema.optional() }).strict()),
   'library.facets': call<{ codecs: string[]; ok: number; failed: number }>()(empty),

@@ -228,6 +228,7 @@ export class StudioApi {
       },
       'project.current': async () => (this.store ? this.info() : null),
       'project.recent': async () => this.recent.list(),
+      'project.forgetRecent': async ({ paths }) => this.recent.forget(paths),
       'library.list': async (q) => this.requireStore().listVideos(q),
       'library.ids': async ({ filter }) => this.requireStore().videoIds(filter),
       'library.facets': async () => this.requireStore().facets(),

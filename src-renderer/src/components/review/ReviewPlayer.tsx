@@ -17,6 +17,8 @@ interface ReviewPlayerProps {
   /** What O loops right now ("segment 3" / "span"), for the loop button's title. */
   loopTarget: string;
   onToggleLoop(): void;
+  /** Why the file cannot be played at all (it failed to import); no proxy is offered then. */
+  unreadable?: string | null;
 }
 
 export function ReviewPlayer({
@@ -26,6 +28,7 @@ export function ReviewPlayer({
   durationSec,
   loopTarget,
   onToggleLoop,
+  unreadable,
 }: ReviewPlayerProps) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const readoutRef = useRef<HTMLSpanElement>(null);
@@ -60,7 +63,19 @@ export function ReviewPlayer({
   return (
     <section className="review-player" aria-label="Player">
       <div className="video-box">
-        {media.src ? (
+        {unreadable ? (
+          <div className="video-placeholder" data-testid="video-unreadable">
+            <div className="proxy-progress">
+              <p className="error-text">
+                This file could not be read when it was imported: {unreadable}
+              </p>
+              <p className="muted">
+                It cannot be played, scored or rated. Replace the file and import it again, or
+                remove it from the library.
+              </p>
+            </div>
+          </div>
+        ) : media.src ? (
           <video
             ref={videoRef}
             key={media.src}
@@ -159,7 +174,9 @@ export function ReviewPlayer({
             onChange={(e) => controller.setRate(Number(e.target.value))}
           >
             {speed < 0 ? <option value={speed}>◀ {-speed}×</option> : null}
-            {(RATES as readonly number[]).includes(rate) ? null : <option value={rate}>{rate}×</option>}
+            {(RATES as readonly number[]).includes(rate) ? null : (
+              <option value={rate}>{rate}×</option>
+            )}
             {RATES.map((r) => (
               <option key={r} value={r}>
                 {r}×
