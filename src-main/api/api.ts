@@ -246,7 +246,7 @@ export class StudioApi {
       'fs.listDir': async ({ path: p }) => listDir(p ?? this.store?.dir ?? os.homedir()),
       'score.scorers': async () => this.scoring.scorers(),
       'score.start': async (input) => this.scoring.start(this.requireStore(), input),
-      'jobs.list': async () => (this.store ? this.scoring.list() : []),
+      'jobs.list': async () => (this.store ? this.scoring.list(this.store) : []),
       'jobs.cancel': async ({ jobId }) => this.scoring.cancel(jobId),
       'video.scores': async (input) => this.scoring.videoScores(this.requireStore(), input),
       'library.sparklines': async ({ ids, points }) => this.scoring.sparklines(ids, points),
