@@ -203,6 +203,19 @@ describe('library, as a user', () => {
     await expect.poll(rowCount).toBe(4);
   });
 
+  it('offers a rating-list import and a study where Evaluation finds no MOS', async () => {
+    await page.getByTestId('open-evaluation').click();
+    await page.getByTestId('eval-empty').waitFor();
+    await page.getByTestId('eval-import-ratings').click();
+    expect(await page.getByTestId('import-kind').inputValue()).toBe('ratings');
+    await shot('09a-eval-empty-import');
+    await page.getByTestId('import-dialog').getByLabel('Close').click();
+    await page.getByTestId('eval-start-study').click();
+    await page.getByTestId('study-create').waitFor();
+    await page.getByTestId('evaluation-back').click();
+    await page.getByTestId('library-view').waitFor();
+  });
+
   it('hides and shows columns from the Columns menu', async () => {
     await page.getByTestId('columns-button').click();
     await page.getByTestId('columns-menu').getByLabel('Codec').uncheck();

@@ -52,7 +52,7 @@ const HINTS: [string, string?][] = [
 
 export function KeyHints() {
   return (
-    <footer className="status-bar review-keys" aria-label="Keyboard shortcuts">
+    <footer className="status-bar review-keys" aria-label="Keyboard shortcuts" data-testid="key-hints">
       {HINTS.map(([h, title]) => (
         <span key={h} title={title}>
           {h}
