@@ -139,7 +139,6 @@ export function StudiesPanel({ overview, onChanged, onStart, onError }: StudiesP
             <input
               type="number"
               min={2}
-              max={Math.max(2, pool.length - training)}
               value={limit}
               onChange={(e) => setLimit(Number(e.target.value))}
               data-testid="study-clips"
