@@ -44,6 +44,15 @@ export interface ChatMessageView {
   createdAt: string;
 }
 
+/** How the built-in analyst's refusals begin ("cannot answer that", "not scored yet"): such a
+ *  reply is no answer, so it is not offered, nor accepted, as an instruction pair. */
+const NON_ANSWER_OPENINGS = ["I can't answer that from this video's measurements.", 'This video has not been scored yet'];
+
+export function isNonAnswer(text: string): boolean {
+  const t = text.trim();
+  return NON_ANSWER_OPENINGS.some((o) => t.startsWith(o));
+}
+
 export interface QbenchAccuracy {
   correct: number;
   /** Choice questions answered or not (the denominator). */

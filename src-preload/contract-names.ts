@@ -61,6 +61,7 @@ export const CALL_NAMES = [
   'project.close',
   'project.current',
   'project.recent',
+  'project.forgetRecent',
   'library.list',
   'library.ids',
   'library.facets',

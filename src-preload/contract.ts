@@ -88,6 +88,8 @@ export const calls = {
   'project.close': call<null>()(empty),
   'project.current': call<ProjectInfo | null>()(empty),
   'project.recent': call<RecentProject[]>()(empty),
+  /** Remove entries from the recent list (the files stay); returns the new list. */
+  'project.forgetRecent': call<RecentProject[]>()(z.object({ paths: z.array(absPath).min(1).max(100) }).strict()),
   'library.list': call<{ total: number; rows: VideoRow[]; runId: number | null }>()(libraryQuerySchema),
   /** Runs the library can show (newest first, empty runs left out), its default, and the MOS column's source. */
   'library.runs': call<LibraryRuns>()(empty),

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError, type CallInput, type CallOutput } from '../../src-preload/contract';
 import type { ChatMessageView } from '../../src-preload/contract-assistant';
+import { isNonAnswer } from '../../src-preload/contract-assistant';
 import type { ProjectStore } from '../services/store/project-store';
 import { ChatStore, type ChatMessageRecord } from '../services/assistant/chat-store';
 import { EngineError, isCancel } from '../services/assistant/engine';
@@ -133,6 +134,7 @@ export class AssistantApi implements DomainApi<AssistantCallName> {
     const answer = chats.message(messageId);
     if (!answer || answer.role !== 'assistant') throw new ApiError('NOT_FOUND', `No assistant answer ${messageId}`);
     if (answer.status !== 'done' || !answer.text.trim()) throw new ApiError('BAD_INPUT', 'Only a complete answer can be saved as a pair');
+    if (isNonAnswer(answer.text)) throw new ApiError('BAD_INPUT', 'This reply says the question cannot be answered; it is not saved as a pair');
     const question = chats.questionOf(messageId);
     const videoId = chats.videoOfChat(answer.chatId);
     if (!question || videoId === undefined) throw new ApiError('NOT_FOUND', 'The question of this answer is gone');

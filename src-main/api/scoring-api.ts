@@ -158,17 +158,20 @@ export class ScoringApi {
     return { cancelled: false };
   }
 
-  list(): JobProgress[] {
+  list(store?: ProjectStore): JobProgress[] {
     const jobs = this.requireJobs();
     return jobs.jobs.list(20).filter((j) => j.kind === 'score').map((j) => {
       const live = this.last.get(j.id);
       if (live) return { ...live, status: j.status === 'running' || j.status === 'queued' ? live.status : j.status };
       const c = jobs.jobs.counts(j.id);
       const total = c.pending + c.done + c.failed + c.cancelled;
+      // a job this process did not run (the CLI's, or one before a restart): its run records the provider
+      const runId = (j.params.runId as number) ?? null;
+      const run = runId !== null ? jobs.scores.getRun(runId) : undefined;
       return {
-        jobId: j.id, runId: (j.params.runId as number) ?? null, status: j.status, scorer: String(j.params.scorer), provider: null, providerNote: null,
+        jobId: j.id, runId, status: j.status, scorer: String(j.params.scorer), provider: run?.provider ?? null, providerNote: run?.providerNote ?? null,
         segmentsDone: 0, segmentsTotal: 0, videosDone: c.done, videosFailed: c.failed, videosTotal: total, etaSec: null, current: null,
-        errors: jobs.jobs.items(j.id, 'failed').map((it) => ({ videoId: it.videoId, name: `#${it.videoId}`, error: it.error ?? '' })),
+        errors: jobs.jobs.items(j.id, 'failed').map((it) => ({ videoId: it.videoId, name: store?.getVideo(it.videoId)?.name ?? `#${it.videoId}`, error: it.error ?? '' })),
       };
     });
   }

@@ -79,6 +79,14 @@ describe('assistant, as a reviewer', () => {
     await expect.poll(() => answer.textContent(), { timeout: 20_000 }).toMatch(/The video's quality score is \d+\.\d/);
     expect(await answer.textContent()).toContain('Built-in analyst (not an LMM)');
     expect(await answer.getByTestId('assistant-ts').count()).toBeGreaterThan(0);
+    expect(await answer.getByTestId('assistant-save-pair').count()).toBe(1);
+    // a refusal is no answer: nothing to save as a pair
+    await panel.getByTestId('assistant-input').fill('What colour is the car?');
+    await panel.getByTestId('assistant-ask').click();
+    await expect.poll(() => panel.getByTestId('assistant-msg-assistant').count(), { timeout: 20_000 }).toBe(2);
+    const refusal = panel.getByTestId('assistant-msg-assistant').last();
+    await expect.poll(() => refusal.textContent()).toContain("I can't answer that");
+    expect(await refusal.getByTestId('assistant-save-pair').count()).toBe(0);
     await shot('assistant-analyst');
   });
 
@@ -137,6 +145,8 @@ describe('assistant, as a reviewer', () => {
     // the chat history survives a reload of the review
     const stored = db((d) => d.prepare('SELECT role, engine, attach_kind FROM chat_messages ORDER BY id').all());
     expect(stored).toEqual([
+      { role: 'user', engine: 'analyst', attach_kind: null },
+      { role: 'assistant', engine: 'analyst', attach_kind: null },
       { role: 'user', engine: 'analyst', attach_kind: null },
       { role: 'assistant', engine: 'analyst', attach_kind: null },
       { role: 'user', engine: 'openai:vqa2-onevision', attach_kind: 'time' },

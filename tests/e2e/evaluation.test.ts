@@ -139,13 +139,22 @@ describe('evaluation view, as an evaluator', () => {
   it('runs a rating study with keys, reloads mid-way and resumes where it stopped', async () => {
     await page.getByTestId('eval-tab-studies').click();
     await page.getByTestId('study-name').fill('Pilot ACR');
+    // asking for more clips than there are videos says so, and the chosen videos set the pool
+    await page.getByTestId('study-clips').fill('24');
+    await expect.poll(() => page.getByTestId('study-clips-note').textContent()).toBe('only 5 available: the study will have 5');
+    await page.getByTestId('study-videos').locator('summary').click();
+    await page.getByTestId('study-video-pick').last().uncheck();
+    await expect.poll(() => page.getByTestId('study-clips-note').textContent()).toBe('only 4 available: the study will have 4');
+    await shot('study-new-capped');
     await page.getByTestId('study-clips').fill('3');
+    await expect.poll(() => page.getByTestId('study-clips-note').textContent()).toBe('of 4 available');
     await page.getByTestId('study-repeats').fill('0');
     await page.getByTestId('study-seed').fill('11');
     await page.getByTestId('study-create').click();
     await page.getByTestId('study-screen').waitFor();
     await expect.poll(() => page.getByTestId('study-progress').textContent()).toBe('1 of 3');
     await page.getByTestId('study-video').waitFor();
+    expect(await page.getByTestId('study-rate-now').getAttribute('class')).toContain('primary');
     await shot('study-playback');
     // the clip plays to its end (1 s), then the rating screen asks
     await page.getByTestId('study-rating').waitFor({ timeout: 20_000 });

@@ -192,6 +192,8 @@ describe('library, as a user', () => {
     await expect
       .poll(() => page.locator('[data-testid="library-row"] [data-col="name"]').allTextContents())
       .toEqual(['notes.mp4']);
+    // the reason is in the row itself, not only in a tooltip
+    expect(await page.getByTestId('failed-reason').textContent()).toMatch(/^Not a video/);
     const badge = page.getByTestId('status-failed');
     expect(await badge.getAttribute('title')).toMatch(/^Not a video/);
     await badge.focus(); // keyboard users get the reason as a tooltip
@@ -199,6 +201,19 @@ describe('library, as a user', () => {
 
     await page.getByTestId('filter-status').locator('[data-value="all"]').click();
     await expect.poll(rowCount).toBe(4);
+  });
+
+  it('offers a rating-list import and a study where Evaluation finds no MOS', async () => {
+    await page.getByTestId('open-evaluation').click();
+    await page.getByTestId('eval-empty').waitFor();
+    await page.getByTestId('eval-import-ratings').click();
+    expect(await page.getByTestId('import-kind').inputValue()).toBe('ratings');
+    await shot('09a-eval-empty-import');
+    await page.getByTestId('import-dialog').getByLabel('Close').click();
+    await page.getByTestId('eval-start-study').click();
+    await page.getByTestId('study-create').waitFor();
+    await page.getByTestId('evaluation-back').click();
+    await page.getByTestId('library-view').waitFor();
   });
 
   it('hides and shows columns from the Columns menu', async () => {
@@ -264,6 +279,11 @@ describe('library, as a user', () => {
     expect(await missing.textContent()).toMatch(/Gone.*not found/);
     expect(await missing.isDisabled()).toBe(true);
     await shot('10b-recent-missing');
+    // a missing project can be taken off the list; the others stay
+    await page.getByTestId('forget-missing').click();
+    await expect.poll(() => missing.count()).toBe(0);
+    expect(await page.getByTestId('recent-project').count()).toBe(1);
+    expect(await page.getByTestId('forget-recent').count()).toBe(1);
     await page.locator('[data-testid="recent-project"][data-exists="true"]').click();
     await page.getByTestId('library-view').waitFor();
   });
@@ -271,8 +291,25 @@ describe('library, as a user', () => {
   it('removes selected rows after confirmation', async () => {
     await page.getByTestId('filter-status').locator('[data-value="failed"]').click();
     await expect.poll(rowCount).toBe(1);
+    // opened in review it offers no proxy and no rating
+    await page.locator('[data-testid="library-row"]').first().dblclick();
+    await page.getByTestId('video-unreadable').waitFor();
+    expect(await page.getByTestId('make-proxy').count()).toBe(0);
+    expect(await page.getByTestId('mos').locator('button').first().isDisabled()).toBe(true);
+    await shot('11b-review-failed');
+    await page.getByTestId('review-back').click();
+    await page.getByTestId('library-view').waitFor();
+    await expect.poll(rowCount).toBe(1);
     await page.getByTestId('select-all').click(); // asks the server for every matching id
     await expect.poll(() => page.getByTestId('library-footer').textContent()).toMatch(/1 selected/);
+    // a failed file is not offered for scoring: the dialog says why and scores the readable ones
+    await page.getByTestId('score-button').click();
+    const dialog = page.getByTestId('score-dialog');
+    await expect.poll(() => dialog.getByTestId('score-unreadable').textContent()).toMatch(/1 selected video failed to import/);
+    expect(await dialog.locator('input[value="selected"]').isDisabled()).toBe(true);
+    await expect.poll(() => dialog.getByTestId('score-start').textContent()).toBe('Start scoring 3 videos');
+    await shot('11a-score-failed');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
     await page.getByTestId('remove-selected').click();
     await shot('11-confirm-remove');
     await page.getByTestId('confirm-ok').click();

@@ -102,6 +102,12 @@ describe('pairs, end to end', () => {
     const outDir = path.join(tmp, 'dataset');
     await page.getByTestId('pairs-export').click();
     await page.getByTestId('export-out').fill(outDir);
+    // what will be written is said before Export is pressed, and follows the status choice
+    const drafts = Number(/(\d+) draft /.exec((await page.getByTestId('pairs-counts').textContent()) ?? '')?.[1] ?? -1);
+    await expect.poll(() => page.getByTestId('export-count').textContent()).toMatch(/^Writes 1 pair \(1 approved pair, \d+ drafts?, 0 rejected/);
+    await page.getByTestId('export-status').selectOption('all');
+    await expect.poll(() => page.getByTestId('export-count').textContent()).toContain(`Writes ${drafts + 1} pairs`);
+    await page.getByTestId('export-status').selectOption('approved');
     await page.getByTestId('export-start').click();
     await page.locator('[data-testid="export-progress"][data-status="done"]').waitFor({ timeout: 60_000 });
     await expect.poll(() => page.getByTestId('export-progress').textContent()).toContain('Wrote 1 sample (1 train, 0 val), 1 video, 0 clips');

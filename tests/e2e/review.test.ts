@@ -178,6 +178,28 @@ describe('review, as a user', () => {
     await expect.poll(currentTime).toBeCloseTo(t0 - 1 / FPS + 1, 3);
   });
 
+  it('plays with J/K/L as editing tools do; the Rate menu and Space keep the real rate', async () => {
+    const rate = page.getByTestId('rate-select');
+    await page.keyboard.press('l');
+    await page.keyboard.press('l');
+    await expect.poll(() => rate.inputValue()).toBe('1.5');
+    await page.keyboard.press('k');
+    await expect.poll(() => page.getByTestId('play-toggle').getAttribute('aria-label')).toBe('Play');
+    await page.keyboard.press(' ');
+    await expect.poll(() => page.getByTestId('review-video').evaluate((v) => (v as HTMLVideoElement).playbackRate)).toBe(1.5);
+    expect(await rate.inputValue()).toBe('1.5');
+    // J turns round and plays backwards; again is faster
+    await page.keyboard.press('j');
+    await expect.poll(() => page.getByTestId('speed').textContent()).toBe('◀ 1×');
+    await page.keyboard.press('j');
+    await expect.poll(() => page.getByTestId('speed').textContent()).toBe('◀ 1.5×');
+    const t = await currentTime();
+    await expect.poll(currentTime, { timeout: 5_000 }).toBeLessThan(t - 0.1);
+    await page.keyboard.press('k');
+    await expect.poll(() => page.getByTestId('speed').textContent()).toBe('');
+    expect(await page.getByTestId('key-hints').textContent()).toContain('J/L play back/forward, again: faster');
+  });
+
   it('rates the video with key 4 (saved at once)', async () => {
     await page.keyboard.press('4');
     await expect.poll(() => page.getByTestId('mos').getAttribute('data-value')).toBe('4');
@@ -194,6 +216,16 @@ describe('review, as a user', () => {
     await page.mouse.up();
     const menu = page.getByTestId('tag-menu');
     await menu.waitFor();
+    // every tag is on screen and clickable: nothing clips the picker
+    const vp = page.viewportSize()!;
+    const mb = (await menu.boundingBox())!;
+    expect(mb.y).toBeGreaterThanOrEqual(0);
+    expect(mb.y + mb.height).toBeLessThanOrEqual(vp.height);
+    for (const tag of ['blur', 'other']) {
+      const item = (await menu.locator(`[data-tag="${tag}"]`).boundingBox())!;
+      const hit = await page.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.closest('[data-tag]')?.getAttribute('data-tag'), [item.x + item.width / 2, item.y + item.height / 2]);
+      expect(hit).toBe(tag);
+    }
     await shot('31a-tag-menu');
     await page.keyboard.press('b');
     await menu.waitFor({ state: 'detached' });

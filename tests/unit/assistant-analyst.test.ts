@@ -10,6 +10,7 @@ import { ScoreStore, type SegmentScore } from '../../src-main/services/scoring/s
 import { AnnotationStore } from '../../src-main/services/annotations/annotation-store';
 import { scoreFromLogits } from '../../src-main/services/scoring/level-score';
 import { AnalystEngine, CANNOT_ANSWER, analystAnswer, classify } from '../../src-main/services/assistant/analyst';
+import { isNonAnswer } from '../../src-preload/contract-assistant';
 import { loadVideoFacts } from '../../src-main/services/assistant/facts';
 import type { Attachment } from '../../src-main/services/assistant/engine';
 
@@ -165,6 +166,9 @@ describe('built-in analyst', () => {
     const text = analystAnswer(f, 'Why is the quality poor?');
     expect(text).toContain(`quality score is ${(f.score! * 100).toFixed(1)} (${f.level})`);
     expect(text).toMatch(/Level probabilities: good \d+%/);
+    // the score (a weighted mean) is in the fair band while good is the most likely level: said why
+    expect(text).toMatch(/It is the probability-weighted mean over the five levels, so it can sit in another band than the single most likely level, good \(\d+%\)\./);
+    expect(analystAnswer({ ...f, level: 'good' }, 'Why is the quality poor?')).not.toContain('probability-weighted mean');
     expect(text).toMatch(/weakest part is \d+:\d{2}–\d+:\d{2}/);
     expect(text).toContain('alice 4');
   });
@@ -202,6 +206,10 @@ describe('built-in analyst', () => {
     expect(analystAnswer(loadVideoFacts(store, longId)!, 'What colour is the car?')).toBe(CANNOT_ANSWER);
     expect(classify('what is the weather')).toBe('unknown');
     expect(analystAnswer(loadVideoFacts(store, unscoredId)!, 'How good is it?')).toMatch(/has not been scored yet/);
+    // both are non-answers the UI does not offer to save as pairs; a real answer is not
+    expect(isNonAnswer(CANNOT_ANSWER)).toBe(true);
+    expect(isNonAnswer(analystAnswer(loadVideoFacts(store, unscoredId)!, 'How good is it?'))).toBe(true);
+    expect(isNonAnswer(analystAnswer(loadVideoFacts(store, longId)!, 'How good is it?'))).toBe(false);
   });
 
   it('streams its answer in chunks that add up to the text', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clock, splitTimestamps } from '../../src-renderer/src/lib/assistant/timestamps';
+import { clock, clockRange, splitTimestamps } from '../../src-renderer/src/lib/assistant/timestamps';
 
 describe('splitTimestamps', () => {
   it('finds m:ss, h:mm:ss, decimals and "12.0 s" and keeps the rest as text', () => {
@@ -23,5 +23,15 @@ describe('splitTimestamps', () => {
     expect(clock(0)).toBe('0:00');
     expect(clock(62.9)).toBe('1:02');
     expect(clock(3723)).toBe('1:02:03');
+  });
+
+  it('labels a range with tenths when an end is not a whole second, so the label never shrinks it', () => {
+    expect(clockRange(0.5, 1.5)).toBe('0:00.5–0:01.5');
+    expect(clockRange(2, 4)).toBe('0:02–0:04');
+    expect(clockRange(59.96, 61.04)).toBe('1:00–1:01');
+    expect(clockRange(62, 63.25)).toBe('1:02.0–1:03.3');
+    // the labels are read back as the same times
+    const parts = splitTimestamps(clockRange(0.5, 1.5)).filter((p) => p.kind === 'time');
+    expect(parts.map((p) => (p.kind === 'time' ? p.sec : 0))).toEqual([0.5, 1.5]);
   });
 });

@@ -51,5 +51,10 @@ describe('contract', () => {
       ok: true,
       result: [{ name: 'p', exists: true }],
     });
+    // any entry can be taken off the list; the project file stays
+    await dispatch(api.handlers, 'project.close', {});
+    expect(await dispatch(api.handlers, 'project.forgetRecent', { paths: [path.join(home, 'p.vqa2.sqlite'), path.join(home, 'never-listed')] })).toMatchObject({ ok: true, result: [] });
+    expect(fs.existsSync(path.join(home, 'p.vqa2.sqlite'))).toBe(true);
+    expect(await dispatch(api.handlers, 'project.forgetRecent', { paths: [] })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
   });
 });

@@ -4,6 +4,7 @@ import { linearScale, niceTicks } from '../../src-renderer/src/lib/evaluation/pl
 import { fmtCi, fmtMetric, metricsCsv, unreliableNote } from '../../src-renderer/src/lib/evaluation/metrics-table';
 import { acrFromKey, progressLabel } from '../../src-renderer/src/lib/evaluation/acr';
 import type { EvalResult } from '../../src-preload/contract-evaluation';
+import { studyClipCount } from '../../src-renderer/src/lib/evaluation/study-clips';
 
 describe('plot geometry', () => {
   it('makes round ticks inside the domain', () => {
@@ -77,5 +78,15 @@ describe('ACR study helpers', () => {
     expect(['1', '5', '0', '6', 'a', ' '].map(acrFromKey)).toEqual([1, 5, null, null, null, null]);
     expect(progressLabel(6, 24)).toBe('7 of 24');
     expect(progressLabel(24, 24)).toBe('24 of 24');
+  });
+});
+
+describe('new study clip count', () => {
+  it('caps the test clips to the chosen videos left after training, and says when it did', () => {
+    expect(studyClipCount(24, 0, 8)).toEqual({ tests: 8, capped: true });
+    expect(studyClipCount(24, 2, 8)).toEqual({ tests: 6, capped: true });
+    expect(studyClipCount(5, 1, 8)).toEqual({ tests: 5, capped: false });
+    expect(studyClipCount(7, 1, 8)).toEqual({ tests: 7, capped: false });
+    expect(studyClipCount(3, 4, 2)).toEqual({ tests: 0, capped: true });
   });
 });

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generatePairs, previewTemplate } from '../../src-main/services/pairs/generate';
+import { generatePairs, mergeRanges, previewTemplate } from '../../src-main/services/pairs/generate';
+import { StudyStore } from '../../src-main/services/evaluation/study-store';
 import { listPairs, updatePair } from '../../src-main/services/pairs/pair-queries';
 import { putTemplate, resetTemplate, listTemplates } from '../../src-main/services/pairs/templates';
 import { getPair, type PairRecord } from '../../src-main/services/pairs/pair-store';
@@ -180,5 +181,42 @@ describe('pair templates', () => {
     );
     const ok = updatePair(p.store, row.id, { conversations: [row.conversations[0]!, { from: 'gpt', value: 'The quality of the video is fair, mostly.' }] });
     expect(ok).toMatchObject({ source: 'manual' });
+  });
+
+  it('words equal or overlapping ranges of one tag once: a person\'s span over a detected freeze is not repeated', () => {
+    const ann = new AnnotationStore(p.store);
+    ann.put({ videoId: p.ids.b, kind: 'span', startSec: 3, endSec: 4, tag: 'freeze' }, 'ann1'); // same as the event
+    ann.put({ videoId: p.ids.b, kind: 'span', startSec: 3.5, endSec: 5, tag: 'freeze' }, 'ann2'); // overlaps it
+    ann.put({ videoId: p.ids.b, kind: 'span', startSec: 8, endSec: 9, tag: 'freeze' }, 'ann1'); // apart
+    generatePairs(p.store, ['temporal'], [p.ids.b]);
+    const row = listPairs(p.store, { templateId: 'temporal' }, 0, 10).rows.find((r) => r.videoId === p.ids.b)!;
+    expect(row.conversations[1]!.value).toBe('It happens from 3.0 s to 5.0 s and from 8.0 s to 9.0 s.');
+    // the pair still cites every fact behind the merged wording
+    expect(row.provenance.map((r) => r.kind).sort()).toEqual(['annotation', 'annotation', 'annotation', 'event']);
+  });
+
+  it('merges ranges that are equal, nested, overlapping or touching, and keeps apart ones apart', () => {
+    const r = (startSec: number, endSec: number) => ({ tag: 'blur' as const, startSec, endSec, ref: { kind: 'annotation' as const, id: `${startSec}`, detail: 'span' } });
+    const merged = mergeRanges([r(5, 6), r(0, 2), r(0, 2), r(0.5, 1), r(2, 3), r(6.01, 7)]);
+    expect(merged.map((m) => [m.startSec, m.endSec, m.sources.length])).toEqual([
+      [0, 3, 4],
+      [5, 6, 1],
+      [6.01, 7, 1],
+    ]);
+  });
+
+  it('counts ratings given in a rating study as MOS for the rating template, as Evaluation does', () => {
+    const studies = new StudyStore(p.store);
+    const study = studies.create({ name: 'panel', videoIds: [p.ids.b, p.ids.a], seed: 7 });
+    // b has a model score of 0.55 (fair); two observers rate it 2 (poor) in the study
+    for (const who of ['obs1', 'obs2']) {
+      let st = studies.session(study.id, who);
+      while (st.status !== 'done') st = studies.rate(study.id, who, st.position, st.items[st.position]!.videoId === p.ids.b ? 2 : 4).state;
+    }
+    generatePairs(p.store, ['rating'], [p.ids.b]);
+    const b = listPairs(p.store, { templateId: 'rating' }, 0, 10).rows.find((r) => r.videoId === p.ids.b)!;
+    expect(b).toMatchObject({ levelFrom: 'mos', gtScore: 2 });
+    expect(b.conversations[1]!.value).toBe('The quality of the video is poor.');
+    expect(b.provenance.every((r) => r.kind === 'annotation')).toBe(true);
   });
 });

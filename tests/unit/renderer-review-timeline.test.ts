@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { scoreGeometry, visibleSpans } from '../../src-renderer/src/lib/review/lanes';
+import { scoreGeometry, stackRows, visibleSpans } from '../../src-renderer/src/lib/review/lanes';
+import { placeMenu } from '../../src-renderer/src/lib/place-menu';
 import { dragSpan, hitSpan, MIN_SPAN_SEC, sameSpan } from '../../src-renderer/src/lib/review/spans';
 import {
   clampView,
@@ -127,5 +128,32 @@ describe('score lane geometry', () => {
       { startSec: 30, endSec: 31 },
     ];
     expect(visibleSpans(spans, { startSec: 10, pxPerSec: 100 }, 1000)).toEqual([spans[1]]);
+  });
+
+  it('puts overlapping events on separate rows so none hides another, and reuses rows when they are free', () => {
+    const events = [
+      { kind: 'quality_drop', startSec: 2, endSec: 8 },
+      { kind: 'freeze', startSec: 3, endSec: 4 }, // inside the drop
+      { kind: 'stall', startSec: 3.5, endSec: 5 }, // overlaps both
+      { kind: 'freeze', startSec: 9, endSec: 10 }, // after all of them
+      { kind: 'switch', startSec: 4, endSec: 4.5 }, // starts where the first freeze ends
+    ];
+    const { rows, count } = stackRows(events);
+    expect(count).toBe(3);
+    expect(rows).toEqual([0, 1, 2, 0, 1]);
+    for (let i = 0; i < events.length; i++)
+      for (let j = i + 1; j < events.length; j++)
+        if (rows[i] === rows[j]) expect(events[i]!.endSec <= events[j]!.startSec || events[j]!.endSec <= events[i]!.startSec).toBe(true);
+    expect(stackRows([{ startSec: 0, endSec: 1 }, { startSec: 1, endSec: 2 }])).toEqual({ rows: [0, 0], count: 1 });
+  });
+
+  it('places the tag menu above its anchor when it fits, else below, always inside the window', () => {
+    const size = { width: 220, height: 180 };
+    const vp = { width: 1280, height: 720 };
+    expect(placeMenu({ left: 300, top: 500, bottom: 500 }, size, vp)).toEqual({ left: 300, top: 316 });
+    expect(placeMenu({ left: 300, top: 100, bottom: 120 }, size, vp)).toEqual({ left: 300, top: 124 });
+    expect(placeMenu({ left: 1250, top: 500, bottom: 500 }, size, vp).left).toBe(1280 - 220 - 4);
+    // no room either way: it stays fully on screen
+    expect(placeMenu({ left: 0, top: 100, bottom: 650 }, size, vp).top).toBe(720 - 180 - 4);
   });
 });

@@ -87,7 +87,7 @@ describe('keyboard map', () => {
 
   it('maps player keys', () => {
     expect(key(' ')).toEqual({ type: 'togglePlay' });
-    expect(key('K')).toEqual({ type: 'togglePlay' });
+    expect(key('K')).toEqual({ type: 'pause' });
     expect(key('.')).toEqual({ type: 'frame', delta: 1 });
     expect(key(',')).toEqual({ type: 'frame', delta: -1 });
     expect(key('ArrowLeft', { shiftKey: true })).toEqual({ type: 'seekBy', sec: -5 });
@@ -117,13 +117,20 @@ describe('keyboard map', () => {
     expect(tagForKey('x')).toBeNull();
   });
 
-  it('walks the J/L speed ladder through pause into reverse', () => {
+  it('walks J/L as editing tools do: repeated presses go faster, the other key turns round at 1×', () => {
     expect(nextSpeed(0, 1)).toBe(1);
     expect(nextSpeed(1, 1)).toBe(1.5);
+    expect(nextSpeed(4, 1)).toBe(8);
     expect(nextSpeed(8, 1)).toBe(8);
-    expect(nextSpeed(1, -1)).toBe(0);
+    expect(nextSpeed(0.5, 1)).toBe(1);
     expect(nextSpeed(0, -1)).toBe(-1);
     expect(nextSpeed(-1, -1)).toBe(-1.5);
+    expect(nextSpeed(-8, -1)).toBe(-8);
+    // J while playing forward plays backwards at once (it does not merely slow down or pause)
+    expect(nextSpeed(2, -1)).toBe(-1);
+    expect(nextSpeed(-4, 1)).toBe(1);
+    expect(key('k')).toEqual({ type: 'pause' });
+    expect(key(' ')).toEqual({ type: 'togglePlay' });
   });
 });
 
@@ -171,6 +178,42 @@ describe('PlayerController', () => {
     runFrame(1000);
     runFrame(1500);
     expect(media.currentTime).toBeCloseTo(4, 5);
+  });
+
+  it('keeps the rate: Space resumes at the J/L speed or the menu rate, not at 1×', () => {
+    const { c, media } = setup();
+    c.setSpeed(1.5);
+    expect(media.playbackRate).toBe(1.5);
+    expect(c.rate).toBe(1.5);
+    c.togglePlay();
+    expect(c.speed).toBe(0);
+    c.togglePlay();
+    expect(c.speed).toBe(1.5);
+    expect(media.playbackRate).toBe(1.5);
+    c.setSpeed(0);
+    c.setRate(0.5);
+    expect(c.speed).toBe(0);
+    c.togglePlay();
+    expect(media.playbackRate).toBe(0.5);
+    // reverse play does not change the forward rate
+    c.setSpeed(-2);
+    expect(c.rate).toBe(0.5);
+  });
+
+  it('in reverse, waits for a running seek and then jumps to where the clock says', () => {
+    const { c, media, runFrame } = setup();
+    const m = media as MediaLike & { seeking: boolean };
+    m.seeking = false;
+    c.seek(5);
+    c.setSpeed(-1);
+    runFrame(1000);
+    m.seeking = true;
+    runFrame(1200);
+    runFrame(1400);
+    expect(media.currentTime).toBe(5); // no seek piled onto the running one
+    m.seeking = false;
+    runFrame(1500);
+    expect(media.currentTime).toBeCloseTo(4.5, 5);
   });
 
   it('loops a range while playing forward', () => {

@@ -59,7 +59,13 @@ function typicalLevel(segs: SegmentScore[]): string {
 
 function overall(f: VideoFacts): string[] {
   const out: string[] = [];
-  out.push(`The video's quality score is ${fmtScore(f.score!)} (${f.level}).`);
+  // the score is the probability-weighted mean of the levels, so its band can differ from the
+  // single most likely level: say so instead of leaving "fair 53.7" next to "good 51 %" unexplained
+  const top = f.probs ? [...LEVELS].sort((a, b) => f.probs![b] - f.probs![a])[0]! : null;
+  out.push(
+    `The video's quality score is ${fmtScore(f.score!)} (${f.level}).` +
+      (top && top !== f.level ? ` It is the probability-weighted mean over the five levels, so it can sit in another band than the single most likely level, ${top} (${fmtPct(f.probs![top])}).` : ''),
+  );
   if (f.probs) {
     const ranked = [...LEVELS].sort((a, b) => f.probs![b] - f.probs![a]);
     out.push(`Level probabilities: ${ranked.map((l) => `${l} ${fmtPct(f.probs![l])}`).join(', ')}.`);

@@ -45,6 +45,7 @@ export function fmtSec(sec: number): string {
 export class FactReader {
   private readonly annotations: AnnotationStore;
   private readonly scores: ScoreStore;
+  private readonly db: ProjectStore['connection'];
   private readonly importedMos: Map<number, { listName: string; mos: number; scale: string; level: number | null }>;
 
   /** `calibrated`: unrated videos take the level of the MOS a run's calibration predicts, not the raw score's. */
@@ -53,9 +54,20 @@ export class FactReader {
     private readonly calibrated?: CalibratedPredictor,
   ) {
     this.annotations = new AnnotationStore(store);
+    this.db = store.connection;
     this.scores = new ScoreStore(store.connection);
     this.importedMos = new Map();
     for (const m of listVideoMos(store)) if (!this.importedMos.has(m.videoId)) this.importedMos.set(m.videoId, m);
+  }
+
+  /** People's ACR votes on a video, from review and from rating studies alike. */
+  private mosVotes(videoId: number): { id: number; annotator: string; rating: number; studyId: number | null }[] {
+    return this.db
+      .prepare(
+        `SELECT id, annotator, rating, study_id AS studyId FROM annotations
+         WHERE video_id = ? AND kind = 'mos' AND rating IS NOT NULL AND deleted_at IS NULL ORDER BY id`,
+      )
+      .all(videoId) as { id: number; annotator: string; rating: number; studyId: number | null }[];
   }
 
   facts(videoId: number): VideoFacts {
@@ -70,18 +82,22 @@ export class FactReader {
           .filter((e) => EVENT_TAGS[e.kind])
           .map((e) => ({ tag: EVENT_TAGS[e.kind]!, startSec: e.startSec, endSec: e.endSec, ref: { kind: 'event', id: `${runId}:${e.kind}@${e.startSec}`, detail: e.kind } }))
       : [];
-    return { videoId, level: this.levelOf(videoId, anns, runId), spans, ranges: [...spans, ...events].sort((a, b) => a.startSec - b.startSec) };
+    return { videoId, level: this.levelOf(videoId, runId), spans, ranges: [...spans, ...events].sort((a, b) => a.startSec - b.startSec) };
   }
 
-  private levelOf(videoId: number, anns: ReturnType<AnnotationStore['list']>, runId: number | undefined): LevelFact | null {
-    const votes = anns.filter((a) => a.kind === 'mos' && a.rating != null);
+  private levelOf(videoId: number, runId: number | undefined): LevelFact | null {
+    const votes = this.mosVotes(videoId);
     if (votes.length) {
-      const mos = votes.reduce((s, a) => s + a.rating!, 0) / votes.length;
+      // one vote per observer (repeats averaged), then the mean: the MOS Evaluation computes
+      const byObserver = new Map<string, number[]>();
+      for (const v of votes) byObserver.set(v.annotator, [...(byObserver.get(v.annotator) ?? []), v.rating]);
+      const perObserver = [...byObserver.values()].map((rs) => rs.reduce((s, r) => s + r, 0) / rs.length);
+      const mos = perObserver.reduce((s, r) => s + r, 0) / perObserver.length;
       return {
         level: ACR_LEVELS[Math.min(5, Math.max(1, Math.round(mos)))]!,
         from: 'mos',
         value: mos,
-        refs: votes.map((a) => ({ kind: 'annotation', id: a.id, detail: `mos ${a.rating}` })),
+        refs: votes.map((v) => ({ kind: 'annotation', id: v.id, detail: `mos ${v.rating}${v.studyId != null ? ` (study ${v.studyId})` : ''}` })),
       };
     }
     const imported = this.importedMos.get(videoId);

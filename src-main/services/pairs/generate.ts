@@ -41,7 +41,25 @@ function joinAnd(items: string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
-const rangeText = (r: RangeFact) => `from ${fmtSec(r.startSec)} s to ${fmtSec(r.endSec)} s`;
+const rangeText = (r: { startSec: number; endSec: number }) => `from ${fmtSec(r.startSec)} s to ${fmtSec(r.endSec)} s`;
+
+/**
+ * Ranges of one tag merged where they are equal, overlap or touch, so that a detected event and a
+ * person's span over the same time are worded once. Each merged range keeps every source range,
+ * so the pair still cites all the facts behind it.
+ */
+export function mergeRanges(ranges: readonly RangeFact[]): { startSec: number; endSec: number; sources: RangeFact[] }[] {
+  const sorted = [...ranges].sort((a, b) => a.startSec - b.startSec || a.endSec - b.endSec);
+  const out: { startSec: number; endSec: number; sources: RangeFact[] }[] = [];
+  for (const r of sorted) {
+    const last = out.at(-1);
+    if (last && r.startSec <= last.endSec) {
+      last.endSec = Math.max(last.endSec, r.endSec);
+      last.sources.push(r);
+    } else out.push({ startSec: r.startSec, endSec: r.endSec, sources: [r] });
+  }
+  return out;
+}
 
 function conv(question: string, answer: string): PairTurn[] {
   return [
@@ -99,7 +117,7 @@ export function renderTemplate(id: string, body: TemplateBody, f: VideoFacts, pa
         pair(
           f,
           'temporal',
-          conv(fill(body.question, { tag, tag_verb: TAG_VERBS[tag] }), fill(body.answer, { tag, ranges: joinAnd(rs.map(rangeText)) })),
+          conv(fill(body.question, { tag, tag_verb: TAG_VERBS[tag] }), fill(body.answer, { tag, ranges: joinAnd(mergeRanges(rs).map(rangeText)) })),
           rs.map((r) => r.ref),
         ),
       );

@@ -43,10 +43,24 @@ export class RecentProjects {
   }
 
   touch(projectPath: string, name: string): void {
-    const entries = [
-      { path: projectPath, name, openedAt: new Date().toISOString() },
-      ...this.read().filter((e) => e.path !== projectPath),
-    ].slice(0, MAX_RECENT);
+    this.write(
+      [
+        { path: projectPath, name, openedAt: new Date().toISOString() },
+        ...this.read().filter((e) => e.path !== projectPath),
+      ].slice(0, MAX_RECENT),
+    );
+  }
+
+  /** Take entries off the list (the project files are not touched); returns the new list. */
+  forget(paths: readonly string[]): RecentProject[] {
+    const gone = new Set(paths);
+    const before = this.read();
+    const kept = before.filter((e) => !gone.has(e.path));
+    if (kept.length !== before.length) this.write(kept);
+    return this.list();
+  }
+
+  private write(entries: RecentEntry[]): void {
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(entries, null, 2));

@@ -27,6 +27,15 @@ export function ProjectScreen({ onOpened }: ProjectScreenProps) {
     api.call('app.info', {}).then(setInfo, () => undefined);
   }, [api]);
 
+  const missing = (recent ?? []).filter((r) => !r.exists).map((r) => r.path);
+  const forget = async (paths: string[]) => {
+    try {
+      setRecent(await api.call('project.forgetRecent', { paths }));
+    } catch (err) {
+      setError({ message: errorMessage(err), code: errorCode(err) });
+    }
+  };
+
   const run = async (name: 'project.create' | 'project.open', path: string) => {
     setBusy(true);
     setError(null);
@@ -113,14 +122,30 @@ export function ProjectScreen({ onOpened }: ProjectScreenProps) {
         </form>
 
         <section aria-labelledby="recent-title" className="recent">
-          <h2 id="recent-title" className="section-label">
-            Recent projects
-          </h2>
+          <div className="recent-head">
+            <h2 id="recent-title" className="section-label">
+              Recent projects
+            </h2>
+            {missing.length ? (
+              <button
+                type="button"
+                className="small"
+                data-testid="forget-missing"
+                onClick={() => void forget(missing)}
+              >
+                Remove{' '}
+                {missing.length === 1
+                  ? 'the missing project'
+                  : `${missing.length} missing projects`}{' '}
+                from the list
+              </button>
+            ) : null}
+          </div>
           {recent === null ? <p className="muted">Loading…</p> : null}
           {recent?.length === 0 ? <p className="muted">No recent projects yet.</p> : null}
           <ul className="recent-list" data-testid="recent-list">
             {recent?.map((r) => (
-              <li key={r.path}>
+              <li key={r.path} className="recent-row">
                 <button
                   type="button"
                   className={`recent-item${r.exists ? '' : ' missing'}`}
@@ -139,6 +164,16 @@ export function ProjectScreen({ onOpened }: ProjectScreenProps) {
                       <span className="badge badge-missing">not found</span>
                     )}
                   </span>
+                </button>
+                <button
+                  type="button"
+                  className="recent-forget"
+                  data-testid="forget-recent"
+                  aria-label={`Remove ${r.name} from the list`}
+                  title="Remove from the list (the project file is kept)"
+                  onClick={() => void forget([r.path])}
+                >
+                  ×
                 </button>
               </li>
             ))}

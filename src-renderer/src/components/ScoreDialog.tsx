@@ -52,7 +52,20 @@ export function ScoreDialog({
       .catch(() => undefined); // no project or no engines: packs only
   }, [api]);
   const scorers = [...packScorers, ...engineScorers(engines)];
+  // Videos that failed to import cannot be scored: they are left out of "Selected", and said so.
+  const [failedIds, setFailedIds] = useState<ReadonlySet<number> | null>(null);
+  useEffect(() => {
+    api
+      .call('library.ids', { filter: { status: 'failed' } })
+      .then((ids) => setFailedIds(new Set(ids)))
+      .catch(() => setFailedIds(new Set()));
+  }, [api]);
+  const readableSelected = [...selectedIds].filter((id) => !failedIds?.has(id));
+  const unreadableSelected = selectedIds.size - readableSelected.length;
   const [scope, setScope] = useState<Scope>(selectedIds.size ? 'selected' : 'all');
+  useEffect(() => {
+    if (failedIds && readableSelected.length === 0) setScope('all');
+  }, [failedIds, readableSelected.length]);
   const [picked, setPicked] = useState<string | null>(null);
   // The list may still be loading when the dialog opens: default to its first entry.
   const scorer = scorers.find((s) => s.id === picked) ?? scorers[0];
@@ -66,8 +79,9 @@ export function ScoreDialog({
 
   const isEngine = !!scorer?.id.startsWith(ENGINE_PREFIX);
   const segmentSec = Number(segment);
-  const segmentValid = isEngine || (Number.isInteger(segmentSec) && segmentSec >= 1 && segmentSec <= 600);
-  const count = scope === 'selected' ? selectedIds.size : readableCount;
+  const segmentValid =
+    isEngine || (Number.isInteger(segmentSec) && segmentSec >= 1 && segmentSec <= 600);
+  const count = scope === 'selected' ? readableSelected.length : readableCount;
   // Only ONNX packs and in-process models run on an execution provider; the streaming scorer is plain arithmetic.
   const usesProvider = scorer?.kind === 'pack' || scorer?.kind === 'model';
 
@@ -82,7 +96,7 @@ export function ScoreDialog({
     setError(null);
     try {
       const { jobId } = await api.call('score.start', {
-        ...(scope === 'selected' ? { videoIds: [...selectedIds] } : { all: true }),
+        ...(scope === 'selected' ? { videoIds: readableSelected } : { all: true }),
         scorer: scorer.id,
         providers: usesProvider && provider === 'cpu' ? ['cpu'] : ['cuda', 'cpu'],
         segmentSec: isEngine || segmentSec === scorer.segmentSec ? undefined : segmentSec,
@@ -111,10 +125,21 @@ export function ScoreDialog({
                 name="scope"
                 value="selected"
                 checked={scope === 'selected'}
-                disabled={!selectedIds.size}
+                disabled={!readableSelected.length}
                 onChange={() => setScope('selected')}
               />
-              Selected videos <span className="muted">({plural(selectedIds.size, 'video')})</span>
+              Selected videos{' '}
+              <span className="muted">({plural(readableSelected.length, 'video')})</span>
+              {unreadableSelected ? (
+                <span className="muted" data-testid="score-unreadable">
+                  {' '}
+                  ·{' '}
+                  {unreadableSelected === 1
+                    ? '1 selected video'
+                    : `${unreadableSelected} selected videos`}{' '}
+                  failed to import and cannot be scored
+                </span>
+              ) : null}
             </label>
             <label className="choice">
               <input
@@ -133,7 +158,9 @@ export function ScoreDialog({
             {scorers.length === 0 ? <p className="muted">Loading scorers…</p> : null}
             <div className="scorer-list" role="radiogroup" aria-label="Scorer">
               {scorers.map((s) => {
-                const note = s.id.startsWith(ENGINE_PREFIX) ? 'LMM through an OpenAI-compatible server (whole video, key frames at 1 fps)' : scorerNote(s);
+                const note = s.id.startsWith(ENGINE_PREFIX)
+                  ? 'LMM through an OpenAI-compatible server (whole video, key frames at 1 fps)'
+                  : scorerNote(s);
                 return (
                   <label
                     key={s.id}
@@ -213,8 +240,8 @@ export function ScoreDialog({
                 {isEngine
                   ? 'An engine scores each video as a whole.'
                   : segmentValid
-                  ? `Default for this scorer: ${scorer?.segmentSec ?? '—'} s.`
-                  : 'A whole number of seconds, 1 to 600.'}
+                    ? `Default for this scorer: ${scorer?.segmentSec ?? '—'} s.`
+                    : 'A whole number of seconds, 1 to 600.'}
               </span>
             </label>
           </div>

@@ -179,11 +179,21 @@ export const libraryColumns = [
       const r = row.original.row;
       if (!r) return <Skeleton width="70%" />;
       return (
-        <span className="name-cell" title={r.path}>
+        <span
+          className="name-cell"
+          title={r.status === 'failed' && r.error ? `${r.path}\n${r.error}` : r.path}
+        >
           <span className="truncate" data-col="name">
             {r.name}
           </span>
-          <span className="truncate name-path mono">{r.path}</span>
+          {/* a failed file's reason is what the user needs; the path is in the title */}
+          {r.status === 'failed' && r.error ? (
+            <span className="truncate name-error" data-testid="failed-reason">
+              {r.error}
+            </span>
+          ) : (
+            <span className="truncate name-path mono">{r.path}</span>
+          )}
         </span>
       );
     },

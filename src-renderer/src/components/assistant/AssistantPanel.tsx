@@ -5,11 +5,12 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { VideoScores } from '../../../../src-preload/contract';
 import type { AttachmentInput, ChatMessageView, EngineView } from '../../../../src-preload/contract-assistant';
 import type { ModelView } from '../../../../src-preload/contract-models';
+import { isNonAnswer } from '../../../../src-preload/contract-assistant';
 import { useApi } from '../../api-context';
 import { errorMessage } from '../../lib/format';
 import type { PlayerController } from '../../lib/review/player';
 import type { TimeSpan } from '../../lib/review/time';
-import { clock } from '../../lib/assistant/timestamps';
+import { clock, clockRange } from '../../lib/assistant/timestamps';
 import { ErrorBanner } from '../ErrorBanner';
 import { MessageText } from './MessageText';
 import { EngineDialog } from './EngineDialog';
@@ -43,7 +44,7 @@ function engineLabel(id: string, engines: EngineView[]): string {
 function attachLabel(a: ChatMessageView['attachment']): string | null {
   if (!a) return null;
   if (a.kind === 'time') return `at ${clock(a.sec)}`;
-  return `${a.kind} ${clock(a.startSec)}–${clock(a.endSec)}`;
+  return `${a.kind} ${clockRange(a.startSec, a.endSec)}`;
 }
 
 export function AssistantPanel({ videoId, controller, segments, currentSegment, selectedSpan }: AssistantPanelProps) {
@@ -145,7 +146,7 @@ export function AssistantPanel({ videoId, controller, segments, currentSegment, 
             {m.text ? <MessageText text={m.text} onSeek={(s) => controller.seek(s)} /> : null}
             {m.status === 'error' ? <p className="error-text">{m.error}</p> : null}
             {m.status === 'cancelled' ? <p className="muted">Cancelled.</p> : null}
-            {m.role === 'assistant' && m.status === 'done' ? (
+            {m.role === 'assistant' && m.status === 'done' && !isNonAnswer(m.text) ? (
               <div className="assistant-actions">
                 {chat.saved[m.id] ? (
                   <span className="muted" data-testid="assistant-saved">Saved as draft pair {chat.saved[m.id]}</span>
@@ -180,10 +181,10 @@ export function AssistantPanel({ videoId, controller, segments, currentSegment, 
             <option value="none">whole video</option>
             <option value="time">current time</option>
             <option value="segment" disabled={!seg}>
-              current segment{seg ? ` (${clock(seg.startSec)}–${clock(seg.endSec)})` : ''}
+              current segment{seg ? ` (${clockRange(seg.startSec, seg.endSec)})` : ''}
             </option>
             <option value="span" disabled={!selectedSpan}>
-              selected span{selectedSpan ? ` (${clock(selectedSpan.startSec)}–${clock(selectedSpan.endSec)})` : ''}
+              selected span{selectedSpan ? ` (${clockRange(selectedSpan.startSec, selectedSpan.endSec)})` : ''}
             </option>
           </select>
         </label>

@@ -14,6 +14,7 @@ import { ScatterPlot } from './ScatterPlot';
 import { SubjectivePanel } from './SubjectivePanel';
 import { StudiesPanel } from './StudiesPanel';
 import { StudySessionScreen } from './StudySessionScreen';
+import { ImportDialog } from '../pairs/ImportDialog';
 import './evaluation.css';
 
 export interface EvaluationViewProps {
@@ -27,6 +28,7 @@ type Tab = 'metrics' | 'studies';
 export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewProps) {
   const api = useApi();
   const [tab, setTab] = useState<Tab>('metrics');
+  const [importing, setImporting] = useState(false);
   const [overview, setOverview] = useState<EvalOverview | null>(null);
   const [source, setSource] = useState<string | null>(null);
   const [runIds, setRunIds] = useState<number[] | null>(null);
@@ -152,6 +154,16 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
               ? 'This project has no MOS yet: rate videos in the review view, run a rating study, or import a rating list.'
               : 'No model has scored this project yet: score videos from the library first.'}
           </p>
+          {overview.sources.length === 0 ? (
+            <div className="eval-empty-actions">
+              <button type="button" className="primary" data-testid="eval-start-study" onClick={() => setTab('studies')}>
+                Start a rating study…
+              </button>
+              <button type="button" data-testid="eval-import-ratings" onClick={() => setImporting(true)}>
+                Import a rating list…
+              </button>
+            </div>
+          ) : null}
         </div>
       ) : (
         <div className="eval-body">
@@ -222,6 +234,7 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
           ) : null}
         </div>
       )}
+      {importing ? <ImportDialog initialKind="ratings" onImported={loadOverview} onClose={() => setImporting(false)} /> : null}
     </div>
   );
 }

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { EvalOverview } from '../../../../src-preload/contract-evaluation';
 import { useApi } from '../../api-context';
+import { studyClipCount } from '../../lib/evaluation/study-clips';
 
 interface StudiesPanelProps {
   overview: EvalOverview | null;
@@ -19,19 +20,32 @@ export function StudiesPanel({ overview, onChanged, onStart, onError }: StudiesP
   const [training, setTraining] = useState(0);
   const [repeats, setRepeats] = useState(2);
   const [seed, setSeed] = useState('');
-  const [okCount, setOkCount] = useState<number | null>(null);
+  // The playable videos, by name; the user picks which go into the study (all by default).
+  const [videos, setVideos] = useState<{ id: number; name: string }[] | null>(null);
+  const [left, setLeft] = useState<ReadonlySet<number>>(new Set());
 
   useEffect(() => {
     api.call('settings.get', {}).then((s) => setAnnotator(s.annotator), onError);
-    api.call('library.ids', { filter: { status: 'ok' } }).then((ids) => setOkCount(ids.length), onError);
+    api
+      .call('library.list', { offset: 0, limit: 1000, filter: { status: 'ok' }, sort: { column: 'name', desc: false } })
+      .then((r) => setVideos(r.rows.map((v) => ({ id: v.id, name: v.name }))), onError);
   }, [api, onError]);
+
+  const pool = (videos ?? []).filter((v) => !left.has(v.id));
+  const { tests, capped } = studyClipCount(limit, training, pool.length);
+  const toggle = (id: number) =>
+    setLeft((cur) => {
+      const next = new Set(cur);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
 
   const create = async () => {
     try {
-      const ids = await api.call('library.ids', { filter: { status: 'ok' } });
-      const pool = ids.slice(0, limit + training);
-      const trainingIds = pool.slice(0, training);
-      const videoIds = pool.slice(training);
+      const ids = pool.map((v) => v.id).slice(0, training + tests);
+      const trainingIds = ids.slice(0, training);
+      const videoIds = ids.slice(training);
       const study = await api.call('study.create', {
         name: name.trim(),
         videoIds,
@@ -105,7 +119,9 @@ export function StudiesPanel({ overview, onChanged, onStart, onError }: StudiesP
       <section className="eval-card" aria-label="New study">
         <header className="eval-card-header">
           <h2>New study</h2>
-          <span className="muted">from the project’s playable videos ({okCount ?? '…'})</span>
+          <span className="muted">
+            from the project’s playable videos ({videos ? `${pool.length} of ${videos.length} chosen` : '…'})
+          </span>
         </header>
         <form
           className="study-form"
@@ -120,7 +136,16 @@ export function StudiesPanel({ overview, onChanged, onStart, onError }: StudiesP
           </label>
           <label>
             Test clips
-            <input type="number" min={2} max={10000} value={limit} onChange={(e) => setLimit(Number(e.target.value))} data-testid="study-clips" />
+            <input
+              type="number"
+              min={2}
+              value={limit}
+              onChange={(e) => setLimit(Number(e.target.value))}
+              data-testid="study-clips"
+            />
+            <span className={capped ? 'eval-warn' : 'muted'} data-testid="study-clips-note">
+              {capped ? `only ${tests} available: the study will have ${tests}` : `of ${Math.max(0, pool.length - training)} available`}
+            </span>
           </label>
           <label>
             Training clips (shown first, not counted)
@@ -134,10 +159,33 @@ export function StudiesPanel({ overview, onChanged, onStart, onError }: StudiesP
             Seed (blank: random)
             <input value={seed} onChange={(e) => setSeed(e.target.value)} aria-invalid={seedBad} data-testid="study-seed" />
           </label>
-          <button type="submit" className="primary" disabled={!name.trim() || seedBad || limit < 2} data-testid="study-create">
-            Create and start
+          <button type="submit" className="primary" disabled={!name.trim() || seedBad || tests < 2} data-testid="study-create">
+            Create and start ({tests} clips)
           </button>
         </form>
+        <details className="study-videos" data-testid="study-videos">
+          <summary>
+            Choose the videos ({pool.length} of {videos?.length ?? '…'})
+          </summary>
+          <div className="study-videos-actions">
+            <button type="button" className="small" onClick={() => setLeft(new Set())}>
+              All
+            </button>
+            <button type="button" className="small" onClick={() => setLeft(new Set((videos ?? []).map((v) => v.id)))}>
+              None
+            </button>
+          </div>
+          <ul className="study-video-list">
+            {(videos ?? []).map((v) => (
+              <li key={v.id}>
+                <label className="eval-check">
+                  <input type="checkbox" checked={!left.has(v.id)} onChange={() => toggle(v.id)} data-testid="study-video-pick" />
+                  {v.name}
+                </label>
+              </li>
+            ))}
+          </ul>
+        </details>
         <p className="muted">
           Each annotator sees the clips in their own random order (seeded by the study and their name). Clips play full screen, then
           you rate them Excellent / Good / Fair / Poor / Bad (keys 5–1). Ratings are saved as you go; pause any time and resume later.

@@ -174,8 +174,8 @@ function ClipPlayer({ videoId, onEnded }: { videoId: number; onEnded(): void }) 
       ) : (
         <p className="study-center">{media.progress ? `Preparing the clip… ${Math.round(media.progress.fraction * 100)} %` : 'Loading clip…'}</p>
       )}
-      <button type="button" className="study-skip" onClick={onEnded} data-testid="study-rate-now">
-        Rate now
+      <button type="button" className="primary study-skip" onClick={onEnded} data-testid="study-rate-now" title="Stop the clip and rate it now">
+        Rate now ▸
       </button>
     </div>
   );

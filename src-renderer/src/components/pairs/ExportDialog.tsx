@@ -15,6 +15,20 @@ const FORMAT_LABELS: Record<ExportFormat, string> = {
   'scores-json': 'Model scores (JSON)',
 };
 
+/** Pairs an export with this status choice writes (before format-specific leave-outs). */
+export function pairsToWrite(status: ExportOptions['status'], counts: Record<string, number>): number {
+  const approved = counts.approved ?? 0;
+  const drafts = counts.draft ?? 0;
+  return status === 'approved' ? approved : status === 'draft' ? drafts : approved + drafts;
+}
+
+function exportCountText(status: ExportOptions['status'], counts: Record<string, number>): string {
+  const n = pairsToWrite(status, counts);
+  const of = `${plural(counts.approved ?? 0, 'approved pair')}, ${plural(counts.draft ?? 0, 'draft')}, ${counts.rejected ?? 0} rejected in the project`;
+  if (n === 0 && status === 'approved') return `No approved pairs to write (${of}): approve drafts first, or choose Drafts.`;
+  return `Writes ${plural(n, 'pair')} (${of}).`;
+}
+
 export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onClose(): void }) {
   const api = useApi();
   const [opts, setOpts] = useState<ExportOptions>({ format: 'llava', outDir: defaultDir, status: 'approved', videos: 'copy', ranges: 'prompt', valFraction: 0, seed: 0 });
@@ -33,6 +47,14 @@ export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onCl
       }),
     [api],
   );
+  // how many pairs each choice writes, said before Export is pressed
+  const [counts, setCounts] = useState<Record<string, number> | null>(null);
+  useEffect(() => {
+    api.call('pairs.facets', {}).then(
+      (f) => setCounts(f.counts),
+      () => setCounts(null),
+    );
+  }, [api]);
   const set = <K extends keyof ExportOptions>(k: K, v: ExportOptions[K]) => setOpts((o) => ({ ...o, [k]: v }));
   const start = async () => {
     setError(null);
@@ -50,6 +72,7 @@ export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onCl
   };
   const running = jobId != null && (progress == null || progress.status === 'running');
   const pairFormat = opts.format !== 'csv-mos' && opts.format !== 'scores-json';
+  const toWrite = counts ? pairsToWrite(opts.status, counts) : null;
   const pct = progress && progress.total ? Math.round((progress.done / progress.total) * 100) : 0;
 
   return (
@@ -96,6 +119,11 @@ export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onCl
             <input type="number" min={0} step={1} disabled={!pairFormat} value={opts.seed} onChange={(e) => set('seed', Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
           </label>
         </div>
+        {pairFormat && counts ? (
+          <p className={toWrite === 0 ? 'hint warn-text' : 'hint'} data-testid="export-count">
+            {exportCountText(opts.status, counts)}
+          </p>
+        ) : null}
         <label className="field">
           <span className="section-label">Output folder (new or empty; written atomically)</span>
           <input data-testid="export-out" className="mono" value={opts.outDir} onChange={(e) => set('outDir', e.target.value)} />

@@ -14,10 +14,10 @@ const KIND_LABELS: Record<ImportKind, string> = {
   qbench: 'Q-Bench-Video question set',
 };
 
-export function ImportDialog({ onImported, onClose }: { onImported(): void; onClose(): void }) {
+export function ImportDialog({ onImported, onClose, initialKind = 'llava' }: { onImported(): void; onClose(): void; initialKind?: ImportKind }) {
   const api = useApi();
   const [file, setFile] = useState('');
-  const [kind, setKind] = useState<ImportKind>('llava');
+  const [kind, setKind] = useState<ImportKind>(initialKind);
   const [asDraft, setAsDraft] = useState(false);
   const [scale, setScale] = useState<(typeof MOS_SCALES)[number] | ''>('');
   const [maxMB, setMaxMB] = useState('32');

@@ -23,6 +23,8 @@ interface AnnotationPanelProps {
   onRateSegment(rating: number): void;
   onSeek(sec: number): void;
   disabled: boolean;
+  /** Why the panel is disabled, when it is not just waiting for the annotator name. */
+  disabledReason?: string;
 }
 
 export function AnnotationPanel(p: AnnotationPanelProps) {
@@ -35,7 +37,9 @@ export function AnnotationPanel(p: AnnotationPanelProps) {
   return (
     <section className="annotation-panel" aria-label="Annotation" data-testid="annotation-panel">
       {p.disabled ? (
-        <p className="hint">Loading the annotator name… ratings are saved under it.</p>
+        <p className="hint" data-testid="annotation-disabled">
+          {p.disabledReason ?? 'Loading the annotator name… ratings are saved under it.'}
+        </p>
       ) : null}
       <div className="rating-block">
         <span className="section-label">Video MOS · keys 1–5</span>

@@ -2,7 +2,7 @@
 // events lane, as one SVG. Memoized on the view and data: playback never re-renders it.
 import { memo, useMemo } from 'react';
 import type { VideoScores } from '../../../../src-preload/contract';
-import { scoreGeometry, visibleSpans } from '../../lib/review/lanes';
+import { scoreGeometry, stackRows, visibleSpans } from '../../lib/review/lanes';
 import { formatTick, tickStep, ticks, timeToX, type TimelineView } from '../../lib/review/zoom';
 import { scoreColor } from '../../lib/score-colors';
 
@@ -40,6 +40,9 @@ export const Lanes = memo(function Lanes({
   const tickTimes = useMemo(() => ticks(view, width, durationSec), [view, width, durationSec]);
   const step = tickStep(view.pxPerSec);
   const shownEvents = useMemo(() => visibleSpans(events, view, width), [events, view, width]);
+  // overlapping events (a freeze inside a quality drop) get rows of their own instead of hiding each other
+  const stack = useMemo(() => stackRows(shownEvents), [shownEvents]);
+  const rowH = (EVENTS_H - 4) / Math.max(1, stack.count);
   const endX = timeToX(durationSec, view);
   const scoreTop = AXIS_H + 4;
   return (
@@ -113,11 +116,16 @@ export const Lanes = memo(function Lanes({
         {shownEvents.map((e, i) => {
           const x = timeToX(e.startSec, view);
           const w = Math.max(2, (e.endSec - e.startSec) * view.pxPerSec);
+          const y = 2 + stack.rows[i]! * rowH;
           return (
-            <g key={i} className={`event ${EVENT_CLASS[e.kind] ?? 'ev-other'}`}>
-              <rect x={x} y={3} width={w} height={EVENTS_H - 6} rx={2} />
-              {w > 40 ? (
-                <text x={x + 4} y={EVENTS_H - 7} className="event-label">
+            <g
+              key={i}
+              className={`event ${EVENT_CLASS[e.kind] ?? 'ev-other'}`}
+              data-row={stack.rows[i]}
+            >
+              <rect x={x} y={y + 0.5} width={w} height={rowH - 1} rx={2} />
+              {w > 40 && rowH >= 12 ? (
+                <text x={x + 4} y={y + rowH - 5} className="event-label">
                   {e.kind}
                 </text>
               ) : null}

@@ -1,13 +1,13 @@
 // The review player: the <video> (source or H.264 proxy), proxy progress, and the transport bar
 // (play, J/L speed, frame steps, rate, loop, time readout). Time-driven text is written through
 // refs from the controller's clock, so playback does not re-render React every frame.
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useSyncExternalStore } from 'react';
 import type { MediaSource } from '../../hooks/useMediaSource';
 import { formatEta } from '../../lib/format';
 import type { PlayerController } from '../../lib/review/player';
 import { formatTimeReadout } from '../../lib/review/time';
 
-const RATES = [0.25, 0.5, 1, 1.5, 2, 4] as const;
+const RATES = [0.25, 0.5, 1, 1.5, 2, 4, 8] as const;
 
 interface ReviewPlayerProps {
   media: MediaSource;
@@ -17,6 +17,8 @@ interface ReviewPlayerProps {
   /** What O loops right now ("segment 3" / "span"), for the loop button's title. */
   loopTarget: string;
   onToggleLoop(): void;
+  /** Why the file cannot be played at all (it failed to import); no proxy is offered then. */
+  unreadable?: string | null;
 }
 
 export function ReviewPlayer({
@@ -26,10 +28,15 @@ export function ReviewPlayer({
   durationSec,
   loopTarget,
   onToggleLoop,
+  unreadable,
 }: ReviewPlayerProps) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const readoutRef = useRef<HTMLSpanElement>(null);
-  const [rate, setRate] = useState(1);
+  // the menu shows the rate actually playing: L's 1.5× as well as a menu choice, and J's reverse speed
+  const rate = useSyncExternalStore(
+    (l) => controller.onState(l),
+    () => controller.rate,
+  );
   const speed = useSyncExternalStore(
     (l) => controller.onState(l),
     () => controller.speed,
@@ -56,7 +63,19 @@ export function ReviewPlayer({
   return (
     <section className="review-player" aria-label="Player">
       <div className="video-box">
-        {media.src ? (
+        {unreadable ? (
+          <div className="video-placeholder" data-testid="video-unreadable">
+            <div className="proxy-progress">
+              <p className="error-text">
+                This file could not be read when it was imported: {unreadable}
+              </p>
+              <p className="muted">
+                It cannot be played, scored or rated. Replace the file and import it again, or
+                remove it from the library.
+              </p>
+            </div>
+          </div>
+        ) : media.src ? (
           <video
             ref={videoRef}
             key={media.src}
@@ -151,13 +170,13 @@ export function ReviewPlayer({
           <select
             aria-label="Playback rate"
             data-testid="rate-select"
-            value={rate}
-            onChange={(e) => {
-              const r = Number(e.target.value);
-              setRate(r);
-              controller.setRate(r);
-            }}
+            value={speed < 0 ? speed : rate}
+            onChange={(e) => controller.setRate(Number(e.target.value))}
           >
+            {speed < 0 ? <option value={speed}>◀ {-speed}×</option> : null}
+            {(RATES as readonly number[]).includes(rate) ? null : (
+              <option value={rate}>{rate}×</option>
+            )}
             {RATES.map((r) => (
               <option key={r} value={r}>
                 {r}×

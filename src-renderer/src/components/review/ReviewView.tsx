@@ -139,8 +139,12 @@ export function ReviewView({
     currentIdx === null ? null : (segments.find((s) => s.idx === currentIdx) ?? null);
   const selectedSpan = annotations.spans.find((s) => s.id === selectedSpanId) ?? null;
 
+  // A file that could not be read at import has nothing to watch: no rating, span or proxy.
+  const unreadable = row?.status === 'failed' ? (row.error ?? 'the file could not be read') : null;
+
   const rateVideo = useCallback(
     (rating: number) => {
+      if (unreadable) return;
       const before = annotations.mos;
       if (before?.rating === rating) return;
       void annotations.put(
@@ -149,12 +153,12 @@ export function ReviewView({
         `Rate video ${rating}`,
       );
     },
-    [annotations, videoId],
+    [annotations, videoId, unreadable],
   );
 
   const rateSegment = useCallback(
     (rating: number) => {
-      if (currentIdx === null) return;
+      if (currentIdx === null || unreadable) return;
       const before = annotations.segmentRatings.get(currentIdx) ?? null;
       if (before?.rating === rating) return;
       void annotations.put(
@@ -163,18 +167,19 @@ export function ReviewView({
         `Rate segment ${currentIdx}: ${rating}`,
       );
     },
-    [annotations, videoId, currentIdx],
+    [annotations, videoId, currentIdx, unreadable],
   );
 
   const createSpan = useCallback(
     async (range: TimeSpan) => {
+      if (unreadable) return;
       const saved = await annotations.put({ videoId, kind: 'span', ...range }, null, 'Add span');
       if (saved) {
         setSelectedSpanId(saved.id);
         setTagMenuFor(saved.id);
       }
     },
-    [annotations, videoId],
+    [annotations, videoId, unreadable],
   );
 
   const editSpan = useCallback(
@@ -316,6 +321,7 @@ export function ReviewView({
           fps={fps}
           durationSec={durationSec}
           loopTarget={selectedSpan ? 'the selected span' : `segment ${currentIdx ?? ''}`}
+          unreadable={unreadable}
           onToggleLoop={toggleLoop}
         />
         <aside className="review-side">
@@ -328,7 +334,12 @@ export function ReviewView({
             onRateVideo={rateVideo}
             onRateSegment={rateSegment}
             onSeek={seek}
-            disabled={noAnnotator}
+            disabled={noAnnotator || !!unreadable}
+            disabledReason={
+              unreadable
+                ? 'This file could not be read, so it cannot be rated or annotated.'
+                : undefined
+            }
           />
           <SegmentTable
             segments={segments}

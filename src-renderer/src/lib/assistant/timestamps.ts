@@ -34,3 +34,12 @@ export function clock(sec: number): string {
   const s = String(t % 60).padStart(2, '0');
   return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
+
+/** A time range for labels: whole seconds when both ends are whole, else tenths on both ends, so
+ *  a 0.5–1.5 s span reads "0:00.5–0:01.5" rather than a misleading "0:00–0:01". */
+export function clockRange(startSec: number, endSec: number): string {
+  const tenths = (x: number) => Math.round(x * 10);
+  if (tenths(startSec) % 10 === 0 && tenths(endSec) % 10 === 0) return `${clock(Math.round(startSec))}–${clock(Math.round(endSec))}`;
+  const fine = (x: number) => `${clock(Math.floor(tenths(x) / 10))}.${tenths(x) % 10}`;
+  return `${fine(startSec)}–${fine(endSec)}`;
+}

@@ -77,7 +77,7 @@ export function reviewKeyAction(e: KeyLike): ReviewAction | null {
   }
   switch (e.key.toLowerCase()) {
     case 'k':
-      return { type: 'togglePlay' };
+      return { type: 'pause' };
     case 'j':
       return { type: 'reverse' };
     case 'l':
@@ -113,19 +113,17 @@ export function tagForKey(key: string): DistortionTag | null {
   return DISTORTION_TAGS.find((t) => TAG_KEYS[t] === k) ?? null;
 }
 
-/** J/L speed ladder: each L press while playing forward goes one step faster, J one slower;
- *  past 1× backwards the player steps in reverse (browsers cannot play backwards). */
+/** J/K/L as in editing tools: L plays forward, each further L faster; J plays backwards, each
+ *  further J faster backwards; K pauses. Browsers cannot play backwards, so the player steps back
+ *  on a timer for negative speeds. */
 export const SPEEDS = [1, 1.5, 2, 4, 8] as const;
 
-/** Signed speed after a J (-1) or L (+1) press: 0 paused, negative reverse. */
+/** Signed speed after a J (-1) or L (+1) press: 0 paused, negative reverse. Pressing the other
+ *  direction's key turns playback round at 1×; from a rate between ladder steps (0.5×), L goes to
+ *  the next step up. */
 export function nextSpeed(current: number, dir: -1 | 1): number {
-  const ladder = [...SPEEDS]
-    .reverse()
-    .map((s) => -s)
-    .concat([0], [...SPEEDS]);
-  let i = ladder.findIndex((s) => s === current);
-  if (i < 0) i = ladder.indexOf(0);
-  // From a pause, J starts reverse at 1× and L forward at 1× (skipping nothing).
-  const j = Math.max(0, Math.min(ladder.length - 1, i + dir));
-  return ladder[j]!;
+  const magnitude = dir * current;
+  if (magnitude <= 0) return dir;
+  const faster = SPEEDS.find((s) => s > magnitude + 1e-9) ?? SPEEDS[SPEEDS.length - 1]!;
+  return dir * faster;
 }

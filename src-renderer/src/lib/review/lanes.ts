@@ -65,3 +65,27 @@ export function visibleSpans<T extends TimeSpan>(
   const endSec = v.startSec + widthPx / v.pxPerSec;
   return spans.filter((s) => s.endSec >= v.startSec && s.startSec <= endSec);
 }
+
+/**
+ * A row for each span so that spans sharing a row never overlap (greedy interval partitioning,
+ * in start order: the fewest rows). Returned in the input's order, with the row count.
+ */
+export function stackRows<T extends TimeSpan>(
+  spans: readonly T[],
+): { rows: number[]; count: number } {
+  const order = spans
+    .map((_, i) => i)
+    .sort((a, b) => spans[a]!.startSec - spans[b]!.startSec || spans[a]!.endSec - spans[b]!.endSec);
+  const rowEnds: number[] = [];
+  const rows = new Array<number>(spans.length).fill(0);
+  for (const i of order) {
+    const s = spans[i]!;
+    let r = rowEnds.findIndex((end) => end <= s.startSec);
+    if (r < 0) {
+      r = rowEnds.length;
+      rowEnds.push(s.endSec);
+    } else rowEnds[r] = s.endSec;
+    rows[i] = r;
+  }
+  return { rows, count: rowEnds.length };
+}

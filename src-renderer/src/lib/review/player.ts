@@ -1,4 +1,4 @@
-// Drives a <video> for the review view: J/K/L speeds (reverse emulated by seeking back, since
+// Drives a <video> for the review view: J/K/L speeds (reverse emulated by stepping back, since
 // browsers cannot play backwards), frame steps, looping a range, and one requestAnimationFrame
 // clock that listeners (playhead, time readout, current segment) read — so playback never
 // re-renders React per frame. The media element is an interface, so tests use a fake.
@@ -9,6 +9,8 @@ export interface MediaLike {
   readonly duration: number;
   readonly paused: boolean;
   playbackRate: number;
+  /** True while a seek is under way; reverse play waits for it rather than piling up seeks. */
+  readonly seeking?: boolean;
   play(): Promise<void> | void;
   pause(): void;
 }
@@ -33,6 +35,10 @@ export class PlayerController {
   private lastNow: number | null = null;
   /** Signed J/K/L speed: 0 paused, > 0 forward (playbackRate), < 0 emulated reverse. */
   private speedValue = 0;
+  /** Forward rate Space plays at: the rate menu's choice or the last forward J/L speed. */
+  private rateValue = 1;
+  /** Reverse play: the time to show, advanced by wall-clock time; seeks follow it. */
+  private reverseTarget: number | null = null;
   private loopRange: TimeSpan | null = null;
   durationSec = 0;
 
@@ -82,6 +88,11 @@ export class PlayerController {
     return this.speedValue;
   }
 
+  /** The forward playback rate (what the rate menu shows while paused or playing forward). */
+  get rate(): number {
+    return this.rateValue;
+  }
+
   get loop(): TimeSpan | null {
     return this.loopRange;
   }
@@ -102,6 +113,7 @@ export class PlayerController {
     if (!this.media) return;
     const end = this.durationSec > 0 ? this.durationSec : Infinity;
     this.media.currentTime = clamp(sec, 0, end);
+    if (this.reverseTarget !== null) this.reverseTarget = this.media.currentTime;
     this.emitTime();
   }
 
@@ -115,13 +127,16 @@ export class PlayerController {
     this.seek(stepFrames(this.time, delta, this.fps, this.durationSec));
   }
 
+  /** Space: pause, or play forward at the current rate (a J/L speed or the menu's rate is kept). */
   togglePlay(): void {
-    this.setSpeed(this.speedValue === 0 ? 1 : 0);
+    this.setSpeed(this.speedValue === 0 ? this.rateValue : 0);
   }
 
   setSpeed(speed: number): void {
     const m = this.media;
     this.speedValue = speed;
+    if (speed > 0) this.rateValue = speed;
+    this.reverseTarget = speed < 0 && m ? m.currentTime : null;
     if (m) {
       if (speed > 0) {
         m.playbackRate = speed;
@@ -138,9 +153,10 @@ export class PlayerController {
     this.emitTime();
   }
 
-  /** Playback rate for forward play (the rate menu); keeps playing if it was. */
+  /** Playback rate for forward play (the rate menu); while playing (either way) it plays forward at it. */
   setRate(rate: number): void {
-    if (this.speedValue > 0) this.setSpeed(rate);
+    this.rateValue = rate;
+    if (this.speedValue !== 0) this.setSpeed(rate);
     else if (this.media) this.media.playbackRate = rate;
     this.emitState();
   }
@@ -188,18 +204,26 @@ export class PlayerController {
     const dt = this.lastNow === null ? 0 : (now - this.lastNow) / 1000;
     this.lastNow = now;
     if (this.speedValue < 0) {
-      const t = m.currentTime + this.speedValue * dt;
+      // The wanted time runs back with the clock; a seek is issued only when the last one has
+      // finished, so a slow decoder shows fewer frames instead of falling ever further behind.
+      const t = (this.reverseTarget ?? m.currentTime) + this.speedValue * dt;
       const floor = this.loopRange?.startSec ?? 0;
       if (t <= floor) {
-        if (this.loopRange) m.currentTime = this.loopRange.endSec;
-        else {
+        if (this.loopRange) {
+          this.reverseTarget = this.loopRange.endSec;
+          m.currentTime = this.loopRange.endSec;
+        } else {
           m.currentTime = 0;
           this.speedValue = 0;
+          this.reverseTarget = null;
           this.emitState();
           this.emitTime();
           return;
         }
-      } else m.currentTime = t;
+      } else {
+        this.reverseTarget = t;
+        if (!m.seeking) m.currentTime = t;
+      }
     } else if (this.loopRange && m.currentTime >= this.loopRange.endSec) {
       m.currentTime = this.loopRange.startSec;
     }
