@@ -3,10 +3,20 @@
 import { describe, expect, it } from 'vitest';
 import { ESLint } from 'eslint';
 
-const eslint = new ESLint({ cwd: process.cwd() });
+// The snippets are not files of a TypeScript project, so the type-aware rules are switched off here;
+// the import zones need no type information.
+const eslint = new ESLint({
+  cwd: process.cwd(),
+  overrideConfig: {
+    languageOptions: { parserOptions: { projectService: false } },
+    rules: { '@typescript-eslint/no-floating-promises': 'off', '@typescript-eslint/no-misused-promises': 'off' },
+  },
+});
 
 async function restrictedImports(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
+  const fatal = (result?.messages ?? []).filter((m) => m.fatal);
+  if (fatal.length) throw new Error(`ESLint could not parse the snippet: ${fatal[0]!.message}`);
   return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
 }
 
