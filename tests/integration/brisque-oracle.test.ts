@@ -1,11 +1,12 @@
 // BRISQUE built-in pack vs OpenCV (cv::quality::QualityBRISQUE) on the reference images of Debian's
 // opencv-doc package, plus the ONNX features vs the independent TypeScript reference.
 //
-// Images: run scripts/fetch-opencv-doc-images.sh first (downloads opencv-doc into .cache/).
+// Images: the test runs scripts/fetch-opencv-doc-images.sh (Debian opencv-doc into .cache/, once).
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFetchScript } from '../helpers/fetch-data';
 import {
   createBrisqueSession,
   rgb24ToPlanar,
@@ -158,12 +159,13 @@ describe('built-in BRISQUE pack vs OpenCV', () => {
   const report: string[] = [];
 
   beforeAll(async () => {
+    runFetchScript('fetch-opencv-doc-images.sh');
     const missing = Object.keys(OPENCV_SCORES).filter(
       (n) => !fs.existsSync(path.join(DATA, `${n}.jpg`)),
     );
     if (missing.length > 0) {
       throw new Error(
-        `BRISQUE reference images missing (${missing.join(', ')} in ${DATA}): run scripts/fetch-opencv-doc-images.sh`,
+        `BRISQUE reference images missing (${missing.join(', ')} in ${DATA}): scripts/fetch-opencv-doc-images.sh did not provide them`,
       );
     }
     session = await createBrisqueSession(MODEL);
