@@ -17,6 +17,7 @@ import { scoreFromLogits } from '../../src-main/services/scoring/level-score';
 import {
   creteBlur,
   blockNoise,
+  clippedShares,
   greyContrast,
   levelLogitsFromMeasures,
   levelLogitsFromQuality,
@@ -199,6 +200,11 @@ describe('segment.onnx vs the TypeScript references', () => {
     const noise = greys.reduce((a, g) => a + blockNoise(g, w, h), 0) / greys.length;
     expect(Math.abs(out.measures[idx('blur')]! - blur)).toBeLessThanOrEqual(1e-5);
     expect(Math.abs(out.measures[idx('noise')]! - noise)).toBeLessThanOrEqual(1e-5);
+    const clips = greys.map((g) => clippedShares(g));
+    const dark = clips.reduce((a, c) => a + c.dark, 0) / clips.length;
+    const bright = clips.reduce((a, c) => a + c.bright, 0) / clips.length;
+    expect(Math.abs(out.measures[idx('clip_dark')]! - dark)).toBeLessThanOrEqual(1e-6);
+    expect(Math.abs(out.measures[idx('clip_bright')]! - bright)).toBeLessThanOrEqual(1e-6);
 
     // brisque equals brisque.onnx on the same frames; brisque_mean is their mean
     const ref = await brisque.run({
@@ -275,6 +281,31 @@ describe('segment.onnx vs the TypeScript references', () => {
     expect(out.measures[idx('freeze')]).toBeCloseTo(3 / 6, 6);
   });
 
+  it('a calm shot is not frozen, a repeated frame in it is', async () => {
+    // consecutive frames differ by one grey level on 3 % of the pixels (MAD 0.03): far below the old
+    // absolute threshold of 0.8, but steady change, as in a calm locked-off shot
+    const calm: Uint8Array[] = [greyFrame(0)];
+    for (let t = 1; t < 12; t++) {
+      const f = Uint8Array.from(calm[t - 1]!);
+      for (let i = t % 33; i < f.length; i += 33) f[i] = f[i]! < 255 ? f[i]! + 1 : f[i]! - 1;
+      calm.push(f);
+    }
+    const still = await checkAll([rgbFrame(W, H, 7)], W, H, calm);
+    expect(still.measures[idx('freeze')]).toBe(0);
+    const withRepeat = [...calm.slice(0, 6), calm[5]!, ...calm.slice(6)];
+    const rep = await checkAll([rgbFrame(W, H, 7)], W, H, withRepeat);
+    expect(rep.measures[idx('freeze')]).toBeCloseTo(1 / 12, 6);
+  });
+
+  it('clipping: crushed black and blown white key-frame pixels are counted', async () => {
+    const k = rgbFrame(W, H, 8);
+    for (let i = 0; i < (W * H) / 4; i++) k.fill(0, 3 * i, 3 * i + 3); // first quarter black
+    for (let i = (W * H) / 2; i < (W * H) / 2 + (W * H) / 10; i++) k.fill(255, 3 * i, 3 * i + 3);
+    const out = await checkAll([k], W, H, [greyFrame(0), greyFrame(1)]);
+    expect(out.measures[idx('clip_dark')]).toBeGreaterThanOrEqual(0.25);
+    expect(out.measures[idx('clip_bright')]).toBeGreaterThanOrEqual(0.1);
+  });
+
   it('a flickering sequence: flicker measures the brightness swings', async () => {
     const seq = Array.from({ length: 10 }, (_, t) => greyFrame(t, t % 2 ? 40 : -40));
     const out = await checkAll([rgbFrame(W, H, 5)], W, H, seq);
@@ -301,7 +332,7 @@ describe('the head (TypeScript reference)', () => {
       scoring: { head: HeadCoefficients };
     }
   ).scoring.head;
-  const base = [20, 0.02, 0, 0.002, 0.45, 0.22, 0.25, 1];
+  const base = [20, 0.02, 0, 0.002, 0.45, 0.22, 0.25, 1, 0.01, 0.01];
 
   it('every penalty lowers q strictly once its measure passes the threshold', () => {
     for (const p of head.penalties) {
@@ -310,7 +341,7 @@ describe('the head (TypeScript reference)', () => {
       for (let k = 1; k <= 8; k++) {
         const m = [...base];
         m[i] = p.threshold + p.direction * p.scale * 0.25 * k;
-        if (p.measure === 'freeze' || p.measure === 'luma') m[i] = Math.min(1, Math.max(0, m[i]!));
+        if (['freeze', 'luma', 'clip_dark', 'clip_bright'].includes(p.measure)) m[i] = Math.min(1, Math.max(0, m[i]!));
         const q = qualityFromMeasures(m, head);
         expect(q, `${p.name} step ${k}`).toBeLessThan(prev);
         expect(q).toBeGreaterThan(0);
@@ -328,7 +359,7 @@ describe('the head (TypeScript reference)', () => {
       expect(p.weight).toBeLessThan(1);
       expect(p.scale).toBeGreaterThan(0);
     }
-    expect(qualityFromMeasures([0, 0, 0, 0, 0.5, 0.25, 0, 0], head)).toBeLessThanOrEqual(1);
-    expect(qualityFromMeasures([100, 1, 1, 1, 0, 0, 1, 100], head)).toBeGreaterThanOrEqual(0);
+    expect(qualityFromMeasures([0, 0, 0, 0, 0.5, 0.25, 0, 0, 0, 0], head)).toBeLessThanOrEqual(1);
+    expect(qualityFromMeasures([100, 1, 1, 1, 0, 0, 1, 100, 1, 1], head)).toBeGreaterThanOrEqual(0);
   });
 });

@@ -36,6 +36,8 @@ export const SEGMENT_MEASURES = [
   'contrast',
   'blur',
   'noise',
+  'clip_dark',
+  'clip_bright',
 ] as const;
 export type SegmentMeasure = (typeof SEGMENT_MEASURES)[number];
 
@@ -177,4 +179,24 @@ export function greyContrast(frames: readonly Uint8Array[]): number {
     total += Math.sqrt(Math.max(0, s2 / f.length - mean * mean));
   }
   return total / frames.length / 255;
+}
+
+/** Grey level at or below which a pixel counts as crushed to black, at or above which as blown to white. */
+export const CLIP_DARK_MAX = 4;
+export const CLIP_BRIGHT_MIN = 251;
+
+/**
+ * Clipping of one 8-bit grey frame: the share of pixels crushed to black (≤ CLIP_DARK_MAX) and blown
+ * to white (≥ CLIP_BRIGHT_MIN). Clipped pixels have lost their detail for good, whereas a dark scene
+ * whose shadows still vary is a choice of exposure, not a defect: exposure is judged by these shares.
+ */
+export function clippedShares(grey: Uint8Array): { dark: number; bright: number } {
+  if (!grey.length) return { dark: 0, bright: 0 };
+  let dark = 0;
+  let bright = 0;
+  for (let i = 0; i < grey.length; i++) {
+    if (grey[i]! <= CLIP_DARK_MAX) dark++;
+    else if (grey[i]! >= CLIP_BRIGHT_MIN) bright++;
+  }
+  return { dark: dark / grey.length, bright: bright / grey.length };
 }
