@@ -178,8 +178,12 @@ describe('scoring, as a user', () => {
     await detail.getByTestId('level-bars').waitFor();
     expect(await detail.locator('.level-bar-row').count()).toBe(5);
     expect(await detail.getByTestId('detail-provider').textContent()).toBe('cpu');
-    expect(await detail.getByTestId('detail-provider-note').textContent()).toMatch(/cuda/i);
+    // the fallback sentence is said once, in the jobs panel; the popover only points there
+    expect(await detail.getByTestId('detail-provider-note').textContent()).toMatch(/see Jobs/);
+    expect(await detail.textContent()).not.toMatch(/cuda/i);
     expect(await detail.textContent()).toContain('BRISQUE');
+    expect(await detail.getByTestId('detail-why').textContent()).toMatch(/^(Nothing abnormal measured|Lowered by: )/);
+    expect(await detail.textContent()).not.toContain('Head q');
     expect(await detail.textContent()).toContain('builtin-nr');
     await shot('24-score-detail');
     await page.keyboard.press('Escape');
