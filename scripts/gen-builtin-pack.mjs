@@ -798,6 +798,8 @@ export const FREEZE_REL = 0.1;
 /** Clipping: OpenCV 8-bit grey at most CLIP_DARK_MAX (crushed black) or at least CLIP_BRIGHT_MIN (blown white). */
 export const CLIP_DARK_MAX = 4;
 export const CLIP_BRIGHT_MIN = 251;
+/** Black borders are cropped only when at least this many rows/columns of picture remain. */
+export const MIN_ACTIVE = 16;
 /** Crété-Roffet et al. 2007: the re-blur is a 9-tap averaging filter along each axis. */
 export const CRETE_TAPS = 9;
 /** Noise: mean |HH| per NOISE_BLOCK x NOISE_BLOCK-pixel block; the flattest 10 % of blocks decide. */
@@ -890,8 +892,37 @@ export const HEAD = {
  */
 export function buildSegmentModel(svr, head = HEAD) {
   const g = new GraphBuilder();
+  // Black borders (letterbox/pillarbox): rows and columns where every pixel of every key frame has
+  // all channels <= CLIP_DARK_MAX are framing, not picture; every key-frame measure (BRISQUE, blur,
+  // noise, clipping) reads the active area between them. Nothing is cropped when the active area
+  // would be smaller than MIN_ACTIVE pixels along an axis (or when every row is black).
+  g.f32('crop_black', [CLIP_DARK_MAX]);
+  g.f32('crop_zero', [0], []);
+  g.f32('crop_u8_max', [255], []);
+  g.i64('crop_min', [MIN_ACTIVE]);
+  g.i64('crop_axes_hw', [2, 3]);
+  g.i64('crop_one', [1]);
+  g.i64('crop_zero_i', [0]);
+  const k8 = g.op('Round', [g.op('Clip', ['key_frames', 'crop_zero', 'crop_u8_max'])]);
+  const kmax = g.op('ReduceMax', [k8], { axes: [0, 1], keepdims: 0 }); // [H, W]
+  const cropRange = (axisToReduce) => {
+    const line = g.op('Cast', [g.op('Greater', [g.op('ReduceMax', [kmax], { axes: [axisToReduce], keepdims: 0 }), 'crop_black'])], { to: T.FLOAT });
+    const first = g.op('ArgMax', [line], { axis: 0, keepdims: 1, select_last_index: 0 });
+    const last = g.op('Add', [g.op('ArgMax', [line], { axis: 0, keepdims: 1, select_last_index: 1 }), 'crop_one']);
+    const size = g.op('Slice', [g.op('Shape', [line]), 'crop_zero_i', 'crop_one']);
+    const tooSmall = g.op('Less', [g.op('Sub', [last, first]), 'crop_min']);
+    return [g.op('Where', [tooSmall, 'crop_zero_i', first]), g.op('Where', [tooSmall, size, last])];
+  };
+  const [r0, r1] = cropRange(1); // rows: reduce over W
+  const [c0, c1] = cropRange(0); // columns: reduce over H
+  g.op(
+    'Slice',
+    ['key_frames', g.op('Concat', [r0, c0], { axis: 0 }), g.op('Concat', [r1, c1], { axis: 0 }), 'crop_axes_hw'],
+    {},
+    { outputs: ['key_frames_active'] },
+  );
   const { gray8 } = addBrisqueNodes(g, svr, {
-    input: 'key_frames',
+    input: 'key_frames_active',
     brisque: 'brisque',
     features: 'brisque_features',
   });

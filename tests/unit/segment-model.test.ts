@@ -16,8 +16,10 @@ import { createSession, loadPack, type LoadedPack } from '../../src-main/service
 import { scoreFromLogits } from '../../src-main/services/scoring/level-score';
 import {
   creteBlur,
+  activeArea,
   blockNoise,
   clippedShares,
+  cropRgb,
   greyContrast,
   levelLogitsFromMeasures,
   levelLogitsFromQuality,
@@ -194,10 +196,14 @@ describe('segment.onnx vs the TypeScript references', () => {
       1e-5,
     );
 
-    // key-frame detail measures
-    const greys = keys.map((k) => openCvGrey(k, w, h));
-    const blur = greys.reduce((a, g) => a + creteBlur(g, w, h), 0) / greys.length;
-    const noise = greys.reduce((a, g) => a + blockNoise(g, w, h), 0) / greys.length;
+    // key-frame detail measures, on the active area (black borders cropped)
+    const area = activeArea(keys, w, h);
+    const aw = area.x1 - area.x0;
+    const ah = area.y1 - area.y0;
+    const active = keys.map((k) => cropRgb(k, w, area));
+    const greys = active.map((k) => openCvGrey(k, aw, ah));
+    const blur = greys.reduce((a, g) => a + creteBlur(g, aw, ah), 0) / greys.length;
+    const noise = greys.reduce((a, g) => a + blockNoise(g, aw, ah), 0) / greys.length;
     expect(Math.abs(out.measures[idx('blur')]! - blur)).toBeLessThanOrEqual(1e-5);
     expect(Math.abs(out.measures[idx('noise')]! - noise)).toBeLessThanOrEqual(1e-5);
     const clips = greys.map((g) => clippedShares(g));
@@ -208,10 +214,10 @@ describe('segment.onnx vs the TypeScript references', () => {
 
     // brisque equals brisque.onnx on the same frames; brisque_mean is their mean
     const ref = await brisque.run({
-      data: planar(keys, w, h),
+      data: planar(active, aw, ah),
       n: keys.length,
-      height: h,
-      width: w,
+      height: ah,
+      width: aw,
     });
     expect(out.brisque.length).toBe(keys.length);
     for (let i = 0; i < keys.length; i++)
@@ -299,11 +305,34 @@ describe('segment.onnx vs the TypeScript references', () => {
 
   it('clipping: crushed black and blown white key-frame pixels are counted', async () => {
     const k = rgbFrame(W, H, 8);
-    for (let i = 0; i < (W * H) / 4; i++) k.fill(0, 3 * i, 3 * i + 3); // first quarter black
-    for (let i = (W * H) / 2; i < (W * H) / 2 + (W * H) / 10; i++) k.fill(255, 3 * i, 3 * i + 3);
+    // black and white patches inside the picture (not whole rows or columns: those are borders)
+    for (let y = 10; y < 40; y++) {
+      for (let x = 10; x < 50; x++) k.fill(0, 3 * (y * W + x), 3 * (y * W + x) + 3);
+      for (let x = 60; x < 70; x++) k.fill(255, 3 * (y * W + x), 3 * (y * W + x) + 3);
+    }
     const out = await checkAll([k], W, H, [greyFrame(0), greyFrame(1)]);
-    expect(out.measures[idx('clip_dark')]).toBeGreaterThanOrEqual(0.25);
-    expect(out.measures[idx('clip_bright')]).toBeGreaterThanOrEqual(0.1);
+    expect(out.measures[idx('clip_dark')]).toBeGreaterThanOrEqual((30 * 40) / (W * H) - 1e-6);
+    expect(out.measures[idx('clip_bright')]).toBeGreaterThanOrEqual((30 * 10) / (W * H) - 1e-6);
+  });
+
+  it('black borders (letterbox, pillarbox) are framing: the measures read the picture between them', async () => {
+    const pic = rgbFrame(W, H, 9);
+    const bw = W + 2 * 12;
+    const bh = H + 2 * 20;
+    const boxed = new Uint8Array(bw * bh * 3); // black, with the picture in the middle
+    for (let y = 0; y < H; y++) boxed.set(pic.subarray(3 * y * W, 3 * (y + 1) * W), 3 * ((y + 20) * bw + 12));
+    expect(activeArea([boxed], bw, bh)).toEqual({ x0: 12, y0: 20, x1: 12 + W, y1: 20 + H });
+    const motion = [greyFrame(0), greyFrame(1)];
+    const a = await checkAll([boxed], bw, bh, motion);
+    const b = await run([pic], W, H, motion);
+    for (const n of ['brisque_mean', 'blur', 'noise', 'clip_dark', 'clip_bright'] as const)
+      expect(a.measures[idx(n)], n).toBe(b.measures[idx(n)]);
+    expect(a.measures[idx('clip_dark')]).toBeLessThan(0.05);
+    // a frame that is almost all black keeps its full size (nothing left to crop to)
+    const dot = new Uint8Array(bw * bh * 3);
+    dot.fill(200, 3 * (40 * bw + 40), 3 * (40 * bw + 45));
+    expect(activeArea([dot], bw, bh)).toEqual({ x0: 0, y0: 0, x1: bw, y1: bh });
+    await checkAll([dot], bw, bh, motion);
   });
 
   it('a flickering sequence: flicker measures the brightness swings', async () => {

@@ -200,3 +200,42 @@ export function clippedShares(grey: Uint8Array): { dark: number; bright: number 
   }
   return { dark: dark / grey.length, bright: bright / grey.length };
 }
+
+/** Black borders are cropped only when at least this many rows/columns of picture remain. */
+export const MIN_ACTIVE = 16;
+
+/**
+ * The active picture of a segment's key frames (interleaved rgb24, all w×h): rows and columns where
+ * every pixel of every frame has all channels ≤ CLIP_DARK_MAX are a black border (letterbox,
+ * pillarbox) — framing, not clipped picture — and are left out of every key-frame measure. The full
+ * frame when less than MIN_ACTIVE rows or columns would remain.
+ */
+export function activeArea(frames: readonly Uint8Array[], w: number, h: number): { x0: number; y0: number; x1: number; y1: number } {
+  const rows = new Uint8Array(h);
+  const cols = new Uint8Array(w);
+  for (const f of frames) {
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const i = 3 * (y * w + x);
+        if (f[i]! > CLIP_DARK_MAX || f[i + 1]! > CLIP_DARK_MAX || f[i + 2]! > CLIP_DARK_MAX) rows[y] = cols[x] = 1;
+      }
+    }
+  }
+  const span = (a: Uint8Array): [number, number] => {
+    const first = a.indexOf(1);
+    const last = a.lastIndexOf(1);
+    if (first < 0 || last + 1 - first < MIN_ACTIVE) return [0, a.length];
+    return [first, last + 1];
+  };
+  const [y0, y1] = span(rows);
+  const [x0, x1] = span(cols);
+  return { x0, y0, x1, y1 };
+}
+
+/** The rectangle [x0, x1) × [y0, y1) of an interleaved rgb24 frame of width w. */
+export function cropRgb(frame: Uint8Array, w: number, a: { x0: number; y0: number; x1: number; y1: number }): Uint8Array {
+  const cw = a.x1 - a.x0;
+  const out = new Uint8Array(cw * (a.y1 - a.y0) * 3);
+  for (let y = a.y0; y < a.y1; y++) out.set(frame.subarray(3 * (y * w + a.x0), 3 * (y * w + a.x1)), 3 * (y - a.y0) * cw);
+  return out;
+}
