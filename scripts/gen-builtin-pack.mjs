@@ -800,6 +800,8 @@ export const CLIP_DARK_MAX = 4;
 export const CLIP_BRIGHT_MIN = 251;
 /** Black borders are cropped only when at least this many rows/columns of picture remain. */
 export const MIN_ACTIVE = 16;
+/** Key frames whose grey std is below this many levels have no detail (black, fades) and are skipped. */
+export const MIN_DETAIL_STD = 1;
 /** Crété-Roffet et al. 2007: the re-blur is a 9-tap averaging filter along each axis. */
 export const CRETE_TAPS = 9;
 /** Noise: mean |HH| per NOISE_BLOCK x NOISE_BLOCK-pixel block; the flattest 10 % of blocks decide. */
@@ -1046,12 +1048,26 @@ export function buildSegmentModel(svr, head = HEAD) {
   g.f32('seg_clip_bright_min', [CLIP_BRIGHT_MIN]);
   const share = (mask) =>
     g.op('ReduceMean', [g.op('Cast', [mask], { to: T.DOUBLE })], { axes: [1, 2, 3], keepdims: 0 });
-  const clipDark = meanN(share(g.op('Not', [g.op('Greater', [gray8, 'seg_clip_dark_max'])])));
-  const clipBright = meanN(share(g.op('Not', [g.op('Less', [gray8, 'seg_clip_bright_min'])])));
+  // Key frames without detail (grey std < MIN_DETAIL_STD levels: black, a fade, a plain title card)
+  // are transitions, not picture: they are left out of the key-frame means (BRISQUE scores such a
+  // frame 100 and it is all "clipped"). When every key frame is flat, all of them count.
+  const gd = toD(gray8);
+  const gMean = g.op('ReduceMean', [gd], { axes: [1, 2, 3], keepdims: 0 });
+  const gSq = g.op('ReduceMean', [g.op('Mul', [gd, gd])], { axes: [1, 2, 3], keepdims: 0 });
+  const gStd = g.op('Sqrt', [g.op('Relu', [g.op('Sub', [gSq, g.op('Mul', [gMean, gMean])])])]);
+  g.f64('seg_min_detail', [MIN_DETAIL_STD]);
+  const detail = g.op('Cast', [g.op('Not', [g.op('Less', [gStd, 'seg_min_detail'])])], { to: T.DOUBLE });
+  const nDetail = g.op('ReduceSum', [detail, 'seg_axes_0'], { keepdims: 1 });
+  const weights = g.op('Where', [g.op('Greater', [nDetail, 'seg_zero_d']), detail, g.op('Add', [g.op('Mul', [detail, 'seg_zero_d']), 'seg_one_d'])]);
+  const wSum = g.op('ReduceSum', [weights, 'seg_axes_0'], { keepdims: 1 });
+  const meanW = (x) => g.op('Div', [g.op('ReduceSum', [g.op('Mul', [x, weights]), 'seg_axes_0'], { keepdims: 1 }), wSum]);
 
-  const brisqueMean = meanN(toD('brisque'));
-  const blurMean = meanN(blurFrame);
-  const noiseMean = meanN(noiseFrame);
+  const clipDark = meanW(share(g.op('Not', [g.op('Greater', [gray8, 'seg_clip_dark_max'])])));
+  const clipBright = meanW(share(g.op('Not', [g.op('Less', [gray8, 'seg_clip_bright_min'])])));
+
+  const brisqueMean = meanW(toD('brisque'));
+  const blurMean = meanW(blurFrame);
+  const noiseMean = meanW(noiseFrame);
 
   // ---- temporal measures on the grey motion frames (float64, as temporal.ts) ----
   const x = toD('motion_frames');

@@ -20,6 +20,7 @@ import {
   blockNoise,
   clippedShares,
   cropRgb,
+  keyFrameWeights,
   greyContrast,
   levelLogitsFromMeasures,
   levelLogitsFromQuality,
@@ -202,13 +203,17 @@ describe('segment.onnx vs the TypeScript references', () => {
     const ah = area.y1 - area.y0;
     const active = keys.map((k) => cropRgb(k, w, area));
     const greys = active.map((k) => openCvGrey(k, aw, ah));
-    const blur = greys.reduce((a, g) => a + creteBlur(g, aw, ah), 0) / greys.length;
-    const noise = greys.reduce((a, g) => a + blockNoise(g, aw, ah), 0) / greys.length;
+    // key frames without detail (black, fades) are left out of the means
+    const wts = keyFrameWeights(greys);
+    const wsum = wts.reduce((a, b) => a + b, 0);
+    const wmean = (xs: number[]) => xs.reduce((a, x, i) => a + x * wts[i]!, 0) / wsum;
+    const blur = wmean(greys.map((g) => creteBlur(g, aw, ah)));
+    const noise = wmean(greys.map((g) => blockNoise(g, aw, ah)));
     expect(Math.abs(out.measures[idx('blur')]! - blur)).toBeLessThanOrEqual(1e-5);
     expect(Math.abs(out.measures[idx('noise')]! - noise)).toBeLessThanOrEqual(1e-5);
     const clips = greys.map((g) => clippedShares(g));
-    const dark = clips.reduce((a, c) => a + c.dark, 0) / clips.length;
-    const bright = clips.reduce((a, c) => a + c.bright, 0) / clips.length;
+    const dark = wmean(clips.map((c) => c.dark));
+    const bright = wmean(clips.map((c) => c.bright));
     expect(Math.abs(out.measures[idx('clip_dark')]! - dark)).toBeLessThanOrEqual(1e-6);
     expect(Math.abs(out.measures[idx('clip_bright')]! - bright)).toBeLessThanOrEqual(1e-6);
 
@@ -222,7 +227,7 @@ describe('segment.onnx vs the TypeScript references', () => {
     expect(out.brisque.length).toBe(keys.length);
     for (let i = 0; i < keys.length; i++)
       expect(Math.abs(out.brisque[i]! - ref.brisque[i]!)).toBeLessThanOrEqual(1e-4);
-    const mean = Array.from(ref.brisque).reduce((a, b) => a + b, 0) / keys.length;
+    const mean = wmean(Array.from(ref.brisque));
     expect(Math.abs(out.measures[idx('brisque_mean')]! - mean)).toBeLessThanOrEqual(1e-4);
 
     // the head: TS reference on the graph's own measures, with the manifest's coefficients
@@ -350,6 +355,8 @@ describe('segment.onnx vs the TypeScript references', () => {
       new Uint8Array(MW * MH),
     ]);
     expect(out.brisque[0]).toBe(100);
+    // the flat frame is a transition: the key-frame means read the textured frame only
+    expect(out.measures[idx('brisque_mean')]).toBeCloseTo(out.brisque[1]!, 4);
     expect(out.measures[idx('luma')]).toBe(0);
     expect(out.measures[idx('contrast')]).toBe(0);
   });

@@ -239,3 +239,16 @@ export function cropRgb(frame: Uint8Array, w: number, a: { x0: number; y0: numbe
   for (let y = a.y0; y < a.y1; y++) out.set(frame.subarray(3 * (y * w + a.x0), 3 * (y * w + a.x1)), 3 * (y - a.y0) * cw);
   return out;
 }
+
+/** Key frames whose grey standard deviation is below this many levels have no detail. */
+export const MIN_DETAIL_STD = 1;
+
+/**
+ * Weights of a segment's key frames in the key-frame means: 1 for a frame with detail, 0 for one
+ * without (black, a fade, a plain title card: a transition, not picture; BRISQUE scores it 100 and
+ * it is all "clipped"). When no frame has detail, all count.
+ */
+export function keyFrameWeights(greys: readonly Uint8Array[]): number[] {
+  const w = greys.map((g) => (greyContrast([g]) * 255 >= MIN_DETAIL_STD ? 1 : 0));
+  return w.some((x) => x > 0) ? w : w.map(() => 1);
+}
