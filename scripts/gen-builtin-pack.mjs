@@ -794,7 +794,7 @@ export const SEGMENT_MEASURES = [
  * relative to the segment's own change, so a calm shot (small but steady change) is not frozen.
  */
 export const FREEZE_FLOOR_MAD = 0.005;
-export const FREEZE_REL = 0.1;
+export const FREEZE_REL = 0.05;
 /** Clipping: OpenCV 8-bit grey at most CLIP_DARK_MAX (crushed black) or at least CLIP_BRIGHT_MIN (blown white). */
 export const CLIP_DARK_MAX = 4;
 export const CLIP_BRIGHT_MIN = 251;
@@ -1330,7 +1330,7 @@ export function buildManifest() {
             kind: 'measures',
             names: SEGMENT_MEASURES,
             description:
-              'brisque_mean (0..100), motion (mean absolute frame difference / 255), freeze (share of frame pairs with MAD <= max(0.005, 0.1 * the segment mean MAD)), flicker (mean |change of mean luma| / 255), luma (mean / 255), contrast (mean per-frame std of grey / 255), blur (Crete-Roffet, 0 sharp .. 1 flat, key frames), noise (std estimate in grey levels from the flattest 10 % of 16x16 blocks of the finest Haar HH band, key frames), clip_dark (share of key-frame grey pixels <= 4), clip_bright (share of key-frame grey pixels >= 251).',
+              'brisque_mean (0..100), motion (mean absolute frame difference / 255), freeze (share of frame pairs with MAD <= max(0.005, 0.05 * the segment mean MAD)), flicker (mean |change of mean luma| / 255), luma (mean / 255), contrast (mean per-frame std of grey / 255), blur (Crete-Roffet, 0 sharp .. 1 flat, key frames), noise (std estimate in grey levels from the flattest 10 % of 16x16 blocks of the finest Haar HH band, key frames), clip_dark (share of key-frame grey pixels <= 4), clip_bright (share of key-frame grey pixels >= 251).',
           },
         ],
         executionProviders: ['cpu'],

@@ -29,7 +29,7 @@ export const FREEZE_MIN_SEC = 0.5;
  * does not read as frozen, while a repeated frame amid motion does.
  */
 export const FREEZE_FLOOR_MAD = 0.005;
-export const FREEZE_REL = 0.1;
+export const FREEZE_REL = 0.05;
 
 export function freezeThreshold(meanMad: number): number {
   return Math.max(FREEZE_FLOOR_MAD, FREEZE_REL * meanMad);
