@@ -84,20 +84,30 @@ export class FreezeDetector {
   private runStart: number | null = null;
   readonly spans: { startSec: number; endSec: number }[] = [];
   private readonly thr: number;
+  private madSum = 0;
+  private pairs = 0;
 
+  /**
+   * `noiseDb` null: the segment model's pair rule (a repeat is at most FREEZE_REL of the mean change
+   * so far, or FREEZE_FLOOR_MAD), so a calm shot yields no frozen spans; a number: freezedetect's
+   * absolute bar (for cross-checks with ffmpeg).
+   */
   constructor(
     private readonly fps: number,
     private readonly minSec = FREEZE_MIN_SEC,
-    noiseDb = FREEZE_NOISE_DB,
+    noiseDb: number | null = FREEZE_NOISE_DB,
     startFrame = 0,
   ) {
-    this.thr = noiseDbToMad(noiseDb);
+    this.thr = noiseDb === null ? Number.NaN : noiseDbToMad(noiseDb);
     this.frameIndex = startFrame;
   }
 
   push(frame: Uint8Array): void {
     if (this.prev) {
-      const frozen = meanAbsDiff(this.prev, frame) < this.thr;
+      const d = meanAbsDiff(this.prev, frame);
+      this.madSum += d;
+      this.pairs++;
+      const frozen = Number.isNaN(this.thr) ? d <= freezeThreshold(this.madSum / this.pairs) : d < this.thr;
       if (frozen && this.runStart === null) this.runStart = this.frameIndex - 1;
       if (!frozen && this.runStart !== null) this.close(this.frameIndex);
     }
