@@ -40,7 +40,7 @@ import onnxProto from 'onnx-proto';
 const { onnx } = onnxProto;
 
 export const PACK_ID = 'builtin-nr';
-export const PACK_VERSION = '1.0.0';
+export const PACK_VERSION = '2.0.0';
 export const DEFAULT_MODEL_YML = '/usr/share/opencv4/quality/brisque_model_live.yml';
 export const DEFAULT_RANGE_YML = '/usr/share/opencv4/quality/brisque_range_live.yml';
 export const OPSET = 17;
@@ -784,11 +784,24 @@ export const SEGMENT_MEASURES = [
   'contrast',
   'blur',
   'noise',
+  'clip_dark',
+  'clip_bright',
 ];
 
-/** temporal.ts: a frame repeats when its mean absolute difference is below -50 dB of full scale. */
-export const FREEZE_NOISE_DB = -50;
-export const FREEZE_MAD = 255 * 10 ** (FREEZE_NOISE_DB / 20);
+/**
+ * temporal.ts: a pair of motion frames is a repeat when its mean absolute difference (0..255) is at
+ * most max(FREEZE_FLOOR_MAD, FREEZE_REL * the segment's mean difference): identical or nearly so
+ * relative to the segment's own change, so a calm shot (small but steady change) is not frozen.
+ */
+export const FREEZE_FLOOR_MAD = 0.005;
+export const FREEZE_REL = 0.05;
+/** Clipping: OpenCV 8-bit grey at most CLIP_DARK_MAX (crushed black) or at least CLIP_BRIGHT_MIN (blown white). */
+export const CLIP_DARK_MAX = 4;
+export const CLIP_BRIGHT_MIN = 251;
+/** Black borders are cropped only when at least this many rows/columns of picture remain. */
+export const MIN_ACTIVE = 16;
+/** Key frames whose grey std is below this many levels have no detail (black, fades) and are skipped. */
+export const MIN_DETAIL_STD = 1;
 /** Crété-Roffet et al. 2007: the re-blur is a 9-tap averaging filter along each axis. */
 export const CRETE_TAPS = 9;
 /** Noise: mean |HH| per NOISE_BLOCK x NOISE_BLOCK-pixel block; the flattest 10 % of blocks decide. */
@@ -806,64 +819,56 @@ export const HEAD = {
   tau: 0.125,
   levelCentres: [1, 0.75, 0.5, 0.25, 0],
   brisque: {
-    weight: 0.3,
-    description: 'spatial naturalness: S = 1 - weight * BRISQUE/100 (BRISQUE 0 best .. 100 worst)',
+    weight: 1,
+    description:
+      "BRISQUE's LIVE SVR predicts DMOS on LIVE's 0..100 scale (0 = as good as the pristine original): S = 1 - DMOS/100",
   },
   penalties: [
     {
       name: 'blur',
       measure: 'blur',
       direction: 1,
-      threshold: 1 / 9,
-      scale: 0.6,
+      threshold: 0.45,
+      scale: 0.15,
       weight: 0.9,
-      description: 'loss of fine detail (Crété-Roffet blur, 0 sharp .. 1 flat)',
+      description:
+        'loss of fine detail: Crete-Roffet blur above what sharp natural photos show at <= 640 px (0.17..0.41)',
     },
     {
       name: 'noise',
       measure: 'noise',
       direction: 1,
-      threshold: 1,
-      scale: 3,
+      threshold: 2,
+      scale: 4,
       weight: 0.9,
-      description:
-        'visible noise: std estimate in grey levels from the flattest 10 % of 16x16 blocks (finest Haar HH band)',
+      description: 'visible noise: std estimate in grey levels above 2 (about 1.5 % of mid-grey)',
     },
     {
       name: 'freeze',
       measure: 'freeze',
       direction: 1,
-      threshold: 0,
+      threshold: 0.05,
       scale: 0.5,
       weight: 0.9,
-      description: 'share of repeated frames',
+      description: 'share of repeated frames above an occasional duplicate (5 %)',
     },
     {
-      name: 'dark',
-      measure: 'luma',
-      direction: -1,
-      threshold: 0.5,
-      scale: 0.2,
-      weight: 0.8,
-      description: 'under-exposure: mean luma below the threshold',
-    },
-    {
-      name: 'bright',
-      measure: 'luma',
+      name: 'clip_dark',
+      measure: 'clip_dark',
       direction: 1,
-      threshold: 0.7,
-      scale: 0.15,
-      weight: 0.8,
-      description: 'over-exposure: mean luma above the threshold',
+      threshold: 0.05,
+      scale: 0.2,
+      weight: 0.9,
+      description: 'crushed shadows: share of pixels at black (grey <= 4) above 5 %',
     },
     {
-      name: 'contrast',
-      measure: 'contrast',
-      direction: -1,
-      threshold: 0.15,
-      scale: 0.08,
-      weight: 0.6,
-      description: 'washed-out or crushed picture: std of grey below the threshold',
+      name: 'clip_bright',
+      measure: 'clip_bright',
+      direction: 1,
+      threshold: 0.05,
+      scale: 0.2,
+      weight: 0.9,
+      description: 'blown highlights: share of pixels at white (grey >= 251) above 5 %',
     },
     {
       name: 'flicker',
@@ -889,8 +894,37 @@ export const HEAD = {
  */
 export function buildSegmentModel(svr, head = HEAD) {
   const g = new GraphBuilder();
+  // Black borders (letterbox/pillarbox): rows and columns where every pixel of every key frame has
+  // all channels <= CLIP_DARK_MAX are framing, not picture; every key-frame measure (BRISQUE, blur,
+  // noise, clipping) reads the active area between them. Nothing is cropped when the active area
+  // would be smaller than MIN_ACTIVE pixels along an axis (or when every row is black).
+  g.f32('crop_black', [CLIP_DARK_MAX]);
+  g.f32('crop_zero', [0], []);
+  g.f32('crop_u8_max', [255], []);
+  g.i64('crop_min', [MIN_ACTIVE]);
+  g.i64('crop_axes_hw', [2, 3]);
+  g.i64('crop_one', [1]);
+  g.i64('crop_zero_i', [0]);
+  const k8 = g.op('Round', [g.op('Clip', ['key_frames', 'crop_zero', 'crop_u8_max'])]);
+  const kmax = g.op('ReduceMax', [k8], { axes: [0, 1], keepdims: 0 }); // [H, W]
+  const cropRange = (axisToReduce) => {
+    const line = g.op('Cast', [g.op('Greater', [g.op('ReduceMax', [kmax], { axes: [axisToReduce], keepdims: 0 }), 'crop_black'])], { to: T.FLOAT });
+    const first = g.op('ArgMax', [line], { axis: 0, keepdims: 1, select_last_index: 0 });
+    const last = g.op('Add', [g.op('ArgMax', [line], { axis: 0, keepdims: 1, select_last_index: 1 }), 'crop_one']);
+    const size = g.op('Slice', [g.op('Shape', [line]), 'crop_zero_i', 'crop_one']);
+    const tooSmall = g.op('Less', [g.op('Sub', [last, first]), 'crop_min']);
+    return [g.op('Where', [tooSmall, 'crop_zero_i', first]), g.op('Where', [tooSmall, size, last])];
+  };
+  const [r0, r1] = cropRange(1); // rows: reduce over W
+  const [c0, c1] = cropRange(0); // columns: reduce over H
+  g.op(
+    'Slice',
+    ['key_frames', g.op('Concat', [r0, c0], { axis: 0 }), g.op('Concat', [r1, c1], { axis: 0 }), 'crop_axes_hw'],
+    {},
+    { outputs: ['key_frames_active'] },
+  );
   const { gray8 } = addBrisqueNodes(g, svr, {
-    input: 'key_frames',
+    input: 'key_frames_active',
     brisque: 'brisque',
     features: 'brisque_features',
   });
@@ -903,7 +937,8 @@ export function buildSegmentModel(svr, head = HEAD) {
   g.f64('seg_one_d', [1]);
   g.f64('seg_minus_one_d', [-1]);
   g.f64('seg_inv_255_d', [1 / 255]);
-  g.f64('seg_freeze_mad', [FREEZE_MAD]);
+  g.f64('seg_freeze_floor', [FREEZE_FLOOR_MAD]);
+  g.f64('seg_freeze_rel', [FREEZE_REL]);
   g.f32('seg_taps_f', [CRETE_TAPS]);
   g.f64('seg_hundred', [100], []);
   g.f64('seg_zero_d', [0]);
@@ -1007,9 +1042,32 @@ export function buildSegmentModel(svr, head = HEAD) {
   g.f64('seg_sqrt_half_pi', [Math.sqrt(Math.PI / 2)]);
   const noiseFrame = g.op('Mul', [toD(kth), 'seg_sqrt_half_pi']);
 
-  const brisqueMean = meanN(toD('brisque'));
-  const blurMean = meanN(blurFrame);
-  const noiseMean = meanN(noiseFrame);
+  // Clipping: share of key-frame pixels crushed to black / blown to white (OpenCV 8-bit grey), mean
+  // over the key frames
+  g.f32('seg_clip_dark_max', [CLIP_DARK_MAX]);
+  g.f32('seg_clip_bright_min', [CLIP_BRIGHT_MIN]);
+  const share = (mask) =>
+    g.op('ReduceMean', [g.op('Cast', [mask], { to: T.DOUBLE })], { axes: [1, 2, 3], keepdims: 0 });
+  // Key frames without detail (grey std < MIN_DETAIL_STD levels: black, a fade, a plain title card)
+  // are transitions, not picture: they are left out of the key-frame means (BRISQUE scores such a
+  // frame 100 and it is all "clipped"). When every key frame is flat, all of them count.
+  const gd = toD(gray8);
+  const gMean = g.op('ReduceMean', [gd], { axes: [1, 2, 3], keepdims: 0 });
+  const gSq = g.op('ReduceMean', [g.op('Mul', [gd, gd])], { axes: [1, 2, 3], keepdims: 0 });
+  const gStd = g.op('Sqrt', [g.op('Relu', [g.op('Sub', [gSq, g.op('Mul', [gMean, gMean])])])]);
+  g.f64('seg_min_detail', [MIN_DETAIL_STD]);
+  const detail = g.op('Cast', [g.op('Not', [g.op('Less', [gStd, 'seg_min_detail'])])], { to: T.DOUBLE });
+  const nDetail = g.op('ReduceSum', [detail, 'seg_axes_0'], { keepdims: 1 });
+  const weights = g.op('Where', [g.op('Greater', [nDetail, 'seg_zero_d']), detail, g.op('Add', [g.op('Mul', [detail, 'seg_zero_d']), 'seg_one_d'])]);
+  const wSum = g.op('ReduceSum', [weights, 'seg_axes_0'], { keepdims: 1 });
+  const meanW = (x) => g.op('Div', [g.op('ReduceSum', [g.op('Mul', [x, weights]), 'seg_axes_0'], { keepdims: 1 }), wSum]);
+
+  const clipDark = meanW(share(g.op('Not', [g.op('Greater', [gray8, 'seg_clip_dark_max'])])));
+  const clipBright = meanW(share(g.op('Not', [g.op('Less', [gray8, 'seg_clip_bright_min'])])));
+
+  const brisqueMean = meanW(toD('brisque'));
+  const blurMean = meanW(blurFrame);
+  const noiseMean = meanW(noiseFrame);
 
   // ---- temporal measures on the grey motion frames (float64, as temporal.ts) ----
   const x = toD('motion_frames');
@@ -1038,7 +1096,8 @@ export function buildSegmentModel(svr, head = HEAD) {
   ); // [M - 1]
   const sum0 = (v) => g.op('ReduceSum', [v, 'seg_axes_0'], { keepdims: 1 }); // -> [1]
   const motion = g.op('Mul', [g.op('Div', [sum0(mad), denom]), 'seg_inv_255_d']);
-  const frozen = g.op('Cast', [g.op('Less', [mad, 'seg_freeze_mad'])], { to: T.DOUBLE });
+  const freezeThr = g.op('Max', [g.op('Mul', [g.op('ReduceMean', [mad], { axes: [0], keepdims: 1 }), 'seg_freeze_rel']), 'seg_freeze_floor']);
+  const frozen = g.op('Cast', [g.op('Not', [g.op('Greater', [mad, freezeThr])])], { to: T.DOUBLE });
   const freeze = g.op('Div', [sum0(frozen), denom]);
   const dLum = g.op('Abs', [
     g.op('Sub', [
@@ -1059,6 +1118,8 @@ export function buildSegmentModel(svr, head = HEAD) {
     contrast,
     blur: blurMean,
     noise: noiseMean,
+    clip_dark: clipDark,
+    clip_bright: clipBright,
   };
   const measuresD = g.op(
     'Concat',
@@ -1269,7 +1330,7 @@ export function buildManifest() {
             kind: 'measures',
             names: SEGMENT_MEASURES,
             description:
-              'brisque_mean (0..100), motion (mean absolute frame difference / 255), freeze (share of frame pairs with MAD < 255 * 10^(-50/20)), flicker (mean |change of mean luma| / 255), luma (mean / 255), contrast (mean per-frame std of grey / 255), blur (Crete-Roffet, 0 sharp .. 1 flat, key frames), noise (std estimate in grey levels from the flattest 10 % of 16x16 blocks of the finest Haar HH band, key frames).',
+              'brisque_mean (0..100), motion (mean absolute frame difference / 255), freeze (share of frame pairs with MAD <= max(0.005, 0.05 * the segment mean MAD)), flicker (mean |change of mean luma| / 255), luma (mean / 255), contrast (mean per-frame std of grey / 255), blur (Crete-Roffet, 0 sharp .. 1 flat, key frames), noise (std estimate in grey levels from the flattest 10 % of 16x16 blocks of the finest Haar HH band, key frames), clip_dark (share of key-frame grey pixels <= 4), clip_bright (share of key-frame grey pixels >= 251).',
           },
         ],
         executionProviders: ['cpu'],

@@ -178,12 +178,29 @@ describe('scoring, as a user', () => {
     await detail.getByTestId('level-bars').waitFor();
     expect(await detail.locator('.level-bar-row').count()).toBe(5);
     expect(await detail.getByTestId('detail-provider').textContent()).toBe('cpu');
-    expect(await detail.getByTestId('detail-provider-note').textContent()).toMatch(/cuda/i);
+    // the fallback sentence is said once, in the jobs panel; the popover only points there
+    expect(await detail.getByTestId('detail-provider-note').textContent()).toMatch(/see Jobs/);
+    expect(await detail.textContent()).not.toMatch(/cuda/i);
     expect(await detail.textContent()).toContain('BRISQUE');
+    expect(await detail.getByTestId('detail-why').textContent()).toMatch(/^(Nothing abnormal measured|Lowered by: )/);
+    expect(await detail.textContent()).not.toContain('Head q');
     expect(await detail.textContent()).toContain('builtin-nr');
     await shot('24-score-detail');
     await page.keyboard.press('Escape');
     await detail.waitFor({ state: 'detached' });
+    // the popover (one meaning line per measurement) stays inside the window at both review sizes
+    for (const [w, h] of [[1440, 900], [1280, 720]] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      await page.locator('[data-testid="library-row"]').first().locator('.score-button').click();
+      await detail.getByTestId('level-bars').waitFor();
+      const box = (await detail.boundingBox())!;
+      expect(box.y).toBeGreaterThanOrEqual(0);
+      expect(box.y + box.height).toBeLessThanOrEqual(h);
+      await shot(`24-score-detail-${w}x${h}`);
+      await page.keyboard.press('Escape');
+      await detail.waitFor({ state: 'detached' });
+    }
+    await page.setViewportSize({ width: 1280, height: 760 });
   });
 
   it('runs the streaming scorer on a selection and lists the video it could not score', async () => {

@@ -13,6 +13,7 @@ import { AnalystEngine, CANNOT_ANSWER, analystAnswer, classify } from '../../src
 import { isNonAnswer } from '../../src-preload/contract-assistant';
 import { loadVideoFacts } from '../../src-main/services/assistant/facts';
 import type { Attachment } from '../../src-main/services/assistant/engine';
+import { MEASURE_THRESHOLDS } from '../../src-main/services/scoring/abnormal';
 
 let dir: string;
 let store: ProjectStore;
@@ -92,7 +93,9 @@ function storedNumbers(videoId: number) {
   }
   const d = db.prepare('SELECT duration_sec FROM videos WHERE id = ?').get(videoId) as { duration_sec: number | null };
   if (d.duration_sec != null) times.push(d.duration_sec);
-  return { scores, probs, measures: [...measures, ...scores], times, ints };
+  // the documented thresholds the analyst compares measurements with are grounded numbers too
+  const thresholds = MEASURE_THRESHOLDS.map((t) => t.above);
+  return { scores, probs, measures: [...measures, ...scores, ...thresholds], times, ints };
 }
 
 const TIME_RE = /\b(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d)?)\b/g;
@@ -182,8 +185,8 @@ describe('built-in analyst', () => {
 
   it('names distortions and where they are strongest, including annotator spans', () => {
     const text = analystAnswer(loadVideoFacts(store, longId)!, 'Which distortions are there and where?');
-    expect(text).toMatch(/- blur: strongest at \d+:\d{2}–\d+:\d{2} \(0\.\d+\)/);
-    expect(text).toMatch(/- frozen frames: strongest at 0:06–0:08/);
+    expect(text).toMatch(/- Blur: beyond its threshold 0\.45 \(lost fine detail \(blur\)\), strongest at \d+:\d{2}–\d+:\d{2} \(0\.\d+\)/);
+    expect(text).toMatch(/- Repeated frames: beyond its threshold 0\.05 .*strongest at 0:06–0:08/);
     expect(text).toContain('blur at 0:12.5–0:15.3 ("soft focus") (bob)');
   });
 

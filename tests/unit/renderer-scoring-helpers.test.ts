@@ -9,7 +9,7 @@ import {
   scorerName,
   scorerNote,
 } from '../../src-renderer/src/lib/jobs';
-import { formatSpan, levelBars, measurementRows } from '../../src-renderer/src/lib/score-details';
+import { formatSpan, levelBars, measurementRows, scoreExplanation } from '../../src-renderer/src/lib/score-details';
 import {
   SparklineCache,
   sparklinePath,
@@ -258,13 +258,31 @@ describe('score detail helpers', () => {
       freeze: 0.25,
       nan: Number.NaN,
     });
-    expect(rows.map((r) => [r.label, r.value])).toEqual([
-      ['BRISQUE', '40.1'],
-      ['Noise', '1.23'],
-      ['Freeze', '25.0 %'],
-      ['zeta', '2'],
+    expect(rows.map((r) => [r.label, r.value, r.abnormal])).toEqual([
+      ['Naturalness (BRISQUE)', '40.1', false],
+      ['Noise', '1.2 levels', false],
+      ['Repeated frames', '25.0 %', true],
+      ['zeta', '2', false],
     ]);
-    expect(rows[0]!.hint).toMatch(/0 best/);
+    expect(rows[0]!.hint).toMatch(/DMOS 0 \(none\) … 100/);
+  });
+
+  it('plain labels with units and a one-line meaning; no jargon', () => {
+    const rows = measurementRows({ quality: 0.61, motion: 0.007, luma: 0.4, contrast: 0.2, clip_dark: 0.3 });
+    const byKey = Object.fromEntries(rows.map((r) => [r.key, r]));
+    expect(byKey.motion).toMatchObject({ label: 'Motion', value: '0.70 %', hint: 'mean frame difference, % of full scale' });
+    expect(byKey.quality!.label).toBe('Quality estimate');
+    expect(rows.map((r) => r.label).join(' ')).not.toMatch(/Head q|_/);
+    expect(byKey.clip_dark).toMatchObject({ label: 'Crushed shadows', value: '30.0 %', abnormal: true });
+    for (const r of rows) expect(r.hint.length).toBeGreaterThan(10);
+  });
+
+  it('explains a score by abnormal measurements only, and says when nothing is abnormal', () => {
+    expect(scoreExplanation({ brisque: 30, blur: 0.3, noise: 0.5, freeze: 0.02 })).toMatch(/^Nothing abnormal measured/);
+    expect(scoreExplanation({ brisque: 30, blur: 0.7, noise: 0.5, freeze: 0.5 })).toBe(
+      'Lowered by: frozen picture (repeated frames); lost fine detail (blur).',
+    );
+    expect(scoreExplanation({ O46: 3.2 })).toBeNull();
   });
 
   it('gives five level bars best first, clamped', () => {

@@ -58,6 +58,27 @@ describe('temporal measures', () => {
   });
 });
 
+describe('frozen spans with the relative pair rule', () => {
+  it('a calm shot (small steady change) gives no span; a repeated frame in it does', () => {
+    const calm = (t: number) => {
+      const f = frame(100, 64 * 36); // a 64x36 motion frame
+      for (let i = t % 40; i < f.length; i += 40) f[i] = 101; // 2.5 % of pixels, a different set each frame
+      return f;
+    };
+    const abs = new FreezeDetector(10, 0.5);
+    const rel = new FreezeDetector(10, 0.5, null);
+    for (let t = 0; t < 20; t++) {
+      abs.push(calm(t));
+      rel.push(calm(t));
+    }
+    expect(abs.finish().length).toBe(1); // freezedetect's absolute bar calls the calm shot frozen
+    expect(rel.finish()).toEqual([]);
+    const rep = new FreezeDetector(10, 0.5, null);
+    for (let t = 0; t < 20; t++) rep.push(calm(t < 8 ? t : t < 15 ? 8 : t));
+    expect(rep.finish()).toEqual([{ startSec: 0.8, endSec: 1.5 }]);
+  });
+});
+
 describe('segment aggregation', () => {
   const seg = (idx: number, score: number, p: SegmentScore['probs']): SegmentScore => ({ idx, startSec: idx * 2, endSec: idx * 2 + 2, score, probs: p, features: { brisque: 10 * idx } });
 

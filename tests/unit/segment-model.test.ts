@@ -16,7 +16,11 @@ import { createSession, loadPack, type LoadedPack } from '../../src-main/service
 import { scoreFromLogits } from '../../src-main/services/scoring/level-score';
 import {
   creteBlur,
+  activeArea,
   blockNoise,
+  clippedShares,
+  cropRgb,
+  keyFrameWeights,
   greyContrast,
   levelLogitsFromMeasures,
   levelLogitsFromQuality,
@@ -193,24 +197,37 @@ describe('segment.onnx vs the TypeScript references', () => {
       1e-5,
     );
 
-    // key-frame detail measures
-    const greys = keys.map((k) => openCvGrey(k, w, h));
-    const blur = greys.reduce((a, g) => a + creteBlur(g, w, h), 0) / greys.length;
-    const noise = greys.reduce((a, g) => a + blockNoise(g, w, h), 0) / greys.length;
+    // key-frame detail measures, on the active area (black borders cropped)
+    const area = activeArea(keys, w, h);
+    const aw = area.x1 - area.x0;
+    const ah = area.y1 - area.y0;
+    const active = keys.map((k) => cropRgb(k, w, area));
+    const greys = active.map((k) => openCvGrey(k, aw, ah));
+    // key frames without detail (black, fades) are left out of the means
+    const wts = keyFrameWeights(greys);
+    const wsum = wts.reduce((a, b) => a + b, 0);
+    const wmean = (xs: number[]) => xs.reduce((a, x, i) => a + x * wts[i]!, 0) / wsum;
+    const blur = wmean(greys.map((g) => creteBlur(g, aw, ah)));
+    const noise = wmean(greys.map((g) => blockNoise(g, aw, ah)));
     expect(Math.abs(out.measures[idx('blur')]! - blur)).toBeLessThanOrEqual(1e-5);
     expect(Math.abs(out.measures[idx('noise')]! - noise)).toBeLessThanOrEqual(1e-5);
+    const clips = greys.map((g) => clippedShares(g));
+    const dark = wmean(clips.map((c) => c.dark));
+    const bright = wmean(clips.map((c) => c.bright));
+    expect(Math.abs(out.measures[idx('clip_dark')]! - dark)).toBeLessThanOrEqual(1e-6);
+    expect(Math.abs(out.measures[idx('clip_bright')]! - bright)).toBeLessThanOrEqual(1e-6);
 
     // brisque equals brisque.onnx on the same frames; brisque_mean is their mean
     const ref = await brisque.run({
-      data: planar(keys, w, h),
+      data: planar(active, aw, ah),
       n: keys.length,
-      height: h,
-      width: w,
+      height: ah,
+      width: aw,
     });
     expect(out.brisque.length).toBe(keys.length);
     for (let i = 0; i < keys.length; i++)
       expect(Math.abs(out.brisque[i]! - ref.brisque[i]!)).toBeLessThanOrEqual(1e-4);
-    const mean = Array.from(ref.brisque).reduce((a, b) => a + b, 0) / keys.length;
+    const mean = wmean(Array.from(ref.brisque));
     expect(Math.abs(out.measures[idx('brisque_mean')]! - mean)).toBeLessThanOrEqual(1e-4);
 
     // the head: TS reference on the graph's own measures, with the manifest's coefficients
@@ -275,6 +292,54 @@ describe('segment.onnx vs the TypeScript references', () => {
     expect(out.measures[idx('freeze')]).toBeCloseTo(3 / 6, 6);
   });
 
+  it('a calm shot is not frozen, a repeated frame in it is', async () => {
+    // consecutive frames differ by one grey level on 3 % of the pixels (MAD 0.03): far below the old
+    // absolute threshold of 0.8, but steady change, as in a calm locked-off shot
+    const calm: Uint8Array[] = [greyFrame(0)];
+    for (let t = 1; t < 12; t++) {
+      const f = Uint8Array.from(calm[t - 1]!);
+      for (let i = t % 33; i < f.length; i += 33) f[i] = f[i]! < 255 ? f[i]! + 1 : f[i]! - 1;
+      calm.push(f);
+    }
+    const still = await checkAll([rgbFrame(W, H, 7)], W, H, calm);
+    expect(still.measures[idx('freeze')]).toBe(0);
+    const withRepeat = [...calm.slice(0, 6), calm[5]!, ...calm.slice(6)];
+    const rep = await checkAll([rgbFrame(W, H, 7)], W, H, withRepeat);
+    expect(rep.measures[idx('freeze')]).toBeCloseTo(1 / 12, 6);
+  });
+
+  it('clipping: crushed black and blown white key-frame pixels are counted', async () => {
+    const k = rgbFrame(W, H, 8);
+    // black and white patches inside the picture (not whole rows or columns: those are borders)
+    for (let y = 10; y < 40; y++) {
+      for (let x = 10; x < 50; x++) k.fill(0, 3 * (y * W + x), 3 * (y * W + x) + 3);
+      for (let x = 60; x < 70; x++) k.fill(255, 3 * (y * W + x), 3 * (y * W + x) + 3);
+    }
+    const out = await checkAll([k], W, H, [greyFrame(0), greyFrame(1)]);
+    expect(out.measures[idx('clip_dark')]).toBeGreaterThanOrEqual((30 * 40) / (W * H) - 1e-6);
+    expect(out.measures[idx('clip_bright')]).toBeGreaterThanOrEqual((30 * 10) / (W * H) - 1e-6);
+  });
+
+  it('black borders (letterbox, pillarbox) are framing: the measures read the picture between them', async () => {
+    const pic = rgbFrame(W, H, 9);
+    const bw = W + 2 * 12;
+    const bh = H + 2 * 20;
+    const boxed = new Uint8Array(bw * bh * 3); // black, with the picture in the middle
+    for (let y = 0; y < H; y++) boxed.set(pic.subarray(3 * y * W, 3 * (y + 1) * W), 3 * ((y + 20) * bw + 12));
+    expect(activeArea([boxed], bw, bh)).toEqual({ x0: 12, y0: 20, x1: 12 + W, y1: 20 + H });
+    const motion = [greyFrame(0), greyFrame(1)];
+    const a = await checkAll([boxed], bw, bh, motion);
+    const b = await run([pic], W, H, motion);
+    for (const n of ['brisque_mean', 'blur', 'noise', 'clip_dark', 'clip_bright'] as const)
+      expect(a.measures[idx(n)], n).toBe(b.measures[idx(n)]);
+    expect(a.measures[idx('clip_dark')]).toBeLessThan(0.05);
+    // a frame that is almost all black keeps its full size (nothing left to crop to)
+    const dot = new Uint8Array(bw * bh * 3);
+    dot.fill(200, 3 * (40 * bw + 40), 3 * (40 * bw + 45));
+    expect(activeArea([dot], bw, bh)).toEqual({ x0: 0, y0: 0, x1: bw, y1: bh });
+    await checkAll([dot], bw, bh, motion);
+  });
+
   it('a flickering sequence: flicker measures the brightness swings', async () => {
     const seq = Array.from({ length: 10 }, (_, t) => greyFrame(t, t % 2 ? 40 : -40));
     const out = await checkAll([rgbFrame(W, H, 5)], W, H, seq);
@@ -290,6 +355,8 @@ describe('segment.onnx vs the TypeScript references', () => {
       new Uint8Array(MW * MH),
     ]);
     expect(out.brisque[0]).toBe(100);
+    // the flat frame is a transition: the key-frame means read the textured frame only
+    expect(out.measures[idx('brisque_mean')]).toBeCloseTo(out.brisque[1]!, 4);
     expect(out.measures[idx('luma')]).toBe(0);
     expect(out.measures[idx('contrast')]).toBe(0);
   });
@@ -301,7 +368,7 @@ describe('the head (TypeScript reference)', () => {
       scoring: { head: HeadCoefficients };
     }
   ).scoring.head;
-  const base = [20, 0.02, 0, 0.002, 0.45, 0.22, 0.25, 1];
+  const base = [20, 0.02, 0, 0.002, 0.45, 0.22, 0.25, 1, 0.01, 0.01];
 
   it('every penalty lowers q strictly once its measure passes the threshold', () => {
     for (const p of head.penalties) {
@@ -310,7 +377,7 @@ describe('the head (TypeScript reference)', () => {
       for (let k = 1; k <= 8; k++) {
         const m = [...base];
         m[i] = p.threshold + p.direction * p.scale * 0.25 * k;
-        if (p.measure === 'freeze' || p.measure === 'luma') m[i] = Math.min(1, Math.max(0, m[i]!));
+        if (['freeze', 'luma', 'clip_dark', 'clip_bright'].includes(p.measure)) m[i] = Math.min(1, Math.max(0, m[i]!));
         const q = qualityFromMeasures(m, head);
         expect(q, `${p.name} step ${k}`).toBeLessThan(prev);
         expect(q).toBeGreaterThan(0);
@@ -328,7 +395,7 @@ describe('the head (TypeScript reference)', () => {
       expect(p.weight).toBeLessThan(1);
       expect(p.scale).toBeGreaterThan(0);
     }
-    expect(qualityFromMeasures([0, 0, 0, 0, 0.5, 0.25, 0, 0], head)).toBeLessThanOrEqual(1);
-    expect(qualityFromMeasures([100, 1, 1, 1, 0, 0, 1, 100], head)).toBeGreaterThanOrEqual(0);
+    expect(qualityFromMeasures([0, 0, 0, 0, 0.5, 0.25, 0, 0, 0, 0], head)).toBeLessThanOrEqual(1);
+    expect(qualityFromMeasures([100, 1, 1, 1, 0, 0, 1, 100, 1, 1], head)).toBeGreaterThanOrEqual(0);
   });
 });

@@ -6,20 +6,13 @@ import { LEVELS, levelOfScore } from '../scoring/level-score';
 import type { SegmentScore } from '../scoring/score-store';
 import type { AskRequest, AskResult, Attachment, Engine } from './engine';
 import { EngineError } from './engine';
+import { abnormalMeasures, MEASURE_THRESHOLDS } from '../scoring/abnormal';
 import { fmtMeasure, fmtPct, fmtScore, fmtTime, loadVideoFacts, type VideoFacts } from './facts';
 
 export const ANALYST_ID = 'analyst';
 export const ANALYST_LABEL = 'Built-in analyst (not an LMM)';
 
 /** Measurements where a higher value means a worse picture, with how to name them. */
-const DISTORTION_MEASURES: { key: string; name: string }[] = [
-  { key: 'blur', name: 'blur' },
-  { key: 'noise', name: 'noise' },
-  { key: 'brisque', name: 'BRISQUE (spatial distortion)' },
-  { key: 'flicker', name: 'flicker' },
-  { key: 'freeze', name: 'frozen frames' },
-];
-
 const EVENT_NAMES: Record<string, string> = {
   freeze: 'frozen picture',
   stall: 'stall (rebuffering)',
@@ -74,43 +67,45 @@ function overall(f: VideoFacts): string[] {
     const lo = f.segments.reduce((a, b) => (b.score < a.score ? b : a));
     const hi = f.segments.reduce((a, b) => (b.score > a.score ? b : a));
     out.push(`The weakest part is ${segLabel(lo)} (score ${fmtScore(lo.score)}, ${levelWord(lo.score)}); the best is ${segLabel(hi)} (${fmtScore(hi.score)}, ${levelWord(hi.score)}).`);
-    const why = worstMeasuresAt(f, lo);
-    if (why.length) out.push(`At ${fmtTime(lo.startSec)} the worst measurements are ${why.join(', ')}.`);
+    out.push(whyAt(lo));
+  } else if (f.segments.length === 1) {
+    out.push(whyAt(f.segments[0]!));
   }
   out.push(...eventLines(f, 3));
   out.push(...annotationLines(f));
   return out;
 }
 
-/** For a segment, the distortion measures where it is the video's worst segment. */
-function worstMeasuresAt(f: VideoFacts, seg: SegmentScore): string[] {
-  const out: string[] = [];
-  for (const m of DISTORTION_MEASURES) {
-    const v = seg.features[m.key];
-    if (v === undefined || Math.abs(v) < 1e-3) continue;
-    const max = Math.max(...f.segments.map((s) => s.features[m.key] ?? -Infinity));
-    if (v >= max) out.push(`${m.name} ${fmtMeasure(v)} (the highest of the video)`);
-  }
-  return out;
+/**
+ * Why a segment scores as it does: the measurements beyond their documented thresholds (never "the
+ * highest of the video", which can be negligible), or a plain statement that none is abnormal.
+ */
+function whyAt(seg: SegmentScore): string {
+  const ab = abnormalMeasures(seg.features);
+  if (!ab.length) return `At ${fmtTime(seg.startSec)} no measurement is beyond its threshold: nothing abnormal was measured there.`;
+  const parts = ab.map((a) => `${a.label} ${fmtMeasure(a.value)} (threshold ${fmtMeasure(a.threshold)}: ${a.problem})`);
+  return `At ${fmtTime(seg.startSec)} these measurements are beyond their thresholds: ${parts.join('; ')}.`;
 }
 
 function distortions(f: VideoFacts): string[] {
   const out: string[] = [];
   if (f.segments.length) {
-    out.push('Measured distortion indicators (higher means worse), by where each is strongest:');
-    for (const m of DISTORTION_MEASURES) {
+    out.push('Measured distortion indicators (higher means worse) against their documented thresholds:');
+    let abnormal = 0;
+    for (const m of MEASURE_THRESHOLDS) {
       const segs = f.segments.filter((s) => s.features[m.key] !== undefined);
       if (!segs.length) continue;
       const worst = segs.reduce((a, b) => ((b.features[m.key] ?? 0) > (a.features[m.key] ?? 0) ? b : a));
-      const best = segs.reduce((a, b) => ((b.features[m.key] ?? 0) < (a.features[m.key] ?? 0) ? b : a));
       const wv = worst.features[m.key]!;
-      if (Math.abs(wv) < 1e-3) {
-        out.push(`- ${m.name}: none measured.`);
+      const over = segs.filter((s) => s.features[m.key]! > m.above);
+      if (!over.length) {
+        out.push(`- ${m.label}: within normal everywhere (threshold ${fmtMeasure(m.above)}).`);
         continue;
       }
-      const bv = best.features[m.key]!;
-      out.push(`- ${m.name}: strongest at ${segLabel(worst)} (${fmtMeasure(wv)})` + (best !== worst && Math.abs(bv) >= 1e-3 ? `, weakest at ${segLabel(best)} (${fmtMeasure(bv)}).` : '.'));
+      abnormal++;
+      out.push(`- ${m.label}: beyond its threshold ${fmtMeasure(m.above)} (${m.problem}), strongest at ${segLabel(worst)} (${fmtMeasure(wv)}).`);
     }
+    if (!abnormal) out.push('No measurement is beyond its threshold anywhere in this video.');
     const lo = f.segments.reduce((a, b) => (b.score < a.score ? b : a));
     out.push(`The lowest-scoring segment is ${segLabel(lo)} (${fmtScore(lo.score)}, ${levelWord(lo.score)}).`);
   }
@@ -199,8 +194,7 @@ function attachedRange(f: VideoFacts, att: Attachment): string[] {
   const out = [describeRange(f, att.kind === 'time' ? 'At the playhead' : att.kind === 'segment' ? 'The attached segment' : 'The attached span', segs)];
   if (f.score != null) out.push(`For reference, the whole video scores ${fmtScore(f.score)} (${f.level}).`);
   const worst = segs.reduce((a, b) => (b.score < a.score ? b : a));
-  const why = worstMeasuresAt(f, worst);
-  if (why.length) out.push(`At ${fmtTime(worst.startSec)} the worst measurements are ${why.join(', ')}.`);
+  out.push(whyAt(worst));
   return out;
 }
 

@@ -95,7 +95,8 @@ export class PackScorer {
     const mo = sc.motionFrame;
     const S = this.segmentSec;
     const startSegment = opts.startSegment ?? 0;
-    const freeze = new FreezeDetector(v.fps, undefined, undefined, Math.round(startSegment * S * Math.round(v.fps)));
+    // the segment model's relative pair rule: a calm shot gives no frozen spans
+    const freeze = new FreezeDetector(v.fps, undefined, null, Math.round(startSegment * S * Math.round(v.fps)));
     let decodeWaitMs = 0;
     let inferMs = 0;
     let computed = 0;

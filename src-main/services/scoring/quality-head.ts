@@ -36,6 +36,8 @@ export const SEGMENT_MEASURES = [
   'contrast',
   'blur',
   'noise',
+  'clip_dark',
+  'clip_bright',
 ] as const;
 export type SegmentMeasure = (typeof SEGMENT_MEASURES)[number];
 
@@ -177,4 +179,76 @@ export function greyContrast(frames: readonly Uint8Array[]): number {
     total += Math.sqrt(Math.max(0, s2 / f.length - mean * mean));
   }
   return total / frames.length / 255;
+}
+
+/** Grey level at or below which a pixel counts as crushed to black, at or above which as blown to white. */
+export const CLIP_DARK_MAX = 4;
+export const CLIP_BRIGHT_MIN = 251;
+
+/**
+ * Clipping of one 8-bit grey frame: the share of pixels crushed to black (≤ CLIP_DARK_MAX) and blown
+ * to white (≥ CLIP_BRIGHT_MIN). Clipped pixels have lost their detail for good, whereas a dark scene
+ * whose shadows still vary is a choice of exposure, not a defect: exposure is judged by these shares.
+ */
+export function clippedShares(grey: Uint8Array): { dark: number; bright: number } {
+  if (!grey.length) return { dark: 0, bright: 0 };
+  let dark = 0;
+  let bright = 0;
+  for (let i = 0; i < grey.length; i++) {
+    if (grey[i]! <= CLIP_DARK_MAX) dark++;
+    else if (grey[i]! >= CLIP_BRIGHT_MIN) bright++;
+  }
+  return { dark: dark / grey.length, bright: bright / grey.length };
+}
+
+/** Black borders are cropped only when at least this many rows/columns of picture remain. */
+export const MIN_ACTIVE = 16;
+
+/**
+ * The active picture of a segment's key frames (interleaved rgb24, all w×h): rows and columns where
+ * every pixel of every frame has all channels ≤ CLIP_DARK_MAX are a black border (letterbox,
+ * pillarbox) — framing, not clipped picture — and are left out of every key-frame measure. The full
+ * frame when less than MIN_ACTIVE rows or columns would remain.
+ */
+export function activeArea(frames: readonly Uint8Array[], w: number, h: number): { x0: number; y0: number; x1: number; y1: number } {
+  const rows = new Uint8Array(h);
+  const cols = new Uint8Array(w);
+  for (const f of frames) {
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const i = 3 * (y * w + x);
+        if (f[i]! > CLIP_DARK_MAX || f[i + 1]! > CLIP_DARK_MAX || f[i + 2]! > CLIP_DARK_MAX) rows[y] = cols[x] = 1;
+      }
+    }
+  }
+  const span = (a: Uint8Array): [number, number] => {
+    const first = a.indexOf(1);
+    const last = a.lastIndexOf(1);
+    if (first < 0 || last + 1 - first < MIN_ACTIVE) return [0, a.length];
+    return [first, last + 1];
+  };
+  const [y0, y1] = span(rows);
+  const [x0, x1] = span(cols);
+  return { x0, y0, x1, y1 };
+}
+
+/** The rectangle [x0, x1) × [y0, y1) of an interleaved rgb24 frame of width w. */
+export function cropRgb(frame: Uint8Array, w: number, a: { x0: number; y0: number; x1: number; y1: number }): Uint8Array {
+  const cw = a.x1 - a.x0;
+  const out = new Uint8Array(cw * (a.y1 - a.y0) * 3);
+  for (let y = a.y0; y < a.y1; y++) out.set(frame.subarray(3 * (y * w + a.x0), 3 * (y * w + a.x1)), 3 * (y - a.y0) * cw);
+  return out;
+}
+
+/** Key frames whose grey standard deviation is below this many levels have no detail. */
+export const MIN_DETAIL_STD = 1;
+
+/**
+ * Weights of a segment's key frames in the key-frame means: 1 for a frame with detail, 0 for one
+ * without (black, a fade, a plain title card: a transition, not picture; BRISQUE scores it 100 and
+ * it is all "clipped"). When no frame has detail, all count.
+ */
+export function keyFrameWeights(greys: readonly Uint8Array[]): number[] {
+  const w = greys.map((g) => (greyContrast([g]) * 255 >= MIN_DETAIL_STD ? 1 : 0));
+  return w.some((x) => x > 0) ? w : w.map(() => 1);
 }

@@ -17,9 +17,23 @@ export function meanLuma(a: Uint8Array): number {
   return s / a.length;
 }
 
-/** freezedetect's default noise is −60 dB of full scale; we use −50 dB (≈ 0.8 on 0–255) to survive re-encoding. */
+/** freezedetect's default noise is −60 dB of full scale; the streaming cross-check uses −50 dB. */
 export const FREEZE_NOISE_DB = -50;
 export const FREEZE_MIN_SEC = 0.5;
+
+/**
+ * A pair of (64×36 grey) motion frames is a repeat when its MAD is at most
+ * max(FREEZE_FLOOR_MAD, FREEZE_REL × the sequence's mean MAD). The floor is what re-encoding leaves
+ * of a repeated frame (a few pixels off by one level at 64×36); the relative part follows the clip's
+ * own noise floor, so a calm handheld or locked-off shot, whose frames change little but steadily,
+ * does not read as frozen, while a repeated frame amid motion does.
+ */
+export const FREEZE_FLOOR_MAD = 0.005;
+export const FREEZE_REL = 0.05;
+
+export function freezeThreshold(meanMad: number): number {
+  return Math.max(FREEZE_FLOOR_MAD, FREEZE_REL * meanMad);
+}
 
 export function noiseDbToMad(db: number): number {
   return 255 * 10 ** (db / 20);
@@ -37,23 +51,24 @@ export interface TemporalMeasures {
 }
 
 /** Measures over consecutive frames; `prev` is the last frame of the previous segment (continuity). */
-export function temporalMeasures(frames: Uint8Array[], prev?: Uint8Array, noiseDb = FREEZE_NOISE_DB): TemporalMeasures {
+export function temporalMeasures(frames: Uint8Array[], prev?: Uint8Array): TemporalMeasures {
   const seq = prev ? [prev, ...frames] : frames;
-  const thr = noiseDbToMad(noiseDb);
   let motion = 0;
-  let frozen = 0;
   let flicker = 0;
   let pairs = 0;
   let luma = 0;
   const lumas = seq.map(meanLuma);
   for (const l of frames.map(meanLuma)) luma += l;
+  const diffs: number[] = [];
   for (let i = 1; i < seq.length; i++) {
     const d = meanAbsDiff(seq[i - 1]!, seq[i]!);
+    diffs.push(d);
     motion += d;
-    if (d < thr) frozen++;
     flicker += Math.abs(lumas[i]! - lumas[i - 1]!);
     pairs++;
   }
+  const thr = freezeThreshold(pairs ? motion / pairs : 0);
+  const frozen = diffs.filter((d) => d <= thr).length;
   return {
     motion: pairs ? motion / pairs / 255 : 0,
     freeze: pairs ? frozen / pairs : 0,
@@ -69,20 +84,30 @@ export class FreezeDetector {
   private runStart: number | null = null;
   readonly spans: { startSec: number; endSec: number }[] = [];
   private readonly thr: number;
+  private madSum = 0;
+  private pairs = 0;
 
+  /**
+   * `noiseDb` null: the segment model's pair rule (a repeat is at most FREEZE_REL of the mean change
+   * so far, or FREEZE_FLOOR_MAD), so a calm shot yields no frozen spans; a number: freezedetect's
+   * absolute bar (for cross-checks with ffmpeg).
+   */
   constructor(
     private readonly fps: number,
     private readonly minSec = FREEZE_MIN_SEC,
-    noiseDb = FREEZE_NOISE_DB,
+    noiseDb: number | null = FREEZE_NOISE_DB,
     startFrame = 0,
   ) {
-    this.thr = noiseDbToMad(noiseDb);
+    this.thr = noiseDb === null ? Number.NaN : noiseDbToMad(noiseDb);
     this.frameIndex = startFrame;
   }
 
   push(frame: Uint8Array): void {
     if (this.prev) {
-      const frozen = meanAbsDiff(this.prev, frame) < this.thr;
+      const d = meanAbsDiff(this.prev, frame);
+      this.madSum += d;
+      this.pairs++;
+      const frozen = Number.isNaN(this.thr) ? d <= freezeThreshold(this.madSum / this.pairs) : d < this.thr;
       if (frozen && this.runStart === null) this.runStart = this.frameIndex - 1;
       if (!frozen && this.runStart !== null) this.close(this.frameIndex);
     }

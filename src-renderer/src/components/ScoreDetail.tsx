@@ -5,7 +5,7 @@ import type { VideoRow, VideoScores } from '../../../src-preload/contract';
 import { useApi } from '../api-context';
 import { errorMessage } from '../lib/format';
 import { levelColor, levelOfScore } from '../lib/score-colors';
-import { formatSpan, levelBars, measurementRows } from '../lib/score-details';
+import { formatSpan, levelBars, measurementRows, scoreExplanation } from '../lib/score-details';
 import { LevelChip, ScoreValue, Sparkline } from './ScoreCells';
 
 interface ScoreDetailProps {
@@ -14,7 +14,7 @@ interface ScoreDetailProps {
   onClose(): void;
 }
 
-const WIDTH = 340;
+const WIDTH = 360;
 /** Events listed; a long stream can have hundreds of stalls. */
 const MAX_EVENTS = 8;
 
@@ -101,6 +101,7 @@ export function ScoreDetail({ row, anchor, onClose }: ScoreDetailProps) {
 function Details({ data }: { data: VideoScores }) {
   const run = data.run;
   const measurements = measurementRows(data.features);
+  const why = scoreExplanation(data.features);
   return (
     <>
       {run ? (
@@ -109,14 +110,14 @@ function Details({ data }: { data: VideoScores }) {
             {run.packId} {run.packVersion}
           </span>
           {' · '}
-          <span data-testid="detail-provider" title={run.providerNote ?? undefined}>
-            {run.provider ?? 'cpu'}
-          </span>
-        </p>
-      ) : null}
-      {run?.providerNote ? (
-        <p className="hint provider-note" data-testid="detail-provider-note">
-          {run.providerNote}
+          <span data-testid="detail-provider">{run.provider ?? 'cpu'}</span>
+          {/* the provider's full note (e.g. why CUDA fell back to CPU) is said once, in the jobs panel */}
+          {run.providerNote ? (
+            <span className="muted" data-testid="detail-provider-note">
+              {' '}
+              (fallback, see Jobs)
+            </span>
+          ) : null}
         </p>
       ) : null}
       {run ? null : <p className="muted">Not scored yet.</p>}
@@ -142,12 +143,18 @@ function Details({ data }: { data: VideoScores }) {
           <Sparkline values={data.segments.map((s) => s.score)} width={300} height={36} />
         </div>
       ) : null}
+      {why ? (
+        <p className="score-why" data-testid="detail-why">
+          {why}
+        </p>
+      ) : null}
       {measurements.length ? (
         <dl className="measurements">
           {measurements.map((m) => (
-            <div key={m.key} title={m.hint}>
+            <div key={m.key} className={m.abnormal ? 'abnormal' : undefined} data-abnormal={m.abnormal || undefined}>
               <dt>{m.label}</dt>
               <dd className="mono">{m.value}</dd>
+              <dd className="measure-meaning">{m.hint}</dd>
             </div>
           ))}
         </dl>
