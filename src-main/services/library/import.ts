@@ -3,7 +3,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { initialImportProgress, type ImportProgress, type ImportSummary } from '../../../src-preload/contract';
+import {
+  initialImportProgress,
+  type ImportProgress,
+  type ImportSkipKind,
+  type ImportSummary,
+} from '../../../src-preload/contract';
 import type { NewVideo, ProjectStore } from '../store/project-store';
 import { isAbortError, MediaError } from '../media/errors';
 import { resolveMediaTools } from '../media/ffmpeg-path';
@@ -21,7 +26,7 @@ export interface ImportOptions {
 }
 
 type FileOutcome =
-  | { kind: 'skipped'; reason: string }
+  | { kind: 'skipped'; why: ImportSkipKind; reason: string }
   | { kind: 'row'; video: NewVideo; stagedThumb: string | null };
 
 const FLUSH_EVERY_ROWS = 50;
@@ -195,7 +200,8 @@ export async function importVideos(
     const threads = Math.max(1, Math.floor(os.availableParallelism() / concurrency));
 
     const processFile = async (absPath: string, index: number): Promise<FileOutcome> => {
-      if (store.hasPath(absPath)) return { kind: 'skipped', reason: 'already in project' };
+      if (store.hasPath(absPath))
+        return { kind: 'skipped', why: 'in-project', reason: 'already in project' };
       let sizeBytes: number;
       let hash: string | null;
       try {
@@ -206,16 +212,22 @@ export async function importVideos(
         const code = (e as NodeJS.ErrnoException).code;
         return {
           kind: 'skipped',
+          why: 'unreadable',
           reason: code === 'ENOENT' ? 'no longer exists' : `cannot be read (${code ?? 'error'})`,
         };
       }
       if (hash) {
         const existing = store.findBySizeAndHash(sizeBytes, hash);
         if (existing)
-          return { kind: 'skipped', reason: `duplicate of ${store.toAbsPath(existing.path)}` };
+          return {
+            kind: 'skipped',
+            why: 'duplicate',
+            reason: `duplicate of ${store.toAbsPath(existing.path)}`,
+          };
         const key = `${sizeBytes}:${hash}`;
         const earlier = claimed.get(key);
-        if (earlier) return { kind: 'skipped', reason: `duplicate of ${earlier}` };
+        if (earlier)
+          return { kind: 'skipped', why: 'duplicate', reason: `duplicate of ${earlier}` };
         claimed.set(key, absPath);
       }
 
@@ -288,7 +300,7 @@ export async function importVideos(
         }
         try {
           if (outcome.kind === 'skipped') {
-            skippedItems.push({ path: absPath, reason: outcome.reason });
+            skippedItems.push({ path: absPath, kind: outcome.why, reason: outcome.reason });
             progress.complete('skipped');
           } else {
             writer.add(outcome.video, outcome.stagedThumb);
