@@ -24,6 +24,8 @@ export const resolveEngine: EngineResolver = (p) => ({
   timeoutMs: p.timeoutMs,
   frames: p.frames,
   prefill: p.prefill,
+  replicaUrls: p.replicaUrls,
+  concurrency: p.concurrency,
 });
 
 export class ScoringApi {
