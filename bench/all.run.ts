@@ -8,6 +8,7 @@ import { runImportBench } from './import-bench';
 import { runScoreBench } from './score-bench';
 import { runExportBench } from './export-bench';
 import { runImportPairsBench } from './import-pairs-bench';
+import { runEngineReplicasBench } from './engine-replicas-bench';
 
 const results: Record<string, unknown> = {};
 const outDir = path.resolve(__dirname, '..', 'test-output', 'bench');
@@ -48,4 +49,11 @@ it('import-pairs: 100,000 pairs from VQA²/LLaVA JSON, vs JSON.parse alone', asy
   const r = await runImportPairsBench();
   report('importPairs', r);
   expect(r.pairs).toBe(100_000);
+});
+
+it('engine replicas: 4 replicas × 2 in flight vs 1 × 1, 250 ms latency; one replica failing', async () => {
+  const r = await runEngineReplicasBench();
+  report('engineReplicas', r);
+  expect(r.replicas4x2.done).toBe(r.videos);
+  expect(r.replicas4x2OneFailing.done).toBe(r.videos);
 });

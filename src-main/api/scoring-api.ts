@@ -128,7 +128,16 @@ export class ScoringApi {
     const job = jobs.create(ids, {
       scorer: ENGINE_SCORER_ID,
       providers: ['cpu'],
-      engine: { baseUrl: cfg.baseUrl, model: cfg.model, keyRef: rec.keyRef, prefill: view.prefill, frames: { maxFrames: view.maxFrames, maxSide: view.maxSide }, timeoutMs: view.timeoutSec * 1000 },
+      engine: {
+        baseUrl: cfg.baseUrl,
+        model: cfg.model,
+        keyRef: rec.keyRef,
+        prefill: view.prefill,
+        frames: { maxFrames: view.maxFrames, maxSide: view.maxSide },
+        timeoutMs: view.timeoutSec * 1000,
+        ...(cfg.replicaUrls?.length ? { replicaUrls: cfg.replicaUrls } : {}),
+        concurrency: cfg.concurrency,
+      },
     });
     this.enqueue(job.id);
     return { jobId: job.id };
