@@ -155,7 +155,7 @@ export class AssistantApi implements DomainApi<AssistantCallName> {
     let answerer: QuestionAnswerer;
     try {
       const engine = engineFor(store, input.engineId);
-      answerer = engine instanceof OpenAiEngine ? { id: engine.id, answer: async (q, signal) => ({ text: await engine.answerQuestion(q, signal) }) } : ANALYST_ANSWERER;
+      answerer = engine instanceof OpenAiEngine ? { id: engine.id, parallel: engine.pool.capacity, answer: async (q, signal) => ({ text: await engine.answerQuestion(q, signal) }) } : ANALYST_ANSWERER;
     } catch (e) {
       throw apiError(e);
     }

@@ -35,7 +35,7 @@ export interface TestServer {
   fallback: (req: RecordedRequest) => Reply;
   /** Injected delay before each reply (a model's compute time), 0 by default. */
   latencyMs: number;
-  /** Requests being answered right now, and the most at once so far. */
+  /** Requests being answered right now, and the most at once so far (settable, to reset it). */
   inFlight: number;
   maxInFlight: number;
   close(): Promise<void>;
@@ -174,6 +174,9 @@ export async function startOpenAiTestServer(): Promise<TestServer> {
     },
     get maxInFlight() {
       return state.maxInFlight;
+    },
+    set maxInFlight(n) {
+      state.maxInFlight = n;
     },
     close: () =>
       new Promise<void>((r) => {

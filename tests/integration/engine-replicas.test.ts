@@ -15,6 +15,8 @@ import { ReplicaPool } from '../../src-main/services/assistant/replica-pool';
 import { engineConfigFromFlags } from '../../src-main/hosts/cli/assistant';
 import { scoreFromLogprobs } from '../../src-main/services/scoring/level-score';
 import type { JobProgress } from '../../src-preload/contract';
+import { putQbenchSet } from '../../src-main/services/pairs/pair-store';
+import { runQbench } from '../../src-main/services/assistant/qbench';
 
 let dir: string;
 let store: ProjectStore;
@@ -44,6 +46,7 @@ beforeEach(() => {
     s.requests.length = 0;
     s.fallback = defaultFallback;
     s.latencyMs = 0;
+    s.maxInFlight = 0;
   }
 });
 
@@ -115,6 +118,27 @@ describe('an engine with several replicas', () => {
     for (const s of servers) s.fallback = failing;
     const engine = new OpenAiEngine(store, { baseUrl: servers[0]!.url, replicaUrls: [servers[1]!.url], model: 'm', videoMode: 'video_url', backoffMs: 5 });
     await expect(engine.scoreVideo(ids[0]!)).rejects.toThrow(/HTTP 500.*gave up after 4 attempts on 2 replicas/);
+  });
+});
+
+describe('question sets on several replicas', () => {
+  it('answers a set with questions in flight on every replica, within each one\'s limit', async () => {
+    for (const s of servers) s.latencyMs = 60;
+    putQbenchSet(
+      store,
+      'spread',
+      ids.slice(0, 12).map((videoId, i) => ({ videoId, videoName: `v${i}.mp4`, questionType: 'yes-or-no', question: `Is ${i} blurry?`, answers: ['Yes', 'No'], correctChoice: 'A' })),
+    );
+    const engine = new OpenAiEngine(store, { baseUrl: servers[0]!.url, replicaUrls: [servers[1]!.url, servers[2]!.url], concurrency: 2, model: 'm', videoMode: 'video_url' });
+    const run = await runQbench(store, { id: engine.id, parallel: engine.pool.capacity, answer: async (q, signal) => ({ text: await engine.answerQuestion(q, signal) }) }, { setName: 'spread' });
+    expect(run).toMatchObject({ n: 12, unanswered: 0 });
+    for (const s of servers.slice(0, 3)) {
+      expect(s.requests.length).toBeGreaterThan(0);
+      expect(s.maxInFlight).toBeLessThanOrEqual(2);
+    }
+    // Questions really were answered side by side, not one after another.
+    expect(servers.reduce((a, s) => a + s.maxInFlight, 0)).toBeGreaterThan(3);
+    expect(engine.pool.stats().reduce((a, r) => a + r.ok, 0)).toBe(12);
   });
 });
 

@@ -160,7 +160,7 @@ export async function cmdQbench(args: string[]): Promise<number> {
     let answerer: QuestionAnswerer = ANALYST_ANSWERER;
     if (cfg) {
       const engine = new OpenAiEngine(store, cfg);
-      answerer = { id: engine.id, answer: async (q, signal) => ({ text: await engine.answerQuestion(q, signal) }) };
+      answerer = { id: engine.id, parallel: engine.pool.capacity, answer: async (q, signal) => ({ text: await engine.answerQuestion(q, signal) }) };
     } else process.stderr.write('No --engine-url: the built-in analyst cannot answer question sets; every question is reported unanswered.\n');
     let last = 0;
     const s = await runQbench(store, answerer, {
