@@ -26,6 +26,12 @@ it('library: 10,000-video project open and sorted pages', async () => {
   expect(r.videos).toBe(10_000);
 });
 
+it('library: 100,000-video project open, sorted pages, text filter', async () => {
+  const r = await runLibraryBench(100_000);
+  report('library100k', r);
+  expect(r.videos).toBe(100_000);
+});
+
 it('import: 200 short clips, parallel vs sequential probing', async () => {
   const r = await runImportBench();
   report('import', r);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { LibraryFilter, LibraryQuery, LibrarySort, VideoRow } from '../../../src-preload/contract';
-import { VIDEO_COLUMNS, orderSql, toRow, whereFor, type VideoDbRow } from './video-rows';
+import { VIDEO_COLUMNS, orderSql, sortParts, toRow, whereFor, type VideoDbRow } from './video-rows';
 import { StoreError } from './errors';
 import { ProjectLock } from './lock';
 import { LATEST_SCHEMA_VERSION, applyMigrations } from './migrations';
@@ -236,10 +236,21 @@ export class ProjectStore {
     const total = (
       this.db.prepare(`SELECT count(*) AS n FROM videos ${where}`).get(...params) as { n: number }
     ).n;
-    const order = orderSql(q.sort);
+    // Same order as orderSql (set values first, NULLs last), paged in two index-served parts.
+    const { column, order, nullOrder } = sortParts(q.sort);
+    const and = where ? `${where} AND` : 'WHERE';
     const rows = this.db
-      .prepare(`SELECT ${VIDEO_COLUMNS} FROM videos ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
+      .prepare(`SELECT ${VIDEO_COLUMNS} FROM videos ${and} ${column} IS NOT NULL ORDER BY ${order} LIMIT ? OFFSET ?`)
       .all(...params, q.limit, q.offset) as VideoDbRow[];
+    if (rows.length < q.limit) {
+      const setCount = rows.length
+        ? q.offset + rows.length
+        : (this.db.prepare(`SELECT count(*) AS n FROM videos ${and} ${column} IS NOT NULL`).get(...params) as { n: number }).n;
+      const nulls = this.db
+        .prepare(`SELECT ${VIDEO_COLUMNS} FROM videos ${and} ${column} IS NULL ORDER BY ${nullOrder} LIMIT ? OFFSET ?`)
+        .all(...params, q.limit - rows.length, Math.max(0, q.offset - setCount)) as VideoDbRow[];
+      rows.push(...nulls);
+    }
     return { total, rows: rows.map(toRow) };
   }
 

@@ -29,6 +29,18 @@ export function orderSql(sort: LibrarySort | undefined): string {
   return `${col.split(' ')[0]} IS NULL, ${col} ${dir}, id ${dir}`;
 }
 
+/**
+ * The sort split for paging: rows whose column is set, ordered by `column dir, id dir` (which the
+ * column's index serves directly, the rowid being its last key), then the NULL rows by id. One
+ * ORDER BY with `column IS NULL` first would sort the whole table for every page.
+ */
+export function sortParts(sort: LibrarySort | undefined): { column: string; order: string; nullOrder: string } {
+  const { column, desc } = sort ?? { column: 'importedAt', desc: false };
+  const dir = desc ? 'DESC' : 'ASC';
+  const col = SORT_SQL[column];
+  return { column: col.split(' ')[0]!, order: `${col} ${dir}, id ${dir}`, nullOrder: `id ${dir}` };
+}
+
 export const VIDEO_COLUMNS = `id, path, name, status, error, duration_sec, width, height, fps, codec,
   bitrate_kbps, size_bytes, has_thumb, imported_at, video_score`;
 
