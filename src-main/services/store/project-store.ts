@@ -200,6 +200,11 @@ export class ProjectStore {
     return ids;
   }
 
+  /** A row imported as readable that turned out not to be (no frame decodes): failed, with why. */
+  markFailed(videoId: number, reason: string): void {
+    this.db.prepare("UPDATE videos SET status = 'failed', error = ? WHERE id = ?").run(reason, videoId);
+  }
+
   setThumb(videoId: number, has: boolean): void {
     this.db.prepare('UPDATE videos SET has_thumb = ? WHERE id = ?').run(has ? 1 : 0, videoId);
   }
