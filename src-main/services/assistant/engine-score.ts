@@ -120,7 +120,13 @@ export async function runEngineScoreJob(
         if (!it || (await scoreOne(it)) === 'stop') return;
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(engine.pool.capacity, pending.length)) }, worker));
+    // Replica figures (requests in flight) change between videos too: refresh them every second.
+    const ticker = engine.pool.urls.length > 1 ? setInterval(emit, 1000) : null;
+    try {
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(engine.pool.capacity, pending.length)) }, worker));
+    } finally {
+      if (ticker) clearInterval(ticker);
+    }
     scores.updateRun(runId, { timings });
     progress.current = null;
     progress.etaSec = 0;
