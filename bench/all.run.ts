@@ -10,6 +10,7 @@ import { runExportBench } from './export-bench';
 import { runImportPairsBench } from './import-pairs-bench';
 import { runLmmBench } from './lmm-bench';
 import { runLmmRssBench } from './lmm-rss-bench';
+import { runEngineReplicasBench } from './engine-replicas-bench';
 
 const results: Record<string, unknown> = {};
 const outDir = path.resolve(__dirname, '..', 'test-output', 'bench');
@@ -25,6 +26,12 @@ it('library: 10,000-video project open and sorted pages', async () => {
   const r = await runLibraryBench();
   report('library', r);
   expect(r.videos).toBe(10_000);
+});
+
+it('library: 100,000-video project open, sorted pages, text filter', async () => {
+  const r = await runLibraryBench(100_000);
+  report('library100k', r);
+  expect(r.videos).toBe(100_000);
 });
 
 it('import: 200 short clips, parallel vs sequential probing', async () => {
@@ -63,4 +70,11 @@ it('lmm: RSS while scoring a 10-minute clip with a tiny model stays flat', async
   report('lmmRss', r);
   expect(r.segments).toBe(300);
   expect(r.rssGrowthMB).toBeLessThan(200);
+});
+
+it('engine replicas: 4 replicas × 2 in flight vs 1 × 1, 250 ms latency; one replica failing', async () => {
+  const r = await runEngineReplicasBench();
+  report('engineReplicas', r);
+  expect(r.replicas4x2.done).toBe(r.videos);
+  expect(r.replicas4x2OneFailing.done).toBe(r.videos);
 });

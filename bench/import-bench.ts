@@ -1,10 +1,12 @@
-// Import throughput: the same 200 tiny clips imported with concurrency 1 and with the default
-// (one file per core), reported as a ratio measured in the same run.
+// Import throughput: the same tiny clips imported with concurrency 1 and with the default (one file
+// per core), and a baseline that only spawns ffprobe once per clip sequentially; ratios from the
+// same run.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { importVideos } from '../src-main/services/library/import';
 import { ProjectStore } from '../src-main/services/store/project-store';
+import { runMediaTool } from '../src-main/services/media/run';
 import { makeClip, makeClipCopies } from '../tests/helpers/fixtures';
 
 export interface ImportBenchResult {
@@ -13,6 +15,10 @@ export interface ImportBenchResult {
   parallelSec: number;
   ratio: number;
   concurrency: number;
+  /** Baseline: one ffprobe per clip, one after another, nothing else. */
+  probeOnlySec: number;
+  /** probeOnlySec / parallelSec: above 1 means the whole import beats spawning ffprobe alone. */
+  ratioVsProbeOnly: number;
 }
 
 const CHUNK = 50;
@@ -32,6 +38,15 @@ function childCpuSec(): number | null {
   } catch {
     return null;
   }
+}
+
+async function timedProbeOnly(dir: string): Promise<number> {
+  const files = fs.readdirSync(dir).map((f) => path.join(dir, f));
+  const t0 = performance.now();
+  for (const f of files) {
+    await runMediaTool('ffprobe', ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', `file:${f}`]);
+  }
+  return (performance.now() - t0) / 1000;
 }
 
 async function timedImport(
@@ -91,8 +106,10 @@ export async function runImportBench(opts: ImportBenchOptions = {}): Promise<Imp
     const parallel = ProjectStore.create(path.join(root, 'parallel'));
     let sequentialSec = 0;
     let parallelSec = 0;
+    let probeOnlySec = 0;
     try {
       for (const chunk of chunks) {
+        probeOnlySec += await timedProbeOnly(chunk);
         sequentialSec += await timedImport(sequential, chunk, 1);
         parallelSec += await timedImport(parallel, chunk, undefined);
       }
@@ -110,7 +127,8 @@ export async function runImportBench(opts: ImportBenchOptions = {}): Promise<Imp
     }
     const ratio = sequentialSec / parallelSec;
     log(`ratio ${ratio.toFixed(2)}x`);
-    return { clips, sequentialSec, parallelSec, ratio, concurrency };
+    log(`ffprobe only, sequential: ${probeOnlySec.toFixed(2)} s`);
+    return { clips, sequentialSec, parallelSec, ratio, concurrency, probeOnlySec, ratioVsProbeOnly: probeOnlySec / parallelSec };
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -80,17 +80,25 @@ export async function runLibraryBench(n = 10_000) {
     const s = ProjectStore.open(file);
     const page = (column: 'durationSec' | 'name' | 'videoScore' | 'codec' | 'mos', offset: number, text?: string) =>
       time(() => s.listVideos({ offset, limit: 100, sort: { column, desc: true }, filter: text ? { text } : undefined }), 9);
+    const mid = Math.floor(n / 2);
     const pages = {
       durationFirst: page('durationSec', 0),
-      durationMiddle: page('durationSec', 5000),
-      nameLast: page('name', 9900),
-      scoreMiddle: page('videoScore', 5000),
+      durationMiddle: page('durationSec', mid),
+      nameLast: page('name', n - 100),
+      scoreMiddle: page('videoScore', mid),
       codecFiltered: page('codec', 0, 'cat7/'),
       // one run's scores (joined) and the MOS column, against the plain duration page above
       runScoreMiddle: page('videoScore', 5000),
       mosMiddle: page('mos', 5000),
     };
+    // A text filter as typed in the library: the first page and the total that the footer shows.
+    const filterMs = time(() => {
+      s.listVideos({ offset: 0, limit: 100, sort: { column: 'name', desc: false }, filter: { text: 'clip_0421' } });
+    }, 9);
+    // Same-run baseline: one page of the table in its stored order, no sort and no filter.
+    const baselinePageMs = time(() => s.connection.prepare('SELECT * FROM videos LIMIT 100').all(), 9);
     s.close();
+    const worstPageMs = Math.max(...Object.values(pages));
     return {
       videos: n,
       insertMs,
@@ -100,6 +108,11 @@ export async function runLibraryBench(n = 10_000) {
       pageMs: pages,
       runScorePageRatio: pages.runScoreMiddle / pages.durationMiddle,
       mosPageRatio: pages.mosMiddle / pages.durationMiddle,
+      worstPageMs,
+      filterMs,
+      baselinePageMs,
+      worstPageRatio: worstPageMs / baselinePageMs,
+      targets: { openMs: 1000, pageMs: 100, filterMs: 200 },
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

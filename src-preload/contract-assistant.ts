@@ -29,6 +29,9 @@ export interface EngineView {
   timeoutSec: number;
   videoMode: 'frames' | 'video_url';
   prefill: 'continue_final_message' | 'assistant';
+  /** Further replicas besides baseUrl (empty for one server), and requests in flight per replica. */
+  replicaUrls: string[];
+  concurrency: number;
 }
 
 export interface ChatMessageView {
@@ -88,11 +91,17 @@ export interface QbenchAnswerView {
   note: string | null;
 }
 
+const engineUrl = z.string().trim().url('base URL must be a URL like http://127.0.0.1:8000/v1').max(2000).refine((u) => /^https?:\/\//i.test(u), 'base URL must start with http:// or https://');
+
 const engineInput = z
   .object({
     id: engineIdSchema.optional(),
     name: z.string().trim().min(1, 'engine name is empty').max(100),
-    baseUrl: z.string().trim().url('base URL must be a URL like http://127.0.0.1:8000/v1').max(2000).refine((u) => /^https?:\/\//i.test(u), 'base URL must start with http:// or https://'),
+    baseUrl: engineUrl,
+    /** Further replicas of the same model (more vLLM instances); requests are spread over all. */
+    replicaUrls: z.array(engineUrl).max(32).optional(),
+    /** Requests in flight per replica. */
+    concurrency: z.number().int().min(1).max(64).optional(),
     model: z.string().trim().min(1, 'model is empty').max(300),
     /** Write-only: stored in the host's secret store, never returned. */
     apiKey: z.string().max(4000).optional(),

@@ -77,13 +77,21 @@ export function initialImportProgress(jobId: string): ImportProgress {
   };
 }
 
+/** Why a path was not imported: not a video type, already there, same content, or unreadable. */
+export type ImportSkipKind = 'not-video' | 'in-project' | 'duplicate' | 'unreadable';
+export interface ImportSkip {
+  path: string;
+  kind: ImportSkipKind;
+  reason: string;
+}
+
 export interface ImportSummary {
   jobId: string;
   added: number;
   failed: number;
   skipped: number;
   cancelled: boolean;
-  skippedItems: { path: string; reason: string }[];
+  skippedItems: ImportSkip[];
   elapsedSec: number;
   /** Set when the import stopped on a project-level failure. */
   error?: string;
@@ -119,6 +127,21 @@ export interface JobProgress {
   etaSec: number | null;
   current: string | null;
   errors: { videoId: number; name: string; error: string }[];
+  /** Engine jobs spread over several servers: each replica's load, answers and errors. */
+  replicas?: ReplicaStats[];
+}
+
+export interface ReplicaStats {
+  url: string;
+  inFlight: number;
+  ok: number;
+  failed: number;
+  /** Marked down after repeated failures; tried again after a cool-down. */
+  down: boolean;
+  /** Answers per minute since the job started. */
+  perMin: number;
+  avgMs: number | null;
+  lastError: string | null;
 }
 
 /** A model run: which scorer (pack, streaming model or engine) scored with which settings, where. */

@@ -242,7 +242,8 @@ export function parseCallInput<K extends CallName>(name: string, input: unknown)
     throw new ApiError('UNKNOWN_CALL', `Unknown call "${name}"`);
   }
   const schema = calls[name as K].input as z.ZodType;
-  const r = schema.safeParse(input ?? {});
+  // Only a missing input means "no arguments"; an explicit null is as wrong as any other non-object.
+  const r = schema.safeParse(input === undefined ? {} : input);
   if (!r.success) {
     const issue = r.error.issues[0];
     const where = issue && issue.path.length ? issue.path.join('.') : 'input';

@@ -76,8 +76,9 @@ export class AssistantApi implements DomainApi<AssistantCallName> {
     const ref = engineKeyRef(id);
     if (input.clearKey) secretStore().delete(ref);
     if (input.apiKey) secretStore().set(ref, input.apiKey);
-    const keep = (k: 'maxFrames' | 'maxSide' | 'timeoutSec' | 'videoMode' | 'prefill') => input[k] ?? prev?.options[k];
-    const options = Object.fromEntries((['maxFrames', 'maxSide', 'timeoutSec', 'videoMode', 'prefill'] as const).map((k) => [k, keep(k)]).filter(([, v]) => v !== undefined));
+    const keys = ['maxFrames', 'maxSide', 'timeoutSec', 'videoMode', 'prefill', 'replicaUrls', 'concurrency'] as const;
+    const keep = (k: (typeof keys)[number]) => input[k] ?? prev?.options[k];
+    const options = Object.fromEntries(keys.map((k) => [k, keep(k)]).filter(([, v]) => v !== undefined));
     return toEngineView(chats.putEngine({ id, name: input.name, baseUrl: input.baseUrl, model: input.model, keyRef: ref, options }));
   }
 
@@ -163,7 +164,12 @@ export class AssistantApi implements DomainApi<AssistantCallName> {
     let answerer: QuestionAnswerer;
     try {
       const engine = this.models?.engineFor(store, input.engineId) ?? engineFor(store, input.engineId);
-      answerer = engine instanceof OpenAiEngine || engine instanceof LmmEngine ? { id: engine.id, answer: async (q, signal) => ({ text: await engine.answerQuestion(q, signal) }) } : ANALYST_ANSWERER;
+      answerer =
+        engine instanceof OpenAiEngine
+          ? { id: engine.id, parallel: engine.pool.capacity, answer: async (q, signal) => ({ text: await engine.answerQuestion(q, signal) }) }
+          : engine instanceof LmmEngine
+            ? { id: engine.id, answer: async (q, signal) => ({ text: await engine.answerQuestion(q, signal) }) }
+            : ANALYST_ANSWERER;
     } catch (e) {
       throw apiError(e);
     }

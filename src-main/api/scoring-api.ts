@@ -25,6 +25,8 @@ export const resolveEngine: EngineResolver = (p) => ({
   timeoutMs: p.timeoutMs,
   frames: p.frames,
   prefill: p.prefill,
+  replicaUrls: p.replicaUrls,
+  concurrency: p.concurrency,
 });
 
 export class ScoringApi {
@@ -137,7 +139,16 @@ export class ScoringApi {
     const job = jobs.create(ids, {
       scorer: ENGINE_SCORER_ID,
       providers: ['cpu'],
-      engine: { baseUrl: cfg.baseUrl, model: cfg.model, keyRef: rec.keyRef, prefill: view.prefill, frames: { maxFrames: view.maxFrames, maxSide: view.maxSide }, timeoutMs: view.timeoutSec * 1000 },
+      engine: {
+        baseUrl: cfg.baseUrl,
+        model: cfg.model,
+        keyRef: rec.keyRef,
+        prefill: view.prefill,
+        frames: { maxFrames: view.maxFrames, maxSide: view.maxSide },
+        timeoutMs: view.timeoutSec * 1000,
+        ...(cfg.replicaUrls?.length ? { replicaUrls: cfg.replicaUrls } : {}),
+        concurrency: cfg.concurrency,
+      },
     });
     this.enqueue(job.id);
     return { jobId: job.id };

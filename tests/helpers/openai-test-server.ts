@@ -33,6 +33,11 @@ export interface TestServer {
   /** Replies used in order, one per request; then `fallback`. */
   queue: Reply[];
   fallback: (req: RecordedRequest) => Reply;
+  /** Injected delay before each reply (a model's compute time), 0 by default. */
+  latencyMs: number;
+  /** Requests being answered right now, and the most at once so far (settable, to reset it). */
+  inFlight: number;
+  maxInFlight: number;
   close(): Promise<void>;
 }
 
@@ -52,7 +57,7 @@ export const defaultFallback = (req: RecordedRequest): Reply => {
 export async function startOpenAiTestServer(): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<import('node:net').Socket>();
-  const state: Pick<TestServer, 'queue' | 'fallback'> = { queue: [], fallback: defaultFallback };
+  const state: Pick<TestServer, 'queue' | 'fallback' | 'latencyMs' | 'inFlight' | 'maxInFlight'> = { queue: [], fallback: defaultFallback, latencyMs: 0, inFlight: 0, maxInFlight: 0 };
   const server = http.createServer((req, res) => {
     const parts: Buffer[] = [];
     req.on('data', (d: Buffer) => parts.push(d));
@@ -71,6 +76,12 @@ export async function startOpenAiTestServer(): Promise<TestServer> {
           res.writeHead(404, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}` } }));
           return;
+        }
+        if (state.latencyMs > 0) {
+          state.inFlight++;
+          state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+          await sleep(state.latencyMs);
+          state.inFlight--;
         }
         const reply = state.queue.shift() ?? state.fallback(rec);
         const model = String(body?.model ?? 'test-model');
@@ -151,6 +162,21 @@ export async function startOpenAiTestServer(): Promise<TestServer> {
     },
     set fallback(f) {
       state.fallback = f;
+    },
+    get latencyMs() {
+      return state.latencyMs;
+    },
+    set latencyMs(ms) {
+      state.latencyMs = ms;
+    },
+    get inFlight() {
+      return state.inFlight;
+    },
+    get maxInFlight() {
+      return state.maxInFlight;
+    },
+    set maxInFlight(n) {
+      state.maxInFlight = n;
     },
     close: () =>
       new Promise<void>((r) => {

@@ -73,7 +73,14 @@ describe('importVideos', () => {
     expect(summary.cancelled).toBe(false);
     expect(summary.added).toBe(fixtures.good.length);
     expect(summary.failed).toBe(fixtures.broken.length);
-    expect(summary.skippedItems).toEqual([]);
+    // The notes file is reported, not silently dropped; the hidden folder is not walked at all.
+    expect(summary.skippedItems).toEqual([
+      {
+        path: path.join(mediaDir, 'README.txt'),
+        kind: 'not-video',
+        reason: 'Not a video file type (.txt); import the file by itself to have ffmpeg try it.',
+      },
+    ]);
 
     const { rows } = store.listVideos({ offset: 0, limit: 100 });
     expect(rows.map((r) => r.name).sort()).toEqual([...placed.keys()].sort());
@@ -125,14 +132,15 @@ describe('importVideos', () => {
     const last = events[events.length - 1]!;
     expect(last).toMatchObject({ phase: 'done', jobId: 'first', current: null, etaSec: 0 });
     expect(last.done).toBe(last.total);
-    expect(last.total).toBe(placed.size);
+    expect(last.total).toBe(placed.size + 1); // + the reported README.txt
   });
 
   it('skips every file on a re-import because it is already in the project', async () => {
     const before = store.videoCount();
     const summary = await importVideos(store, [mediaDir], { jobId: 'again' });
-    expect(summary).toMatchObject({ added: 0, failed: 0, skipped: placed.size, cancelled: false });
-    expect(summary.skippedItems.every((s) => s.reason === 'already in project')).toBe(true);
+    expect(summary).toMatchObject({ added: 0, failed: 0, skipped: placed.size + 1, cancelled: false });
+    expect(summary.skippedItems.filter((s) => s.kind === 'in-project')).toHaveLength(placed.size);
+    expect(summary.skippedItems.every((s) => s.reason === 'already in project' || s.kind === 'not-video')).toBe(true);
     expect(store.videoCount()).toBe(before);
   });
 
@@ -145,8 +153,8 @@ describe('importVideos', () => {
     const summary = await importVideos(store, [copy, missing], { jobId: 'copy' });
     expect(summary.added).toBe(0);
     expect(summary.skippedItems).toEqual([
-      { path: missing, reason: 'Path does not exist.' },
-      { path: copy, reason: `duplicate of ${original}` },
+      { path: missing, kind: 'unreadable', reason: 'Path does not exist.' },
+      { path: copy, kind: 'duplicate', reason: `duplicate of ${original}` },
     ]);
   });
 

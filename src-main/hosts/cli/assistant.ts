@@ -1,5 +1,6 @@
 // vqa2 ask, qbench (issue 7), and the engine flags shared with `vqa2 score`:
-// --engine-url URL --engine-model M [--api-key-env VAR] [--timeout SEC] [--max-frames N].
+// --engine-url URL (once per replica) --engine-model M [--engine-concurrency N] [--api-key-env VAR]
+// [--timeout SEC] [--max-frames N].
 // The key is read from the named environment variable and sent only in the Authorization header.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,12 +19,12 @@ import { modelPool } from '../../services/lmm/model-pool';
 import { MODEL_OPTIONS, epFromFlag, modelFromFlag, releaseModels } from './models';
 
 /** The in-process model engine --model names (with --ep), or null; waiting for the model is reported on stderr. */
-async function modelEngine(store: ProjectStore, v: { model?: string; ep?: string; 'engine-url'?: string }): Promise<LmmEngine | null> {
+async function modelEngine(store: ProjectStore, v: { model?: string; ep?: string; 'engine-url'?: string[] }): Promise<LmmEngine | null> {
   if (!v.model) {
     if (v.ep) throw new UsageError('--ep goes with --model');
     return null;
   }
-  if (v['engine-url']) throw new UsageError('--model and --engine-url are alternatives: give one');
+  if (v['engine-url']?.length) throw new UsageError('--model and --engine-url are alternatives: give one');
   const model = await modelFromFlag(v.model);
   return new LmmEngine(store, model, {
     ep: epFromFlag(v.ep),
@@ -35,7 +36,8 @@ async function modelEngine(store: ProjectStore, v: { model?: string; ep?: string
 }
 
 export const ENGINE_OPTIONS = {
-  'engine-url': { type: 'string' },
+  'engine-url': { type: 'string', multiple: true },
+  'engine-concurrency': { type: 'string' },
   'engine-model': { type: 'string' },
   'api-key-env': { type: 'string' },
   timeout: { type: 'string' },
@@ -43,7 +45,9 @@ export const ENGINE_OPTIONS = {
 } as const;
 
 export interface EngineFlags {
-  'engine-url'?: string;
+  /** Given once per replica of the model. */
+  'engine-url'?: string[];
+  'engine-concurrency'?: string;
   'engine-model'?: string;
   'api-key-env'?: string;
   timeout?: string;
@@ -52,23 +56,29 @@ export interface EngineFlags {
 
 /** The engine the flags name, or null for the built-in analyst (no --engine-url). */
 export function engineConfigFromFlags(v: EngineFlags): (EngineConfig & { keyRef: string | null }) | null {
-  if (!v['engine-url']) {
-    if (v['engine-model'] || v['api-key-env']) throw new UsageError('--engine-model and --api-key-env need --engine-url');
+  const given = v['engine-url'] ?? [];
+  if (!given.length) {
+    if (v['engine-model'] || v['api-key-env'] || v['engine-concurrency']) throw new UsageError('--engine-model, --engine-concurrency and --api-key-env need --engine-url');
     return null;
   }
   if (!v['engine-model']) throw new UsageError('--engine-url needs --engine-model (the model name the server serves)');
-  let baseUrl: string;
+  let urls: string[];
   try {
-    baseUrl = normalizeBaseUrl(v['engine-url']);
+    urls = [...new Set(given.map((u) => normalizeBaseUrl(u)))];
   } catch (e) {
     throw new UsageError(`--engine-url: ${(e as Error).message}`);
   }
+  const [baseUrl, ...replicaUrls] = urls as [string, ...string[]];
+  const concurrency = v['engine-concurrency'] !== undefined ? Number(v['engine-concurrency']) : 1;
+  if (!(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) throw new UsageError('--engine-concurrency must be an integer from 1 to 64 (requests in flight per server)');
   const timeout = v.timeout !== undefined ? Number(v.timeout) : 120;
   if (!(timeout > 0 && timeout <= 3600)) throw new UsageError('--timeout must be seconds from 1 to 3600');
   const maxFrames = v['max-frames'] !== undefined ? Number(v['max-frames']) : undefined;
   if (maxFrames !== undefined && !(Number.isInteger(maxFrames) && maxFrames >= 1 && maxFrames <= 64)) throw new UsageError('--max-frames must be an integer from 1 to 64');
   return {
     baseUrl,
+    ...(replicaUrls.length ? { replicaUrls } : {}),
+    concurrency,
     model: v['engine-model'],
     apiKey: keyFromEnv(v['api-key-env']),
     keyRef: v['api-key-env'] ? `env:${v['api-key-env']}` : null,
@@ -190,7 +200,7 @@ export async function cmdQbench(args: string[]): Promise<number> {
       answerer = { id: engine.id, answer: async (q, signal) => ({ text: await engine.answerQuestion(q, signal) }) };
     } else if (cfg) {
       const engine = new OpenAiEngine(store, cfg);
-      answerer = { id: engine.id, answer: async (q, signal) => ({ text: await engine.answerQuestion(q, signal) }) };
+      answerer = { id: engine.id, parallel: engine.pool.capacity, answer: async (q, signal) => ({ text: await engine.answerQuestion(q, signal) }) };
     } else process.stderr.write('No --engine-url: the built-in analyst cannot answer question sets; every question is reported unanswered.\n');
     let last = 0;
     const s = await runQbench(store, answerer, {

@@ -131,11 +131,19 @@ export async function cmdScore(args: string[]): Promise<number> {
     allowPositionals: true,
     options: { json: { type: 'boolean' }, pack: { type: 'string' }, ep: { type: 'string' }, segment: { type: 'string' }, concurrency: { type: 'string' }, ...ENGINE_OPTIONS, ...MODEL_OPTIONS },
   });
-  if (!positionals.length) throw new UsageError('usage: vqa2 score <project|video…> [--pack ID | --model ID|DIR | --engine-url URL --engine-model M [--api-key-env VAR]] [--ep cuda|cpu] [--segment SEC] [--json]');
+  if (!positionals.length) throw new UsageError('usage: vqa2 score <project|video…> [--pack ID | --model ID|DIR | --engine-url URL… --engine-model M [--engine-concurrency N] [--api-key-env VAR]] [--ep cuda|cpu] [--segment SEC] [--json]');
   const engineCfg = engineConfigFromFlags(values);
   if (engineCfg && values.pack) throw new UsageError('--pack and --engine-url are alternatives: give one');
   const engine: EngineJobParams['engine'] | undefined = engineCfg
-    ? { baseUrl: engineCfg.baseUrl, model: engineCfg.model, keyRef: engineCfg.keyRef, timeoutMs: engineCfg.timeoutMs, ...(engineCfg.frames ? { frames: engineCfg.frames } : {}) }
+    ? {
+        baseUrl: engineCfg.baseUrl,
+        model: engineCfg.model,
+        keyRef: engineCfg.keyRef,
+        timeoutMs: engineCfg.timeoutMs,
+        ...(engineCfg.frames ? { frames: engineCfg.frames } : {}),
+        ...(engineCfg.replicaUrls ? { replicaUrls: engineCfg.replicaUrls } : {}),
+        concurrency: engineCfg.concurrency,
+      }
     : undefined;
   if (values.ep && values.ep !== 'cuda' && values.ep !== 'cpu') throw new UsageError('--ep must be cuda or cpu');
   const segmentSec = values.segment !== undefined ? Number(values.segment) : undefined;

@@ -18,7 +18,12 @@ export function handleMediaRequest(request: Request, store: ProjectStore | null)
   const id = url.pathname.replace(/^\//, '');
   const r = resolveMediaRequest(store, kind, id);
   if ('status' in r) return new Response(r.message, { status: r.status });
-  const size = fs.statSync(r.file).size;
+  let size: number;
+  try {
+    size = fs.statSync(r.file).size;
+  } catch {
+    return new Response('Not found', { status: 404 });
+  }
   const range = parseRange(request.headers.get('range'), size);
   const headers = new Headers({ 'Content-Type': r.mime, 'Accept-Ranges': 'bytes' });
   if (range === 'unsatisfiable') {

@@ -5,9 +5,11 @@ import http from 'node:http';
 import path from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { StudioApi } from '../../api/api';
 import { dispatch } from '../../api/dispatch';
+import { toApiError } from '../../api/errors';
+import { parseClientMessage } from './messages';
 import { mimeOf, parseRange, resolveMediaRequest } from '../../api/media-files';
 
 export const CSP =
@@ -86,7 +88,10 @@ export function serveFile(
     res.end();
     return;
   }
-  fs.createReadStream(file, { start, end }).pipe(res);
+  // A file removed or unreadable mid-response ends this response only.
+  fs.createReadStream(file, { start, end })
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
 
 /**
@@ -140,6 +145,21 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   }
 
   const server = http.createServer((req, res) => {
+    try {
+      handleRequest(req, res);
+    } catch (e) {
+      // A malformed request must cost only its own response, never the host.
+      console.error('web host: request failed:', e);
+      if (!res.headersSent) send(res, 400, 'Bad request');
+      else res.destroy();
+    }
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  function handleRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const queryToken = url.searchParams.get('token');
     const authed = tokenOk(expected, queryToken) || tokenOk(expected, cookieToken(req));
@@ -180,11 +200,18 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       'Cache-Control': isHtml ? 'no-store' : 'private, max-age=3600',
       ...(isHtml ? { 'Content-Security-Policy': CSP, 'Set-Cookie': cookie, 'Referrer-Policy': 'no-referrer' } : {}),
     });
-  });
+  }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    socket.on('error', () => socket.destroy());
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      socket.destroy();
+      return;
+    }
     const origin = req.headers.origin;
     const host = req.headers.host;
     const sameOrigin = !origin || origin === `http://${host}`;
@@ -205,22 +232,33 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   wss.on('connection', (ws) => {
     clients.add(ws);
     ws.on('close', () => clients.delete(ws));
-    ws.on('message', async (data) => {
-      let msg: { id?: unknown; call?: unknown; input?: unknown };
-      try {
-        msg = JSON.parse(String(data)) as typeof msg;
-      } catch {
-        ws.send(JSON.stringify({ id: null, ok: false, error: { code: 'BAD_MESSAGE', message: 'Message is not JSON' } }));
-        return;
-      }
-      if (typeof msg.id !== 'number' || typeof msg.call !== 'string') {
-        ws.send(JSON.stringify({ id: msg.id ?? null, ok: false, error: { code: 'BAD_MESSAGE', message: 'Expected {id:number, call:string, input}' } }));
-        return;
-      }
-      const reply = await dispatch(opts.api.handlers, msg.call, msg.input);
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: msg.id, ...reply }));
+    // Protocol errors (a frame over maxPayload, invalid UTF-8) close only this socket; without a
+    // listener the 'error' event would be thrown and end the process for every tab.
+    ws.on('error', () => ws.terminate());
+    ws.on('message', (data, isBinary) => {
+      void answer(ws, data, isBinary).catch((e: unknown) => {
+        // A reply that cannot be sent (socket gone, result not serialisable) must not take the host down.
+        console.error('web host: could not answer a message:', e);
+      });
     });
   });
+
+  async function answer(ws: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
+    const parsed = parseClientMessage(data, isBinary);
+    if ('error' in parsed) {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: parsed.id, ok: false, error: parsed.error }));
+      return;
+    }
+    const reply = await dispatch(opts.api.handlers, parsed.call, parsed.input);
+    if (ws.readyState !== ws.OPEN) return;
+    let text: string;
+    try {
+      text = JSON.stringify({ id: parsed.id, ...reply });
+    } catch (e) {
+      text = JSON.stringify({ id: parsed.id, ok: false, error: toApiError(e) });
+    }
+    ws.send(text);
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

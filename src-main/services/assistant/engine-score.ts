@@ -15,7 +15,17 @@ export const ENGINE_SCORER_ID = 'engine';
 /** What a score job stores about its engine (no key: `keyRef` names where the key lives). */
 export interface EngineJobParams {
   scorer: typeof ENGINE_SCORER_ID;
-  engine: { baseUrl: string; model: string; keyRef: string | null; prefill?: EngineConfig['prefill']; frames?: EngineConfig['frames']; timeoutMs?: number };
+  engine: {
+    baseUrl: string;
+    model: string;
+    keyRef: string | null;
+    prefill?: EngineConfig['prefill'];
+    frames?: EngineConfig['frames'];
+    timeoutMs?: number;
+    /** Further replicas of the model, and requests in flight per replica. */
+    replicaUrls?: string[];
+    concurrency?: number;
+  };
   weights?: number[];
   runId?: number;
 }
@@ -40,11 +50,13 @@ export async function runEngineScoreJob(
     jobId, runId: params.runId ?? null, status: 'running', scorer: `engine:${params.engine.model}`, provider: 'engine', providerNote: params.engine.baseUrl,
     segmentsDone: 0, segmentsTotal: items.length, videosDone: 0, videosFailed: 0, videosTotal: items.length, etaSec: null, current: null, errors: [],
   };
-  const emit = () => onProgress({ ...progress, errors: [...progress.errors] });
+  let pool: OpenAiEngine['pool'] | null = null;
+  const emit = () => onProgress({ ...progress, errors: [...progress.errors], ...(pool && pool.urls.length > 1 ? { replicas: pool.stats() } : {}) });
   try {
     const weights = validateLevelWeights(params.weights ?? DEFAULT_LEVEL_WEIGHTS);
     const config = resolve(params.engine);
     const engine = new OpenAiEngine(store, config);
+    pool = engine.pool;
     let runId = params.runId;
     if (runId === undefined || !scores.getRun(runId)) {
       runId = scores.createRun({
@@ -71,8 +83,10 @@ export async function runEngineScoreJob(
     const t0 = performance.now();
     const startDone = progress.segmentsDone;
     const timings = { totalMs: 0, videos: 0 };
-    for (const it of items.filter((i) => i.status === 'pending')) {
-      if (signal?.aborted) break;
+    const pending = items.filter((i) => i.status === 'pending');
+    // One worker per request the replicas can take at once: videos are scored in parallel, each
+    // result committed as it arrives.
+    const scoreOne = async (it: (typeof pending)[number]): Promise<'stop' | void> => {
       const video = store.getVideo(it.videoId);
       progress.current = video?.name ?? `#${it.videoId}`;
       emit();
@@ -88,7 +102,7 @@ export async function runEngineScoreJob(
         timings.totalMs += performance.now() - v0;
         timings.videos++;
       } catch (e) {
-        if (isCancel(e, signal)) break;
+        if (isCancel(e, signal)) return 'stop';
         const msg = e instanceof EngineError || e instanceof LevelScoreError ? `${e.message}${e instanceof LevelScoreError ? ' No score was stored.' : ''}` : (e as Error).message;
         store.connection.transaction(() => jobs.markItem(jobId, it.videoId, 'failed', msg))();
         progress.videosFailed++;
@@ -98,6 +112,20 @@ export async function runEngineScoreJob(
       const rate = (progress.segmentsDone - startDone) / ((performance.now() - t0) / 1000);
       progress.etaSec = rate > 0 ? (progress.segmentsTotal - progress.segmentsDone) / rate : null;
       emit();
+    };
+    let next = 0;
+    const worker = async () => {
+      while (!signal?.aborted) {
+        const it = pending[next++];
+        if (!it || (await scoreOne(it)) === 'stop') return;
+      }
+    };
+    // Replica figures (requests in flight) change between videos too: refresh them every second.
+    const ticker = engine.pool.urls.length > 1 ? setInterval(emit, 1000) : null;
+    try {
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(engine.pool.capacity, pending.length)) }, worker));
+    } finally {
+      if (ticker) clearInterval(ticker);
     }
     scores.updateRun(runId, { timings });
     progress.current = null;

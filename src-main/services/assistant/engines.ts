@@ -24,6 +24,8 @@ export function toEngineView(r: EngineConfigRecord): EngineView {
     timeoutSec: typeof o.timeoutSec === 'number' ? o.timeoutSec : 120,
     videoMode: o.videoMode === 'video_url' ? 'video_url' : 'frames',
     prefill: o.prefill === 'assistant' ? 'assistant' : 'continue_final_message',
+    replicaUrls: Array.isArray(o.replicaUrls) ? o.replicaUrls.filter((u): u is string => typeof u === 'string') : [],
+    concurrency: typeof o.concurrency === 'number' ? o.concurrency : 1,
   };
 }
 
@@ -42,6 +44,8 @@ export function engineConfigOf(r: EngineConfigRecord): EngineConfig {
     frames: { maxFrames: v.maxFrames, maxSide: v.maxSide },
     videoMode: v.videoMode,
     prefill: v.prefill,
+    replicaUrls: v.replicaUrls.map(normalizeBaseUrl),
+    concurrency: v.concurrency,
   };
 }
 

@@ -6,7 +6,8 @@ import type { ProjectStore } from '../store/project-store';
 import type { QbenchQuestion } from '../pairs/pair-store';
 import { scoreFromLogprobs, type LevelScore, type LevelWeights, DEFAULT_LEVEL_WEIGHTS } from '../scoring/level-score';
 import { EngineError, type AskRequest, type AskResult, type Attachment, type Engine } from './engine';
-import { OpenAiClient, type ChatMessage, type ContentPart } from './openai-client';
+import type { ChatMessage, ContentPart } from './openai-client';
+import { ReplicaPool } from './replica-pool';
 import { keyFrameDataUrls, DEFAULT_FRAME_SETTINGS, type FrameSettings } from './key-frames';
 import { fmtTime } from './facts';
 import {
@@ -16,6 +17,10 @@ import {
 
 export interface EngineConfig {
   baseUrl: string;
+  /** Further replicas of the same model (e.g. more vLLM instances); requests are spread over all. */
+  replicaUrls?: string[];
+  /** Requests in flight per replica (default 1). */
+  concurrency?: number;
   model: string;
   /** Resolved key (from the secret store or an env var); never stored in plain tables. */
   apiKey?: string | null;
@@ -38,7 +43,7 @@ const MAX_VIDEO_URL_BYTES = 20 * 1024 * 1024;
 export class OpenAiEngine implements Engine {
   readonly id: string;
   readonly label: string;
-  readonly client: OpenAiClient;
+  readonly pool: ReplicaPool;
   private readonly frames: FrameSettings;
 
   constructor(
@@ -46,7 +51,14 @@ export class OpenAiEngine implements Engine {
     readonly config: EngineConfig,
   ) {
     if (!config.model.trim()) throw new EngineError('BAD_INPUT', 'Engine model is empty');
-    this.client = new OpenAiClient({ baseUrl: config.baseUrl, apiKey: config.apiKey, timeoutMs: config.timeoutMs, retries: config.retries, backoffMs: config.backoffMs });
+    this.pool = new ReplicaPool([config.baseUrl, ...(config.replicaUrls ?? [])], {
+      apiKey: config.apiKey,
+      timeoutMs: config.timeoutMs,
+      retries: config.retries,
+      backoffMs: config.backoffMs,
+      retryBackoffMs: config.backoffMs,
+      concurrency: config.concurrency,
+    });
     this.id = `openai:${config.model}`;
     this.label = `${config.model} (OpenAI-compatible engine)`;
     this.frames = { ...DEFAULT_FRAME_SETTINGS, ...config.frames };
@@ -84,13 +96,21 @@ export class OpenAiEngine implements Engine {
     const q = req.question + attachmentNote(req.attachment);
     messages.push({ role: 'user', content: firstUser < 0 ? withFrames(q) : q });
     let first: number | null = null;
-    const r = await this.client.stream(
-      { model: this.config.model, messages, temperature: CHAT_TEMPERATURE, max_tokens: CHAT_MAX_TOKENS },
-      (d) => {
-        first ??= performance.now() - t0;
-        req.onChunk?.(d);
-      },
-      req.signal,
+    const body = { model: this.config.model, messages, temperature: CHAT_TEMPERATURE, max_tokens: CHAT_MAX_TOKENS };
+    // Once part of the answer is shown, a retry elsewhere would repeat it: only retry before that.
+    let shown = false;
+    const r = await this.pool.run(
+      (client) =>
+        client.stream(
+          body,
+          (d) => {
+            shown = true;
+            first ??= performance.now() - t0;
+            req.onChunk?.(d);
+          },
+          req.signal,
+        ),
+      { signal: req.signal, retry: () => !shown },
     );
     return { text: r.text, engine: this.id, timings: { firstTokenMs: first, totalMs: performance.now() - t0, frames: visual.length } };
   }
@@ -117,7 +137,8 @@ export class OpenAiEngine implements Engine {
   /** Level-token score of a video (or range) from the next token's top log-probabilities. */
   async scoreVideo(videoId: number, opts: { range?: { startSec: number; endSec: number } | null; weights?: LevelWeights; signal?: AbortSignal } = {}): Promise<LevelScore & { tokens: Record<string, number> }> {
     const visual = await this.visualParts(videoId, opts.range ?? null, opts.signal);
-    const res = await this.client.complete(this.scoringBody(visual), opts.signal);
+    const body = this.scoringBody(visual);
+    const res = await this.pool.run((client) => client.complete(body, opts.signal), { signal: opts.signal });
     const tokens = topLogprobsOf(res);
     return { ...scoreFromLogprobs(tokens, opts.weights ?? DEFAULT_LEVEL_WEIGHTS), tokens };
   }
@@ -132,10 +153,8 @@ export class OpenAiEngine implements Engine {
       parts.push({ type: 'text', text: qbenchPrefix(visual.length, frameNum) }, ...visual);
     }
     parts.push({ type: 'text', text: qbenchQuestionText(q) });
-    const res = await this.client.complete(
-      { model: this.config.model, messages: [{ role: 'system', content: SYSTEM_PROMPT }, { role: 'user', content: parts }], temperature: CHAT_TEMPERATURE, max_tokens: CHAT_MAX_TOKENS },
-      signal,
-    );
+    const body = { model: this.config.model, messages: [{ role: 'system' as const, content: SYSTEM_PROMPT }, { role: 'user' as const, content: parts }], temperature: CHAT_TEMPERATURE, max_tokens: CHAT_MAX_TOKENS };
+    const res = await this.pool.run((client) => client.complete(body, signal), { signal });
     const content = (res.choices as { message?: { content?: string | null } }[] | undefined)?.[0]?.message?.content;
     if (typeof content !== 'string') throw new EngineError('ENGINE_PROTOCOL', 'The engine answered without message content');
     return content;

@@ -11,6 +11,8 @@ export interface QuestionAnswerer {
   readonly id: string;
   /** The answer text, or null with a note when this engine cannot answer. */
   answer(q: QbenchQuestion, signal?: AbortSignal): Promise<{ text: string | null; note?: string }>;
+  /** Questions it can answer at once (an engine's replicas × requests per replica); default 1. */
+  readonly parallel?: number;
 }
 
 export interface QbenchProgress {
@@ -65,8 +67,8 @@ export async function runQbench(
   };
   report();
   try {
-    for (const q of questions) {
-      if (opts.signal?.aborted) break;
+    // Answers are stored as they come; with several replicas, several questions are in flight.
+    const answerOne = async (q: QbenchQuestion): Promise<'stop' | void> => {
       const q0 = performance.now();
       let text: string | null = null;
       let note: string | null = null;
@@ -75,7 +77,7 @@ export async function runQbench(
         text = a.text;
         note = a.note ?? null;
       } catch (e) {
-        if (isCancel(e, opts.signal)) break;
+        if (isCancel(e, opts.signal)) return 'stop';
         note = (e as Error).message;
       }
       const choice = text != null && isChoiceQuestion(q) ? parseChoice(text) : null;
@@ -83,7 +85,15 @@ export async function runQbench(
       ins.run(runId, q.id, text, choice, correct, note, performance.now() - q0);
       done++;
       report();
-    }
+    };
+    let next = 0;
+    const worker = async () => {
+      while (!opts.signal?.aborted) {
+        const q = questions[next++];
+        if (!q || (await answerOne(q)) === 'stop') return;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(answerer.parallel ?? 1, questions.length)) }, worker));
     status = opts.signal?.aborted && done < questions.length ? 'cancelled' : 'done';
   } catch (e) {
     status = 'failed';

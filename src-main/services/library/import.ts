@@ -1,15 +1,20 @@
-// The import pipeline: scan → per file (bounded parallelism) dedupe, probe, poster thumbnail →
-// rows written in batched transactions, with throttled progress, ETA and cancellation.
+// The import pipeline: scan → per file (bounded parallelism) dedupe and probe → rows written in
+// batched transactions → poster thumbnails in batches (one ffmpeg run for many files), which also
+// find files that probe fine but cannot be decoded; throttled progress, ETA and cancellation.
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { initialImportProgress, type ImportProgress, type ImportSummary } from '../../../src-preload/contract';
+import {
+  initialImportProgress,
+  type ImportProgress,
+  type ImportSkipKind,
+  type ImportSummary,
+} from '../../../src-preload/contract';
 import type { NewVideo, ProjectStore } from '../store/project-store';
 import { isAbortError, MediaError } from '../media/errors';
 import { resolveMediaTools } from '../media/ffmpeg-path';
 import { partialHash } from '../media/hash';
 import { probeVideo } from '../media/probe';
-import { makePosterThumbnail } from '../media/thumbnail';
+import { makePosterThumbnails } from '../media/thumbnail-batch';
 import { scanPaths } from './scan';
 
 export interface ImportOptions {
@@ -21,8 +26,17 @@ export interface ImportOptions {
 }
 
 type FileOutcome =
-  | { kind: 'skipped'; reason: string }
-  | { kind: 'row'; video: NewVideo; stagedThumb: string | null };
+  | { kind: 'skipped'; why: ImportSkipKind; reason: string }
+  | { kind: 'row'; video: NewVideo; poster?: PosterInfo };
+
+/** What the poster pass needs of a readable row. */
+interface PosterInfo {
+  durationSec: number | null;
+  streamIndex?: number;
+}
+
+/** Files per ffmpeg run in the poster pass: start-up paid once per batch, a failure costs a retry of at most this many. */
+const POSTER_BATCH = 16;
 
 const FLUSH_EVERY_ROWS = 50;
 const FLUSH_EVERY_MS = 250;
@@ -93,13 +107,15 @@ class ProgressReporter {
 
 /** Collects finished rows and writes them in one transaction per batch. */
 class BatchWriter {
-  private pending: { video: NewVideo; stagedThumb: string | null }[] = [];
+  private pending: { video: NewVideo; poster?: PosterInfo }[] = [];
+  /** Committed rows still waiting for their poster. */
+  readonly needPoster: { id: number; absPath: string; poster: PosterInfo }[] = [];
   private lastFlush = performance.now();
 
   constructor(private readonly store: ProjectStore) {}
 
-  add(video: NewVideo, stagedThumb: string | null): void {
-    this.pending.push({ video, stagedThumb });
+  add(video: NewVideo, poster?: PosterInfo): void {
+    this.pending.push({ video, poster });
     if (
       this.pending.length >= FLUSH_EVERY_ROWS ||
       performance.now() - this.lastFlush >= FLUSH_EVERY_MS
@@ -113,19 +129,11 @@ class BatchWriter {
     const batch = this.pending;
     this.pending = [];
     const { store } = this;
-    store.connection.transaction(() => {
-      const ids = store.insertVideos(batch.map((b) => b.video));
-      batch.forEach((b, i) => {
-        const id = ids[i];
-        if (!b.stagedThumb || id === undefined) return;
-        try {
-          fs.renameSync(b.stagedThumb, store.thumbPath(id));
-          store.setThumb(id, true);
-        } catch {
-          // a missing thumbnail is cosmetic; the row itself is still right
-        }
-      });
-    })();
+    const ids = store.insertVideos(batch.map((b) => b.video)); // one transaction
+    batch.forEach((b, i) => {
+      const id = ids[i];
+      if (id !== undefined && b.poster) this.needPoster.push({ id, absPath: b.video.absPath, poster: b.poster });
+    });
   }
 }
 
@@ -151,6 +159,47 @@ function emptyRow(
   };
 }
 
+/**
+ * The poster pass, alongside probing: whenever POSTER_BATCH committed rows wait (or probing has
+ * ended), one ffmpeg run makes their posters. A row whose first frame cannot be decoded becomes
+ * failed with the reason, and the counts follow. It is not cancelled with the import: it only
+ * finishes rows already committed, so a cancelled import leaves no row without its poster.
+ */
+async function posterPass(
+  store: ProjectStore,
+  waiting: { id: number; absPath: string; poster: PosterInfo }[],
+  probingDone: () => boolean,
+  opts: { threads: number; progress: ProgressReporter; fatal: () => boolean },
+): Promise<void> {
+  for (;;) {
+    if (opts.fatal()) return;
+    const ended = probingDone();
+    if (waiting.length < POSTER_BATCH && !ended) {
+      await new Promise((r) => setTimeout(r, 50));
+      continue;
+    }
+    if (!waiting.length) return;
+    const batch = waiting.splice(0, POSTER_BATCH);
+    const outcomes = await makePosterThumbnails(
+      batch.map((r) => ({ absPath: r.absPath, outJpg: store.thumbPath(r.id), durationSec: r.poster.durationSec, streamIndex: r.poster.streamIndex })),
+      { threads: opts.threads },
+    );
+    store.connection.transaction(() => {
+      outcomes.forEach((o, k) => {
+        const id = batch[k]!.id;
+        if (o.ok) store.setThumb(id, true);
+        else {
+          // Probed fine but no frame decodes (truncated mid-stream, corrupt data): not usable for scoring.
+          store.markFailed(id, o.reason);
+          opts.progress.state.added -= 1;
+          opts.progress.state.failed += 1;
+        }
+      });
+    })();
+    opts.progress.update();
+  }
+}
+
 export async function importVideos(
   store: ProjectStore,
   paths: string[],
@@ -171,11 +220,6 @@ export async function importVideos(
   const progress = new ProgressReporter(opts.jobId, opts.onProgress);
   progress.update(true);
   const skippedItems: ImportSummary['skippedItems'] = [];
-  const stagingDir = path.join(
-    store.cacheDir,
-    'thumbs',
-    `.import-${opts.jobId.replace(/[^\w-]/g, '_')}`,
-  );
   let fatal: unknown = null;
 
   try {
@@ -186,7 +230,6 @@ export async function importVideos(
       skippedItems.push(s);
       progress.complete('skipped');
     }
-    fs.mkdirSync(stagingDir, { recursive: true });
 
     const writer = new BatchWriter(store);
     // size:hash → first path of this import with that content; claimed before probing so that two
@@ -194,8 +237,9 @@ export async function importVideos(
     const claimed = new Map<string, string>();
     const threads = Math.max(1, Math.floor(os.availableParallelism() / concurrency));
 
-    const processFile = async (absPath: string, index: number): Promise<FileOutcome> => {
-      if (store.hasPath(absPath)) return { kind: 'skipped', reason: 'already in project' };
+    const processFile = async (absPath: string): Promise<FileOutcome> => {
+      if (store.hasPath(absPath))
+        return { kind: 'skipped', why: 'in-project', reason: 'already in project' };
       let sizeBytes: number;
       let hash: string | null;
       try {
@@ -206,16 +250,22 @@ export async function importVideos(
         const code = (e as NodeJS.ErrnoException).code;
         return {
           kind: 'skipped',
+          why: 'unreadable',
           reason: code === 'ENOENT' ? 'no longer exists' : `cannot be read (${code ?? 'error'})`,
         };
       }
       if (hash) {
         const existing = store.findBySizeAndHash(sizeBytes, hash);
         if (existing)
-          return { kind: 'skipped', reason: `duplicate of ${store.toAbsPath(existing.path)}` };
+          return {
+            kind: 'skipped',
+            why: 'duplicate',
+            reason: `duplicate of ${store.toAbsPath(existing.path)}`,
+          };
         const key = `${sizeBytes}:${hash}`;
         const earlier = claimed.get(key);
-        if (earlier) return { kind: 'skipped', reason: `duplicate of ${earlier}` };
+        if (earlier)
+          return { kind: 'skipped', why: 'duplicate', reason: `duplicate of ${earlier}` };
         claimed.set(key, absPath);
       }
 
@@ -224,7 +274,6 @@ export async function importVideos(
         return {
           kind: 'row',
           video: emptyRow(absPath, sizeBytes, hash, probe.reason),
-          stagedThumb: null,
         };
       const { meta } = probe;
       const video: NewVideo = {
@@ -241,24 +290,8 @@ export async function importVideos(
         partialHash: hash,
         probeJson: probe.probeJson,
       };
-      const staged = path.join(stagingDir, `${index}.jpg`);
-      try {
-        await makePosterThumbnail(absPath, staged, {
-          durationSec: meta.durationSec,
-          streamIndex: meta.streamIndex,
-          signal,
-          threads,
-        });
-        return { kind: 'row', video, stagedThumb: staged };
-      } catch (e) {
-        if (isAbortError(e) || !(e instanceof MediaError)) throw e;
-        // Probed fine but no frame decodes (truncated mid-stream, corrupt data): not usable for scoring.
-        return {
-          kind: 'row',
-          video: { ...video, status: 'failed', error: e.message },
-          stagedThumb: null,
-        };
-      }
+      // The poster (and the proof that a frame decodes) comes in the batched pass after the rows are committed.
+      return { kind: 'row', video, poster: { durationSec: meta.durationSec, streamIndex: meta.streamIndex } };
     };
 
     let next = 0;
@@ -270,7 +303,7 @@ export async function importVideos(
         progress.state.current = absPath;
         let outcome: FileOutcome;
         try {
-          outcome = await processFile(absPath, index);
+          outcome = await processFile(absPath);
         } catch (e) {
           if (signal.aborted || isAbortError(e)) return; // unfinished file: a later import picks it up
           if (!(e instanceof MediaError)) {
@@ -283,15 +316,14 @@ export async function importVideos(
           outcome = {
             kind: 'row',
             video: emptyRow(absPath, size, null, e.message),
-            stagedThumb: null,
           };
         }
         try {
           if (outcome.kind === 'skipped') {
-            skippedItems.push({ path: absPath, reason: outcome.reason });
+            skippedItems.push({ path: absPath, kind: outcome.why, reason: outcome.reason });
             progress.complete('skipped');
           } else {
-            writer.add(outcome.video, outcome.stagedThumb);
+            writer.add(outcome.video, outcome.poster);
             progress.complete(outcome.video.status === 'ok' ? 'added' : 'failed');
           }
         } catch (e) {
@@ -301,18 +333,25 @@ export async function importVideos(
         }
       }
     };
+    let probingDone = false;
+    const posters = posterPass(store, writer.needPoster, () => probingDone, { threads, progress, fatal: () => fatal !== null }).catch(
+      (e: unknown) => {
+        fatal ??= e;
+      },
+    );
     await Promise.all(Array.from({ length: Math.min(concurrency, scan.files.length) }, worker));
     try {
       writer.flush(); // finished rows are kept even when cancelled or when another file hit a fatal error
     } catch (e) {
       fatal ??= e;
     }
+    probingDone = true;
+    await posters;
   } catch (e) {
     fatal ??= e;
   } finally {
     opts.signal?.removeEventListener('abort', onCancel);
     progress.stop();
-    fs.rmSync(stagingDir, { recursive: true, force: true });
   }
   if (fatal) throw fatal;
 

@@ -3,31 +3,77 @@
 import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { ImportSkip } from '../../../src-preload/contract';
 
+/**
+ * Extensions a folder scan picks up: the containers and raw video streams ffmpeg demuxes that
+ * people actually store video in. Anything else in a scanned folder is reported as skipped, with
+ * its reason; a file passed by itself is always handed to the prober whatever its name.
+ */
 export const VIDEO_EXTENSIONS: ReadonlySet<string> = new Set([
+  // MPEG-4 / QuickTime family
   'mp4',
   'm4v',
   'mov',
+  'qt',
+  '3gp',
+  '3gpp',
+  '3g2',
+  '3gp2',
+  'f4v',
+  'mj2',
+  // Matroska / WebM / Ogg video
   'mkv',
+  'mk3d',
   'webm',
+  'ogv',
+  'ogm',
+  // AVI / ASF (Windows Media) / Flash / RealMedia
   'avi',
+  'divx',
+  'asf',
+  'wmv',
+  'flv',
+  'rm',
+  'rmvb',
+  'amv',
+  // MPEG program and transport streams (DVD, Blu-ray/AVCHD, broadcast, camcorders)
   'mpg',
   'mpeg',
+  'mpe',
+  'm1v',
+  'm2v',
+  'mpv',
+  'vob',
+  'evo',
+  'vro',
+  'mod',
+  'tod',
   'ts',
   'm2ts',
   'mts',
-  'flv',
-  'wmv',
-  '3gp',
-  'ogv',
-  'y4m',
+  'm2t',
+  'trp',
+  'tp',
+  // Broadcast / production and raw streams
   'mxf',
+  'dv',
+  'gxf',
+  'nut',
+  'ivf',
+  'y4m',
+  'h264',
+  '264',
+  'h265',
+  '265',
+  'hevc',
+  'mjpeg',
+  'mjpg',
+  'wtv',
+  'dvr-ms',
 ]);
 
-export interface ScanSkip {
-  path: string;
-  reason: string;
-}
+export type ScanSkip = ImportSkip;
 
 export interface ScanResult {
   /** Absolute paths, in a stable order, without repeats. */
@@ -43,6 +89,13 @@ export function hasVideoExtension(p: string): boolean {
 function isIgnoredName(name: string, isDir: boolean): boolean {
   if (name.startsWith('.')) return true;
   return isDir && name.endsWith('.vqa2-cache');
+}
+
+/** Why a file found in a folder was not imported; says how to import it anyway. */
+function notVideoReason(name: string): string {
+  const ext = path.extname(name).toLowerCase();
+  const what = ext ? `a video file type (${ext})` : 'a video file type (no extension)';
+  return `Not ${what}; import the file by itself to have ffmpeg try it.`;
 }
 
 function describeFsError(e: unknown): string {
@@ -79,7 +132,7 @@ export async function scanPaths(
         a.name.localeCompare(b.name),
       );
     } catch (e) {
-      skipped.push({ path: dir, reason: `Folder ${describeFsError(e)}.` });
+      skipped.push({ path: dir, kind: 'unreadable', reason: `Folder ${describeFsError(e)}.` });
       return;
     }
     for (const entry of entries) {
@@ -89,6 +142,7 @@ export async function scanPaths(
       // Plain files are judged by name alone: no stat per file in folders with thousands of them.
       if (entry.isFile()) {
         if (hasVideoExtension(name)) addFile(abs);
+        else skipped.push({ path: abs, kind: 'not-video', reason: notVideoReason(name) });
         continue;
       }
       if (!entry.isDirectory() && !entry.isSymbolicLink()) continue;
@@ -98,13 +152,14 @@ export async function scanPaths(
       } catch (e) {
         // A dangling link is worth reporting only if it looks like a video.
         if (hasVideoExtension(name))
-          skipped.push({ path: abs, reason: `File ${describeFsError(e)}.` });
+          skipped.push({ path: abs, kind: 'unreadable', reason: `File ${describeFsError(e)}.` });
         continue;
       }
       if (target.isDirectory()) {
         if (!isIgnoredName(name, true)) await walk(abs, target);
-      } else if (target.isFile() && hasVideoExtension(name)) {
-        addFile(abs);
+      } else if (target.isFile()) {
+        if (hasVideoExtension(name)) addFile(abs);
+        else skipped.push({ path: abs, kind: 'not-video', reason: notVideoReason(name) });
       }
     }
   };
@@ -115,12 +170,12 @@ export async function scanPaths(
     try {
       st = await fs.stat(abs);
     } catch (e) {
-      skipped.push({ path: abs, reason: `Path ${describeFsError(e)}.` });
+      skipped.push({ path: abs, kind: 'unreadable', reason: `Path ${describeFsError(e)}.` });
       continue;
     }
     if (st.isDirectory()) await walk(abs, st);
     else if (st.isFile()) addFile(abs);
-    else skipped.push({ path: abs, reason: 'Not a regular file or folder.' });
+    else skipped.push({ path: abs, kind: 'unreadable', reason: 'Not a regular file or folder.' });
   }
   return { files, skipped };
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { LibraryFilter, LibraryQuery, LibrarySort, VideoRow } from '../../../src-preload/contract';
-import { VIDEO_COLUMNS, defaultMosView, defaultRunId, fromSql, orderSql, toRow, videoColumns, whereFor, type RowView, type VideoDbRow } from './video-rows';
+import { VIDEO_COLUMNS, defaultMosView, defaultRunId, fromSql, orderSql, sortParts, toRow, videoColumns, whereFor, type RowView, type VideoDbRow } from './video-rows';
 import { StoreError } from './errors';
 import { ProjectLock } from './lock';
 import { LATEST_SCHEMA_VERSION, applyMigrations } from './migrations';
@@ -200,6 +200,11 @@ export class ProjectStore {
     return ids;
   }
 
+  /** A row imported as readable that turned out not to be (no frame decodes): failed, with why. */
+  markFailed(videoId: number, reason: string): void {
+    this.db.prepare("UPDATE videos SET status = 'failed', error = ? WHERE id = ?").run(reason, videoId);
+  }
+
   setThumb(videoId: number, has: boolean): void {
     this.db.prepare('UPDATE videos SET has_thumb = ? WHERE id = ?').run(has ? 1 : 0, videoId);
   }
@@ -241,16 +246,10 @@ export class ProjectStore {
     const total = (
       this.db.prepare(`SELECT count(*) AS n FROM videos ${where}`).get(...params) as { n: number }
     ).n;
-    const order = orderSql(q.sort, view);
-    // the page's ids first (only the sort key is computed for every row), then its columns —
-    // the MOS and the run's score for 100 rows, not for the whole library
-    const ids = (
-      this.db
-        .prepare(`SELECT videos.id FROM ${fromSql(view)} ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
-        .raw()
-        .all(...params, q.limit, q.offset) as [number][]
-    ).map((r) => r[0]);
+    if (!total) return { total, rows: [], runId: view.runId };
+    const ids = this.pageIds(q, view, where, params);
     if (!ids.length) return { total, rows: [], runId: view.runId };
+    // then the page's columns: the MOS and the run's score for 100 rows, not for the whole library
     const byId = new Map(
       (
         this.db
@@ -259,6 +258,41 @@ export class ProjectStore {
       ).map((r) => [r.id, r]),
     );
     return { total, rows: ids.map((id) => toRow(byId.get(id)!)), runId: view.runId };
+  }
+
+  /** The ids of one library page, in the library's order. */
+  private pageIds(q: LibraryQuery, view: RowView, where: string, params: unknown[]): number[] {
+    const ids = (sql: string, ...args: unknown[]) =>
+      (this.db.prepare(sql).raw().all(...args) as [number][]).map((r) => r[0]);
+    // A text filter leaves few rows, and the run's score and the MOS are computed per row: one scan
+    // and a sort of the keys is fastest there.
+    const column = q.sort?.column;
+    if (q.filter?.text?.trim() || column === 'videoScore' || column === 'mos') {
+      return ids(
+        `SELECT videos.id FROM ${fromSql(view)} ${where} ORDER BY ${orderSql(q.sort, view)} LIMIT ? OFFSET ?`,
+        ...params, q.limit, q.offset,
+      );
+    }
+    // Otherwise the same order (set values first, NULLs last) in two parts the column's index
+    // serves; one ORDER BY with `column IS NULL` first would sort the whole table for every page.
+    const parts = sortParts(q.sort);
+    const and = where ? `${where} AND` : 'WHERE';
+    const page = ids(
+      `SELECT id FROM videos ${and} ${parts.column} IS NOT NULL ORDER BY ${parts.order} LIMIT ? OFFSET ?`,
+      ...params, q.limit, q.offset,
+    );
+    if (page.length < q.limit) {
+      const setCount = page.length
+        ? q.offset + page.length
+        : (this.db.prepare(`SELECT count(*) AS n FROM videos ${and} ${parts.column} IS NOT NULL`).get(...params) as { n: number }).n;
+      page.push(
+        ...ids(
+          `SELECT id FROM videos ${and} ${parts.column} IS NULL ORDER BY ${parts.nullOrder} LIMIT ? OFFSET ?`,
+          ...params, q.limit - page.length, Math.max(0, q.offset - setCount),
+        ),
+      );
+    }
+    return page;
   }
 
   /** Stored measurement vectors of the view's run for these videos (calibrated predictions need them). */

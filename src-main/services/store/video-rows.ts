@@ -62,6 +62,21 @@ export function videoColumns(view: RowView | undefined): string {
   return `${VIDEO_COLUMNS}, rs.score AS run_score, rs.level AS run_level, ${mosSql(view)} AS mos`;
 }
 
+/**
+ * The sort split for paging: rows whose column is set, ordered by `column dir, id dir` (which the
+ * column's index serves directly, the rowid being its last key), then the NULL rows by id. One
+ * ORDER BY with `column IS NULL` first would sort the whole table for every page.
+ */
+export function sortParts(sort: LibrarySort | undefined): { column: string; order: string; nullOrder: string } {
+  const { column, desc } = sort ?? { column: 'importedAt', desc: false };
+  if (column === 'videoScore' || column === 'mos') throw new Error(`${column} is not a column of videos`);
+  const dir = desc ? 'DESC' : 'ASC';
+  const col = SORT_SQL[column];
+  // the name index is case-insensitive, like the library's name order
+  const key = column === 'name' ? `${col} COLLATE NOCASE` : col;
+  return { column: col, order: `${key} ${dir}, id ${dir}`, nullOrder: `id ${dir}` };
+}
+
 export const VIDEO_COLUMNS = `id, path, name, status, error, duration_sec, width, height, fps, codec,
   bitrate_kbps, size_bytes, has_thumb, imported_at, video_score`;
 

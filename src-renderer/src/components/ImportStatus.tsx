@@ -1,6 +1,6 @@
 // The running import's progress bar and the summary toast shown when it ends.
 import { useEffect, useState } from 'react';
-import type { ImportProgress, ImportSummary } from '../../../src-preload/contract';
+import type { ImportProgress, ImportSkipKind, ImportSummary } from '../../../src-preload/contract';
 import { baseName, formatCount, formatEta, plural } from '../lib/format';
 
 export function ImportProgressBar({
@@ -57,6 +57,23 @@ export function ImportProgressBar({
   );
 }
 
+const SKIP_LABELS: Record<ImportSkipKind, [string, string]> = {
+  'not-video': ['not a video file type', 'not video file types'],
+  'in-project': ['already in the project', 'already in the project'],
+  duplicate: ['duplicate', 'duplicates'],
+  unreadable: ['unreadable', 'unreadable'],
+};
+
+/** "2 not video file types, 1 already in the project": why things were skipped, most common first. */
+export function skipBreakdown(items: ImportSummary['skippedItems']): string {
+  const counts = new Map<ImportSkipKind, number>();
+  for (const s of items) counts.set(s.kind, (counts.get(s.kind) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, n]) => `${formatCount(n)} ${SKIP_LABELS[kind][n === 1 ? 0 : 1]}`)
+    .join(', ');
+}
+
 export function ImportSummaryToast({
   summary,
   onDismiss,
@@ -96,12 +113,17 @@ export function ImportSummaryToast({
       <div className="toast-text">
         {plural(summary.added, 'video')} added · {formatCount(summary.failed)} failed ·{' '}
         <span data-testid="import-skipped">{formatCount(summary.skipped)} skipped</span>
-        {summary.skipped ? ' (already in the project)' : ''}
+        {summary.skippedItems.length ? (
+          <span className="muted" data-testid="import-skip-reasons">
+            {' '}
+            ({skipBreakdown(summary.skippedItems)})
+          </span>
+        ) : null}
       </div>
       {expanded ? (
         <ul className="toast-details" data-testid="import-skipped-items">
           {summary.skippedItems.map((s) => (
-            <li key={s.path}>
+            <li key={s.path} data-kind={s.kind}>
               <span className="mono truncate" title={s.path}>
                 {s.path}
               </span>

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import type { JobProgress, ScorerInfo } from '../../../src-preload/contract';
 import { baseName, formatCount, formatEta } from '../lib/format';
 import { isJobActive, JOB_STATUS_LABEL, jobPercent, scorerName } from '../lib/jobs';
+import { ReplicaList } from './ReplicaList';
 
 interface JobsPanelProps {
   jobs: JobProgress[];
@@ -141,6 +142,7 @@ function JobLine({
           {job.providerNote}
         </div>
       ) : null}
+      {job.replicas?.length ? <ReplicaList replicas={job.replicas} /> : null}
       {showErrors ? (
         <ul className="job-errors" data-testid="job-errors">
           {job.errors.map((e, i) => (

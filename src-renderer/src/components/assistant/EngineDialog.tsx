@@ -19,11 +19,14 @@ interface Draft {
   videoMode: 'frames' | 'video_url';
   prefill: 'continue_final_message' | 'assistant';
   hasKey: boolean;
+  /** One URL per line. */
+  replicaUrls: string;
+  concurrency: string;
 }
 
-const blank: Draft = { name: '', baseUrl: 'http://127.0.0.1:8000/v1', model: '', apiKey: '', clearKey: false, maxFrames: '16', maxSide: '384', timeoutSec: '120', videoMode: 'frames', prefill: 'continue_final_message', hasKey: false };
+const blank: Draft = { name: '', baseUrl: 'http://127.0.0.1:8000/v1', model: '', apiKey: '', clearKey: false, maxFrames: '16', maxSide: '384', timeoutSec: '120', videoMode: 'frames', prefill: 'continue_final_message', hasKey: false, replicaUrls: '', concurrency: '1' };
 
-const toDraft = (e: EngineView): Draft => ({ ...e, apiKey: '', clearKey: false, maxFrames: String(e.maxFrames), maxSide: String(e.maxSide), timeoutSec: String(e.timeoutSec) });
+const toDraft = (e: EngineView): Draft => ({ ...e, apiKey: '', clearKey: false, maxFrames: String(e.maxFrames), maxSide: String(e.maxSide), timeoutSec: String(e.timeoutSec), replicaUrls: e.replicaUrls.join('\n'), concurrency: String(e.concurrency) });
 
 /** Where a typed key is kept, in the words the user needs (from the host's secret store kind). */
 export function keyStorageNote(kind: string): string {
@@ -56,6 +59,8 @@ export function EngineDialog({ engines, secretStore, onChanged, onClose }: { eng
         timeoutSec: Number(draft.timeoutSec),
         videoMode: draft.videoMode,
         prefill: draft.prefill,
+        replicaUrls: draft.replicaUrls.split(/\s+/).filter(Boolean),
+        concurrency: Number(draft.concurrency),
       });
       setDraft(toDraft(saved));
       onChanged();
@@ -133,6 +138,17 @@ export function EngineDialog({ engines, secretStore, onChanged, onClose }: { eng
             <label className="field">
               <span className="section-label">Timeout (s)</span>
               <input type="number" min={1} max={3600} value={draft.timeoutSec} onChange={(e) => set({ timeoutSec: e.target.value })} />
+            </label>
+          </div>
+          <div className="field-row">
+            <label className="field">
+              <span className="section-label">More replicas (one base URL per line)</span>
+              <textarea rows={2} value={draft.replicaUrls} onChange={(e) => set({ replicaUrls: e.target.value })} data-testid="engine-replicas" placeholder="http://10.0.0.2:8000/v1" />
+              <span className="hint">Other servers running the same model; requests are spread over all, failures retried on another.</span>
+            </label>
+            <label className="field">
+              <span className="section-label">Requests per server</span>
+              <input type="number" min={1} max={64} value={draft.concurrency} onChange={(e) => set({ concurrency: e.target.value })} data-testid="engine-concurrency" />
             </label>
           </div>
           <div className="field-row">
