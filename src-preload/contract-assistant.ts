@@ -1,4 +1,4 @@
-// Contract calls and events of the assistant chat, OpenAI-compatible engines, LMM scoring, Q-Bench-Video runs (issue 7).
+// Contract calls and events of the assistant chat, OpenAI-compatible engines, LMM scoring, Q-Bench-Video runs.
 // Names are listed in contract-names.ts (ASSISTANT_CALL_NAMES / ASSISTANT_EVENT_NAMES).
 // API keys travel renderer → main only (putEngine's write-only `apiKey`); no output carries one.
 import { z } from 'zod';

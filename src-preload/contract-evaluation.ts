@@ -1,4 +1,4 @@
-// Contract calls and events of the evaluation against MOS, subjective-study statistics, rating studies (issue 8).
+// Contract calls and events of the evaluation against MOS, subjective-study statistics, rating studies.
 // Names are listed in contract-names.ts (EVALUATION_CALL_NAMES / EVALUATION_EVENT_NAMES).
 import { z } from 'zod';
 import { call, emptyInput } from './contract-core';

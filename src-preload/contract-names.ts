@@ -1,6 +1,6 @@
 // Names of every call and event, free of dependencies so the sandboxed preload can bundle it.
 // contract.ts checks at compile time that its schema map has exactly these keys.
-// ---------- instruction pairs (issue 6) ----------
+// ---------- instruction pairs ----------
 export const PAIRS_CALL_NAMES = [
   'pairs.list',
   'pairs.facets',
@@ -19,7 +19,7 @@ export const PAIRS_CALL_NAMES = [
 ] as const;
 export const PAIRS_EVENT_NAMES = ['pairs.exportProgress', 'pairs.changed'] as const;
 
-// ---------- assistant (issue 7) ----------
+// ---------- assistant ----------
 export const ASSISTANT_CALL_NAMES = [
   'assistant.engines',
   'assistant.putEngine',
@@ -37,7 +37,7 @@ export const ASSISTANT_CALL_NAMES = [
 ] as const;
 export const ASSISTANT_EVENT_NAMES = ['assistant.chunk', 'assistant.done', 'assistant.qbench', 'assistant.queue'] as const;
 
-// ---------- evaluation (issue 8) ----------
+// ---------- evaluation ----------
 export const EVALUATION_CALL_NAMES = [
   'eval.overview',
   'eval.compute',

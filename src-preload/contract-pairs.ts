@@ -1,4 +1,4 @@
-// Contract calls and events of the instruction pairs, templates, dataset export and import (issue 6),
+// Contract calls and events of the instruction pairs, templates, dataset export and import,
 // and the conversation rules both sides check (the editor live, the main process before writing).
 // Names are listed in contract-names.ts (PAIRS_CALL_NAMES / PAIRS_EVENT_NAMES).
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-// Assistant: chats, engines, LMM scoring, Q-Bench-Video runs (issue 7). Only this (main) side
+// Assistant: chats, engines, LMM scoring, Q-Bench-Video runs. Only this (main) side
 // talks to engine URLs; the renderer gets text through events. Keys stay in the secret store.
 import { randomUUID } from 'node:crypto';
 import { ApiError, type CallInput, type CallOutput } from '../../src-preload/contract';

@@ -1,4 +1,4 @@
-// Evaluation: correlations against MOS, study statistics, rating studies (issue 8).
+// Evaluation: correlations against MOS, study statistics, rating studies.
 import { ApiError } from '../../src-preload/contract';
 import type { EvalResult, StudySession } from '../../src-preload/contract-evaluation';
 import type { CallInput } from '../../src-preload/contract';

@@ -1,4 +1,4 @@
-// Instruction pairs: templates, pairs, dataset export and import (issue 6). Exports run as jobs
+// Instruction pairs: templates, pairs, dataset export and import. Exports run as jobs
 // (one at a time per id) with `pairs.exportProgress` events, cancelled when the project closes.
 import { randomUUID } from 'node:crypto';
 import { ApiError, type CallInput, type CallOutput } from '../../src-preload/contract';

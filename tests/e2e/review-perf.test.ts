@@ -1,4 +1,4 @@
-// Issue 5 item 8, as a reviewer with a long video: a 2-hour clip (1 fps, so cheap to make and score)
+// As a reviewer with a long video: a 2-hour clip (1 fps, so cheap to make and score)
 // is built into a project with the command line (create, import, score with the built-in pack's
 // 2 s segments → 3,600 segments), then opened in the studio's review view. While the reviewer
 // scrubs the timeline, zooms and scrolls it, steps through segments with ] and plays, the page's

@@ -50,7 +50,7 @@ beforeEach(() => {
 });
 
 describe('chat streaming', () => {
-  it('sends the seed prompt with 1 fps JPEG key frames and streams the answer', async () => {
+  it('sends the VQA² prompt with 1 fps JPEG key frames and streams the answer', async () => {
     const chunks: string[] = [];
     const r = await engine().ask({ videoId, question: 'Why is the quality poor?', onChunk: (t) => chunks.push(t) });
     expect(chunks).toEqual(['The picture ', 'is sharp ', 'at 0:02.']);

@@ -22,7 +22,7 @@ function codeOf(fn: () => unknown): string | undefined {
 }
 
 describe('constants', () => {
-  it('levels and weights are the seed values', () => {
+  it('levels and weights are the VQA² reference values', () => {
     expect(LEVELS).toEqual(['high', 'good', 'fair', 'poor', 'low']);
     expect(DEFAULT_LEVEL_WEIGHTS).toEqual([1, 0.75, 0.5, 0.25, 0]);
     expect(RELEASED_LEVEL_WEIGHTS).toEqual([1, 0.75, 0.5, 0.25, 0]);

@@ -72,7 +72,7 @@ describe('dataset import and export', () => {
     golden('llava-as-sharegpt-export.jsonl', fs.readFileSync(path.join((await exportTo('sharegpt-jsonl')).outDir, 'train.jsonl'), 'utf8'));
   });
 
-  it('round-trips Qwen2.5-VL JSON verbatim, and back to LLaVA with the seed preamble', async () => {
+  it('round-trips Qwen2.5-VL JSON verbatim, and back to LLaVA with the VQA² preamble', async () => {
     expect(importDataset(p.store, path.join(GOLDEN, 'qwen-input.json'), 'qwen2.5vl', { asDraft: true })).toMatchObject({ imported: 2 });
     expect(listPairs(p.store, { status: 'draft' }, 0, 10).total).toBe(2);
     const { outDir } = await exportTo('qwen2.5vl', { status: 'draft', videos: 'reference' });

@@ -90,7 +90,7 @@ describe('pair templates', () => {
     }
   });
 
-  it('rates with the seed prompt, the level from MOS when present else the model score, and marks which', () => {
+  it('rates with the VQA² prompt, the level from MOS when present else the model score, and marks which', () => {
     generatePairs(p.store, ['rating']);
     const rows = listPairs(p.store, { templateId: 'rating' }, 0, 10).rows;
     const a = rows.find((r) => r.videoId === p.ids.a)!;

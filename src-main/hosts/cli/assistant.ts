@@ -1,4 +1,4 @@
-// vqa2 ask, qbench (issue 7), and the engine flags shared with `vqa2 score`:
+// vqa2 ask, qbench, and the engine flags shared with `vqa2 score`:
 // --engine-url URL (once per replica) --engine-model M [--engine-concurrency N] [--api-key-env VAR]
 // [--timeout SEC] [--max-frames N].
 // The key is read from the named environment variable and sent only in the Authorization header.

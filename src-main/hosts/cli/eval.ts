@@ -1,4 +1,4 @@
-// vqa2 eval (issue 8): a model run's scores against MOS — SRCC, KRCC, PLCC, PLCC/RMSE after the
+// vqa2 eval: a model run's scores against MOS — SRCC, KRCC, PLCC, PLCC/RMSE after the
 // VQEG logistic fit, with bootstrap confidence intervals.
 import { parseArgs } from 'node:util';
 import { ProjectStore } from '../../services/store/project-store';

@@ -75,7 +75,7 @@ export function videoTable(rows: VideoRow[]): string {
   );
 }
 
-/** The stable `list --json` shape (DESIGN.md). */
+/** The stable `list --json` shape (docs/formats.md, README). */
 /** `vqa2 list --json` rows; videoScore and level are the run `runId`'s (null where it did not score). */
 export function listJson(rows: VideoRow[], absPath: (p: string) => string, runId: number | null) {
   return rows.map((v) => ({

@@ -1,4 +1,4 @@
-// vqa2 export, import-pairs (issue 6): dataset export with progress on stderr (Ctrl+C cancels and
+// vqa2 export, import-pairs: dataset export with progress on stderr (Ctrl+C cancels and
 // leaves nothing), and import of pairs, rating lists and question sets with a report.
 import path from 'node:path';
 import { parseArgs } from 'node:util';

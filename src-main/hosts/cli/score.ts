@@ -1,5 +1,5 @@
 // `vqa2 score`: scores a project (resuming an unfinished job first) or plain video files (through a
-// temporary project), printing the DESIGN.md JSON shape with --json or a table otherwise.
+// temporary project), printing the JSON shape documented in the README with --json or a table otherwise.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

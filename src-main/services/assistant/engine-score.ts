@@ -1,4 +1,4 @@
-// LMM scoring through an OpenAI-compatible engine: the seed's rating prompt, the next token's top
+// LMM scoring through an OpenAI-compatible engine: VQA²'s rating prompt, the next token's top
 // log-probabilities, the shared level-token function; stored as a model run of kind 'engine' like
 // any other run. A video whose answer carries no level log-probabilities fails with a clear error
 // and gets no score: nothing is guessed.

@@ -6,7 +6,7 @@ import { MediaError } from '../media/errors';
 export interface FrameOptions {
   /** At most this many frames (default 16). */
   maxFrames?: number;
-  /** Frames fit inside maxSide × maxSide (default 384, the seed's vision-tower size). */
+  /** Frames fit inside maxSide × maxSide (default 384, VQA²'s vision-tower size). */
   maxSide?: number;
   startSec?: number;
   endSec?: number;

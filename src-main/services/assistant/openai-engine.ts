@@ -1,4 +1,4 @@
-// The OpenAI-compatible engine: sends the seed's prompt structure (FORMATS.md §1, §5, §6) with the
+// The OpenAI-compatible engine: sends VQA²'s prompt structure (docs/formats.md §1, §5, §6) with the
 // clip's key frames as image_url parts (or the clip as a video_url part where the server takes
 // one), streams the answer, scores by level-token log-probabilities and answers question sets.
 import fs from 'node:fs';
@@ -89,7 +89,7 @@ export class OpenAiEngine implements Engine {
     const visual = await this.visualParts(req.videoId, range, req.signal);
     const messages: ChatMessage[] = [{ role: 'system', content: SYSTEM_PROMPT }];
     const history = req.history ?? [];
-    // the frames go with the first user turn, as in the seed's chat (model_conv.py)
+    // the frames go with the first user turn, as in VQA²'s chat (model_conv.py)
     const firstUser = history.findIndex((h) => h.role === 'user');
     const withFrames = (text: string): ContentPart[] => [{ type: 'text', text: KEY_FRAMES_INTRO }, ...visual, { type: 'text', text }];
     history.forEach((h, i) => messages.push(h.role === 'user' ? { role: 'user', content: i === firstUser ? withFrames(h.text) : h.text } : { role: 'assistant', content: h.text }));

@@ -1,4 +1,4 @@
-// The seed's prompts (FORMATS.md §1, §5, §6), word for word.
+// VQA²'s prompts (docs/formats.md §1, §5, §6), word for word.
 import type { QbenchQuestion } from '../pairs/pair-store';
 
 export const SYSTEM_PROMPT = 'You are a helpful assistant.';

@@ -1,4 +1,4 @@
-// Q-Bench-Video-style evaluation (FORMATS.md §5): a question set against an engine, with progress
+// Q-Bench-Video-style evaluation (docs/formats.md §5): a question set against an engine, with progress
 // and cancel; each answer is stored as it comes, so a cancelled run keeps what it had.
 import type { QbenchAccuracy, QbenchAnswerView, QbenchRunView } from '../../../src-preload/contract-assistant';
 import type { ProjectStore } from '../store/project-store';

@@ -1,4 +1,4 @@
-// Schema v7: rating studies (issue 8). Append-only once shipped.
+// Schema v7: rating studies. Append-only once shipped.
 // A study's ratings are annotations of kind 'mos' carrying the study id; a repeated clip gives a
 // second row for the same video and annotator, so the one-rating-per-annotator indexes of v4 now
 // cover free annotations only (study_id IS NULL). study_items holds each annotator's randomized

@@ -1,4 +1,4 @@
-// One stored pair → one dataset sample per format (FORMATS.md §3, §4), and each format's check
+// One stored pair → one dataset sample per format (docs/formats.md §3, §4), and each format's check
 // that runs on every sample before anything is written.
 import type { PairTurn, PlaceholderStyle } from '../../../src-preload/contract-pairs';
 import { LLAVA_PREAMBLE, QWEN_PREAMBLE, turnProblems } from '../../../src-preload/contract-pairs';

@@ -75,7 +75,7 @@ export function motionLimitFor(dir: string): number | null {
   return typeof n === 'number' && n >= 4 ? n - (n % 4) : null;
 }
 
-/** Motion frames truncated to a multiple of 4 (the seed's sampling); fewer than 4 are kept as they are. */
+/** Motion frames truncated to a multiple of 4 (VQA²'s sampling); fewer than 4 are kept as they are. */
 export function truncateMotion<T>(frames: T[]): T[] {
   const n = frames.length - (frames.length % 4);
   return n > 0 ? frames.slice(0, n) : frames;

@@ -57,7 +57,7 @@ class FrameReader {
   }
 }
 
-/** Frames per "second" of the seed's sampling: r = round(fps), key frames at n = 0, r, 2r, … */
+/** Frames per "second" of VQA²'s sampling: r = round(fps), key frames at n = 0, r, 2r, … */
 export function framesPerSecond(fps: number): number {
   return Math.max(1, Math.round(fps));
 }

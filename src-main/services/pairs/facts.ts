@@ -9,7 +9,7 @@ import { levelOfScore, type Level } from '../scoring/level-score';
 import type { ProjectStore } from '../store/project-store';
 import type { CalibratedPredictor } from '../evaluation/calibrated-levels';
 
-/** ACR 1–5 → level word (FORMATS.md §1 rating-list bins): 1 low … 5 high. */
+/** ACR 1–5 → level word (docs/formats.md §1 rating-list bins): 1 low … 5 high. */
 export const ACR_LEVELS: Record<number, Level> = { 1: 'low', 2: 'poor', 3: 'fair', 4: 'good', 5: 'high' };
 
 export interface LevelFact {

@@ -23,7 +23,7 @@ export const TAG_VERBS: Record<DistortionTag, string> = {
   other: 'show other distortions',
 };
 
-/** Q-Bench-Video choice-question suffix (FORMATS.md §5). */
+/** Q-Bench-Video choice-question suffix (docs/formats.md §5). */
 export const QBENCH_SUFFIX =
   "Please answer the question in the following format: the uppercase letter of the correct answer option itself +'.'. Please do not add any other answers beyond this.";
 export const QBENCH_LEVEL_QUESTION = 'How would you rate the overall quality of this video?';

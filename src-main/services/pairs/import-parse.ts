@@ -158,7 +158,7 @@ export function parseRatingItems(data: unknown): RatingItem[] {
   });
 }
 
-/** The scale of a rating list, as given (FORMATS.md §2): 0-1, 1-5, 0-100, else other. */
+/** The scale of a rating list, as given (docs/formats.md §2): 0-1, 1-5, 0-100, else other. */
 export function detectScale(values: number[]): string {
   const within = (lo: number, hi: number) => values.every((v) => v >= lo && v <= hi);
   if (!values.length) return 'other';

@@ -46,7 +46,7 @@ export const PAIRS_MIGRATION: Migration = {
       updated_at TEXT NOT NULL
     );
 
-    -- MOS from an imported rating list (FORMATS.md §2): one per video and list, scale as given
+    -- MOS from an imported rating list (docs/formats.md §2): one per video and list, scale as given
     CREATE TABLE video_mos (
       video_id INTEGER NOT NULL REFERENCES videos(id) ON DELETE CASCADE,
       list_name TEXT NOT NULL,
@@ -58,7 +58,7 @@ export const PAIRS_MIGRATION: Migration = {
       PRIMARY KEY (video_id, list_name)
     ) WITHOUT ROWID;
 
-    -- Q-Bench-Video-style questions (FORMATS.md §5), stored for evaluation runs
+    -- Q-Bench-Video-style questions (docs/formats.md §5), stored for evaluation runs
     CREATE TABLE qbench_questions (
       id INTEGER PRIMARY KEY,
       set_name TEXT NOT NULL,

@@ -15,7 +15,7 @@ interface TemplateDef {
   answer: { allowed: string[]; required: string[] };
 }
 
-/** The seed's UGC scorer question (FORMATS.md §1), after the two-placeholder preamble. */
+/** VQA²'s UGC scorer question (docs/formats.md §1), after the two-placeholder preamble. */
 export const RATING_QUESTION = 'How would you rate the quality of this video?';
 
 export const BUILTIN_TEMPLATES: readonly TemplateDef[] = [

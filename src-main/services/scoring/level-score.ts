@@ -1,4 +1,4 @@
-// Level-token scoring (FORMATS.md §1): turns the five level-word logits or log-probabilities of a
+// Level-token scoring (docs/formats.md §1): turns the five level-word logits or log-probabilities of a
 // VQA² scorer into a quality score in [0, 1], the level probabilities and the level word.
 
 /** The five level words, best to worst, in the order every array in this module uses. */
@@ -62,7 +62,7 @@ export function validateLevelWeights(weights: ArrayLike<number>): LevelWeights {
 }
 
 /**
- * Level word of a score, using the seed's rating-list bins:
+ * Level word of a score, using VQA²'s rating-list bins:
  * [0, 0.2) low, [0.2, 0.4) poor, [0.4, 0.6) fair, [0.6, 0.8) good, [0.8, 1] high.
  * Scores slightly outside [0, 1] (possible with custom weights) clamp to the end bins.
  */

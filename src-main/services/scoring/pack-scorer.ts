@@ -1,6 +1,6 @@
 // Scores one video with an ONNX model pack: frames are streamed segment by segment (bounded
 // memory), each segment's key + motion frames go through the pack's segment model, its level
-// logits through the seed's level-token function. Segments are handed out in batches for commit.
+// logits through VQA²'s level-token function. Segments are handed out in batches for commit.
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { sampleFrames, type SecondOfFrames } from '../media/frames';
@@ -174,7 +174,7 @@ export class PackScorer {
 export function aggregateSegments(segments: SegmentScore[], weights: LevelWeights) {
   if (!segments.length) throw new Error('No segments were scored');
   const probs = Object.fromEntries(LEVELS.map((l) => [l, segments.reduce((a, s) => a + s.probs[l], 0) / segments.length])) as SegmentScore['probs'];
-  // Σ mean(p)ᵢ wᵢ = mean of segment scores: the video score is the seed's formula on mean probabilities.
+  // Σ mean(p)ᵢ wᵢ = mean of segment scores: the video score is VQA²'s formula on mean probabilities.
   const logits = LEVELS.map((l) => Math.log(Math.max(probs[l], 1e-12)));
   const ls = scoreFromLogits(logits, weights);
   const features: Record<string, number> = {};

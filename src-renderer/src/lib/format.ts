@@ -62,7 +62,7 @@ export function formatResolution(width: number | null, height: number | null): s
   return `${width}×${height}`;
 }
 
-/** Scores are stored in [0, 1] and shown ×100, per DESIGN.md. */
+/** Scores are stored in [0, 1] and shown ×100. */
 export function formatScore(score: number | null): string {
   if (score === null || !Number.isFinite(score)) return '—';
   return (score * 100).toFixed(1);

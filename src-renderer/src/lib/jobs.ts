@@ -68,7 +68,7 @@ export const JOB_STATUS_LABEL: Record<JobProgress['status'], string> = {
   cancelled: 'Cancelled',
 };
 
-/** What a scorer honestly is, shown next to its name (DESIGN.md: the built-in pack is a
+/** What a scorer honestly is, shown next to its name (the built-in pack is a
  *  classical baseline, not VQA²'s LMM). */
 export function scorerNote(s: Pick<ScorerInfo, 'id' | 'kind'>): string | null {
   if (s.id === 'builtin-nr') return 'classical baseline (BRISQUE + temporal), not the VQA² LMM';

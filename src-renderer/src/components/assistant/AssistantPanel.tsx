@@ -1,4 +1,4 @@
-// The assistant chat beside the review player (issue 7): ask about the video under review, with the
+// The assistant chat beside the review player: ask about the video under review, with the
 // current time, segment or selected span attached; answers stream in; timestamps seek the player;
 // any answer can be saved as an instruction pair. The built-in analyst (not an LMM) is the default.
 import { useCallback, useEffect, useRef, useState } from 'react';

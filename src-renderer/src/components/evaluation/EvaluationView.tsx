@@ -1,4 +1,4 @@
-// Model scores against MOS, study statistics and rating studies (issue 8): the metric table (runs
+// Model scores against MOS, study statistics and rating studies: the metric table (runs
 // side by side), the scatter plot with the fitted logistic, subset breakdown, human-rating
 // statistics, and the rating studies (create, run a session).
 import { useCallback, useEffect, useState } from 'react';

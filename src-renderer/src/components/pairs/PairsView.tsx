@@ -1,4 +1,4 @@
-// Instruction pairs of the project: templates, pair table, editor, export and import (issue 6).
+// Instruction pairs of the project: templates, pair table, editor, export and import.
 import { useCallback, useEffect, useState } from 'react';
 import type { ProjectInfo } from '../../../../src-preload/contract';
 import type { PairRow, PairsFilter } from '../../../../src-preload/contract-pairs';
