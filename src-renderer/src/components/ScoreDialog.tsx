@@ -30,7 +30,7 @@ function engineScorers(engines: EngineView[]): ScorerInfo[] {
     name: `OpenAI-compatible engine: ${e.name}`,
     kind: 'streaming',
     version: e.model,
-    description: `The seed's rating prompt sent to ${e.model} at ${e.baseUrl}; the score comes from the log-probabilities of the five level words. A server that returns no log-probabilities gives an error and no score.`,
+    description: `VQA²'s rating prompt sent to ${e.model} at ${e.baseUrl}; the score comes from the log-probabilities of the five level words. A server that returns no log-probabilities gives an error and no score.`,
     segmentSec: 0,
     providers: [],
   }));
