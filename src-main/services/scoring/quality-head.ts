@@ -1,5 +1,5 @@
 // The level head shared by the classical scorers: a quality estimate q ∈ [0, 1] becomes five level
-// logits lᵢ = −(q − cᵢ)² / (2τ²) around the level centres c = (1, .75, .5, .25, 0), so that the
+// logits lᵢ = −(q − cᵢ)² / (2τ²) around the level centres c = (1, .75, .5, .25, 0), so that
 // VQA²'s level-token function (softmax over the five, Σ pᵢwᵢ) turns it back into a score. The
 // built-in ONNX pack computes the same formula in its graph; this is the reference and the
 // streaming scorer's head.
