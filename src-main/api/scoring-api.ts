@@ -7,10 +7,10 @@ import type { ProjectStore } from '../services/store/project-store';
 import { ScoreJobs, type ScoreJobParams } from '../services/scoring/score-job';
 import { loadPack } from '../services/inference/packs';
 import { STREAMING_SCORER_ID, STREAMING_SCORER_VERSION } from '../services/scoring/streaming-scorer';
-import { levelOfScore } from '../services/scoring/level-score';
+import { levelOfScore } from '../services/levels/level-score';
 import { ChatStore } from '../services/assistant/chat-store';
 import { engineConfigOf, toEngineView } from '../services/assistant/engines';
-import { ENGINE_SCORER_ID, type EngineResolver } from '../services/assistant/engine-score';
+import { ENGINE_SCORER_ID, type EngineResolver } from '../services/scoring/engine-score';
 import { secretStore } from '../services/assistant/secrets';
 import type { ModelsApi } from './models-api';
 

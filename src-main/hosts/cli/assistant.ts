@@ -7,14 +7,14 @@ import { parseArgs } from 'node:util';
 import { ProjectStore } from '../../services/store/project-store';
 import type { VideoRow } from '../../../src-preload/contract';
 import { AnalystEngine } from '../../services/assistant/analyst';
-import { OpenAiEngine, type EngineConfig } from '../../services/assistant/openai-engine';
+import { OpenAiEngine, type EngineConfig } from '../../services/engines/openai-engine';
 import { keyFromEnv } from '../../services/assistant/secrets';
-import { normalizeBaseUrl } from '../../services/assistant/openai-client';
-import type { Attachment, Engine } from '../../services/assistant/engine';
+import { normalizeBaseUrl } from '../../services/engines/openai-client';
+import type { Attachment, Engine } from '../../services/engines/engine';
 import { ChatStore } from '../../services/assistant/chat-store';
 import { ANALYST_ANSWERER, runQbench, type QuestionAnswerer } from '../../services/assistant/qbench';
 import { EXIT, UsageError, renderTable } from './output';
-import { LmmEngine } from '../../services/lmm/lmm-engine';
+import { LmmEngine } from '../../services/engines/lmm-engine';
 import { modelPool } from '../../services/lmm/model-pool';
 import { MODEL_OPTIONS, epFromFlag, modelFromFlag, releaseModels } from './models';
 

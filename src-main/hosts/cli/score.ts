@@ -8,14 +8,14 @@ import { randomUUID } from 'node:crypto';
 import { ProjectStore, PROJECT_EXT } from '../../services/store/project-store';
 import { importVideos } from '../../services/library/import';
 import { ScoreJobs, type ScoreProgress } from '../../services/scoring/score-job';
-import { levelOfScore } from '../../services/scoring/level-score';
+import { levelOfScore } from '../../services/levels/level-score';
 import { findAppRoot } from '../../services/settings/app-root';
 import type { ProviderName } from '../../services/inference/packs';
 import { EXIT, UsageError, renderTable } from './output';
 import { ENGINE_OPTIONS, engineConfigFromFlags } from './assistant';
-import { ENGINE_SCORER_ID, type EngineJobParams } from '../../services/assistant/engine-score';
+import { ENGINE_SCORER_ID, type EngineJobParams } from '../../services/scoring/engine-score';
 import { resolveEngine } from '../../api/scoring-api';
-import { LMM_SCORER_ID, type LmmJobParams } from '../../services/lmm/lmm-score';
+import { LMM_SCORER_ID, type LmmJobParams } from '../../services/scoring/lmm-score';
 import { MODEL_OPTIONS, epFromFlag, modelFromFlag, registry, releaseModels } from './models';
 
 export interface ScoreJson {

@@ -7,11 +7,11 @@ import { ScoreStore, type SegmentScore } from './score-store';
 import { PackScorer, aggregateSegments, qualityDropEvents, resolvePackDir } from './pack-scorer';
 import { STREAMING_SCORER_ID, STREAMING_SCORER_VERSION, scoreStreaming } from './streaming-scorer';
 import { isAbortError } from '../media/errors';
-import { levelOfScore, validateLevelWeights, DEFAULT_LEVEL_WEIGHTS } from './level-score';
+import { levelOfScore, validateLevelWeights, DEFAULT_LEVEL_WEIGHTS } from '../levels/level-score';
 import type { ProviderName } from '../inference/packs';
 import type { JobProgress } from '../../../src-preload/contract';
-import { ENGINE_SCORER_ID, runEngineScoreJob, type EngineJobParams, type EngineResolver } from '../assistant/engine-score';
-import { LMM_SCORER_ID, runLmmScoreJob, type LmmJobParams } from '../lmm/lmm-score';
+import { ENGINE_SCORER_ID, runEngineScoreJob, type EngineJobParams, type EngineResolver } from './engine-score';
+import { LMM_SCORER_ID, runLmmScoreJob, type LmmJobParams } from './lmm-score';
 import { modelPool } from '../lmm/model-pool';
 
 export const SCORE_JOB = 'score';
