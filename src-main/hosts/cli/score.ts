@@ -17,6 +17,7 @@ import { ENGINE_SCORER_ID, type EngineJobParams } from '../../services/scoring/e
 import { resolveEngine } from '../../api/scoring-api';
 import { LMM_SCORER_ID, type LmmJobParams } from '../../services/scoring/lmm-score';
 import { MODEL_OPTIONS, epFromFlag, modelFromFlag, registry, releaseModels } from './models';
+import { throttle } from '../../services/util/throttle';
 
 export interface ScoreJson {
   path: string;
@@ -52,11 +53,9 @@ export async function scoreStore(
   store: ProjectStore,
   opts: { scorer: string; providers: ProviderName[]; segmentSec?: number; concurrency?: number; signal?: AbortSignal; quiet?: boolean; onlyIds?: number[]; engine?: EngineJobParams['engine']; lmm?: Omit<LmmJobParams, 'scorer'> },
 ): Promise<{ results: ScoreJson[]; cancelled: boolean }> {
-  let lastPrint = 0;
+  const gate = throttle(process.stderr.isTTY ? 200 : 2000);
   const jobs = new ScoreJobs(store, findAppRoot(), (p) => {
-    const now = Date.now();
-    if (p.status === 'running' && now - lastPrint < (process.stderr.isTTY ? 200 : 2000)) return;
-    lastPrint = now;
+    if (!gate.pass(p.status !== 'running')) return;
     progressLine(p, !!opts.quiet);
   }, resolveEngine);
   let cancelled = false;

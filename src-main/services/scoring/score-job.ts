@@ -13,6 +13,7 @@ import type { JobProgress } from '../../../src-preload/contract';
 import { ENGINE_SCORER_ID, runEngineScoreJob, type EngineJobParams, type EngineResolver } from './engine-score';
 import { LMM_SCORER_ID, runLmmScoreJob, type LmmJobParams } from './lmm-score';
 import { modelPool } from '../lmm/model-pool';
+import { throttle } from '../util/throttle';
 
 export const SCORE_JOB = 'score';
 
@@ -80,11 +81,9 @@ export class ScoreJobs {
       jobId, runId: params.runId ?? null, status: 'running', scorer: params.scorer, provider: null, providerNote: null,
       segmentsDone: 0, segmentsTotal: 0, videosDone: 0, videosFailed: 0, videosTotal: items.length, etaSec: null, current: null, errors: [],
     };
-    let lastEmit = 0;
+    const gate = throttle(PROGRESS_MS);
     const emit = (force = false) => {
-      const now = performance.now();
-      if (!force && now - lastEmit < PROGRESS_MS) return;
-      lastEmit = now;
+      if (!gate.pass(force)) return;
       this.onProgress({ ...progress, errors: [...progress.errors] });
     };
 
