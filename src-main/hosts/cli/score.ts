@@ -18,6 +18,7 @@ import { resolveEngine } from '../../api/scoring-api';
 import { LMM_SCORER_ID, type LmmJobParams } from '../../services/scoring/lmm-score';
 import { MODEL_OPTIONS, epFromFlag, modelFromFlag, registry, releaseModels } from './models';
 import { throttle } from '../../services/util/throttle';
+import { ScoreQueue } from '../../services/scoring/score-queue';
 
 export interface ScoreJson {
   path: string;
@@ -60,26 +61,37 @@ export async function scoreStore(
   }, resolveEngine);
   let cancelled = false;
   const runIds: number[] = [];
-  for (const j of jobs.unfinished()) {
-    process.stderr.write(`Resuming unfinished score job ${j.id} (${String(j.params.scorer)})\n`);
-    const p = await jobs.run(j.id, opts.signal);
-    if (p.runId) runIds.push(p.runId);
-    cancelled ||= p.status === 'cancelled';
-  }
+  let resuming = true;
+  const queue = new ScoreQueue(jobs, {
+    stopOnError: true,
+    onStart: (id) => {
+      if (resuming) process.stderr.write(`Resuming unfinished score job ${id} (${String(jobs.jobs.get(id)?.params.scorer)})\n`);
+    },
+  });
   const ids = opts.onlyIds ?? store.videoIds();
-  // A resumed job already covers what the user asked for last time: finish it, don't start over.
-  if (!cancelled && ids.length && runIds.length === 0) {
-    const job = jobs.create(
-      ids,
-      opts.lmm
-        ? { scorer: LMM_SCORER_ID, ...opts.lmm }
-        : { scorer: opts.scorer, providers: opts.providers, segmentSec: opts.segmentSec, concurrency: opts.concurrency, ...(opts.engine ? { engine: opts.engine } : {}) },
-    );
-    const p = await jobs.run(job.id, opts.signal);
-    if (p.runId) runIds.push(p.runId);
-    cancelled ||= p.status === 'cancelled';
-    if (!opts.quiet && process.stderr.isTTY) process.stderr.write('\n');
-    if (p.providerNote && !opts.quiet) process.stderr.write(`provider: ${p.providerNote}\n`);
+  try {
+    for (const { done } of queue.resumeUnfinished(opts.signal)) {
+      const p = await done;
+      if (p?.runId) runIds.push(p.runId);
+      cancelled ||= p?.status === 'cancelled';
+    }
+    // A resumed job already covers what the user asked for last time: finish it, don't start over.
+    if (!cancelled && ids.length && runIds.length === 0) {
+      const job = jobs.create(
+        ids,
+        opts.lmm
+          ? { scorer: LMM_SCORER_ID, ...opts.lmm }
+          : { scorer: opts.scorer, providers: opts.providers, segmentSec: opts.segmentSec, concurrency: opts.concurrency, ...(opts.engine ? { engine: opts.engine } : {}) },
+      );
+      resuming = false;
+      const p = (await queue.enqueue(job.id, opts.signal))!;
+      if (p.runId) runIds.push(p.runId);
+      cancelled ||= p.status === 'cancelled';
+      if (!opts.quiet && process.stderr.isTTY) process.stderr.write('\n');
+      if (p.providerNote && !opts.quiet) process.stderr.write(`provider: ${p.providerNote}\n`);
+    }
+  } finally {
+    queue.stop();
   }
   const runId = runIds.at(-1);
   const run = runId ? jobs.scores.getRun(runId) : undefined;
