@@ -11,7 +11,7 @@ import { ProjectStore } from '../src-main/services/store/project-store';
 import { importVideos } from '../src-main/services/library/import';
 import { ScoreJobs } from '../src-main/services/scoring/score-job';
 import { modelPool } from '../src-main/services/lmm/model-pool';
-import { LMM_SCORER_ID } from '../src-main/services/lmm/lmm-score';
+import { LMM_SCORER_ID } from '../src-main/services/scoring/lmm-score';
 
 const MB = 2 ** 20;
 

@@ -28,6 +28,7 @@ import { AssistantApi } from './assistant-api';
 import { EvaluationApi } from './evaluation-api';
 import { ModelsApi } from './models-api';
 import { libraryRuns, listLibrary } from '../services/library/library-view';
+import { throttle } from '../services/util/throttle';
 
 export type { Handlers };
 
@@ -163,7 +164,7 @@ export class StudioApi {
     const controller = new AbortController();
     this.imports.set(jobId, controller);
     let lastRows = 0;
-    let lastChanged = Date.now();
+    const changed = throttle(1000, { closedAtStart: true });
     const run = importVideos(store, paths, {
       jobId,
       signal: controller.signal,
@@ -172,9 +173,8 @@ export class StudioApi {
         this.emit('import.progress', p);
         // rows are committed in batches during the import: let the library show them as they land
         const rows = p.added + p.failed;
-        if (rows > lastRows && Date.now() - lastChanged > 1000) {
+        if (rows > lastRows && changed.pass()) {
           lastRows = rows;
-          lastChanged = Date.now();
           this.emit('library.changed', { reason: 'import' });
         }
       },

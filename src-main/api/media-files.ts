@@ -1,4 +1,4 @@
-// Resolves media requests to files of the open project only, and parses HTTP Range headers.
+// Resolves media requests to files of the open project only, and answers HTTP Range requests for them.
 // Shared by the web host's /media, /thumb, /proxy and /strip routes and the Electron vqa2-media: protocol.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -91,4 +91,30 @@ export function parseRange(header: string | undefined | null, size: number): Byt
   }
   if (start >= size || start > end) return 'unsatisfiable';
   return { start, end };
+}
+
+export interface RangeResponse {
+  status: 200 | 206 | 416;
+  /** Content-Type, Accept-Ranges and, as the status needs, Content-Range and Content-Length. */
+  headers: Record<string, string>;
+  /** The inclusive byte span to send, or null when there is no body (416, or an empty file). */
+  body: { start: number; end: number } | null;
+}
+
+/**
+ * Status, headers and byte span of the answer to a GET of a `size`-byte file with an optional
+ * `Range` header: 200 with the whole file, 206 with one range, 416 when the range is past the end.
+ * Both the web host and the Electron media protocol answer through this, so seeking behaves alike.
+ */
+export function rangeResponse(rangeHeader: string | undefined | null, size: number, mime: string): RangeResponse {
+  const headers: Record<string, string> = { 'Content-Type': mime, 'Accept-Ranges': 'bytes' };
+  const range = parseRange(rangeHeader, size);
+  if (range === 'unsatisfiable') {
+    headers['Content-Range'] = `bytes */${size}`;
+    return { status: 416, headers, body: null };
+  }
+  const { start, end } = range ?? { start: 0, end: Math.max(0, size - 1) };
+  if (range) headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
+  headers['Content-Length'] = String(size === 0 ? 0 : end - start + 1);
+  return { status: range ? 206 : 200, headers, body: size === 0 ? null : { start, end } };
 }

@@ -5,8 +5,8 @@ import { ApiError, type CallInput, type ScorerInfo } from '../../src-preload/con
 import type { ProjectStore } from '../services/store/project-store';
 import { ModelRegistry, ModelError } from '../services/settings/models';
 import { LmmError } from '../services/lmm/errors';
-import { LmmEngine } from '../services/lmm/lmm-engine';
-import { LMM_SCORER_ID, type LmmJobParams } from '../services/lmm/lmm-score';
+import { LmmEngine } from '../services/engines/lmm-engine';
+import { LMM_SCORER_ID, type LmmJobParams } from '../services/scoring/lmm-score';
 import { modelPool } from '../services/lmm/model-pool';
 import type { HandlersFor } from './domain';
 import type { MODELS_CALL_NAMES } from '../../src-preload/contract-names';

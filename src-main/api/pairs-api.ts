@@ -12,6 +12,7 @@ import { calibratedPredictor } from '../services/evaluation/calibrated-levels';
 import { importDataset } from '../services/pairs/import-dataset';
 import { exportDataset } from '../services/export/export-dataset';
 import type { DomainApi, DomainContext, PairsCallName, HandlersFor } from './domain';
+import { throttle } from '../services/util/throttle';
 
 const PROGRESS_EVERY_MS = 200;
 
@@ -42,11 +43,9 @@ export class PairsApi implements DomainApi<PairsCallName> {
     const store = this.requireStore();
     const jobId = randomUUID();
     const controller = new AbortController();
-    let last = 0;
+    const gate = throttle(PROGRESS_EVERY_MS);
     const emit = (p: Omit<ExportProgress, 'jobId'>) => {
-      const now = Date.now();
-      if (p.status === 'running' && now - last < PROGRESS_EVERY_MS && p.done < p.total) return;
-      last = now;
+      if (!gate.pass(p.status !== 'running' || p.done >= p.total)) return;
       this.ctx.emit('pairs.exportProgress', { jobId, ...p });
     };
     const done = exportDataset(store, input, { signal: controller.signal, onProgress: emit })

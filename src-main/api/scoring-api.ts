@@ -5,12 +5,13 @@ import path from 'node:path';
 import { ApiError, type CallInput, type CallOutput, type JobProgress, type ScorerInfo } from '../../src-preload/contract';
 import type { ProjectStore } from '../services/store/project-store';
 import { ScoreJobs, type ScoreJobParams } from '../services/scoring/score-job';
+import { ScoreQueue } from '../services/scoring/score-queue';
 import { loadPack } from '../services/inference/packs';
 import { STREAMING_SCORER_ID, STREAMING_SCORER_VERSION } from '../services/scoring/streaming-scorer';
-import { levelOfScore } from '../services/scoring/level-score';
+import { levelOfScore } from '../services/levels/level-score';
 import { ChatStore } from '../services/assistant/chat-store';
 import { engineConfigOf, toEngineView } from '../services/assistant/engines';
-import { ENGINE_SCORER_ID, type EngineResolver } from '../services/assistant/engine-score';
+import { ENGINE_SCORER_ID, type EngineResolver } from '../services/scoring/engine-score';
 import { secretStore } from '../services/assistant/secrets';
 import type { ModelsApi } from './models-api';
 
@@ -31,8 +32,7 @@ export const resolveEngine: EngineResolver = (p) => ({
 
 export class ScoringApi {
   private jobs: ScoreJobs | null = null;
-  private queue: string[] = [];
-  private running: { jobId: string; controller: AbortController; done: Promise<unknown> } | null = null;
+  private queue: ScoreQueue | null = null;
   private last = new Map<string, JobProgress>();
 
   constructor(
@@ -50,20 +50,20 @@ export class ScoringApi {
       this.last.set(p.jobId, p);
       this.emitProgress(p);
     }, resolveEngine);
-    for (const j of this.jobs.unfinished()) this.enqueue(j.id);
+    this.queue = new ScoreQueue(this.jobs, { onSettled: () => this.onVideoScored() });
+    for (const { done } of this.queue.resumeUnfinished()) void done.catch(() => undefined);
   }
 
   detach(): void {
-    this.queue = [];
-    this.running?.controller.abort();
-    this.running = null;
+    this.queue?.stop();
+    this.queue = null;
     this.jobs = null;
     this.last.clear();
   }
 
   /** Resolves when no job is queued or running (tests, CLI). */
   async idle(): Promise<void> {
-    while (this.running) await this.running.done;
+    await this.queue?.idle();
   }
 
   scorers(): ScorerInfo[] {
@@ -155,18 +155,8 @@ export class ScoringApi {
   }
 
   cancel(jobId: string): { cancelled: boolean } {
-    const jobs = this.requireJobs();
-    if (this.running?.jobId === jobId) {
-      this.running.controller.abort();
-      return { cancelled: true };
-    }
-    const i = this.queue.indexOf(jobId);
-    if (i >= 0) {
-      this.queue.splice(i, 1);
-      jobs.jobs.setStatus(jobId, 'cancelled');
-      return { cancelled: true };
-    }
-    return { cancelled: false };
+    this.requireJobs();
+    return { cancelled: this.queue?.cancel(jobId) ?? false };
   }
 
   list(store?: ProjectStore): JobProgress[] {
@@ -210,23 +200,7 @@ export class ScoringApi {
   }
 
   private enqueue(jobId: string): void {
-    if (!this.queue.includes(jobId)) this.queue.push(jobId);
-    if (!this.running) void this.next();
-  }
-
-  private async next(): Promise<void> {
-    const jobs = this.jobs;
-    const jobId = this.queue.shift();
-    if (!jobs || !jobId) return;
-    const controller = new AbortController();
-    const done = jobs
-      .run(jobId, controller.signal)
-      .catch(() => undefined)
-      .finally(() => {
-        this.onVideoScored();
-        if (this.running?.jobId === jobId) this.running = null;
-        if (this.jobs === jobs) void this.next();
-      });
-    this.running = { jobId, controller, done };
+    // failures are recorded on the job and reported through its progress events
+    void this.queue?.enqueue(jobId).catch(() => undefined);
   }
 }

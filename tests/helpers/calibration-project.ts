@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 import { ScoreStore } from '../../src-main/services/scoring/score-store';
-import { levelOfScore } from '../../src-main/services/scoring/level-score';
+import { levelOfScore } from '../../src-main/services/levels/level-score';
 import { putVideoMos } from '../../src-main/services/pairs/pair-store';
 import { mulberry32 } from '../../src-main/services/util/prng';
 

@@ -10,7 +10,7 @@ import { makeClip } from '../helpers/fixtures';
 import { startOpenAiTestServer, type TestServer } from '../helpers/openai-test-server';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 import { putQbenchSet } from '../../src-main/services/pairs/pair-store';
-import { scoreFromLogprobs } from '../../src-main/services/scoring/level-score';
+import { scoreFromLogprobs } from '../../src-main/services/levels/level-score';
 
 const root = path.resolve(__dirname, '../..');
 const bin = path.join(root, 'bin', 'vqa2.js');

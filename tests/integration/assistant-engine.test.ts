@@ -9,14 +9,14 @@ import { makeClip } from '../helpers/fixtures';
 import { startOpenAiTestServer, type TestServer } from '../helpers/openai-test-server';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 import { importVideos } from '../../src-main/services/library/import';
-import { OpenAiEngine } from '../../src-main/services/assistant/openai-engine';
-import { EngineError } from '../../src-main/services/assistant/engine';
+import { OpenAiEngine } from '../../src-main/services/engines/openai-engine';
+import { EngineError } from '../../src-main/services/engines/engine';
 import { ScoreJobs } from '../../src-main/services/scoring/score-job';
 import { resolveEngine } from '../../src-main/api/scoring-api';
 import { putQbenchSet } from '../../src-main/services/pairs/pair-store';
 import { runQbench, qbenchAnswers } from '../../src-main/services/assistant/qbench';
-import { scoreFromLogprobs } from '../../src-main/services/scoring/level-score';
-import { KEY_FRAMES_INTRO, RATING_PREFILL, RATING_QUESTION, SYSTEM_PROMPT, CHOICE_SUFFIX } from '../../src-main/services/assistant/prompts';
+import { scoreFromLogprobs } from '../../src-main/services/levels/level-score';
+import { KEY_FRAMES_INTRO, RATING_PREFILL, RATING_QUESTION, SYSTEM_PROMPT, CHOICE_SUFFIX } from '../../src-main/services/engines/prompts';
 
 const KEY = 'sk-test-secret-123456';
 let dir: string;

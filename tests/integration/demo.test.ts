@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runVqa2 } from '../helpers/cli';
-import { levelOfScore } from '../../src-main/services/scoring/level-score';
+import { levelOfScore } from '../../src-main/services/levels/level-score';
 
 interface DemoJson {
   videos: { path: string; status: string; error: string | null; videoScore: number | null; runId: number | null }[];

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLmm, type LoadedLmm } from '../../src-main/services/lmm/runtime';
 import { sampleLmmFrames } from '../../src-main/services/lmm/video-frames';
-import { scoreFromLogits } from '../../src-main/services/scoring/level-score';
+import { scoreFromLogits } from '../../src-main/services/levels/level-score';
 import { makeClip } from '../helpers/fixtures';
 import { generateTinyModels, maxAbsDiff, runReference } from './lmm-fixture';
 

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpeg, makeClip } from '../helpers/fixtures';
 import { loadLmm, type RgbFrame } from '../../src-main/services/lmm/runtime';
-import { scoreFromLogits } from '../../src-main/services/scoring/level-score';
+import { scoreFromLogits } from '../../src-main/services/levels/level-score';
 import { frameSizesFor } from '../../src-main/services/lmm/lmm-frames';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 import { putQbenchSet } from '../../src-main/services/pairs/pair-store';

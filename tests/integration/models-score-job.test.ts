@@ -12,7 +12,7 @@ import { makeClip } from '../helpers/fixtures';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 import { importVideos } from '../../src-main/services/library/import';
 import { ScoreJobs } from '../../src-main/services/scoring/score-job';
-import { LMM_SCORER_ID, type LmmJobParams } from '../../src-main/services/lmm/lmm-score';
+import { LMM_SCORER_ID, type LmmJobParams } from '../../src-main/services/scoring/lmm-score';
 import { modelPool } from '../../src-main/services/lmm/model-pool';
 
 const root = path.resolve(__dirname, '../..');

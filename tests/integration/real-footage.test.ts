@@ -15,7 +15,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMediaTool } from '../../src-main/services/media/run';
 import { PackScorer, aggregateSegments } from '../../src-main/services/scoring/pack-scorer';
-import { LEVELS, levelOfScore } from '../../src-main/services/scoring/level-score';
+import { LEVELS, levelOfScore } from '../../src-main/services/levels/level-score';
 import type { SegmentScore } from '../../src-main/services/scoring/score-store';
 
 const ROOT = path.resolve(__dirname, '../..');

@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProjectStore, type NewVideo } from '../../src-main/services/store/project-store';
 import { ScoreStore, type SegmentScore } from '../../src-main/services/scoring/score-store';
 import { AnnotationStore } from '../../src-main/services/annotations/annotation-store';
-import { scoreFromLogits } from '../../src-main/services/scoring/level-score';
+import { scoreFromLogits } from '../../src-main/services/levels/level-score';
 import { AnalystEngine, CANNOT_ANSWER, analystAnswer, classify } from '../../src-main/services/assistant/analyst';
 import { isNonAnswer } from '../../src-preload/contract-assistant';
 import { loadVideoFacts } from '../../src-main/services/assistant/facts';
-import type { Attachment } from '../../src-main/services/assistant/engine';
+import type { Attachment } from '../../src-main/services/engines/engine';
 import { MEASURE_THRESHOLDS } from '../../src-main/services/scoring/abnormal';
 
 let dir: string;

@@ -9,7 +9,7 @@ import {
   scoreFromLogits,
   scoreFromLogprobs,
   validateLevelWeights,
-} from '../../src-main/services/scoring/level-score';
+} from '../../src-main/services/levels/level-score';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {

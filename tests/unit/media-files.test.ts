@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRange } from '../../src-main/api/media-files';
+import { parseRange, rangeResponse } from '../../src-main/api/media-files';
 
 describe('parseRange', () => {
   it.each([
@@ -19,5 +19,40 @@ describe('parseRange', () => {
     expect(parseRange(undefined, 1000)).toBeNull();
     expect(parseRange('items=0-1', 1000)).toBeNull();
     expect(parseRange('bytes=0-1,5-6', 1000)).toBeNull();
+  });
+});
+
+describe('rangeResponse', () => {
+  it('answers a plain GET with the whole file', () => {
+    expect(rangeResponse(undefined, 1000, 'video/mp4')).toEqual({
+      status: 200,
+      headers: { 'Content-Type': 'video/mp4', 'Accept-Ranges': 'bytes', 'Content-Length': '1000' },
+      body: { start: 0, end: 999 },
+    });
+  });
+
+  it('answers one range with 206, its Content-Range and its length', () => {
+    expect(rangeResponse('bytes=100-199', 1000, 'video/webm')).toEqual({
+      status: 206,
+      headers: { 'Content-Type': 'video/webm', 'Accept-Ranges': 'bytes', 'Content-Range': 'bytes 100-199/1000', 'Content-Length': '100' },
+      body: { start: 100, end: 199 },
+    });
+    expect(rangeResponse('bytes=-10', 1000, 'video/mp4')).toMatchObject({ status: 206, body: { start: 990, end: 999 } });
+  });
+
+  it('answers a range past the end with 416 and no body', () => {
+    expect(rangeResponse('bytes=5000-', 1000, 'video/mp4')).toEqual({
+      status: 416,
+      headers: { 'Content-Type': 'video/mp4', 'Accept-Ranges': 'bytes', 'Content-Range': 'bytes */1000' },
+      body: null,
+    });
+  });
+
+  it('answers an empty file with 200, length 0 and no body', () => {
+    expect(rangeResponse(null, 0, 'image/jpeg')).toEqual({
+      status: 200,
+      headers: { 'Content-Type': 'image/jpeg', 'Accept-Ranges': 'bytes', 'Content-Length': '0' },
+      body: null,
+    });
   });
 });

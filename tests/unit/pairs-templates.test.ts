@@ -9,7 +9,7 @@ import { putTemplate, resetTemplate, listTemplates } from '../../src-main/servic
 import { getPair, type PairRecord } from '../../src-main/services/pairs/pair-store';
 import { AnnotationStore } from '../../src-main/services/annotations/annotation-store';
 import { ScoreStore } from '../../src-main/services/scoring/score-store';
-import { levelOfScore } from '../../src-main/services/scoring/level-score';
+import { levelOfScore } from '../../src-main/services/levels/level-score';
 import { LLAVA_PREAMBLE, turnProblems } from '../../src-preload/contract-pairs';
 import { makePairsProject, type PairsProject } from './pairs-fixture';
 

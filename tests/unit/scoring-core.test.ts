@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { levelLogitsFromQuality, levelScoreFromQuality } from '../../src-main/services/scoring/quality-head';
 import { FreezeDetector, temporalMeasures, noiseDbToMad } from '../../src-main/services/scoring/temporal';
 import { aggregateSegments, fitInside, qualityDropEvents } from '../../src-main/services/scoring/pack-scorer';
-import { RELEASED_LEVEL_WEIGHTS } from '../../src-main/services/scoring/level-score';
+import { RELEASED_LEVEL_WEIGHTS } from '../../src-main/services/levels/level-score';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 import { ScoreStore, type SegmentScore } from '../../src-main/services/scoring/score-store';
 import { JobStore } from '../../src-main/services/jobs/job-store';

@@ -13,7 +13,7 @@ import {
   type BrisqueSession,
 } from '../../src-main/services/inference/brisque-onnx';
 import { createSession, loadPack, type LoadedPack } from '../../src-main/services/inference/packs';
-import { scoreFromLogits } from '../../src-main/services/scoring/level-score';
+import { scoreFromLogits } from '../../src-main/services/levels/level-score';
 import {
   creteBlur,
   activeArea,

@@ -7,16 +7,17 @@ import { parseArgs } from 'node:util';
 import { ProjectStore } from '../../services/store/project-store';
 import type { VideoRow } from '../../../src-preload/contract';
 import { AnalystEngine } from '../../services/assistant/analyst';
-import { OpenAiEngine, type EngineConfig } from '../../services/assistant/openai-engine';
+import { OpenAiEngine, type EngineConfig } from '../../services/engines/openai-engine';
 import { keyFromEnv } from '../../services/assistant/secrets';
-import { normalizeBaseUrl } from '../../services/assistant/openai-client';
-import type { Attachment, Engine } from '../../services/assistant/engine';
+import { normalizeBaseUrl } from '../../services/engines/openai-client';
+import type { Attachment, Engine } from '../../services/engines/engine';
 import { ChatStore } from '../../services/assistant/chat-store';
 import { ANALYST_ANSWERER, runQbench, type QuestionAnswerer } from '../../services/assistant/qbench';
 import { EXIT, UsageError, renderTable } from './output';
-import { LmmEngine } from '../../services/lmm/lmm-engine';
+import { LmmEngine } from '../../services/engines/lmm-engine';
 import { modelPool } from '../../services/lmm/model-pool';
 import { MODEL_OPTIONS, epFromFlag, modelFromFlag, releaseModels } from './models';
+import { throttle } from '../../services/util/throttle';
 
 /** The in-process model engine --model names (with --ep), or null; waiting for the model is reported on stderr. */
 async function modelEngine(store: ProjectStore, v: { model?: string; ep?: string; 'engine-url'?: string[] }): Promise<LmmEngine | null> {
@@ -202,14 +203,12 @@ export async function cmdQbench(args: string[]): Promise<number> {
       const engine = new OpenAiEngine(store, cfg);
       answerer = { id: engine.id, parallel: engine.pool.capacity, answer: async (q, signal) => ({ text: await engine.answerQuestion(q, signal) }) };
     } else process.stderr.write('No --engine-url: the built-in analyst cannot answer question sets; every question is reported unanswered.\n');
-    let last = 0;
+    const gate = throttle(process.stderr.isTTY ? 200 : 2000);
     const s = await runQbench(store, answerer, {
       setName: values.set,
       signal: controller.signal,
       onProgress: (p) => {
-        const now = Date.now();
-        if (p.status === 'running' && now - last < (process.stderr.isTTY ? 200 : 2000)) return;
-        last = now;
+        if (!gate.pass(p.status !== 'running')) return;
         const eta = p.etaSec != null && p.status === 'running' ? `, ~${Math.ceil(p.etaSec)} s left` : '';
         process.stderr.write(`${p.status} ${p.done}/${p.total} questions${eta}\n`);
       },

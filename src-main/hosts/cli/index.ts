@@ -20,6 +20,7 @@ import { cmdModels } from './models';
 import { cmdCalibrate } from './calibrate';
 import { EXIT, UsageError, exitCodeFor, listJson, videoTable } from './output';
 import { toApiError } from '../../api/errors';
+import { throttle } from '../../services/util/throttle';
 
 const HELP = `vqa2 ${pkg.version} — VQA² Studio command line
 
@@ -57,13 +58,11 @@ function rendererDir(): string {
 }
 
 function progressPrinter(json: boolean) {
-  let last = 0;
   const tty = process.stderr.isTTY;
+  const gate = throttle(tty ? 100 : 2000);
   return (p: ImportProgress) => {
     if (json && !tty) return;
-    const now = Date.now();
-    if (p.phase !== 'done' && now - last < (tty ? 100 : 2000)) return;
-    last = now;
+    if (!gate.pass(p.phase === 'done')) return;
     const eta = p.etaSec != null ? `, ~${Math.ceil(p.etaSec)} s left` : '';
     const line = `${p.phase} ${p.done}/${p.total} (added ${p.added}, failed ${p.failed}, skipped ${p.skipped}${eta})`;
     if (tty) process.stderr.write(`\r${line.padEnd(80)}${p.phase === 'done' ? '\n' : ''}`);

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { ModelRegistry, type ModelView } from '../../services/settings/models';
 import { studioHome } from '../../services/settings/recent';
 import { modelPool, type LmmEp } from '../../services/lmm/model-pool';
-import type { LmmModelRef } from '../../services/lmm/lmm-engine';
+import type { LmmModelRef } from '../../services/engines/lmm-engine';
 import { EXIT, UsageError, fmtBytes, renderTable } from './output';
 
 export function registry(): ModelRegistry {

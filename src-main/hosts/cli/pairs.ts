@@ -7,6 +7,7 @@ import { ProjectStore } from '../../services/store/project-store';
 import { exportDataset } from '../../services/export/export-dataset';
 import { importDataset } from '../../services/pairs/import-dataset';
 import { EXIT, UsageError } from './output';
+import { throttle } from '../../services/util/throttle';
 
 const EXPORT_USAGE = `usage: vqa2 export <project> --format ${EXPORT_FORMATS.join('|')} --out DIR [--status approved|draft|all] [--videos copy|hardlink|reference] [--ranges prompt|clip] [--val FRACTION] [--seed N] [--levels model|calibrated] [--run ID] [--json]`;
 const IMPORT_USAGE = `usage: vqa2 import-pairs <project> <file> --kind ${IMPORT_KINDS.join('|')} [--as-draft] [--scale ${MOS_SCALES.join('|')}] [--max-mb N] [--json]`;
@@ -57,14 +58,12 @@ export async function cmdExport(args: string[]): Promise<number> {
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
-  let last = 0;
+  const gate = throttle(1000);
   try {
     const manifest = await exportDataset(store, opts, {
       signal: controller.signal,
       onProgress: (p) => {
-        const now = Date.now();
-        if (p.status !== 'running' || p.total === 0 || now - last < 1000) return;
-        last = now;
+        if (p.status !== 'running' || p.total === 0 || !gate.pass()) return;
         const eta = p.etaSec != null ? `, ~${Math.ceil(p.etaSec)} s left` : '';
         process.stderr.write(`${p.phase} ${p.done}/${p.total}${eta}\n`);
       },

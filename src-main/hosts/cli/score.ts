@@ -8,15 +8,17 @@ import { randomUUID } from 'node:crypto';
 import { ProjectStore, PROJECT_EXT } from '../../services/store/project-store';
 import { importVideos } from '../../services/library/import';
 import { ScoreJobs, type ScoreProgress } from '../../services/scoring/score-job';
-import { levelOfScore } from '../../services/scoring/level-score';
+import { levelOfScore } from '../../services/levels/level-score';
 import { findAppRoot } from '../../services/settings/app-root';
 import type { ProviderName } from '../../services/inference/packs';
 import { EXIT, UsageError, renderTable } from './output';
 import { ENGINE_OPTIONS, engineConfigFromFlags } from './assistant';
-import { ENGINE_SCORER_ID, type EngineJobParams } from '../../services/assistant/engine-score';
+import { ENGINE_SCORER_ID, type EngineJobParams } from '../../services/scoring/engine-score';
 import { resolveEngine } from '../../api/scoring-api';
-import { LMM_SCORER_ID, type LmmJobParams } from '../../services/lmm/lmm-score';
+import { LMM_SCORER_ID, type LmmJobParams } from '../../services/scoring/lmm-score';
 import { MODEL_OPTIONS, epFromFlag, modelFromFlag, registry, releaseModels } from './models';
+import { throttle } from '../../services/util/throttle';
+import { ScoreQueue } from '../../services/scoring/score-queue';
 
 export interface ScoreJson {
   path: string;
@@ -52,35 +54,44 @@ export async function scoreStore(
   store: ProjectStore,
   opts: { scorer: string; providers: ProviderName[]; segmentSec?: number; concurrency?: number; signal?: AbortSignal; quiet?: boolean; onlyIds?: number[]; engine?: EngineJobParams['engine']; lmm?: Omit<LmmJobParams, 'scorer'> },
 ): Promise<{ results: ScoreJson[]; cancelled: boolean }> {
-  let lastPrint = 0;
+  const gate = throttle(process.stderr.isTTY ? 200 : 2000);
   const jobs = new ScoreJobs(store, findAppRoot(), (p) => {
-    const now = Date.now();
-    if (p.status === 'running' && now - lastPrint < (process.stderr.isTTY ? 200 : 2000)) return;
-    lastPrint = now;
+    if (!gate.pass(p.status !== 'running')) return;
     progressLine(p, !!opts.quiet);
   }, resolveEngine);
   let cancelled = false;
   const runIds: number[] = [];
-  for (const j of jobs.unfinished()) {
-    process.stderr.write(`Resuming unfinished score job ${j.id} (${String(j.params.scorer)})\n`);
-    const p = await jobs.run(j.id, opts.signal);
-    if (p.runId) runIds.push(p.runId);
-    cancelled ||= p.status === 'cancelled';
-  }
+  let resuming = true;
+  const queue = new ScoreQueue(jobs, {
+    stopOnError: true,
+    onStart: (id) => {
+      if (resuming) process.stderr.write(`Resuming unfinished score job ${id} (${String(jobs.jobs.get(id)?.params.scorer)})\n`);
+    },
+  });
   const ids = opts.onlyIds ?? store.videoIds();
-  // A resumed job already covers what the user asked for last time: finish it, don't start over.
-  if (!cancelled && ids.length && runIds.length === 0) {
-    const job = jobs.create(
-      ids,
-      opts.lmm
-        ? { scorer: LMM_SCORER_ID, ...opts.lmm }
-        : { scorer: opts.scorer, providers: opts.providers, segmentSec: opts.segmentSec, concurrency: opts.concurrency, ...(opts.engine ? { engine: opts.engine } : {}) },
-    );
-    const p = await jobs.run(job.id, opts.signal);
-    if (p.runId) runIds.push(p.runId);
-    cancelled ||= p.status === 'cancelled';
-    if (!opts.quiet && process.stderr.isTTY) process.stderr.write('\n');
-    if (p.providerNote && !opts.quiet) process.stderr.write(`provider: ${p.providerNote}\n`);
+  try {
+    for (const { done } of queue.resumeUnfinished(opts.signal)) {
+      const p = await done;
+      if (p?.runId) runIds.push(p.runId);
+      cancelled ||= p?.status === 'cancelled';
+    }
+    // A resumed job already covers what the user asked for last time: finish it, don't start over.
+    if (!cancelled && ids.length && runIds.length === 0) {
+      const job = jobs.create(
+        ids,
+        opts.lmm
+          ? { scorer: LMM_SCORER_ID, ...opts.lmm }
+          : { scorer: opts.scorer, providers: opts.providers, segmentSec: opts.segmentSec, concurrency: opts.concurrency, ...(opts.engine ? { engine: opts.engine } : {}) },
+      );
+      resuming = false;
+      const p = (await queue.enqueue(job.id, opts.signal))!;
+      if (p.runId) runIds.push(p.runId);
+      cancelled ||= p.status === 'cancelled';
+      if (!opts.quiet && process.stderr.isTTY) process.stderr.write('\n');
+      if (p.providerNote && !opts.quiet) process.stderr.write(`provider: ${p.providerNote}\n`);
+    }
+  } finally {
+    queue.stop();
   }
   const runId = runIds.at(-1);
   const run = runId ? jobs.scores.getRun(runId) : undefined;

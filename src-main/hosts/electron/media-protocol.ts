@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import type { ProjectStore } from '../../services/store/project-store';
-import { parseRange, resolveMediaRequest } from '../../api/media-files';
+import { rangeResponse, resolveMediaRequest } from '../../api/media-files';
 
 export function handleMediaRequest(request: Request, store: ProjectStore | null): Response {
   let url: URL;
@@ -24,15 +24,7 @@ export function handleMediaRequest(request: Request, store: ProjectStore | null)
   } catch {
     return new Response('Not found', { status: 404 });
   }
-  const range = parseRange(request.headers.get('range'), size);
-  const headers = new Headers({ 'Content-Type': r.mime, 'Accept-Ranges': 'bytes' });
-  if (range === 'unsatisfiable') {
-    headers.set('Content-Range', `bytes */${size}`);
-    return new Response(null, { status: 416, headers });
-  }
-  const { start, end } = range ?? { start: 0, end: Math.max(0, size - 1) };
-  headers.set('Content-Length', String(size === 0 ? 0 : end - start + 1));
-  if (range) headers.set('Content-Range', `bytes ${start}-${end}/${size}`);
-  const body = size === 0 ? null : (Readable.toWeb(fs.createReadStream(r.file, { start, end })) as ReadableStream);
-  return new Response(body, { status: range ? 206 : 200, headers });
+  const { status, headers, body } = rangeResponse(request.headers.get('range'), size, r.mime);
+  const stream = body && (Readable.toWeb(fs.createReadStream(r.file, body)) as ReadableStream);
+  return new Response(stream, { status, headers: new Headers(headers) });
 }

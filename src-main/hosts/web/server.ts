@@ -10,7 +10,7 @@ import type { StudioApi } from '../../api/api';
 import { dispatch } from '../../api/dispatch';
 import { toApiError } from '../../api/errors';
 import { parseClientMessage } from './messages';
-import { mimeOf, parseRange, resolveMediaRequest } from '../../api/media-files';
+import { mimeOf, rangeResponse, resolveMediaRequest } from '../../api/media-files';
 
 export const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
@@ -67,29 +67,14 @@ export function serveFile(
     send(res, 404, 'Not found');
     return;
   }
-  const headers: Record<string, string | number> = {
-    'Content-Type': mime,
-    'Accept-Ranges': 'bytes',
-    'X-Content-Type-Options': 'nosniff',
-    ...extraHeaders,
-  };
-  const range = parseRange(req.headers.range, stat.size);
-  if (range === 'unsatisfiable') {
-    res.writeHead(416, { ...headers, 'Content-Range': `bytes */${stat.size}` });
-    res.end();
-    return;
-  }
-  const { start, end } = range ?? { start: 0, end: stat.size - 1 };
-  const status = range ? 206 : 200;
-  if (range) headers['Content-Range'] = `bytes ${start}-${end}/${stat.size}`;
-  headers['Content-Length'] = stat.size === 0 ? 0 : end - start + 1;
-  res.writeHead(status, headers);
-  if (req.method === 'HEAD' || stat.size === 0) {
+  const { status, headers, body } = rangeResponse(req.headers.range, stat.size, mime);
+  res.writeHead(status, { ...headers, 'X-Content-Type-Options': 'nosniff', ...extraHeaders });
+  if (req.method === 'HEAD' || !body) {
     res.end();
     return;
   }
   // A file removed or unreadable mid-response ends this response only.
-  fs.createReadStream(file, { start, end })
+  fs.createReadStream(file, body)
     .on('error', () => res.destroy())
     .pipe(res);
 }

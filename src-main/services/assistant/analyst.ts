@@ -2,10 +2,10 @@
 // probabilities, measurements, events, annotations), with timestamps, and says plainly when it
 // cannot answer. Every number it prints is a stored value passed through facts.ts's formatters.
 import type { ProjectStore } from '../store/project-store';
-import { LEVELS, levelOfScore } from '../scoring/level-score';
+import { LEVELS, levelOfScore } from '../levels/level-score';
 import type { SegmentScore } from '../scoring/score-store';
-import type { AskRequest, AskResult, Attachment, Engine } from './engine';
-import { EngineError } from './engine';
+import type { AskRequest, AskResult, Attachment, Engine } from '../engines/engine';
+import { EngineError } from '../engines/engine';
 import { abnormalMeasures, MEASURE_THRESHOLDS } from '../scoring/abnormal';
 import { fmtMeasure, fmtPct, fmtScore, fmtTime, loadVideoFacts, type VideoFacts } from './facts';
 

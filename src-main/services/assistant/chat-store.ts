@@ -2,7 +2,7 @@
 // (without secrets) in the project file (schema v6). Each write is one statement or transaction.
 import type { ProjectStore } from '../store/project-store';
 import type { ChatMessageView } from '../../../src-preload/contract-assistant';
-import type { Attachment } from './engine';
+import type { Attachment } from '../engines/engine';
 
 /** A stored message, as the contract returns it. */
 export type ChatMessageRecord = ChatMessageView;

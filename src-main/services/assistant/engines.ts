@@ -5,11 +5,11 @@ import type { ProjectStore } from '../store/project-store';
 import type { EngineView } from '../../../src-preload/contract-assistant';
 import { AnalystEngine } from './analyst';
 import { ChatStore, type EngineConfigRecord } from './chat-store';
-import { EngineError, type Engine } from './engine';
-import { OpenAiEngine, type EngineConfig } from './openai-engine';
+import { EngineError, type Engine } from '../engines/engine';
+import { OpenAiEngine, type EngineConfig } from '../engines/openai-engine';
 import { engineKeyRef, secretStore } from './secrets';
-import { DEFAULT_FRAME_SETTINGS } from './key-frames';
-import { normalizeBaseUrl } from './openai-client';
+import { DEFAULT_FRAME_SETTINGS } from '../engines/key-frames';
+import { normalizeBaseUrl } from '../engines/openai-client';
 
 export function toEngineView(r: EngineConfigRecord): EngineView {
   const o = r.options;

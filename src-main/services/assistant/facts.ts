@@ -5,7 +5,8 @@ import type { Annotation, LevelName, LevelProbs } from '../../../src-preload/con
 import type { ProjectStore } from '../store/project-store';
 import { ScoreStore, type ScoreEvent, type SegmentScore } from '../scoring/score-store';
 import { AnnotationStore } from '../annotations/annotation-store';
-import { levelOfScore } from '../scoring/level-score';
+import { fmtTime } from '../engines/prompts';
+import { levelOfScore } from '../levels/level-score';
 
 export interface VideoFacts {
   videoId: number;
@@ -45,16 +46,8 @@ export function loadVideoFacts(store: ProjectStore, videoId: number): VideoFacts
 
 // ---------- formatting: every number the analyst prints goes through one of these ----------
 
-/** A stored time as `m:ss` / `h:mm:ss`, with one decimal when it is not a whole second. */
-export function fmtTime(sec: number): string {
-  const whole = Math.abs(sec - Math.round(sec)) < 0.05;
-  const t = whole ? Math.round(sec) : Math.round(sec * 10) / 10;
-  const h = Math.floor(t / 3600);
-  const m = Math.floor((t - h * 3600) / 60);
-  const s = t - h * 3600 - m * 60;
-  const ss = whole ? String(Math.round(s)).padStart(2, '0') : s.toFixed(1).padStart(4, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-}
+// fmtTime lives with the chat prompts (the engines print times too); the analyst gets it from here.
+export { fmtTime };
 
 /** A stored score in [0, 1] on the studio's 0–100 display scale, one decimal. */
 export const fmtScore = (score: number): string => (score * 100).toFixed(1);

@@ -3,8 +3,8 @@
 import type { QbenchAccuracy, QbenchAnswerView, QbenchRunView } from '../../../src-preload/contract-assistant';
 import type { ProjectStore } from '../store/project-store';
 import { listQbenchQuestions, type QbenchQuestion } from '../pairs/pair-store';
-import { isChoiceQuestion, parseChoice } from './prompts';
-import { isCancel } from './engine';
+import { isChoiceQuestion, parseChoice } from '../engines/prompts';
+import { isCancel } from '../engines/engine';
 
 export interface QuestionAnswerer {
   /** 'analyst' or 'openai:<model>'. */

@@ -3,7 +3,8 @@
 // scale (1–5: the ACR category it rounds to; other scales: fifths of the range, like scores).
 import type { ProjectStore } from '../store/project-store';
 import { defaultRunId } from '../store/video-rows';
-import { levelOfScore, type Level } from '../scoring/level-score';
+import { levelOfScore, type Level } from '../levels/level-score';
+import type { CalibratedPrediction, CalibratedPredictor } from '../levels/predictor';
 import { latestCalibration, scaleBounds } from './calibration-store';
 import { predict } from './calibration';
 import { EvaluationInputError } from './evaluation';
@@ -16,19 +17,7 @@ export function levelOfMos(mos: number, scale: string): Level | null {
   return b && b[1] > b[0] ? levelOfScore(Math.min(1, Math.max(0, (mos - b[0]) / (b[1] - b[0])))) : null;
 }
 
-export interface CalibratedPrediction {
-  mos: number;
-  lo: number;
-  hi: number;
-  level: Level | null;
-}
-
-export interface CalibratedPredictor {
-  runId: number;
-  calibrationId: number;
-  scale: string;
-  predict(videoId: number): CalibratedPrediction | null;
-}
+export type { CalibratedPrediction, CalibratedPredictor };
 
 /** The predictor of a run's newest calibration (default run: the library's); a clear error without one. */
 export function calibratedPredictor(store: ProjectStore, runId?: number): CalibratedPredictor {

@@ -3,7 +3,6 @@
 // change of ratings does not silently change what an earlier calibration claimed.
 // The library predicts MOS for unrated videos with the run's newest calibration.
 import type Database from 'better-sqlite3';
-import type { Migration } from '../store/migrations';
 import type { ProjectStore } from '../store/project-store';
 import type { CalibrationInfo, CalibrationModelInfo } from '../../../src-preload/contract-evaluation';
 import type { VideoRow } from '../../../src-preload/contract-data';
@@ -24,30 +23,6 @@ import {
 } from './calibration';
 import { defaultMosSource, EvaluationInputError, mosTable } from './evaluation';
 
-export const CALIBRATION_MIGRATION: Migration = {
-  version: 8,
-  name: 'calibrations of model runs to MOS',
-  sql: `
-    CREATE TABLE calibrations (
-      id INTEGER PRIMARY KEY,
-      run_id INTEGER NOT NULL REFERENCES model_runs(id) ON DELETE CASCADE,
-      -- 'annotations' or 'list:<name>', with its label and scale at the time
-      mos_source TEXT NOT NULL,
-      source_json TEXT NOT NULL,
-      -- the model the library predicts with, and every fitted model with its CV figures
-      method TEXT NOT NULL CHECK (method IN ('logistic', 'ridge')),
-      models_json TEXT NOT NULL,
-      n INTEGER NOT NULL,
-      folds INTEGER NOT NULL,
-      seed INTEGER NOT NULL,
-      raw_srcc REAL,
-      -- [{videoId, mos}] the calibration was fitted on
-      ratings_json TEXT NOT NULL,
-      created_at TEXT NOT NULL
-    );
-    CREATE INDEX calibrations_run ON calibrations(run_id, id);
-  `,
-};
 
 interface StoredModel extends CalibrationModelInfo {
   model: CalibrationModel;

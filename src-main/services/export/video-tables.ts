@@ -3,7 +3,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { AnnotationStore } from '../annotations/annotation-store';
 import { ScoreStore } from '../scoring/score-store';
-import { levelOfScore } from '../scoring/level-score';
+import { levelOfScore } from '../levels/level-score';
 import { listVideoMos } from '../pairs/pair-store';
 import { ACR_LEVELS } from '../pairs/facts';
 import type { ProjectStore } from '../store/project-store';

@@ -16,6 +16,7 @@ import { partialHash } from '../media/hash';
 import { probeVideo } from '../media/probe';
 import { makePosterThumbnails } from '../media/thumbnail-batch';
 import { scanPaths } from './scan';
+import { throttle } from '../util/throttle';
 
 export interface ImportOptions {
   jobId: string;
@@ -46,8 +47,7 @@ const ETA_WINDOW = 32;
 /** Emits at most one progress event per PROGRESS_INTERVAL_MS (a trailing one keeps "current" fresh). */
 class ProgressReporter {
   readonly state: ImportProgress;
-  private lastEmit = 0;
-  private trailing: NodeJS.Timeout | undefined;
+  private readonly gate = throttle(PROGRESS_INTERVAL_MS);
   private completions: number[] = [];
 
   constructor(
@@ -77,25 +77,13 @@ class ProgressReporter {
 
   update(force = false): void {
     if (!this.listener) return;
-    const now = performance.now();
-    const wait = this.lastEmit + PROGRESS_INTERVAL_MS - now;
-    if (!force && wait > 0) {
-      this.trailing ??= setTimeout(() => {
-        this.trailing = undefined;
-        this.update();
-      }, wait);
-      return;
-    }
-    clearTimeout(this.trailing);
-    this.trailing = undefined;
-    this.lastEmit = now;
+    if (!this.gate.passOrLater(() => this.update(), force)) return;
     this.state.etaSec = this.state.phase === 'done' ? 0 : this.eta();
     this.listener({ ...this.state });
   }
 
   stop(): void {
-    clearTimeout(this.trailing);
-    this.trailing = undefined;
+    this.gate.cancel();
   }
 
   finish(): void {

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { LEVELS } from '../scoring/level-score';
+import { LEVELS } from '../levels/level-score';
 import { invalid, LmmError } from './errors';
 import { OnnxScanError, scanOnnx, type OnnxScan, type OnnxValueInfo } from './onnx-scan';
 import { DEFAULT_ANSWER_PREFIX, levelTokenIds, loadTokenizer } from './tokenizer';

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_LEVEL_WEIGHTS } from '../scoring/level-score';
+import { DEFAULT_LEVEL_WEIGHTS } from '../levels/level-score';
 import { LmmError } from './errors';
 import { estimateMemoryBytes, inspectModelFolder, type LmmFolderInfo } from './folder';
 import type { RgbFrame } from './preprocess';

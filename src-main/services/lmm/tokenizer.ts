@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { Template } from '@huggingface/jinja';
-import { LEVELS } from '../scoring/level-score';
+import { LEVELS } from '../levels/level-score';
 import { invalid } from './errors';
 
 export const DEFAULT_ANSWER_PREFIX = 'The quality of the video is';

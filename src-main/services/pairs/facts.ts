@@ -5,9 +5,9 @@ import type { ProvenanceRef } from './pair-store';
 import { listVideoMos } from './pair-store';
 import { AnnotationStore } from '../annotations/annotation-store';
 import { ScoreStore } from '../scoring/score-store';
-import { levelOfScore, type Level } from '../scoring/level-score';
+import { levelOfScore, type Level } from '../levels/level-score';
 import type { ProjectStore } from '../store/project-store';
-import type { CalibratedPredictor } from '../evaluation/calibrated-levels';
+import type { CalibratedPredictor } from '../levels/predictor';
 
 /** ACR 1–5 → level word (docs/formats.md §1 rating-list bins): 1 low … 5 high. */
 export const ACR_LEVELS: Record<number, Level> = { 1: 'low', 2: 'poor', 3: 'fair', 4: 'good', 5: 'high' };

@@ -7,8 +7,8 @@ import type { ProjectStore } from '../store/project-store';
 import { FactReader, fmtSec, type LevelFact, type RangeFact, type VideoFacts } from './facts';
 import { insertPairs, PairError, type PairInput, type ProvenanceRef } from './pair-store';
 import { fill, getTemplate, templateBodyProblems } from './templates';
-import { LEVELS } from '../scoring/level-score';
-import type { CalibratedPredictor } from '../evaluation/calibrated-levels';
+import { LEVELS } from '../levels/level-score';
+import type { CalibratedPredictor } from '../levels/predictor';
 
 export const TAG_VERBS: Record<DistortionTag, string> = {
   blur: 'look blurry',

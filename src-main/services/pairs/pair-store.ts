@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ProjectStore } from '../store/project-store';
+import type { QbenchQuestion } from '../engines/engine';
 import { turnProblems } from '../../../src-preload/contract-pairs';
 
 export const PAIR_SOURCES = ['template', 'assistant', 'manual', 'import'] as const;
@@ -206,20 +207,8 @@ export function listVideoMos(store: ProjectStore, listName?: string): VideoMosRe
 
 // ---------- question sets ----------
 
-export interface QbenchQuestion {
-  id: number;
-  setName: string;
-  itemIndex: number;
-  videoId: number;
-  video2Id: number | null;
-  videoName: string;
-  questionType: string;
-  question: string;
-  answers: string[];
-  correctChoice: string | null;
-  context: string;
-  extra: Record<string, unknown> | null;
-}
+// The question's shape is declared by the engines that answer it.
+export type { QbenchQuestion };
 
 export function listQbenchSets(store: ProjectStore): { setName: string; count: number }[] {
   return store.connection

@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { sampleFrames, type SecondOfFrames } from '../media/frames';
 import { createSession, describeProvider, loadPack, type LoadedPack, type ProviderName, type SessionInfo } from '../inference/packs';
 import { rgb24ToPlanar } from '../inference/brisque-onnx';
-import { scoreFromLogits, validateLevelWeights, LEVELS, type LevelWeights } from './level-score';
+import { scoreFromLogits, validateLevelWeights, LEVELS, type LevelWeights } from '../levels/level-score';
 import { FreezeDetector } from './temporal';
 import { SEGMENT_MEASURES } from './quality-head';
 import type { ScoreEvent, SegmentScore } from './score-store';

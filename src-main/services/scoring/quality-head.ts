@@ -3,7 +3,7 @@
 // VQA²'s level-token function (softmax over the five, Σ pᵢwᵢ) turns it back into a score. The
 // built-in ONNX pack computes the same formula in its graph; this is the reference and the
 // streaming scorer's head.
-import { DEFAULT_LEVEL_WEIGHTS, scoreFromLogits, type LevelScore } from './level-score';
+import { DEFAULT_LEVEL_WEIGHTS, scoreFromLogits, type LevelScore } from '../levels/level-score';
 
 export const LEVEL_CENTRES = [1, 0.75, 0.5, 0.25, 0] as const;
 /** Half the spacing of the level centres: neighbouring levels share probability, far ones do not. */

@@ -7,12 +7,13 @@ import { ScoreStore, type SegmentScore } from './score-store';
 import { PackScorer, aggregateSegments, qualityDropEvents, resolvePackDir } from './pack-scorer';
 import { STREAMING_SCORER_ID, STREAMING_SCORER_VERSION, scoreStreaming } from './streaming-scorer';
 import { isAbortError } from '../media/errors';
-import { levelOfScore, validateLevelWeights, DEFAULT_LEVEL_WEIGHTS } from './level-score';
+import { levelOfScore, validateLevelWeights, DEFAULT_LEVEL_WEIGHTS } from '../levels/level-score';
 import type { ProviderName } from '../inference/packs';
 import type { JobProgress } from '../../../src-preload/contract';
-import { ENGINE_SCORER_ID, runEngineScoreJob, type EngineJobParams, type EngineResolver } from '../assistant/engine-score';
-import { LMM_SCORER_ID, runLmmScoreJob, type LmmJobParams } from '../lmm/lmm-score';
+import { ENGINE_SCORER_ID, runEngineScoreJob, type EngineJobParams, type EngineResolver } from './engine-score';
+import { LMM_SCORER_ID, runLmmScoreJob, type LmmJobParams } from './lmm-score';
 import { modelPool } from '../lmm/model-pool';
+import { throttle } from '../util/throttle';
 
 export const SCORE_JOB = 'score';
 
@@ -80,11 +81,9 @@ export class ScoreJobs {
       jobId, runId: params.runId ?? null, status: 'running', scorer: params.scorer, provider: null, providerNote: null,
       segmentsDone: 0, segmentsTotal: 0, videosDone: 0, videosFailed: 0, videosTotal: items.length, etaSec: null, current: null, errors: [],
     };
-    let lastEmit = 0;
+    const gate = throttle(PROGRESS_MS);
     const emit = (force = false) => {
-      const now = performance.now();
-      if (!force && now - lastEmit < PROGRESS_MS) return;
-      lastEmit = now;
+      if (!gate.pass(force)) return;
       this.onProgress({ ...progress, errors: [...progress.errors] });
     };
 

@@ -2,7 +2,7 @@
 // probabilities and measurements, and events. Segment batches and a video's final result are each
 // written in one transaction; primary keys make a re-run of a committed segment a no-op.
 import type Database from 'better-sqlite3';
-import type { Level as LevelName, LevelProbs } from './level-score';
+import type { Level as LevelName, LevelProbs } from '../levels/level-score';
 import type { ModelRunInfo } from '../../../src-preload/contract';
 
 export type { LevelProbs };

@@ -8,7 +8,7 @@ import { videoQualityMode0, type P1203Segment } from './p1203';
 import { integrateSession } from './p1203-integration';
 import { detectSwitches } from './p1203-switches';
 import { levelScoreFromQuality } from './quality-head';
-import { validateLevelWeights, type LevelWeights, DEFAULT_LEVEL_WEIGHTS } from './level-score';
+import { validateLevelWeights, type LevelWeights, DEFAULT_LEVEL_WEIGHTS } from '../levels/level-score';
 import { FreezeDetector } from './temporal';
 import type { ScoreEvent, SegmentScore } from './score-store';
 import type { VideoInfo } from './pack-scorer';

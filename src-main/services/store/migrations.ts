@@ -1,16 +1,13 @@
 // Schema migrations, applied in order by PRAGMA user_version. Append only: never edit a shipped one.
 import type Database from 'better-sqlite3';
 import { StoreError } from './errors';
-import { PAIRS_MIGRATION } from '../pairs/schema';
-import { ASSISTANT_MIGRATION } from '../assistant/schema';
-import { EVALUATION_MIGRATION } from '../evaluation/schema';
-import { CALIBRATION_MIGRATION } from '../evaluation/calibration-store';
+import { PAIRS_MIGRATION } from '../schema/pairs';
+import { ASSISTANT_MIGRATION } from '../schema/assistant';
+import { EVALUATION_MIGRATION } from '../schema/evaluation';
+import { CALIBRATION_MIGRATION } from '../schema/calibration';
+import type { Migration } from '../schema/migration';
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+export type { Migration };
 
 export const MIGRATIONS: Migration[] = [
   {

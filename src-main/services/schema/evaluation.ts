@@ -3,7 +3,7 @@
 // second row for the same video and annotator, so the one-rating-per-annotator indexes of v4 now
 // cover free annotations only (study_id IS NULL). study_items holds each annotator's randomized
 // order (training clips first, repeats spread through the session).
-import type { Migration } from '../store/migrations';
+import type { Migration } from './migration';
 
 export const EVALUATION_MIGRATION: Migration = {
   version: 7,

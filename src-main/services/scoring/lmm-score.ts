@@ -5,14 +5,14 @@
 // come, a killed job resumes after its last committed segment, cancel keeps what was committed).
 import type { ProjectStore } from '../store/project-store';
 import { JobStore } from '../jobs/job-store';
-import { ScoreStore, type SegmentScore } from '../scoring/score-store';
-import { levelOfScore, scoreFromLogits, validateLevelWeights } from '../scoring/level-score';
+import { ScoreStore, type SegmentScore } from './score-store';
+import { levelOfScore, scoreFromLogits, validateLevelWeights } from '../levels/level-score';
 import { isAbortError } from '../media/errors';
 import type { JobProgress } from '../../../src-preload/contract';
-import { inspectModelFolder } from './folder';
-import type { LoadedLmm, RgbFrame } from './runtime';
-import type { LmmEp, ModelPool } from './model-pool';
-import { frameSizesFor, motionLimitFor, walkVideoFrames } from './lmm-frames';
+import { inspectModelFolder } from '../lmm/folder';
+import type { LoadedLmm, RgbFrame } from '../lmm/runtime';
+import type { LmmEp, ModelPool } from '../lmm/model-pool';
+import { frameSizesFor, motionLimitFor, walkVideoFrames } from '../lmm/lmm-frames';
 
 export const LMM_SCORER_ID = 'lmm';
 

@@ -3,14 +3,13 @@
 // one), streams the answer, scores by level-token log-probabilities and answers question sets.
 import fs from 'node:fs';
 import type { ProjectStore } from '../store/project-store';
-import type { QbenchQuestion } from '../pairs/pair-store';
-import { scoreFromLogprobs, type LevelScore, type LevelWeights, DEFAULT_LEVEL_WEIGHTS } from '../scoring/level-score';
-import { EngineError, type AskRequest, type AskResult, type Attachment, type Engine } from './engine';
+import { scoreFromLogprobs, type LevelScore, type LevelWeights, DEFAULT_LEVEL_WEIGHTS } from '../levels/level-score';
+import { EngineError, type AskRequest, type AskResult, type Attachment, type Engine, type QbenchQuestion } from './engine';
 import type { ChatMessage, ContentPart } from './openai-client';
 import { ReplicaPool } from './replica-pool';
 import { keyFrameDataUrls, DEFAULT_FRAME_SETTINGS, type FrameSettings } from './key-frames';
-import { fmtTime } from './facts';
 import {
+  fmtTime,
   CHAT_MAX_TOKENS, CHAT_TEMPERATURE, KEY_FRAMES_INTRO, RATING_PREFILL, RATING_QUESTION, SYSTEM_PROMPT,
   qbenchPrefix, qbenchQuestionText,
 } from './prompts';

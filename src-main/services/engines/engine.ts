@@ -60,3 +60,19 @@ export class EngineError extends Error {
 export function isCancel(e: unknown, signal?: AbortSignal): boolean {
   return !!signal?.aborted || (e instanceof EngineError && e.code === 'ENGINE_CANCELLED') || (e instanceof Error && e.name === 'AbortError');
 }
+
+/** A stored benchmark question (one item of a question set) as an engine receives it. */
+export interface QbenchQuestion {
+  id: number;
+  setName: string;
+  itemIndex: number;
+  videoId: number;
+  video2Id: number | null;
+  videoName: string;
+  questionType: string;
+  question: string;
+  answers: string[];
+  correctChoice: string | null;
+  context: string;
+  extra: Record<string, unknown> | null;
+}

@@ -3,13 +3,11 @@
 // seconds around it; nothing: the whole clip), tokens stream as they are generated, and a cancel
 // stops generation within one token. Question sets use the same model without streaming.
 import type { ProjectStore } from '../store/project-store';
-import type { QbenchQuestion } from '../pairs/pair-store';
-import { EngineError, type AskRequest, type AskResult, type Attachment, type Engine } from '../assistant/engine';
-import { CHAT_MAX_TOKENS, CHAT_TEMPERATURE, isChoiceQuestion, qbenchPrefix, qbenchQuestionText } from '../assistant/prompts';
-import { fmtTime } from '../assistant/facts';
-import type { RgbFrame } from './runtime';
-import type { LmmEp, ModelPool } from './model-pool';
-import { frameSizesFor, keyFramesRgb } from './lmm-frames';
+import { EngineError, type AskRequest, type AskResult, type Attachment, type Engine, type QbenchQuestion } from './engine';
+import { fmtTime, CHAT_MAX_TOKENS, CHAT_TEMPERATURE, isChoiceQuestion, qbenchPrefix, qbenchQuestionText } from './prompts';
+import type { RgbFrame } from '../lmm/runtime';
+import type { LmmEp, ModelPool } from '../lmm/model-pool';
+import { frameSizesFor, keyFramesRgb } from '../lmm/lmm-frames';
 
 /** Seconds either side of an attached time whose key frames go with the question. */
 const TIME_WINDOW_SEC = 2;

@@ -1,7 +1,7 @@
 // Schema v6: assistant chats and Q-Bench-Video runs. Append-only once shipped.
 // No table holds an API key: engine configs keep only the name of where the key lives
 // (a secret-store entry or an environment variable), never the key itself.
-import type { Migration } from '../store/migrations';
+import type { Migration } from './migration';
 
 export const ASSISTANT_MIGRATION: Migration = {
   version: 6,

@@ -1,6 +1,6 @@
 // Schema v5: instruction pairs, pair templates, imported MOS (rating lists) and Q-Bench-Video
 // question sets. Append-only like every migration: never edit once shipped.
-import type { Migration } from '../store/migrations';
+import type { Migration } from './migration';
 
 export const PAIRS_MIGRATION: Migration = {
   version: 5,

@@ -1,5 +1,5 @@
 // VQA²'s prompts (docs/formats.md §1, §5, §6), word for word.
-import type { QbenchQuestion } from '../pairs/pair-store';
+import type { QbenchQuestion } from './engine';
 
 export const SYSTEM_PROMPT = 'You are a helpful assistant.';
 export const CHAT_TEMPERATURE = 0.2;
@@ -33,4 +33,15 @@ export function qbenchQuestionText(q: Pick<QbenchQuestion, 'questionType' | 'que
 export function parseChoice(answer: string): string | null {
   const c = answer.trim().charAt(0);
   return c ? c : null;
+}
+
+/** A stored time as `m:ss` / `h:mm:ss`, with one decimal when it is not a whole second. */
+export function fmtTime(sec: number): string {
+  const whole = Math.abs(sec - Math.round(sec)) < 0.05;
+  const t = whole ? Math.round(sec) : Math.round(sec * 10) / 10;
+  const h = Math.floor(t / 3600);
+  const m = Math.floor((t - h * 3600) / 60);
+  const s = t - h * 3600 - m * 60;
+  const ss = whole ? String(Math.round(s)).padStart(2, '0') : s.toFixed(1).padStart(4, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }

@@ -4,11 +4,11 @@
 // and gets no score: nothing is guessed.
 import type { ProjectStore } from '../store/project-store';
 import { JobStore } from '../jobs/job-store';
-import { ScoreStore } from '../scoring/score-store';
-import { DEFAULT_LEVEL_WEIGHTS, LevelScoreError, levelOfScore, validateLevelWeights } from '../scoring/level-score';
+import { ScoreStore } from './score-store';
+import { DEFAULT_LEVEL_WEIGHTS, LevelScoreError, levelOfScore, validateLevelWeights } from '../levels/level-score';
 import type { JobProgress } from '../../../src-preload/contract';
-import { OpenAiEngine, type EngineConfig } from './openai-engine';
-import { EngineError, isCancel } from './engine';
+import { OpenAiEngine, type EngineConfig } from '../engines/openai-engine';
+import { EngineError, isCancel } from '../engines/engine';
 
 export const ENGINE_SCORER_ID = 'engine';
 
