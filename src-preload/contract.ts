@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { CALL_NAMES, EVENT_NAMES, type CallName, type EventName } from './contract-names';
 import { call, emptyInput } from './contract-core';
+import { ApiError } from './contract-errors';
 import { pairsCalls, type PairsEvents } from './contract-pairs';
 import { assistantCalls, type AssistantEvents } from './contract-assistant';
 import { modelsCalls } from './contract-models';
@@ -206,21 +207,7 @@ type _EventsComplete = [EventName] extends [keyof Events]
   : never;
 export const EVENTS_COMPLETE: _EventsComplete = true;
 
-/** Errors cross the boundary as plain data. */
-export interface ApiErrorShape {
-  code: string;
-  message: string;
-}
-
-export class ApiError extends Error implements ApiErrorShape {
-  constructor(
-    public readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+export * from './contract-errors';
 
 /** Project media the hosts serve: /<kind>/<id> (web, `video` as /media) and vqa2-media://<kind>/<id>. */
 export type MediaKind = 'thumb' | 'video' | 'proxy' | 'strip';
