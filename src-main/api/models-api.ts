@@ -8,12 +8,12 @@ import { LmmEngine } from '../services/lmm/lmm-engine';
 import { LMM_SCORER_ID, type LmmJobParams } from '../services/lmm/lmm-score';
 import { modelPool } from '../services/lmm/model-pool';
 import type { HandlersFor } from './domain';
-import type { MODELS_CALL_NAMES } from '../../src-preload/contract-names';
+import type { modelsCalls } from '../../src-preload/contract-models';
 
 /** Score-job scorer id of a registered model: `lmm.<model id>`. */
 export const MODEL_SCORER_PREFIX = 'lmm.';
 
-type ModelsCallName = (typeof MODELS_CALL_NAMES)[number];
+type ModelsCallName = keyof typeof modelsCalls;
 
 /** Registry and model errors keep their code (MODEL_INVALID…); anything else is INTERNAL. */
 function apiError(e: unknown): StudioError {
