@@ -7,7 +7,7 @@ import { JobStore } from '../jobs/job-store';
 import { ScoreStore } from '../scoring/score-store';
 import { DEFAULT_LEVEL_WEIGHTS, LevelScoreError, levelOfScore, validateLevelWeights } from '../scoring/level-score';
 import type { JobProgress } from '../../../src-preload/contract';
-import { StudioError } from '../../../src-preload/contract';
+import { StudioError } from '../../../src-preload/contract-errors';
 import { OpenAiEngine, type EngineConfig } from './openai-engine';
 import { EngineError, isCancel } from './engine';
 

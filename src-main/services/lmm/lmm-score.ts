@@ -9,7 +9,7 @@ import { ScoreStore, type SegmentScore } from '../scoring/score-store';
 import { levelOfScore, scoreFromLogits, validateLevelWeights } from '../scoring/level-score';
 import { isAbortError } from '../media/errors';
 import type { JobProgress } from '../../../src-preload/contract';
-import { StudioError } from '../../../src-preload/contract';
+import { StudioError } from '../../../src-preload/contract-errors';
 import { inspectModelFolder } from './folder';
 import type { LoadedLmm, RgbFrame } from './runtime';
 import type { LmmEp, ModelPool } from './model-pool';

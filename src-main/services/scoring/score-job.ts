@@ -10,7 +10,7 @@ import { isAbortError } from '../media/errors';
 import { levelOfScore, validateLevelWeights, DEFAULT_LEVEL_WEIGHTS } from './level-score';
 import type { ProviderName } from '../inference/packs';
 import type { JobProgress } from '../../../src-preload/contract';
-import { StudioError } from '../../../src-preload/contract';
+import { StudioError } from '../../../src-preload/contract-errors';
 import { ENGINE_SCORER_ID, runEngineScoreJob, type EngineJobParams, type EngineResolver } from '../assistant/engine-score';
 import { LMM_SCORER_ID, runLmmScoreJob, type LmmJobParams } from '../lmm/lmm-score';
 import { modelPool } from '../lmm/model-pool';

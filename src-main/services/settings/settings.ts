@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Settings } from '../../../src-preload/contract';
-import { StudioError } from '../../../src-preload/contract';
+import { StudioError } from '../../../src-preload/contract-errors';
 
 const MAX_NAME = 100;
 
