@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { CALL_NAMES } from './src-preload/contract';
 
 // electron is an optional dependency (its binary cannot be fetched offline). electron-vite reads
 // its major version to choose build targets; pin it here so builds work without the package.
@@ -20,6 +21,9 @@ export default defineConfig({
     },
   },
   preload: {
+    // The sandboxed preload checks call names but must not bundle the contract's schemas (zod):
+    // it gets the names, the keys of the contract's call map, as a constant at build time.
+    define: { __VQA2_CALL_NAMES__: JSON.stringify(CALL_NAMES) },
     build: {
       rolldownOptions: {
         input: { index: resolve(__dirname, 'src-preload/index.ts') },

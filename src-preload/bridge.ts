@@ -1,7 +1,7 @@
 // The shape window.studio has in the renderer (exposed by the preload script via contextBridge).
-import type { EventName } from './contract';
+import type { ApiErrorShape, EventName } from './contract';
 
-export type BridgeResult = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
+export type BridgeResult = { ok: true; result: unknown } | { ok: false; error: ApiErrorShape };
 
 export interface StudioBridge {
   invoke(name: string, input: unknown): Promise<BridgeResult>;

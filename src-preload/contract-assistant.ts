@@ -1,5 +1,5 @@
 // Contract calls and events of the assistant chat, OpenAI-compatible engines, LMM scoring, Q-Bench-Video runs.
-// Names are listed in contract-names.ts (ASSISTANT_CALL_NAMES / ASSISTANT_EVENT_NAMES).
+// Call names are the keys of the map below; event names are listed in contract-names.ts (ASSISTANT_EVENT_NAMES).
 // API keys travel renderer → main only (putEngine's write-only `apiKey`); no output carries one.
 import { z } from 'zod';
 import { call, emptyInput, videoIdSchema } from './contract-core';

@@ -1,5 +1,5 @@
 // Contract calls and events of the evaluation against MOS, subjective-study statistics, rating studies.
-// Names are listed in contract-names.ts (EVALUATION_CALL_NAMES / EVALUATION_EVENT_NAMES).
+// Call names are the keys of the map below; event names are listed in contract-names.ts (EVALUATION_EVENT_NAMES).
 import { z } from 'zod';
 import { call, emptyInput } from './contract-core';
 

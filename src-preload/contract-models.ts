@@ -1,6 +1,6 @@
 // Contract calls of the in-process model registry (studio-wide, not per project): list, add a model
 // folder by path (validated first; nothing is registered when it fails), remove.
-// Names are listed in contract-names.ts (MODELS_CALL_NAMES).
+// Call names are the keys of the map below.
 import { z } from 'zod';
 import { call, emptyInput } from './contract-core';
 

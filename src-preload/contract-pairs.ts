@@ -1,6 +1,6 @@
 // Contract calls and events of the instruction pairs, templates, dataset export and import,
 // and the conversation rules both sides check (the editor live, the main process before writing).
-// Names are listed in contract-names.ts (PAIRS_CALL_NAMES / PAIRS_EVENT_NAMES).
+// Call names are the keys of the map below; event names are listed in contract-names.ts (PAIRS_EVENT_NAMES).
 import { z } from 'zod';
 import { call, emptyInput, videoIdSchema } from './contract-core';
 

@@ -1,8 +1,9 @@
 // The one typed contract between the renderer and the main process: every call (zod input
 // schema + output type) and every event. Hosts validate inputs with these schemas.
 import { z } from 'zod';
-import { CALL_NAMES, EVENT_NAMES, type CallName, type EventName } from './contract-names';
+import { EVENT_NAMES, type EventName } from './contract-names';
 import { call, emptyInput } from './contract-core';
+import { ApiError } from './contract-errors';
 import { pairsCalls, type PairsEvents } from './contract-pairs';
 import { assistantCalls, type AssistantEvents } from './contract-assistant';
 import { modelsCalls } from './contract-models';
@@ -27,8 +28,8 @@ import {
   type VideoScores,
 } from './contract-data';
 
-export { CALL_NAMES, EVENT_NAMES };
-export type { CallName, EventName };
+export { EVENT_NAMES };
+export type { EventName };
 
 // ---------- shared data shapes: contract-data.ts ----------
 
@@ -183,9 +184,12 @@ export const calls = {
   ...assistantCalls,
   ...evaluationCalls,
   ...modelsCalls,
-} as const satisfies Record<CallName, { input: z.ZodType; output: unknown }>;
+} as const satisfies Record<string, { input: z.ZodType; output: unknown }>;
 
 export type Calls = typeof calls;
+/** Call names are the keys of `calls`: a call is added in one place, its schema. */
+export type CallName = keyof Calls;
+export const CALL_NAMES = Object.keys(calls) as CallName[];
 export type CallInput<K extends CallName> = z.input<Calls[K]['input']>;
 export type CallOutput<K extends CallName> = Calls[K]['output'];
 
@@ -206,21 +210,7 @@ type _EventsComplete = [EventName] extends [keyof Events]
   : never;
 export const EVENTS_COMPLETE: _EventsComplete = true;
 
-/** Errors cross the boundary as plain data. */
-export interface ApiErrorShape {
-  code: string;
-  message: string;
-}
-
-export class ApiError extends Error implements ApiErrorShape {
-  constructor(
-    public readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+export * from './contract-errors';
 
 /** Project media the hosts serve: /<kind>/<id> (web, `video` as /media) and vqa2-media://<kind>/<id>. */
 export type MediaKind = 'thumb' | 'video' | 'proxy' | 'strip';

@@ -2,9 +2,12 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { IpcRendererEvent } from 'electron';
 import { callChannel, eventChannel, type StudioBridge } from './bridge';
-import { CALL_NAMES, EVENT_NAMES, type EventName } from './contract-names';
+import { EVENT_NAMES, type EventName } from './contract-names';
 
-const callNames = new Set<string>(CALL_NAMES);
+/** The contract's call names, put in by the build (electron.vite.config.ts) so that no schema is bundled here. */
+declare const __VQA2_CALL_NAMES__: readonly string[];
+
+const callNames = new Set<string>(__VQA2_CALL_NAMES__);
 const eventNames = new Set<string>(EVENT_NAMES);
 
 const bridge: StudioBridge = {

@@ -1,12 +1,12 @@
 // Assistant: chats, engines, LMM scoring, Q-Bench-Video runs. Only this (main) side
 // talks to engine URLs; the renderer gets text through events. Keys stay in the secret store.
 import { randomUUID } from 'node:crypto';
-import { ApiError, type CallInput, type CallOutput } from '../../src-preload/contract';
+import { ApiError, StudioError, type CallInput, type CallOutput } from '../../src-preload/contract';
 import type { ChatMessageView } from '../../src-preload/contract-assistant';
 import { isNonAnswer } from '../../src-preload/contract-assistant';
 import type { ProjectStore } from '../services/store/project-store';
 import { ChatStore, type ChatMessageRecord } from '../services/assistant/chat-store';
-import { EngineError, isCancel } from '../services/engines/engine';
+import { isCancel } from '../services/engines/engine';
 import { engineFor, engineKeyRef, newEngineId, toEngineView } from '../services/assistant/engines';
 import { secretStore } from '../services/assistant/secrets';
 import { OpenAiEngine } from '../services/engines/openai-engine';
@@ -18,12 +18,9 @@ import type { ModelsApi } from './models-api';
 
 const toView = (m: ChatMessageRecord): ChatMessageView => ({ ...m });
 
-/** Engine errors keep their code (ENGINE_HTTP…) so the UI can show them as such. */
-function apiError(e: unknown): ApiError {
-  if (e instanceof ApiError) return e;
-  if (e instanceof EngineError) return new ApiError(e.code, e.message);
-  const code = (e as { code?: unknown }).code;
-  return new ApiError(typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code) ? code : 'INTERNAL', (e as Error).message);
+/** Typed errors keep their code (ENGINE_HTTP…) so the UI can show them as such. */
+function apiError(e: unknown): StudioError {
+  return e instanceof StudioError ? e : new ApiError('INTERNAL', (e as Error).message);
 }
 
 export class AssistantApi implements DomainApi<AssistantCallName> {

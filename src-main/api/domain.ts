@@ -1,11 +1,9 @@
 // What the domain APIs (pairs, assistant, evaluation) get from StudioApi, and what they give it:
 // each owns its calls' handlers and follows the open project through attach/detach.
 import type { CallInput, CallName, CallOutput, EventName, Events } from '../../src-preload/contract';
-import type {
-  ASSISTANT_CALL_NAMES,
-  EVALUATION_CALL_NAMES,
-  PAIRS_CALL_NAMES,
-} from '../../src-preload/contract-names';
+import type { assistantCalls } from '../../src-preload/contract-assistant';
+import type { evaluationCalls } from '../../src-preload/contract-evaluation';
+import type { pairsCalls } from '../../src-preload/contract-pairs';
 import type { ProjectStore } from '../services/store/project-store';
 import type { StudioSettings } from '../services/settings/settings';
 
@@ -35,6 +33,6 @@ export interface DomainApi<N extends CallName> {
   handlers(): HandlersFor<N>;
 }
 
-export type PairsCallName = (typeof PAIRS_CALL_NAMES)[number];
-export type AssistantCallName = (typeof ASSISTANT_CALL_NAMES)[number];
-export type EvaluationCallName = (typeof EVALUATION_CALL_NAMES)[number];
+export type PairsCallName = keyof typeof pairsCalls;
+export type AssistantCallName = keyof typeof assistantCalls;
+export type EvaluationCallName = keyof typeof evaluationCalls;

@@ -1,24 +1,23 @@
 // In-process model calls: the studio-wide registry (list, add by path, remove), the Score dialog's
 // model scorers and score jobs (`lmm.<model id>`), and the assistant's model engines (a model id as
 // engine id). The shared model pool keeps loaded models between calls and releases idle ones.
-import { ApiError, type CallInput, type ScorerInfo } from '../../src-preload/contract';
+import { ApiError, StudioError, type CallInput, type ScorerInfo } from '../../src-preload/contract';
 import type { ProjectStore } from '../services/store/project-store';
-import { ModelRegistry, ModelError } from '../services/settings/models';
-import { LmmError } from '../services/lmm/errors';
+import { ModelRegistry } from '../services/settings/models';
 import { LmmEngine } from '../services/engines/lmm-engine';
 import { LMM_SCORER_ID, type LmmJobParams } from '../services/scoring/lmm-score';
 import { modelPool } from '../services/lmm/model-pool';
 import type { HandlersFor } from './domain';
-import type { MODELS_CALL_NAMES } from '../../src-preload/contract-names';
+import type { modelsCalls } from '../../src-preload/contract-models';
 
 /** Score-job scorer id of a registered model: `lmm.<model id>`. */
 export const MODEL_SCORER_PREFIX = 'lmm.';
 
-type ModelsCallName = (typeof MODELS_CALL_NAMES)[number];
+type ModelsCallName = keyof typeof modelsCalls;
 
-function apiError(e: unknown): ApiError {
-  if (e instanceof ModelError || e instanceof LmmError) return new ApiError(e.code, e.message);
-  return e instanceof ApiError ? e : new ApiError('INTERNAL', (e as Error).message);
+/** Registry and model errors keep their code (MODEL_INVALID…); anything else is INTERNAL. */
+function apiError(e: unknown): StudioError {
+  return e instanceof StudioError ? e : new ApiError('INTERNAL', (e as Error).message);
 }
 
 export class ModelsApi {

@@ -4,6 +4,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CALL_NAMES, EVENT_NAMES, calls, parseCallInput } from '../../src-preload/contract';
 import * as names from '../../src-preload/contract-names';
+import { pairsCalls } from '../../src-preload/contract-pairs';
+import { assistantCalls } from '../../src-preload/contract-assistant';
+import { evaluationCalls } from '../../src-preload/contract-evaluation';
+import { modelsCalls } from '../../src-preload/contract-models';
+import viteConfig from '../../electron.vite.config';
 import { StudioApi } from '../../src-main/api/api';
 import { dispatch } from '../../src-main/api/dispatch';
 
@@ -20,9 +25,23 @@ describe('contract', () => {
     expect(Object.keys(calls).sort()).toEqual([...CALL_NAMES].sort());
   });
 
-  it('exposes the same names to the dependency-free preload list', () => {
-    expect(names.CALL_NAMES).toEqual(CALL_NAMES);
+  it('takes call names from the call map alone, domain maps included, each once', () => {
+    expect(CALL_NAMES).toEqual(Object.keys(calls));
+    expect(new Set(CALL_NAMES).size).toBe(CALL_NAMES.length);
+    for (const domain of [pairsCalls, assistantCalls, evaluationCalls, modelsCalls]) {
+      for (const name of Object.keys(domain)) expect(CALL_NAMES).toContain(name);
+    }
     expect(names.EVENT_NAMES).toEqual(EVENT_NAMES);
+  });
+
+  it('gives the sandboxed preload the same names without bundling the schemas', () => {
+    // The preload may require only electron, so it gets the names as a build-time constant.
+    const preload = (viteConfig as { preload?: { define?: Record<string, string> } }).preload;
+    expect(JSON.parse(preload?.define?.__VQA2_CALL_NAMES__ ?? '[]')).toEqual([...CALL_NAMES]);
+    const src = fs.readFileSync(path.resolve('src-preload/index.ts'), 'utf8');
+    expect(src).toMatch(/new Set<string>\(__VQA2_CALL_NAMES__\)/);
+    const imports = [...src.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+    expect(imports.sort()).toEqual(['./bridge', './contract-names', 'electron', 'electron']);
   });
 
   it('rejects invalid input with the call and field named', () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ProjectStore } from '../../services/store/project-store';
 import type { VideoRow } from '../../../src-preload/contract';
+import { StudioError } from '../../../src-preload/contract';
 import { AnalystEngine } from '../../services/assistant/analyst';
 import { OpenAiEngine, type EngineConfig } from '../../services/engines/openai-engine';
 import { keyFromEnv } from '../../services/assistant/secrets';
@@ -99,8 +100,8 @@ export function findVideo(store: ProjectStore, ref: string): VideoRow {
   const hit = all.find((v) => store.toAbsPath(v.path) === abs) ?? all.filter((v) => v.name === path.basename(ref));
   if (!Array.isArray(hit)) return hit;
   if (hit.length === 1) return hit[0]!;
-  if (hit.length > 1) throw Object.assign(new Error(`Several videos are named "${ref}"; give its id or path`), { code: 'BAD_INPUT' });
-  throw Object.assign(new Error(`No video "${ref}" in this project (give an id, path or file name; see vqa2 list)`), { code: 'BAD_INPUT' });
+  if (hit.length > 1) throw new StudioError('BAD_INPUT', `Several videos are named "${ref}"; give its id or path`);
+  throw new StudioError('BAD_INPUT', `No video "${ref}" in this project (give an id, path or file name; see vqa2 list)`);
 }
 
 function parseAttachment(v: { at?: string; from?: string; to?: string }): Attachment | null {

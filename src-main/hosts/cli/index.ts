@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import pkg from '../../../package.json';
-import type { ImportProgress } from '../../../src-preload/contract';
+import { StudioError, type ImportProgress } from '../../../src-preload/contract';
 import { ProjectStore } from '../../services/store/project-store';
 import { importVideos } from '../../services/library/import';
 import { listLibrary } from '../../services/library/library-view';
@@ -117,7 +117,7 @@ function cmdList(args: string[]): number {
   const store = ProjectStore.open(project, { readonly: true });
   try {
     if (runId !== undefined && !store.connection.prepare('SELECT 1 FROM model_runs WHERE id = ?').get(runId)) {
-      throw Object.assign(new Error(`No model run ${runId} in ${project}`), { code: 'BAD_INPUT' });
+      throw new StudioError('BAD_INPUT', `No model run ${runId} in ${project}`);
     }
     const { rows: all, runId: shown } = allRows(store, runId);
     if (values.json) process.stdout.write(JSON.stringify(listJson(all, (p) => store.toAbsPath(p), shown), null, 2) + '\n');

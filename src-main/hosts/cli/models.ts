@@ -1,5 +1,6 @@
 // vqa2 models add|list|remove, and the --model flag (a registered id or a model folder) that
 // score, ask and qbench share. Models are a studio-wide setting, not part of a project.
+import { StudioError } from '../../../src-preload/contract';
 import { parseArgs } from 'node:util';
 import { ModelRegistry, type ModelView } from '../../services/settings/models';
 import { studioHome } from '../../services/settings/recent';
@@ -49,7 +50,7 @@ export async function cmdModels(args: string[]): Promise<number> {
     case 'remove': {
       const [id, ...extra] = positionals;
       if (!id || extra.length) throw new UsageError('usage: vqa2 models remove ID');
-      if (!reg.remove(id)) throw Object.assign(new Error(`No registered model "${id}" (see vqa2 models list)`), { code: 'BAD_INPUT' });
+      if (!reg.remove(id)) throw new StudioError('BAD_INPUT', `No registered model "${id}" (see vqa2 models list)`);
       process.stdout.write(`Removed ${id} (its folder is not touched)\n`);
       return EXIT.OK;
     }

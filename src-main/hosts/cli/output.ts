@@ -1,10 +1,10 @@
 // CLI output helpers: aligned tables for people, exit codes and one-line errors for scripts.
-import type { VideoRow } from '../../../src-preload/contract';
+import type { ErrorCode, VideoRow } from '../../../src-preload/contract';
 
 export const EXIT = { OK: 0, USAGE: 1, BAD_INPUT: 2, RUNTIME: 3 } as const;
 
 /** Error codes that mean "the input named by the user is wrong" (exit 2); others are runtime (3). */
-const BAD_INPUT_CODES = new Set([
+const BAD_INPUT_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'BAD_INPUT',
   'PROJECT_NOT_FOUND',
   'PROJECT_EXISTS',

@@ -1,5 +1,6 @@
 // `vqa2 score`: scores a project (resuming an unfinished job first) or plain video files (through a
 // temporary project), printing the JSON shape documented in the README with --json or a table otherwise.
+import { StudioError } from '../../../src-preload/contract';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -185,7 +186,7 @@ export async function cmdScore(args: string[]): Promise<number> {
     if (isProject) store = ProjectStore.open(positionals[0]!);
     else {
       for (const p of positionals) {
-        if (!fs.existsSync(p)) throw Object.assign(new Error(`No such file: ${p}`), { code: 'PATH_NOT_FOUND' });
+        if (!fs.existsSync(p)) throw new StudioError('PATH_NOT_FOUND', `No such file: ${p}`);
       }
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-score-'));
       store = ProjectStore.create(path.join(tmp, 'scratch'));

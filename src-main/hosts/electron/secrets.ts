@@ -1,6 +1,7 @@
 // Engine API keys on the desktop: encrypted with Electron's safeStorage (OS keychain / DPAPI /
 // libsecret) and kept, encrypted, in <studio home>/secrets.json, written atomically. The cipher is
 // passed in (main.ts gives `safeStorage`), so this module loads without Electron in tests.
+import { StudioError } from '../../../src-preload/contract';
 import fs from 'node:fs';
 import path from 'node:path';
 import { EnvSecretStore, type SecretStore } from '../../services/assistant/secrets';
@@ -47,7 +48,7 @@ export class SafeStorageSecretStore implements SecretStore {
 
   set(name: string, value: string): void {
     if (!this.cipher.isEncryptionAvailable()) {
-      throw Object.assign(new Error('The system keychain is not available, so the API key cannot be stored safely. Start the studio with the key in an environment variable instead.'), { code: 'SECRETS_UNAVAILABLE' });
+      throw new StudioError('SECRETS_UNAVAILABLE', 'The system keychain is not available, so the API key cannot be stored safely. Start the studio with the key in an environment variable instead.');
     }
     this.write({ ...this.read(), [name]: this.cipher.encryptString(value).toString('base64') });
   }

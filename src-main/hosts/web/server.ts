@@ -1,5 +1,6 @@
 // Web host: serves the built renderer and the contract over a WebSocket, on 127.0.0.1 only,
 // behind a random connection token (URL ?token= once, then an HttpOnly cookie).
+import { StudioError } from '../../../src-preload/contract';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -124,9 +125,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const rendererDir = path.resolve(opts.rendererDir);
   const indexHtml = path.join(rendererDir, 'index.html');
   if (!fs.existsSync(indexHtml)) {
-    throw Object.assign(new Error(`The renderer is not built (${indexHtml} is missing). Run \`npm run build\`.`), {
-      code: 'RENDERER_NOT_BUILT',
-    });
+    throw new StudioError('RENDERER_NOT_BUILT', `The renderer is not built (${indexHtml} is missing). Run \`npm run build\`.`);
   }
 
   const server = http.createServer((req, res) => {

@@ -3,6 +3,7 @@
 // distortion spans and notes. Every write is one transaction (autosave); deletes are soft so
 // they can be undone. Ratings given in a rating study (study_id set, schema v7) are the study's:
 // they are not listed or replaced here.
+import { StudioError } from '../../../src-preload/contract-errors';
 import type Database from 'better-sqlite3';
 import { DISTORTION_TAGS, type Annotation, type DistortionTag } from '../../../src-preload/contract';
 import type { ProjectStore } from '../store/project-store';
@@ -21,12 +22,9 @@ export interface AnnotationInput {
   text?: string | null;
 }
 
-export class AnnotationError extends Error {
-  constructor(
-    readonly code: 'BAD_INPUT' | 'NOT_FOUND' | 'NOT_YOURS' | 'CONFLICT',
-    message: string,
-  ) {
-    super(message);
+export class AnnotationError extends StudioError<'BAD_INPUT' | 'NOT_FOUND' | 'NOT_YOURS' | 'CONFLICT'> {
+  constructor(code: 'BAD_INPUT' | 'NOT_FOUND' | 'NOT_YOURS' | 'CONFLICT', message: string) {
+    super(code, message);
     this.name = 'AnnotationError';
   }
 }

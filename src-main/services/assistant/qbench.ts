@@ -1,5 +1,6 @@
 // Q-Bench-Video-style evaluation (docs/formats.md §5): a question set against an engine, with progress
 // and cancel; each answer is stored as it comes, so a cancelled run keeps what it had.
+import { StudioError } from '../../../src-preload/contract-errors';
 import type { QbenchAccuracy, QbenchAnswerView, QbenchRunView } from '../../../src-preload/contract-assistant';
 import type { ProjectStore } from '../store/project-store';
 import { listQbenchQuestions, type QbenchQuestion } from '../pairs/pair-store';
@@ -52,7 +53,7 @@ export async function runQbench(
   opts: { setName?: string; signal?: AbortSignal; onProgress?: (p: QbenchProgress) => void } = {},
 ): Promise<QbenchSummary> {
   const questions = listQbenchQuestions(store, opts.setName);
-  if (!questions.length) throw Object.assign(new Error(opts.setName ? `No question set named "${opts.setName}" in this project` : 'This project has no question set; import one with vqa2 import-pairs --kind qbench'), { code: 'BAD_INPUT' });
+  if (!questions.length) throw new StudioError('BAD_INPUT', opts.setName ? `No question set named "${opts.setName}" in this project` : 'This project has no question set; import one with vqa2 import-pairs --kind qbench');
   const db = store.connection;
   const runId = Number(
     db.prepare(`INSERT INTO qbench_runs (set_name, engine, status, total, created_at) VALUES (?, ?, 'running', ?, ?)`).run(opts.setName ?? null, answerer.id, questions.length, new Date().toISOString()).lastInsertRowid,

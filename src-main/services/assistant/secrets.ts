@@ -2,6 +2,7 @@
 // engine configs hold only a reference (the secret's name). Implementations: an in-memory store
 // (web host, tests; a key set in the browser lasts until the host stops), environment variables
 // (CLI `--api-key-env VAR`), and Electron safeStorage (src-main/hosts/electron/secrets.ts).
+import { StudioError } from '../../../src-preload/contract-errors';
 
 export interface SecretStore {
   /** 'memory' | 'env' | 'safeStorage': shown in the UI so the user knows where a key is kept. */
@@ -60,9 +61,9 @@ export class EnvSecretStore implements SecretStore {
 /** The key of an env var for the CLI's `--api-key-env VAR`, with a clear error when unset. */
 export function keyFromEnv(varName: string | undefined, env: Record<string, string | undefined> = process.env): string | null {
   if (!varName) return null;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(varName)) throw Object.assign(new Error(`--api-key-env: "${varName}" is not a valid environment variable name`), { code: 'BAD_INPUT' });
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(varName)) throw new StudioError('BAD_INPUT', `--api-key-env: "${varName}" is not a valid environment variable name`);
   const v = env[varName];
-  if (!v) throw Object.assign(new Error(`--api-key-env: the environment variable ${varName} is not set or empty`), { code: 'BAD_INPUT' });
+  if (!v) throw new StudioError('BAD_INPUT', `--api-key-env: the environment variable ${varName} is not set or empty`);
   return v;
 }
 

@@ -1,5 +1,6 @@
 // The assistant's engine interface: the built-in analyst (offline, answers from the store) and an
 // OpenAI-compatible server both implement it. Answers stream as text chunks.
+import { StudioError } from '../../../src-preload/contract-errors';
 
 import type { AttachmentInput } from '../../../src-preload/contract-assistant';
 
@@ -46,13 +47,15 @@ export interface Engine {
 }
 
 /** An error an engine reports to the user, with an upper-case code for the API boundary. */
-export class EngineError extends Error {
+export type EngineErrorCode = 'ENGINE_HTTP' | 'ENGINE_NETWORK' | 'ENGINE_TIMEOUT' | 'ENGINE_PROTOCOL' | 'NO_LOGPROBS' | 'ENGINE_CANCELLED' | 'BAD_INPUT';
+
+export class EngineError extends StudioError<EngineErrorCode> {
   constructor(
-    readonly code: 'ENGINE_HTTP' | 'ENGINE_NETWORK' | 'ENGINE_TIMEOUT' | 'ENGINE_PROTOCOL' | 'NO_LOGPROBS' | 'ENGINE_CANCELLED' | 'BAD_INPUT',
+    code: EngineErrorCode,
     message: string,
     readonly status?: number,
   ) {
-    super(message);
+    super(code, message);
     this.name = 'EngineError';
   }
 }

@@ -4,6 +4,7 @@
 //    repeated ratings of a clip are averaged. Optionally without the observers BT.500 screening rejects.
 //  - 'list:<name>': an imported rating list (video_mos), on the scale it was imported with.
 // Metrics are computed over videos having both a MOS and a score from the run.
+import { StudioError } from '../../../src-preload/contract-errors';
 import type { ProjectStore } from '../store/project-store';
 import type { EvalRunInfo } from '../../../src-preload/contract-evaluation';
 import { ScoreStore } from '../scoring/score-store';
@@ -48,14 +49,7 @@ export interface RunEvaluation {
   subsets: ({ by: SubsetBy; key: string; n: number } & MetricValues)[];
 }
 
-export class EvaluationInputError extends Error {
-  constructor(
-    readonly code: 'BAD_INPUT' | 'NOT_FOUND',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class EvaluationInputError extends StudioError<'BAD_INPUT' | 'NOT_FOUND'> {}
 
 export function listMosSources(store: ProjectStore): MosSource[] {
   const db = store.connection;

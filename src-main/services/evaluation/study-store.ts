@@ -3,6 +3,7 @@
 // the annotator's name, so it is stable across reloads), rates clip after clip, can pause and
 // resume where they left. Ratings of test and repeated clips are stored as annotations of kind
 // 'mos' with the study id; training ratings stay in study_items only. Every write is one transaction.
+import { StudioError } from '../../../src-preload/contract-errors';
 import type { ProjectStore } from '../store/project-store';
 import type { StudyInfo, StudySession } from '../../../src-preload/contract-evaluation';
 import { mulberry32 } from '../util/prng';
@@ -14,14 +15,7 @@ export type SessionStatus = 'active' | 'paused' | 'done';
 export type StudyRecord = StudyInfo;
 export type StudySessionState = StudySession;
 
-export class StudyError extends Error {
-  constructor(
-    readonly code: 'BAD_INPUT' | 'NOT_FOUND' | 'CONFLICT',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class StudyError extends StudioError<'BAD_INPUT' | 'NOT_FOUND' | 'CONFLICT'> {}
 
 /** FNV-1a of a string: the per-annotator seed offset. */
 function hashString(s: string): number {

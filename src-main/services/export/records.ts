@@ -1,5 +1,6 @@
 // One stored pair → one dataset sample per format (docs/formats.md §3, §4), and each format's check
 // that runs on every sample before anything is written.
+import { StudioError } from '../../../src-preload/contract-errors';
 import type { PairTurn, PlaceholderStyle } from '../../../src-preload/contract-pairs';
 import { LLAVA_PREAMBLE, QWEN_PREAMBLE, turnProblems } from '../../../src-preload/contract-pairs';
 import type { PairRecord } from '../pairs/pair-store';
@@ -8,12 +9,9 @@ import { fmtSec } from '../pairs/facts';
 
 export type PairFormat = 'llava' | 'qwen2.5vl' | 'sharegpt-jsonl';
 
-export class ExportError extends Error {
-  constructor(
-    readonly code: 'BAD_INPUT' | 'EXPORT_INVALID' | 'EXPORT_CANCELLED' | 'EXPORT_FAILED',
-    message: string,
-  ) {
-    super(message);
+export class ExportError extends StudioError<'BAD_INPUT' | 'EXPORT_INVALID' | 'EXPORT_CANCELLED' | 'EXPORT_FAILED'> {
+  constructor(code: 'BAD_INPUT' | 'EXPORT_INVALID' | 'EXPORT_CANCELLED' | 'EXPORT_FAILED', message: string) {
+    super(code, message);
     this.name = 'ExportError';
   }
 }

@@ -1,6 +1,7 @@
 // Model packs: a folder with manifest.json + .onnx file(s). The manifest is zod-validated, each
 // ONNX session's inputs/outputs are checked against it, and sessions are created with execution
 // providers in preference order (cuda → cpu), recording which one ran and why any fallback happened.
+import { StudioError } from '../../../src-preload/contract-errors';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -10,12 +11,9 @@ import { z } from 'zod';
 // recorded and shown by us instead.
 ort.env.logLevel = 'fatal';
 
-export class PackError extends Error {
-  constructor(
-    readonly code: 'PACK_NOT_FOUND' | 'PACK_INVALID' | 'PACK_MISMATCH' | 'PACK_SESSION_FAILED',
-    message: string,
-  ) {
-    super(message);
+export class PackError extends StudioError<'PACK_NOT_FOUND' | 'PACK_INVALID' | 'PACK_MISMATCH' | 'PACK_SESSION_FAILED'> {
+  constructor(code: 'PACK_NOT_FOUND' | 'PACK_INVALID' | 'PACK_MISMATCH' | 'PACK_SESSION_FAILED', message: string) {
+    super(code, message);
     this.name = 'PackError';
   }
 }

@@ -1,5 +1,6 @@
 // Level-token scoring (docs/formats.md §1): turns the five level-word logits or log-probabilities of a
 // VQA² scorer into a quality score in [0, 1], the level probabilities and the level word.
+import { StudioError } from '../../../src-preload/contract-errors';
 
 /** The five level words, best to worst, in the order every array in this module uses. */
 export const LEVELS = ['high', 'good', 'fair', 'poor', 'low'] as const;
@@ -25,12 +26,10 @@ export interface LevelScore {
 export type LevelScoreErrorCode = 'NO_LEVEL_LOGPROBS' | 'BAD_WEIGHTS' | 'BAD_LOGITS' | 'BAD_SCORE';
 
 /** Typed error so callers (API, CLI exit codes) can branch on `code` instead of parsing messages. */
-export class LevelScoreError extends Error {
-  readonly code: LevelScoreErrorCode;
+export class LevelScoreError extends StudioError<LevelScoreErrorCode> {
   constructor(code: LevelScoreErrorCode, message: string) {
-    super(message);
+    super(code, message);
     this.name = 'LevelScoreError';
-    this.code = code;
   }
 }
 

@@ -1,5 +1,6 @@
 // Errors of the in-process LMM runtime: a stable code for logs, the CLI and the UI, and a message
 // that names the file or tensor at fault.
+import { StudioError } from '../../../src-preload/contract-errors';
 export type LmmErrorCode =
   | 'MODEL_INVALID'
   | 'MODEL_TOO_BIG'
@@ -8,14 +9,14 @@ export type LmmErrorCode =
   | 'MODEL_CANCELLED'
   | 'MODEL_DISPOSED';
 
-export class LmmError extends Error {
+export class LmmError extends StudioError<LmmErrorCode> {
   constructor(
-    readonly code: LmmErrorCode,
+    code: LmmErrorCode,
     message: string,
     /** Text streamed before a cancel, so a caller can keep what the user already saw. */
     readonly partialText?: string,
   ) {
-    super(message);
+    super(code, message);
     this.name = 'LmmError';
   }
 }

@@ -1,6 +1,7 @@
 // Loaded models shared by scoring, chat and question sets: a model stays loaded while it is used and
 // is released after an idle time; one pass (prefill or generation) runs per model at a time and
 // other callers wait in a first-come queue whose position is reported to them.
+import { StudioError } from '../../../src-preload/contract-errors';
 import { loadLmm, type LoadedLmm } from './runtime';
 
 export type LmmEp = 'cuda' | 'cpu' | 'auto';
@@ -27,7 +28,7 @@ interface Slot {
 }
 
 function abortError(): Error {
-  return Object.assign(new Error('Cancelled.'), { name: 'AbortError', code: 'CANCELLED' });
+  return Object.assign(new StudioError('CANCELLED', 'Cancelled.'), { name: 'AbortError' });
 }
 
 export class ModelPool {
@@ -144,7 +145,7 @@ export class ModelPool {
     this.slots.clear();
     for (const s of slots) {
       if (s.timer) clearTimeout(s.timer);
-      for (const w of s.waiters.splice(0)) w.fail(Object.assign(new Error('The model was released'), { code: 'CANCELLED' }));
+      for (const w of s.waiters.splice(0)) w.fail(new StudioError('CANCELLED', 'The model was released'));
       const m = await s.model?.catch(() => null);
       await m?.dispose();
     }

@@ -1,4 +1,5 @@
 // Errors from the media layer: a stable code for logs and the CLI, a human message for the UI.
+import { StudioError } from '../../../src-preload/contract-errors';
 export type MediaErrorCode =
   | 'FFMPEG_NOT_FOUND'
   | 'FFMPEG_PATH_INVALID'
@@ -9,13 +10,13 @@ export type MediaErrorCode =
   | 'MEDIA_UNREADABLE'
   | 'MEDIA_NO_FRAME';
 
-export class MediaError extends Error {
+export class MediaError extends StudioError<MediaErrorCode> {
   constructor(
-    readonly code: MediaErrorCode,
+    code: MediaErrorCode,
     message: string,
     readonly path?: string,
   ) {
-    super(message);
+    super(code, message);
     this.name = 'MediaError';
   }
 }

@@ -1,5 +1,6 @@
 // Reading dataset files for import: a size cap, strict UTF-8, JSON, then a per-kind check of every
 // item that names the item (1-based) and the field of the first problem.
+import { StudioError } from '../../../src-preload/contract-errors';
 import fs from 'node:fs';
 import type { ImportKind, PairTurn } from '../../../src-preload/contract-pairs';
 import { turnProblems } from '../../../src-preload/contract-pairs';
@@ -9,10 +10,9 @@ import type { QbenchQuestion } from './pair-store';
 /** Default size limit of an import file (the whole file is parsed in memory); raised per import with maxMB. */
 export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;
 
-export class ImportError extends Error {
-  readonly code = 'BAD_INPUT';
+export class ImportError extends StudioError<'BAD_INPUT'> {
   constructor(message: string) {
-    super(message);
+    super('BAD_INPUT', message);
     this.name = 'ImportError';
   }
 }
@@ -48,7 +48,7 @@ export function readJsonFile(file: string, maxBytes = MAX_IMPORT_BYTES): unknown
   try {
     size = fs.statSync(file).size;
   } catch {
-    throw Object.assign(new Error(`file not found: ${file}`), { code: 'PATH_NOT_FOUND' });
+    throw new StudioError('PATH_NOT_FOUND', `file not found: ${file}`);
   }
   if (size > maxBytes) {
     const mb = Math.ceil(size / 1024 / 1024);

@@ -1,5 +1,6 @@
 // Instruction pairs, imported MOS and question sets in the project file (schema v5). This module
 // holds the shared core (validation, insert, read) used by pairs, the assistant and evaluation.
+import { StudioError } from '../../../src-preload/contract-errors';
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ProjectStore } from '../store/project-store';
@@ -58,12 +59,9 @@ export interface PairRecord {
   updatedAt: string;
 }
 
-export class PairError extends Error {
-  constructor(
-    readonly code: 'BAD_INPUT' | 'NOT_FOUND' | 'CONFLICT',
-    message: string,
-  ) {
-    super(message);
+export class PairError extends StudioError<'BAD_INPUT' | 'NOT_FOUND' | 'CONFLICT'> {
+  constructor(code: 'BAD_INPUT' | 'NOT_FOUND' | 'CONFLICT', message: string) {
+    super(code, message);
     this.name = 'PairError';
   }
 }

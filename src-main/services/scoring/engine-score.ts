@@ -7,6 +7,7 @@ import { JobStore } from '../jobs/job-store';
 import { ScoreStore } from './score-store';
 import { DEFAULT_LEVEL_WEIGHTS, LevelScoreError, levelOfScore, validateLevelWeights } from '../levels/level-score';
 import type { JobProgress } from '../../../src-preload/contract';
+import { StudioError } from '../../../src-preload/contract-errors';
 import { OpenAiEngine, type EngineConfig } from '../engines/openai-engine';
 import { EngineError, isCancel } from '../engines/engine';
 
@@ -43,7 +44,7 @@ export async function runEngineScoreJob(
   const jobs = new JobStore(store.connection);
   const scores = new ScoreStore(store.connection);
   const job = jobs.get(jobId);
-  if (!job) throw Object.assign(new Error(`No job ${jobId}`), { code: 'BAD_INPUT' });
+  if (!job) throw new StudioError('BAD_INPUT', `No job ${jobId}`);
   const params = job.params as unknown as EngineJobParams;
   const items = jobs.items(jobId);
   const progress: JobProgress = {

@@ -9,6 +9,7 @@ import { ScoreStore, type SegmentScore } from './score-store';
 import { levelOfScore, scoreFromLogits, validateLevelWeights } from '../levels/level-score';
 import { isAbortError } from '../media/errors';
 import type { JobProgress } from '../../../src-preload/contract';
+import { StudioError } from '../../../src-preload/contract-errors';
 import { inspectModelFolder } from '../lmm/folder';
 import type { LoadedLmm, RgbFrame } from '../lmm/runtime';
 import type { LmmEp, ModelPool } from '../lmm/model-pool';
@@ -43,7 +44,7 @@ export async function runLmmScoreJob(
   const jobs = new JobStore(store.connection);
   const scores = new ScoreStore(store.connection);
   const job = jobs.get(jobId);
-  if (!job) throw Object.assign(new Error(`No job ${jobId}`), { code: 'BAD_INPUT' });
+  if (!job) throw new StudioError('BAD_INPUT', `No job ${jobId}`);
   const params = job.params as unknown as LmmJobParams;
   const items = jobs.items(jobId);
   const progress: JobProgress = {

@@ -12,6 +12,7 @@
 //    place is taken by the parametric MOS itself (see `integrateSession`).
 //  * Audio (P.1203.2): by default O.21 = 5 for every second (no audio impairment), because the
 //    studio assesses pictures; a constant, or codec + bitrate through P.1203.2, can be given.
+import { StudioError } from '../../../src-preload/contract-errors';
 
 // P.1203.3 integration lives in p1203-integration.ts, switch detection in p1203-switches.ts; the
 // helpers they share with the video module below are exported for them (not part of the API).
@@ -23,12 +24,10 @@
 export type P1203ErrorCode = 'INVALID_INPUT' | 'UNSUPPORTED_CODEC' | 'EMPTY_SESSION';
 
 /** Typed error: API and CLI map `code` to a "bad input" answer naming `message`'s field. */
-export class P1203Error extends Error {
-  readonly code: P1203ErrorCode;
+export class P1203Error extends StudioError<P1203ErrorCode> {
   constructor(code: P1203ErrorCode, message: string) {
-    super(message);
+    super(code, message);
     this.name = 'P1203Error';
-    this.code = code;
   }
 }
 

@@ -10,6 +10,7 @@ import { isAbortError } from '../media/errors';
 import { levelOfScore, validateLevelWeights, DEFAULT_LEVEL_WEIGHTS } from '../levels/level-score';
 import type { ProviderName } from '../inference/packs';
 import type { JobProgress } from '../../../src-preload/contract';
+import { StudioError } from '../../../src-preload/contract-errors';
 import { ENGINE_SCORER_ID, runEngineScoreJob, type EngineJobParams, type EngineResolver } from './engine-score';
 import { LMM_SCORER_ID, runLmmScoreJob, type LmmJobParams } from './lmm-score';
 import { modelPool } from '../lmm/model-pool';
@@ -51,7 +52,7 @@ export class ScoreJobs {
   }
 
   create(videoIds: number[], params: ScoreJobParams | LmmJobParams): JobRecord {
-    if (!videoIds.length) throw Object.assign(new Error('No videos to score'), { code: 'BAD_INPUT' });
+    if (!videoIds.length) throw new StudioError('BAD_INPUT', 'No videos to score');
     return this.jobs.create(SCORE_JOB, { ...params }, videoIds);
   }
 
@@ -62,13 +63,13 @@ export class ScoreJobs {
   /** Run (or resume) a job until its pending items are done, it fails, or the signal aborts. */
   async run(jobId: string, signal?: AbortSignal): Promise<ScoreProgress> {
     const job = this.jobs.get(jobId);
-    if (!job) throw Object.assign(new Error(`No job ${jobId}`), { code: 'BAD_INPUT' });
+    if (!job) throw new StudioError('BAD_INPUT', `No job ${jobId}`);
     const params = job.params as unknown as ScoreJobParams;
     if (params.scorer === ENGINE_SCORER_ID) {
       const resolve: EngineResolver =
         this.engineResolver ??
         (() => {
-          throw Object.assign(new Error('This host cannot reach OpenAI-compatible engines'), { code: 'BAD_INPUT' });
+          throw new StudioError('BAD_INPUT', 'This host cannot reach OpenAI-compatible engines');
         });
       return runEngineScoreJob(this.store, jobId, resolve, this.onProgress, signal);
     }

@@ -1,6 +1,7 @@
 // The studio-wide registry of in-process model folders and the LMM settings (idle release, frame
 // budgets), kept in <studio home>/settings.json beside the other settings. A folder is validated
 // before anything is written, so a failed add leaves the registry as it was.
+import { StudioError } from '../../../src-preload/contract-errors';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -25,12 +26,9 @@ export const DEFAULT_LMM_SETTINGS: LmmSettings = { idleSec: 300, videoKeyFrames:
 export type ModelEntry = Omit<ModelView, 'estMemBytes' | 'providers' | 'missing'>;
 export type { ModelView };
 
-export class ModelError extends Error {
-  constructor(
-    readonly code: 'BAD_INPUT' | 'NOT_FOUND' | 'MODEL_INVALID',
-    message: string,
-  ) {
-    super(message);
+export class ModelError extends StudioError<'BAD_INPUT' | 'NOT_FOUND' | 'MODEL_INVALID'> {
+  constructor(code: 'BAD_INPUT' | 'NOT_FOUND' | 'MODEL_INVALID', message: string) {
+    super(code, message);
     this.name = 'ModelError';
   }
 }

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Settings } from '../../../src-preload/contract';
+import { StudioError } from '../../../src-preload/contract-errors';
 
 const MAX_NAME = 100;
 
@@ -45,8 +46,8 @@ export class StudioSettings {
     const next: Record<string, unknown> = { ...this.readRaw() };
     if (patch.annotator !== undefined) {
       const a = patch.annotator.trim();
-      if (!a) throw Object.assign(new Error('The annotator name is empty'), { code: 'BAD_INPUT' });
-      if (a.length > MAX_NAME) throw Object.assign(new Error(`The annotator name is longer than ${MAX_NAME} characters`), { code: 'BAD_INPUT' });
+      if (!a) throw new StudioError('BAD_INPUT', 'The annotator name is empty');
+      if (a.length > MAX_NAME) throw new StudioError('BAD_INPUT', `The annotator name is longer than ${MAX_NAME} characters`);
       next.annotator = a;
     }
     fs.mkdirSync(path.dirname(this.file), { recursive: true });

@@ -1,10 +1,17 @@
 // Store errors carry a stable code (logs, CLI exit codes) and a human message (UI).
-export class StoreError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+import { StudioError } from '../../../src-preload/contract-errors';
+export type StoreErrorCode =
+  | 'PROJECT_NOT_FOUND'
+  | 'PROJECT_EXISTS'
+  | 'PROJECT_INVALID'
+  | 'PROJECT_TOO_NEW'
+  | 'PROJECT_NEEDS_UPGRADE'
+  | 'PROJECT_LOCKED'
+  | 'PROJECT_OPEN_FAILED';
+
+export class StoreError extends StudioError<StoreErrorCode> {
+  constructor(code: StoreErrorCode, message: string) {
+    super(code, message);
     this.name = 'StoreError';
   }
 }

@@ -1,11 +1,11 @@
 // ApiClient over the web host's WebSocket (same calls and events as Electron's IPC).
 import type { ApiClient, CallInput, CallName, CallOutput, EventName, Events, MediaKind } from '../../../src-preload/contract';
-import { ApiError } from '../../../src-preload/contract';
+import { ApiError, type ApiErrorShape } from '../../../src-preload/contract';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
 type ServerMessage =
   | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: { code: string; message: string } }
+  | { id: number; ok: false; error: ApiErrorShape }
   | { event: EventName; payload: unknown };
 
 export class WebSocketApiClient implements ApiClient {
