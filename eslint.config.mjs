@@ -5,8 +5,14 @@ import globals from 'globals';
 import { builtinModules } from 'node:module';
 
 const NODE_BUILTINS = builtinModules.filter((m) => !m.startsWith('_'));
-const ELECTRON_BAN = { name: 'electron', message: 'Only src-main/hosts/electron may import electron.' };
-const ELECTRON_SUBPATH_BAN = { group: ['electron/*'], message: 'Only src-main/hosts/electron may import electron.' };
+const ELECTRON_BAN = {
+  name: 'electron',
+  message: 'Only src-main/hosts/electron may import electron.',
+};
+const ELECTRON_SUBPATH_BAN = {
+  group: ['electron/*'],
+  message: 'Only src-main/hosts/electron may import electron.',
+};
 
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'test-output/**', '.cache/**'] },
@@ -15,16 +21,24 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
     },
   },
   {
     // Type-aware checks for a very async codebase: a promise is awaited, returned or explicitly voided.
     files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { attributes: false } },
+      ],
     },
   },
   {
@@ -36,7 +50,13 @@ export default tseslint.config(
         'error',
         {
           paths: [ELECTRON_BAN],
-          patterns: [ELECTRON_SUBPATH_BAN, { group: ['**/api/*', '**/api', '**/hosts/*', '**/hosts/**'], message: 'services/ may not import api/ or hosts/ (layers import downward only).' }],
+          patterns: [
+            ELECTRON_SUBPATH_BAN,
+            {
+              group: ['**/api/*', '**/api', '**/hosts/*', '**/hosts/**'],
+              message: 'services/ may not import api/ or hosts/ (layers import downward only).',
+            },
+          ],
         },
       ],
     },
@@ -48,14 +68,25 @@ export default tseslint.config(
         'error',
         {
           paths: [ELECTRON_BAN],
-          patterns: [ELECTRON_SUBPATH_BAN, { group: ['**/hosts/*', '**/hosts/**'], message: 'api/ may not import hosts/ (hosts are adapters over the API).' }],
+          patterns: [
+            ELECTRON_SUBPATH_BAN,
+            {
+              group: ['**/hosts/*', '**/hosts/**'],
+              message: 'api/ may not import hosts/ (hosts are adapters over the API).',
+            },
+          ],
         },
       ],
     },
   },
   {
     files: ['src-main/hosts/web/**', 'src-main/hosts/cli/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [ELECTRON_BAN], patterns: [ELECTRON_SUBPATH_BAN] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [ELECTRON_BAN], patterns: [ELECTRON_SUBPATH_BAN] },
+      ],
+    },
   },
   {
     // The shared contract runs anywhere (main, preload, renderer): no Node, no DOM-only code, no app layers.
@@ -63,7 +94,18 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: NODE_BUILTINS.map((name) => ({ name, message: 'The contract runs in the browser too.' })), patterns: [{ group: ['node:*', 'electron', '**/src-main/**', '**/src-renderer/**'], message: 'The contract imports nothing of the app layers.' }] },
+        {
+          paths: NODE_BUILTINS.map((name) => ({
+            name,
+            message: 'The contract runs in the browser too.',
+          })),
+          patterns: [
+            {
+              group: ['node:*', 'electron', '**/src-main/**', '**/src-renderer/**'],
+              message: 'The contract imports nothing of the app layers.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -77,8 +119,16 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: NODE_BUILTINS.map((name) => ({ name, message: 'The renderer talks to the ApiClient only.' })),
-          patterns: [{ group: ['node:*', 'electron', 'electron/*', '**/src-main/**', '**/src-main'], message: 'The renderer talks to the ApiClient only.' }],
+          paths: NODE_BUILTINS.map((name) => ({
+            name,
+            message: 'The renderer talks to the ApiClient only.',
+          })),
+          patterns: [
+            {
+              group: ['node:*', 'electron', 'electron/*', '**/src-main/**', '**/src-main'],
+              message: 'The renderer talks to the ApiClient only.',
+            },
+          ],
         },
       ],
     },

@@ -11,10 +11,30 @@ import { resolveEngine } from '../src-main/api/scoring-api';
 
 const LATENCY_MS = 250;
 
-async function scoreAll(store: ProjectStore, ids: number[], servers: TestServer[], concurrency: number) {
-  const jobs = new ScoreJobs(store, '/nonexistent', () => undefined, (p) => ({ ...resolveEngine(p), apiKey: null, backoffMs: 50, videoMode: 'video_url' }));
+async function scoreAll(
+  store: ProjectStore,
+  ids: number[],
+  servers: TestServer[],
+  concurrency: number,
+) {
+  const jobs = new ScoreJobs(
+    store,
+    '/nonexistent',
+    () => undefined,
+    (p) => ({ ...resolveEngine(p), apiKey: null, backoffMs: 50, videoMode: 'video_url' }),
+  );
   const urls = servers.map((s) => s.url);
-  const job = jobs.create(ids, { scorer: 'engine', providers: ['cpu'], engine: { baseUrl: urls[0]!, replicaUrls: urls.slice(1), concurrency, model: 'bench', keyRef: null } });
+  const job = jobs.create(ids, {
+    scorer: 'engine',
+    providers: ['cpu'],
+    engine: {
+      baseUrl: urls[0]!,
+      replicaUrls: urls.slice(1),
+      concurrency,
+      model: 'bench',
+      keyRef: null,
+    },
+  });
   const t0 = performance.now();
   const p = await jobs.run(job.id);
   const sec = (performance.now() - t0) / 1000;
@@ -31,7 +51,20 @@ export async function runEngineReplicasBench(videos = 48) {
       Array.from({ length: videos }, (_, i) => {
         const f = path.join(dir, `v${i}.mp4`);
         fs.writeFileSync(f, Buffer.from(`clip ${i}`));
-        return { absPath: f, status: 'ok' as const, error: null, durationSec: 10, width: 320, height: 240, fps: 25, codec: 'h264', bitrateKbps: 500, sizeBytes: 10, partialHash: null, probeJson: null };
+        return {
+          absPath: f,
+          status: 'ok' as const,
+          error: null,
+          durationSec: 10,
+          width: 320,
+          height: 240,
+          fps: 25,
+          codec: 'h264',
+          bitrateKbps: 500,
+          sizeBytes: 10,
+          partialHash: null,
+          probeJson: null,
+        };
       }),
     );
     const baseline = await scoreAll(store, ids, servers.slice(0, 1), 1);

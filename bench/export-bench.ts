@@ -25,7 +25,9 @@ export interface ExportBenchResult {
 
 const LEVELS = ['high', 'good', 'fair', 'poor', 'low'];
 
-export async function runExportBench(opts: { pairs?: number; videos?: number } = {}): Promise<ExportBenchResult> {
+export async function runExportBench(
+  opts: { pairs?: number; videos?: number } = {},
+): Promise<ExportBenchResult> {
   const nPairs = opts.pairs ?? 100_000;
   const nVideos = opts.videos ?? 1_000;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-export-bench-'));
@@ -33,7 +35,17 @@ export async function runExportBench(opts: { pairs?: number; videos?: number } =
     const store = ProjectStore.create(path.join(dir, 'bench'));
     const videos: NewVideo[] = Array.from({ length: nVideos }, (_, i) => ({
       absPath: path.join(dir, 'videos', `clip_${String(i).padStart(5, '0')}.mp4`),
-      status: 'ok', error: null, durationSec: 10, width: 640, height: 360, fps: 25, codec: 'h264', bitrateKbps: 900, sizeBytes: 1000, partialHash: null, probeJson: null,
+      status: 'ok',
+      error: null,
+      durationSec: 10,
+      width: 640,
+      height: 360,
+      fps: 25,
+      codec: 'h264',
+      bitrateKbps: 900,
+      sizeBytes: 1000,
+      partialHash: null,
+      probeJson: null,
     }));
     const ids = store.insertVideos(videos);
     const inputs: PairInput[] = Array.from({ length: nPairs }, (_, i) => ({
@@ -56,16 +68,23 @@ export async function runExportBench(opts: { pairs?: number; videos?: number } =
     const outDir = path.join(dir, 'out');
     const t0 = performance.now();
     const phasesSec: Record<string, number> = {};
-    const manifest = await exportDataset(store, { format: 'llava', outDir, videos: 'reference' }, {
-      onProgress: (p) => {
-        phasesSec[p.phase] ??= Math.round(performance.now() - t0) / 1000;
+    const manifest = await exportDataset(
+      store,
+      { format: 'llava', outDir, videos: 'reference' },
+      {
+        onProgress: (p) => {
+          phasesSec[p.phase] ??= Math.round(performance.now() - t0) / 1000;
+        },
       },
-    });
+    );
     const exportSec = (performance.now() - t0) / 1000;
-    if (manifest.counts.samples !== nPairs) throw new Error(`exported ${manifest.counts.samples} of ${nPairs}`);
+    if (manifest.counts.samples !== nPairs)
+      throw new Error(`exported ${manifest.counts.samples} of ${nPairs}`);
 
     // baseline: serialising the very same samples, nothing else
-    const samples = pairsForExport(store, 'approved').map((pair) => llavaSample({ pair, paths: ['videos/x.mp4'], rangeInPrompt: false }));
+    const samples = pairsForExport(store, 'approved').map((pair) =>
+      llavaSample({ pair, paths: ['videos/x.mp4'], rangeInPrompt: false }),
+    );
     const t1 = performance.now();
     JSON.stringify(samples, null, 2);
     const baselineStringifySec = (performance.now() - t1) / 1000;
@@ -76,7 +95,8 @@ export async function runExportBench(opts: { pairs?: number; videos?: number } =
       exportSec: Math.round(exportSec * 1000) / 1000,
       baselineStringifySec: Math.round(baselineStringifySec * 1000) / 1000,
       ratio: Math.round((exportSec / baselineStringifySec) * 10) / 10,
-      fileMB: Math.round((fs.statSync(path.join(outDir, 'train.json')).size / 1024 / 1024) * 10) / 10,
+      fileMB:
+        Math.round((fs.statSync(path.join(outDir, 'train.json')).size / 1024 / 1024) * 10) / 10,
       targetSec: 3,
       phasesSec,
     };

@@ -44,7 +44,15 @@ async function timedProbeOnly(dir: string): Promise<number> {
   const files = fs.readdirSync(dir).map((f) => path.join(dir, f));
   const t0 = performance.now();
   for (const f of files) {
-    await runMediaTool('ffprobe', ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', `file:${f}`]);
+    await runMediaTool('ffprobe', [
+      '-v',
+      'error',
+      '-show_format',
+      '-show_streams',
+      '-of',
+      'json',
+      `file:${f}`,
+    ]);
   }
   return (performance.now() - t0) / 1000;
 }
@@ -128,7 +136,15 @@ export async function runImportBench(opts: ImportBenchOptions = {}): Promise<Imp
     const ratio = sequentialSec / parallelSec;
     log(`ratio ${ratio.toFixed(2)}x`);
     log(`ffprobe only, sequential: ${probeOnlySec.toFixed(2)} s`);
-    return { clips, sequentialSec, parallelSec, ratio, concurrency, probeOnlySec, ratioVsProbeOnly: probeOnlySec / parallelSec };
+    return {
+      clips,
+      sequentialSec,
+      parallelSec,
+      ratio,
+      concurrency,
+      probeOnlySec,
+      ratioVsProbeOnly: probeOnlySec / parallelSec,
+    };
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

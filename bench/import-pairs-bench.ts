@@ -18,27 +18,53 @@ export interface ImportPairsBenchResult {
   ratio: number;
 }
 
-function project(dir: string, name: string, videos: number): { store: ProjectStore; ids: number[] } {
+function project(
+  dir: string,
+  name: string,
+  videos: number,
+): { store: ProjectStore; ids: number[] } {
   const store = ProjectStore.create(path.join(dir, name));
   const rows: NewVideo[] = Array.from({ length: videos }, (_, i) => ({
     absPath: path.join(dir, 'videos', `clip_${String(i).padStart(5, '0')}.mp4`),
-    status: 'ok', error: null, durationSec: 10, width: 640, height: 360, fps: 25, codec: 'h264', bitrateKbps: 900, sizeBytes: 1000, partialHash: null, probeJson: null,
+    status: 'ok',
+    error: null,
+    durationSec: 10,
+    width: 640,
+    height: 360,
+    fps: 25,
+    codec: 'h264',
+    bitrateKbps: 900,
+    sizeBytes: 1000,
+    partialHash: null,
+    probeJson: null,
   }));
   return { store, ids: store.insertVideos(rows) };
 }
 
-export async function runImportPairsBench(opts: { pairs?: number; videos?: number } = {}): Promise<ImportPairsBenchResult> {
+export async function runImportPairsBench(
+  opts: { pairs?: number; videos?: number } = {},
+): Promise<ImportPairsBenchResult> {
   const nPairs = opts.pairs ?? 100_000;
   const nVideos = opts.videos ?? 1_000;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-import-pairs-bench-'));
   try {
     const src = project(dir, 'source', nVideos);
     const inputs: PairInput[] = Array.from({ length: nPairs }, (_, i) => ({
-      uid: `bench_${i}`, videoId: src.ids[i % nVideos]!, source: 'template', status: 'approved', templateId: 'rating', taskMark: 'rating',
-      gtScore: (i % 100) / 100, extra: { style: 'llava', levelFrom: 'model' }, provenance: [],
+      uid: `bench_${i}`,
+      videoId: src.ids[i % nVideos]!,
+      source: 'template',
+      status: 'approved',
+      templateId: 'rating',
+      taskMark: 'rating',
+      gtScore: (i % 100) / 100,
+      extra: { style: 'llava', levelFrom: 'model' },
+      provenance: [],
       conversations: [
         { from: 'human', value: `${LLAVA_PREAMBLE}How would you rate the quality of this video?` },
-        { from: 'gpt', value: `The quality of the video is ${['high', 'good', 'fair', 'poor', 'low'][i % 5]}.` },
+        {
+          from: 'gpt',
+          value: `The quality of the video is ${['high', 'good', 'fair', 'poor', 'low'][i % 5]}.`,
+        },
       ],
     }));
     insertPairs(src.store, inputs);
@@ -54,7 +80,9 @@ export async function runImportPairsBench(opts: { pairs?: number; videos?: numbe
 
     const dst = project(dir, 'target', nVideos);
     const t1 = performance.now();
-    const report = importDataset(dst.store, file, 'llava', { maxMB: Math.ceil(bytes / 1024 / 1024) + 1 });
+    const report = importDataset(dst.store, file, 'llava', {
+      maxMB: Math.ceil(bytes / 1024 / 1024) + 1,
+    });
     const importSec = (performance.now() - t1) / 1000;
     dst.store.close();
     if (report.imported !== nPairs) throw new Error(`imported ${report.imported} of ${nPairs}`);

@@ -31,7 +31,7 @@ export async function runLibraryBench(n = 10_000) {
     const file = path.join(dir, 'big.vqa2.sqlite');
     const store = ProjectStore.create(file);
     let seed = 42;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const videos: NewVideo[] = [];
     for (let i = 0; i < n; i++) {
       const failed = rnd() < 0.02;
@@ -58,16 +58,39 @@ export async function runLibraryBench(n = 10_000) {
     // one model run that scored two thirds of the videos, and a rating list for a tenth: the
     // library's columns show that run's scores and the MOS (joined per page)
     const scores = new ScoreStore(store.connection);
-    const run = scores.createRun({ kind: 'pack', packId: 'bench', packVersion: '1', provider: 'cpu', providerNote: null, settings: {}, jobId: null });
+    const run = scores.createRun({
+      kind: 'pack',
+      packId: 'bench',
+      packVersion: '1',
+      provider: 'cpu',
+      providerNote: null,
+      settings: {},
+      jobId: null,
+    });
     store.connection.transaction(() => {
       for (const id of ids) {
         if (id % 3 === 0) continue;
         const s = rnd();
-        scores.writeVideoResult({ runId: run.id, videoId: id, score: s, level: 'fair', probs: { high: 0, good: 0, fair: 1, poor: 0, low: 0 }, features: {} }, []);
+        scores.writeVideoResult(
+          {
+            runId: run.id,
+            videoId: id,
+            score: s,
+            level: 'fair',
+            probs: { high: 0, good: 0, fair: 1, poor: 0, low: 0 },
+            features: {},
+          },
+          [],
+        );
       }
     })();
     scores.updateRun(run.id, { finished: true });
-    putVideoMos(store, 'bench', '1-5', ids.filter((id) => id % 10 === 0).map((id) => ({ videoId: id, mos: 1 + 4 * rnd() })));
+    putVideoMos(
+      store,
+      'bench',
+      '1-5',
+      ids.filter((id) => id % 10 === 0).map((id) => ({ videoId: id, mos: 1 + 4 * rnd() })),
+    );
     store.close();
 
     const baselineOpenMs = time(() => {
@@ -78,8 +101,21 @@ export async function runLibraryBench(n = 10_000) {
     const openMs = time(() => ProjectStore.open(file).close(), 7);
 
     const s = ProjectStore.open(file);
-    const page = (column: 'durationSec' | 'name' | 'videoScore' | 'codec' | 'mos', offset: number, text?: string) =>
-      time(() => s.listVideos({ offset, limit: 100, sort: { column, desc: true }, filter: text ? { text } : undefined }), 9);
+    const page = (
+      column: 'durationSec' | 'name' | 'videoScore' | 'codec' | 'mos',
+      offset: number,
+      text?: string,
+    ) =>
+      time(
+        () =>
+          s.listVideos({
+            offset,
+            limit: 100,
+            sort: { column, desc: true },
+            filter: text ? { text } : undefined,
+          }),
+        9,
+      );
     const mid = Math.floor(n / 2);
     const pages = {
       durationFirst: page('durationSec', 0),
@@ -93,10 +129,18 @@ export async function runLibraryBench(n = 10_000) {
     };
     // A text filter as typed in the library: the first page and the total that the footer shows.
     const filterMs = time(() => {
-      s.listVideos({ offset: 0, limit: 100, sort: { column: 'name', desc: false }, filter: { text: 'clip_0421' } });
+      s.listVideos({
+        offset: 0,
+        limit: 100,
+        sort: { column: 'name', desc: false },
+        filter: { text: 'clip_0421' },
+      });
     }, 9);
     // Same-run baseline: one page of the table in its stored order, no sort and no filter.
-    const baselinePageMs = time(() => s.connection.prepare('SELECT * FROM videos LIMIT 100').all(), 9);
+    const baselinePageMs = time(
+      () => s.connection.prepare('SELECT * FROM videos LIMIT 100').all(),
+      9,
+    );
     s.close();
     const worstPageMs = Math.max(...Object.values(pages));
     return {

@@ -17,26 +17,38 @@ const DECODE_STEPS = 64;
 
 function frames(seed: number, n: number, w: number, h: number) {
   const rand = mulberry32(seed);
-  return Array.from({ length: n }, () => ({ width: w, height: h, data: Uint8Array.from({ length: w * h * 3 }, () => Math.floor(rand() * 256)) }));
+  return Array.from({ length: n }, () => ({
+    width: w,
+    height: h,
+    data: Uint8Array.from({ length: w * h * 3 }, () => Math.floor(rand() * 256)),
+  }));
 }
 
 async function benchModel(dir: string) {
   const info = await inspectModelFolder(dir);
   const tok = loadTokenizer(dir);
-  const pre = JSON.parse(fs.readFileSync(path.join(dir, 'preprocessor_config.json'), 'utf8')) as Record<string, unknown>;
+  const pre = JSON.parse(
+    fs.readFileSync(path.join(dir, 'preprocessor_config.json'), 'utf8'),
+  ) as Record<string, unknown>;
   const sessions = await createSessions(info, 'cpu');
   const loop = new DecoderLoop(info, sessions);
   try {
     const qwen = info.arch.startsWith('qwen');
     const key = qwen ? frames(1, 16, 16, 16) : frames(1, 16, 32, 32);
     const motion = info.vqa2 ? frames(2, 64, 16, 16) : [];
-    const text = tok.chatPrompt([{ role: 'user', content: scoringPrompt(info) }]) + (info.vqa2?.answerPrefix ?? DEFAULT_ANSWER_PREFIX);
-    const p = await prepareInput(info, pre, tok, loop, text, { keyFrames: key, motionFrames: motion });
+    const text =
+      tok.chatPrompt([{ role: 'user', content: scoringPrompt(info) }]) +
+      (info.vqa2?.answerPrefix ?? DEFAULT_ANSWER_PREFIX);
+    const p = await prepareInput(info, pre, tok, loop, text, {
+      keyFrames: key,
+      motionFrames: motion,
+    });
     const seq = p.ids.length;
     const timePrefill = async (keep: number) => {
       await loop.step(p.embeds, seq, p.positions, p.mrope, loop.emptyCache(), keep); // warm-up
       const t0 = performance.now();
-      for (let i = 0; i < REPS; i++) await loop.step(p.embeds, seq, p.positions, p.mrope, loop.emptyCache(), keep);
+      for (let i = 0; i < REPS; i++)
+        await loop.step(p.embeds, seq, p.positions, p.mrope, loop.emptyCache(), keep);
       return (performance.now() - t0) / REPS;
     };
     const lastOnlyMs = await timePrefill(1);
@@ -46,7 +58,9 @@ async function benchModel(dir: string) {
     const t0 = performance.now();
     for (let n = 0; n < DECODE_STEPS; n++) {
       const pos = p.nextPosition + n;
-      const ids = p.mrope ? BigInt64Array.from([pos, pos, pos], (x) => BigInt(x)) : BigInt64Array.from([BigInt(pos)]);
+      const ids = p.mrope
+        ? BigInt64Array.from([pos, pos, pos], (x) => BigInt(x))
+        : BigInt64Array.from([BigInt(pos)]);
       ({ cache } = await loop.step(emb, 1, ids, p.mrope, cache, 1));
     }
     const decodeMs = (performance.now() - t0) / DECODE_STEPS;
@@ -61,16 +75,25 @@ async function benchModel(dir: string) {
       decodeVsPrefillPerToken: +(decodeMs / (lastOnlyMs / seq)).toFixed(2),
     };
   } finally {
-    await Promise.all([sessions.vision_encoder.release(), sessions.embed_tokens.release(), sessions.decoder_model_merged.release()]);
+    await Promise.all([
+      sessions.vision_encoder.release(),
+      sessions.embed_tokens.release(),
+      sessions.decoder_model_merged.release(),
+    ]);
   }
 }
 
 export async function runLmmBench() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-lmm-bench-'));
   try {
-    execFileSync(process.execPath, [path.resolve(__dirname, '../scripts/gen-tiny-models.mjs'), '--out', root], { stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [path.resolve(__dirname, '../scripts/gen-tiny-models.mjs'), '--out', root],
+      { stdio: 'pipe' },
+    );
     const models = [];
-    for (const arch of ['vqa2', 'llava_onevision', 'qwen2_vl', 'qwen2_5_vl']) models.push(await benchModel(path.join(root, arch)));
+    for (const arch of ['vqa2', 'llava_onevision', 'qwen2_vl', 'qwen2_5_vl'])
+      models.push(await benchModel(path.join(root, arch)));
     return { provider: 'cpu', reps: REPS, decodeSteps: DECODE_STEPS, models };
   } finally {
     fs.rmSync(root, { recursive: true, force: true });

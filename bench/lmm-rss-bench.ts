@@ -16,14 +16,40 @@ import { LMM_SCORER_ID } from '../src-main/services/scoring/lmm-score';
 const MB = 2 ** 20;
 
 async function makeClip(file: string, seconds: number) {
-  const r = await runMediaTool('ffmpeg', ['-hide_banner', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '23', '-pix_fmt', 'yuv420p', file]);
+  const r = await runMediaTool('ffmpeg', [
+    '-hide_banner',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=640x360:rate=25',
+    '-t',
+    String(seconds),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-crf',
+    '23',
+    '-pix_fmt',
+    'yuv420p',
+    file,
+  ]);
   if (r.exitCode !== 0) throw new Error(`ffmpeg failed: ${r.stderr.slice(-300)}`);
 }
 
 export async function runLmmRssBench() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-lmm-rss-'));
   try {
-    execFileSync(process.execPath, [path.resolve(__dirname, '../scripts/gen-tiny-models.mjs'), '--out', path.join(dir, 'models')], { stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [
+        path.resolve(__dirname, '../scripts/gen-tiny-models.mjs'),
+        '--out',
+        path.join(dir, 'models'),
+      ],
+      { stdio: 'pipe' },
+    );
     const folder = path.join(dir, 'models', 'vqa2');
     const clip = path.join(dir, 'long-640x360-600s.mp4');
     await makeClip(clip, 600);
@@ -31,7 +57,9 @@ export async function runLmmRssBench() {
     await importVideos(store, [clip], { jobId: randomUUID() });
     const pool = modelPool(60_000);
     // load the model first: the baseline is a loaded model, so the growth is what scoring adds
-    await pool.use(folder, 'cpu', async (m) => m.scoreLevels({ keyFrames: [], motionFrames: [] }).catch(() => null));
+    await pool.use(folder, 'cpu', async (m) =>
+      m.scoreLevels({ keyFrames: [], motionFrames: [] }).catch(() => null),
+    );
     global.gc?.();
     const rss0 = process.memoryUsage().rss;
     let peak = rss0;
@@ -51,7 +79,13 @@ export async function runLmmRssBench() {
       }
     });
     const t0 = performance.now();
-    const job = jobs.create(store.videoIds(), { scorer: LMM_SCORER_ID, model: { id: null, name: 'tiny-vqa2', dir: folder }, ep: 'cpu', segmentSec: 2, budget: { keyFrames: 32, motionFrames: 64 } });
+    const job = jobs.create(store.videoIds(), {
+      scorer: LMM_SCORER_ID,
+      model: { id: null, name: 'tiny-vqa2', dir: folder },
+      ep: 'cpu',
+      segmentSec: 2,
+      budget: { keyFrames: 32, motionFrames: 64 },
+    });
     const p = await jobs.run(job.id);
     const totalSec = (performance.now() - t0) / 1000;
     clearInterval(timer);

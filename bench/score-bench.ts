@@ -10,14 +10,37 @@ import { findAppRoot } from '../src-main/services/settings/app-root';
 
 async function makeClip(file: string, seconds: number, size: string) {
   if (fs.existsSync(file)) return;
-  const r = await runMediaTool('ffmpeg', ['-hide_banner', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=25`, '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '23', '-pix_fmt', 'yuv420p', file]);
+  const r = await runMediaTool('ffmpeg', [
+    '-hide_banner',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${size}:rate=25`,
+    '-t',
+    String(seconds),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-crf',
+    '23',
+    '-pix_fmt',
+    'yuv420p',
+    file,
+  ]);
   if (r.exitCode !== 0) throw new Error(r.stderr);
 }
 
 async function decodeOnly(file: string, w: number, h: number, fps: number) {
   const t0 = performance.now();
   let n = 0;
-  for await (const s of sampleFrames(file, { keyWidth: w, keyHeight: h, motionWidth: 64, motionHeight: 36 }, { fps })) n += s.motion.length;
+  for await (const s of sampleFrames(
+    file,
+    { keyWidth: w, keyHeight: h, motionWidth: 64, motionHeight: 36 },
+    { fps },
+  ))
+    n += s.motion.length;
   return { ms: performance.now() - t0, frames: n };
 }
 
@@ -32,11 +55,17 @@ export async function runScoreBench() {
   const key = fitInside(640, 360, 640, 640);
   try {
     // warm-up (first session run allocates)
-    await scorer.scoreVideo({ absPath: short, width: 640, height: 360, fps: 25, durationSec: 4 }, {});
+    await scorer.scoreVideo(
+      { absPath: short, width: 640, height: 360, fps: 25, durationSec: 4 },
+      {},
+    );
     const decode = await decodeOnly(short, key.width, key.height, 25);
     const t0 = performance.now();
     let segments = 0;
-    const r = await scorer.scoreVideo({ absPath: short, width: 640, height: 360, fps: 25, durationSec: 60 }, { onSegment: () => segments++ });
+    const r = await scorer.scoreVideo(
+      { absPath: short, width: 640, height: 360, fps: 25, durationSec: 60 },
+      { onSegment: () => segments++ },
+    );
     const scoreMs = performance.now() - t0;
 
     const rss0 = process.memoryUsage().rss;
@@ -44,7 +73,10 @@ export async function runScoreBench() {
     const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 250);
     const t1 = performance.now();
     let longSegments = 0;
-    await scorer.scoreVideo({ absPath: long, width: 640, height: 360, fps: 25, durationSec: 600 }, { onSegment: () => longSegments++ });
+    await scorer.scoreVideo(
+      { absPath: long, width: 640, height: 360, fps: 25, durationSec: 600 },
+      { onSegment: () => longSegments++ },
+    );
     const longMs = performance.now() - t1;
     clearInterval(timer);
     return {

@@ -908,9 +908,21 @@ export function buildSegmentModel(svr, head = HEAD) {
   const k8 = g.op('Round', [g.op('Clip', ['key_frames', 'crop_zero', 'crop_u8_max'])]);
   const kmax = g.op('ReduceMax', [k8], { axes: [0, 1], keepdims: 0 }); // [H, W]
   const cropRange = (axisToReduce) => {
-    const line = g.op('Cast', [g.op('Greater', [g.op('ReduceMax', [kmax], { axes: [axisToReduce], keepdims: 0 }), 'crop_black'])], { to: T.FLOAT });
+    const line = g.op(
+      'Cast',
+      [
+        g.op('Greater', [
+          g.op('ReduceMax', [kmax], { axes: [axisToReduce], keepdims: 0 }),
+          'crop_black',
+        ]),
+      ],
+      { to: T.FLOAT },
+    );
     const first = g.op('ArgMax', [line], { axis: 0, keepdims: 1, select_last_index: 0 });
-    const last = g.op('Add', [g.op('ArgMax', [line], { axis: 0, keepdims: 1, select_last_index: 1 }), 'crop_one']);
+    const last = g.op('Add', [
+      g.op('ArgMax', [line], { axis: 0, keepdims: 1, select_last_index: 1 }),
+      'crop_one',
+    ]);
     const size = g.op('Slice', [g.op('Shape', [line]), 'crop_zero_i', 'crop_one']);
     const tooSmall = g.op('Less', [g.op('Sub', [last, first]), 'crop_min']);
     return [g.op('Where', [tooSmall, 'crop_zero_i', first]), g.op('Where', [tooSmall, size, last])];
@@ -919,7 +931,12 @@ export function buildSegmentModel(svr, head = HEAD) {
   const [c0, c1] = cropRange(0); // columns: reduce over H
   g.op(
     'Slice',
-    ['key_frames', g.op('Concat', [r0, c0], { axis: 0 }), g.op('Concat', [r1, c1], { axis: 0 }), 'crop_axes_hw'],
+    [
+      'key_frames',
+      g.op('Concat', [r0, c0], { axis: 0 }),
+      g.op('Concat', [r1, c1], { axis: 0 }),
+      'crop_axes_hw',
+    ],
     {},
     { outputs: ['key_frames_active'] },
   );
@@ -1056,11 +1073,21 @@ export function buildSegmentModel(svr, head = HEAD) {
   const gSq = g.op('ReduceMean', [g.op('Mul', [gd, gd])], { axes: [1, 2, 3], keepdims: 0 });
   const gStd = g.op('Sqrt', [g.op('Relu', [g.op('Sub', [gSq, g.op('Mul', [gMean, gMean])])])]);
   g.f64('seg_min_detail', [MIN_DETAIL_STD]);
-  const detail = g.op('Cast', [g.op('Not', [g.op('Less', [gStd, 'seg_min_detail'])])], { to: T.DOUBLE });
+  const detail = g.op('Cast', [g.op('Not', [g.op('Less', [gStd, 'seg_min_detail'])])], {
+    to: T.DOUBLE,
+  });
   const nDetail = g.op('ReduceSum', [detail, 'seg_axes_0'], { keepdims: 1 });
-  const weights = g.op('Where', [g.op('Greater', [nDetail, 'seg_zero_d']), detail, g.op('Add', [g.op('Mul', [detail, 'seg_zero_d']), 'seg_one_d'])]);
+  const weights = g.op('Where', [
+    g.op('Greater', [nDetail, 'seg_zero_d']),
+    detail,
+    g.op('Add', [g.op('Mul', [detail, 'seg_zero_d']), 'seg_one_d']),
+  ]);
   const wSum = g.op('ReduceSum', [weights, 'seg_axes_0'], { keepdims: 1 });
-  const meanW = (x) => g.op('Div', [g.op('ReduceSum', [g.op('Mul', [x, weights]), 'seg_axes_0'], { keepdims: 1 }), wSum]);
+  const meanW = (x) =>
+    g.op('Div', [
+      g.op('ReduceSum', [g.op('Mul', [x, weights]), 'seg_axes_0'], { keepdims: 1 }),
+      wSum,
+    ]);
 
   const clipDark = meanW(share(g.op('Not', [g.op('Greater', [gray8, 'seg_clip_dark_max'])])));
   const clipBright = meanW(share(g.op('Not', [g.op('Less', [gray8, 'seg_clip_bright_min'])])));
@@ -1096,7 +1123,10 @@ export function buildSegmentModel(svr, head = HEAD) {
   ); // [M - 1]
   const sum0 = (v) => g.op('ReduceSum', [v, 'seg_axes_0'], { keepdims: 1 }); // -> [1]
   const motion = g.op('Mul', [g.op('Div', [sum0(mad), denom]), 'seg_inv_255_d']);
-  const freezeThr = g.op('Max', [g.op('Mul', [g.op('ReduceMean', [mad], { axes: [0], keepdims: 1 }), 'seg_freeze_rel']), 'seg_freeze_floor']);
+  const freezeThr = g.op('Max', [
+    g.op('Mul', [g.op('ReduceMean', [mad], { axes: [0], keepdims: 1 }), 'seg_freeze_rel']),
+    'seg_freeze_floor',
+  ]);
   const frozen = g.op('Cast', [g.op('Not', [g.op('Greater', [mad, freezeThr])])], { to: T.DOUBLE });
   const freeze = g.op('Div', [sum0(frozen), denom]);
   const dLum = g.op('Abs', [
@@ -1204,10 +1234,14 @@ export function buildSegmentModel(svr, head = HEAD) {
       'Built-in no-reference segment model: BRISQUE (OpenCV LIVE SVR) per key frame, Crété-Roffet blur, block noise estimate, ' +
       'frame-difference measures and a fixed, documented level head. A classical baseline, not the VQA² LMM.',
   });
-  return encodeModel(graph, 'Built-in no-reference quality pack: one segment -> five level logits.', {
-    measures: SEGMENT_MEASURES.join(','),
-    head: JSON.stringify(head),
-  });
+  return encodeModel(
+    graph,
+    'Built-in no-reference quality pack: one segment -> five level logits.',
+    {
+      measures: SEGMENT_MEASURES.join(','),
+      head: JSON.stringify(head),
+    },
+  );
 }
 
 /** A manifest input of N RGB frames, NCHW float32 0..255 without normalisation. */

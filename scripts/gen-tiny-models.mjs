@@ -19,7 +19,16 @@ import { buildLlavaVision, buildQwenVision } from './tiny-lmm/vision.mjs';
 export const ARCHS = ['vqa2', 'llava_onevision', 'qwen2_vl', 'qwen2_5_vl'];
 const SEEDS = { vqa2: 2411, llava_onevision: 3795, qwen2_vl: 202, qwen2_5_vl: 2025 };
 
-const TEXT = { hidden: 64, layers: 2, heads: 4, kvHeads: 2, headDim: 16, inter: 128, ropeTheta: 10000, eps: 1e-6 };
+const TEXT = {
+  hidden: 64,
+  layers: 2,
+  heads: 4,
+  kvHeads: 2,
+  headDim: 16,
+  inter: 128,
+  ropeTheta: 10000,
+  eps: 1e-6,
+};
 const SIGLIP = { size: 32, patch: 8, dim: 32, heads: 2, mlp: 64, eps: 1e-6 };
 const MOTION = { size: 16, patch: 8, dim: 16, maxFrames: 512 };
 const QWEN_VISION = { patch: 4, temporalPatch: 2, merge: 2, dim: 32, mlp: 64, eps: 1e-6 };
@@ -55,13 +64,34 @@ function vqa2Json() {
     version: 1,
     prompt: VQA2_PROMPT,
     placeholders: [
-      { text: '<image>', input: 'pixel_values', output: 'image_features', frames: 'key', tokensPerFrame: 4, extraTokens: 1 },
-      { text: '<image>', input: 'motion_pixel_values', output: 'motion_features', frames: 'motion', tokensPerFrame: 1, extraTokens: 0 },
+      {
+        text: '<image>',
+        input: 'pixel_values',
+        output: 'image_features',
+        frames: 'key',
+        tokensPerFrame: 4,
+        extraTokens: 1,
+      },
+      {
+        text: '<image>',
+        input: 'motion_pixel_values',
+        output: 'motion_features',
+        frames: 'motion',
+        tokensPerFrame: 1,
+        extraTokens: 0,
+      },
     ],
     answerPrefix: 'The quality of the video is',
     levelWords: LEVEL_WORDS,
     levelWeights: [1, 0.75, 0.5, 0.25, 0],
-    keyFrames: { fps: 1, width: SIGLIP.size, height: SIGLIP.size, rescale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] },
+    keyFrames: {
+      fps: 1,
+      width: SIGLIP.size,
+      height: SIGLIP.size,
+      rescale: 1 / 255,
+      mean: [0.5, 0.5, 0.5],
+      std: [0.5, 0.5, 0.5],
+    },
     motionFrames: {
       sampling: 'all',
       multipleOf: 4,
@@ -94,8 +124,12 @@ export function buildModelFolder(arch) {
     files.push([
       'config.json',
       {
-        architectures: [v25 ? 'Qwen2_5_VLForConditionalGeneration' : 'Qwen2VLForConditionalGeneration'],
-        ...textConfig(tok.vocabSize, { rope_scaling: { type: 'mrope', mrope_section: MROPE_SECTION } }),
+        architectures: [
+          v25 ? 'Qwen2_5_VLForConditionalGeneration' : 'Qwen2VLForConditionalGeneration',
+        ],
+        ...textConfig(tok.vocabSize, {
+          rope_scaling: { type: 'mrope', mrope_section: MROPE_SECTION },
+        }),
         model_type: arch,
         image_token_id: ids['<|image_pad|>'],
         video_token_id: ids['<|video_pad|>'],
@@ -171,11 +205,25 @@ export function buildModelFolder(arch) {
     ]);
     files.push([
       'processor_config.json',
-      { processor_class: 'LlavaOnevisionProcessor', image_token: '<image>', video_token: '<video>', vision_feature_select_strategy: 'full' },
+      {
+        processor_class: 'LlavaOnevisionProcessor',
+        image_token: '<image>',
+        video_token: '<video>',
+        vision_feature_select_strategy: 'full',
+      },
     ]);
     if (arch === 'vqa2') files.push(['vqa2.json', vqa2Json()]);
   }
-  files.push(['generation_config.json', { eos_token_id: eos, pad_token_id: ids['<|endoftext|>'], do_sample: true, temperature: 0.2, max_new_tokens: 1024 }]);
+  files.push([
+    'generation_config.json',
+    {
+      eos_token_id: eos,
+      pad_token_id: ids['<|endoftext|>'],
+      do_sample: true,
+      temperature: 0.2,
+      max_new_tokens: 1024,
+    },
+  ]);
   files.push(['tokenizer.json', tok.tokenizerJson]);
   files.push(['tokenizer_config.json', tok.tokenizerConfig]);
   const doc = `Tiny random-weight ${arch} test model (vqa2-studio gen-tiny-models); not a trained model.`;
@@ -201,11 +249,16 @@ function parseArgs(argv) {
     else throw new Error(`unknown argument ${argv[i]} (usage: --out DIR [--only ARCH,...])`);
   }
   if (!opts.out) throw new Error('--out DIR is required');
-  for (const a of opts.only) if (!ARCHS.includes(a)) throw new Error(`unknown architecture ${a} (one of ${ARCHS.join(', ')})`);
+  for (const a of opts.only)
+    if (!ARCHS.includes(a))
+      throw new Error(`unknown architecture ${a} (one of ${ARCHS.join(', ')})`);
   return opts;
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('gen-tiny-models.mjs')) {
+if (
+  import.meta.url === `file://${process.argv[1]}` ||
+  process.argv[1]?.endsWith('gen-tiny-models.mjs')
+) {
   try {
     const opts = parseArgs(process.argv.slice(2));
     const out = resolve(opts.out);

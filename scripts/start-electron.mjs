@@ -39,11 +39,20 @@ if (!fs.existsSync(binding)) {
   const gyp = process.env.npm_config_node_gyp || 'node-gyp';
   const r = spawnSync(
     process.execPath,
-    [gyp, 'rebuild', '--release', `--target=${electronVersion}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'],
+    [
+      gyp,
+      'rebuild',
+      '--release',
+      `--target=${electronVersion}`,
+      '--runtime=electron',
+      '--dist-url=https://electronjs.org/headers',
+    ],
     { cwd: nativeDir, stdio: 'inherit' },
   );
   if (r.status !== 0 || !fs.existsSync(binding)) {
-    console.error('Could not build better-sqlite3 for Electron; see the output above. `npm run web` works without it.');
+    console.error(
+      'Could not build better-sqlite3 for Electron; see the output above. `npm run web` works without it.',
+    );
     process.exit(3);
   }
 }

@@ -8,12 +8,21 @@ const sec = z.number().min(0).max(1e7);
 
 export const attachmentSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('time'), sec }).strict(),
-  z.object({ kind: z.literal('segment'), idx: z.number().int().min(0).max(1e6), startSec: sec, endSec: sec }).strict(),
+  z
+    .object({
+      kind: z.literal('segment'),
+      idx: z.number().int().min(0).max(1e6),
+      startSec: sec,
+      endSec: sec,
+    })
+    .strict(),
   z.object({ kind: z.literal('span'), startSec: sec, endSec: sec }).strict(),
 ]);
 export type AttachmentInput = z.infer<typeof attachmentSchema>;
 
-export const engineIdSchema = z.string().regex(/^[a-z0-9]{1,40}$/, 'engine id is letters and digits');
+export const engineIdSchema = z
+  .string()
+  .regex(/^[a-z0-9]{1,40}$/, 'engine id is letters and digits');
 /** 'analyst' (the built-in analyst) or the id of a configured engine. */
 const engineRef = z.union([z.literal('analyst'), engineIdSchema]);
 
@@ -49,7 +58,10 @@ export interface ChatMessageView {
 
 /** How the built-in analyst's refusals begin ("cannot answer that", "not scored yet"): such a
  *  reply is no answer, so it is not offered, nor accepted, as an instruction pair. */
-const NON_ANSWER_OPENINGS = ["I can't answer that from this video's measurements.", 'This video has not been scored yet'];
+const NON_ANSWER_OPENINGS = [
+  "I can't answer that from this video's measurements.",
+  'This video has not been scored yet',
+];
 
 export function isNonAnswer(text: string): boolean {
   const t = text.trim();
@@ -91,7 +103,12 @@ export interface QbenchAnswerView {
   note: string | null;
 }
 
-const engineUrl = z.string().trim().url('base URL must be a URL like http://127.0.0.1:8000/v1').max(2000).refine((u) => /^https?:\/\//i.test(u), 'base URL must start with http:// or https://');
+const engineUrl = z
+  .string()
+  .trim()
+  .url('base URL must be a URL like http://127.0.0.1:8000/v1')
+  .max(2000)
+  .refine((u) => /^https?:\/\//i.test(u), 'base URL must start with http:// or https://');
 
 const engineInput = z
   .object({
@@ -120,7 +137,9 @@ export const assistantCalls = {
   'assistant.putEngine': call<EngineView>()(engineInput),
   'assistant.deleteEngine': call<{ deleted: boolean }>()(z.object({ id: engineIdSchema }).strict()),
   /** The video's newest chat (created empty when there is none). */
-  'assistant.chat': call<{ chatId: number; messages: ChatMessageView[] }>()(z.object({ videoId: videoIdSchema }).strict()),
+  'assistant.chat': call<{ chatId: number; messages: ChatMessageView[] }>()(
+    z.object({ videoId: videoIdSchema }).strict(),
+  ),
   'assistant.newChat': call<{ chatId: number }>()(z.object({ videoId: videoIdSchema }).strict()),
   /** Ask; the answer streams as assistant.chunk events and ends with assistant.done. */
   'assistant.ask': call<{ requestId: string; chatId: number; question: ChatMessageView }>()(
@@ -133,14 +152,24 @@ export const assistantCalls = {
       })
       .strict(),
   ),
-  'assistant.cancel': call<{ cancelled: boolean }>()(z.object({ requestId: z.string().min(1).max(100) }).strict()),
+  'assistant.cancel': call<{ cancelled: boolean }>()(
+    z.object({ requestId: z.string().min(1).max(100) }).strict(),
+  ),
   /** Save an assistant answer and its question as an instruction pair (source assistant, draft). */
-  'assistant.savePair': call<{ pairId: number; uid: string }>()(z.object({ messageId: z.number().int().positive() }).strict()),
+  'assistant.savePair': call<{ pairId: number; uid: string }>()(
+    z.object({ messageId: z.number().int().positive() }).strict(),
+  ),
   'assistant.qbenchSets': call<{ setName: string; count: number }[]>()(emptyInput),
-  'assistant.qbenchStart': call<{ runId: number }>()(z.object({ engineId: engineRef, setName: z.string().min(1).max(200).optional() }).strict()),
-  'assistant.qbenchCancel': call<{ cancelled: boolean }>()(z.object({ runId: z.number().int().positive() }).strict()),
+  'assistant.qbenchStart': call<{ runId: number }>()(
+    z.object({ engineId: engineRef, setName: z.string().min(1).max(200).optional() }).strict(),
+  ),
+  'assistant.qbenchCancel': call<{ cancelled: boolean }>()(
+    z.object({ runId: z.number().int().positive() }).strict(),
+  ),
   'assistant.qbenchRuns': call<QbenchRunView[]>()(emptyInput),
-  'assistant.qbenchAnswers': call<QbenchAnswerView[]>()(z.object({ runId: z.number().int().positive() }).strict()),
+  'assistant.qbenchAnswers': call<QbenchAnswerView[]>()(
+    z.object({ runId: z.number().int().positive() }).strict(),
+  ),
 } as const;
 
 export interface AssistantEvents {
@@ -148,5 +177,11 @@ export interface AssistantEvents {
   'assistant.done': { requestId: string; videoId: number; message: ChatMessageView };
   /** An in-process model is busy: the question waits at this place in its queue (0: it runs now). */
   'assistant.queue': { requestId: string; videoId: number; position: number };
-  'assistant.qbench': { runId: number; done: number; total: number; etaSec: number | null; status: 'running' | 'done' | 'cancelled' | 'failed' };
+  'assistant.qbench': {
+    runId: number;
+    done: number;
+    total: number;
+    etaSec: number | null;
+    status: 'running' | 'done' | 'cancelled' | 'failed';
+  };
 }

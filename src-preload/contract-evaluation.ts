@@ -66,9 +66,20 @@ export interface EvalRunResult {
   n: number;
   metrics: EvalMetricValues;
   ci: Record<EvalMetricKey, [number, number] | null>;
-  fit: { converged: boolean; iterations: number; message: string | null; params: [number, number, number, number] };
+  fit: {
+    converged: boolean;
+    iterations: number;
+    message: string | null;
+    params: [number, number, number, number];
+  };
   bootstrap: { resamples: number; seed: number; level: number; skipped: number };
-  points: { videoId: number; name: string; score: number; mos: number; mosCi95: [number, number] | null }[];
+  points: {
+    videoId: number;
+    name: string;
+    score: number;
+    mos: number;
+    mosCi95: [number, number] | null;
+  }[];
   /** The fitted logistic over the run's score range, for the plot. */
   curve: { x: number; y: number }[];
   subsets: ({ by: EvalSubsetBy; key: string; n: number } & EvalMetricValues)[];
@@ -94,7 +105,14 @@ export interface EvalResult {
     alpha: number | null;
     screening: EvalObserver[];
     excluded: string[];
-    perVideo: { videoId: number; name: string; mos: number; n: number; sd: number | null; ci95: [number, number] | null }[];
+    perVideo: {
+      videoId: number;
+      name: string;
+      mos: number;
+      n: number;
+      sd: number | null;
+      ci95: [number, number] | null;
+    }[];
   };
   runs: EvalRunResult[];
 }
@@ -130,7 +148,13 @@ export interface StudySession {
   status: 'active' | 'paused' | 'done';
   /** Index of the next clip to rate; items.length when done. */
   position: number;
-  items: { position: number; videoId: number; name: string; kind: 'training' | 'test' | 'repeat'; rating: number | null }[];
+  items: {
+    position: number;
+    videoId: number;
+    name: string;
+    kind: 'training' | 'test' | 'repeat';
+    rating: number | null;
+  }[];
 }
 
 const ids = z.array(z.number().int().positive()).max(100_000);
@@ -152,7 +176,12 @@ export const evaluationCalls = {
         excludeRejected: z.boolean().optional(),
         studyId: studyId.optional(),
         resamples: z.number().int().min(0).max(10_000).optional(),
-        seed: z.number().int().min(0).max(2 ** 31).optional(),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31)
+          .optional(),
         subsetBy: z.enum(['codec', 'resolution', 'tag']).nullable().optional(),
       })
       .strict(),
@@ -168,7 +197,12 @@ export const evaluationCalls = {
         source: z.string().min(1).max(300).optional(),
         method: z.enum(['logistic', 'ridge']).optional(),
         folds: z.number().int().min(2).max(20).optional(),
-        seed: z.number().int().min(0).max(2 ** 31).optional(),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31)
+          .optional(),
       })
       .strict(),
   ),
@@ -182,7 +216,12 @@ export const evaluationCalls = {
         videoIds: ids.min(2),
         trainingIds: ids.max(50).optional(),
         repeats: z.number().int().min(0).max(10_000).optional(),
-        seed: z.number().int().min(0).max(2 ** 31).optional(),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31)
+          .optional(),
       })
       .strict(),
   ),
@@ -190,7 +229,13 @@ export const evaluationCalls = {
   'study.session': call<StudySession>()(z.object({ studyId }).strict()),
   /** Rate the next clip (ACR 1–5); the rating is stored as a 'mos' annotation with the study id. */
   'study.rate': call<StudySession>()(
-    z.object({ studyId, position: z.number().int().min(0), rating: z.number().int().min(1).max(5) }).strict(),
+    z
+      .object({
+        studyId,
+        position: z.number().int().min(0),
+        rating: z.number().int().min(1).max(5),
+      })
+      .strict(),
   ),
   /** Pause or resume the current annotator's session (kept across reloads). */
   'study.pause': call<StudySession>()(z.object({ studyId, paused: z.boolean() }).strict()),

@@ -37,7 +37,12 @@ export const modelsCalls = {
   'models.add': call<ModelView>()(
     z
       .object({
-        dir: z.string().trim().min(1, 'the folder path is empty').max(4096).refine((p) => !p.includes('\0'), 'path contains a NUL byte'),
+        dir: z
+          .string()
+          .trim()
+          .min(1, 'the folder path is empty')
+          .max(4096)
+          .refine((p) => !p.includes('\0'), 'path contains a NUL byte'),
         name: z.string().trim().min(1, 'the name is empty').max(100).optional(),
       })
       .strict(),

@@ -9,7 +9,13 @@ export const MAX_IMPORT_MB = 1024;
 
 export const PAIR_SOURCE_VALUES = ['template', 'assistant', 'manual', 'import'] as const;
 export const PAIR_STATUS_VALUES = ['draft', 'approved', 'rejected'] as const;
-export const EXPORT_FORMATS = ['llava', 'qwen2.5vl', 'sharegpt-jsonl', 'csv-mos', 'scores-json'] as const;
+export const EXPORT_FORMATS = [
+  'llava',
+  'qwen2.5vl',
+  'sharegpt-jsonl',
+  'csv-mos',
+  'scores-json',
+] as const;
 export const IMPORT_KINDS = ['llava', 'qwen2.5vl', 'ratings', 'qbench'] as const;
 export const MOS_SCALES = ['0-1', '1-5', '0-100', 'other'] as const;
 export const TEMPLATE_KINDS = ['rating', 'distortion', 'temporal', 'qbench', 'comparison'] as const;
@@ -116,7 +122,8 @@ export interface ImportReport {
 
 // ---------- conversation rules ----------
 
-export const LLAVA_PREAMBLE = 'The key frames of this video are:\n<image>. And the motion feature of the video is\n<image>. ';
+export const LLAVA_PREAMBLE =
+  'The key frames of this video are:\n<image>. And the motion feature of the video is\n<image>. ';
 export const QWEN_PREAMBLE = '<video>\n';
 
 function countOf(text: string, token: string): number {
@@ -131,13 +138,18 @@ function countOf(text: string, token: string): number {
  * `<image>` (one per video, two videos: four) in the first human turn, Qwen one `<video>` per video,
  * none anywhere else, and never the other style's token.
  */
-export function turnProblems(turns: readonly PairTurn[], style?: PlaceholderStyle, videos = 1): string[] {
+export function turnProblems(
+  turns: readonly PairTurn[],
+  style?: PlaceholderStyle,
+  videos = 1,
+): string[] {
   const out: string[] = [];
   if (turns.length === 0) return ['conversation has no turns'];
   turns.forEach((t, i) => {
     const want = i % 2 === 0 ? 'human' : 'gpt';
     if (t.from !== want) out.push(`turn ${i + 1}: expected "${want}", found "${String(t.from)}"`);
-    if (typeof t.value !== 'string' || t.value.trim() === '') out.push(`turn ${i + 1}: empty value`);
+    if (typeof t.value !== 'string' || t.value.trim() === '')
+      out.push(`turn ${i + 1}: empty value`);
   });
   if (turns.length % 2 !== 0) out.push('conversation must end with a gpt turn');
   if (!style) return out;
@@ -147,9 +159,12 @@ export function turnProblems(turns: readonly PairTurn[], style?: PlaceholderStyl
   turns.forEach((t, i) => {
     if (typeof t.value !== 'string') return;
     const n = countOf(t.value, token);
-    if (i === 0 && n !== want) out.push(`turn 1: needs ${want} ${token} placeholder${want > 1 ? 's' : ''}, found ${n}`);
-    if (i > 0 && n > 0) out.push(`turn ${i + 1}: ${token} placeholders belong in the first human turn only`);
-    if (countOf(t.value, other) > 0) out.push(`turn ${i + 1}: ${other} is not a placeholder of this format (use ${token})`);
+    if (i === 0 && n !== want)
+      out.push(`turn 1: needs ${want} ${token} placeholder${want > 1 ? 's' : ''}, found ${n}`);
+    if (i > 0 && n > 0)
+      out.push(`turn ${i + 1}: ${token} placeholders belong in the first human turn only`);
+    if (countOf(t.value, other) > 0)
+      out.push(`turn ${i + 1}: ${other} is not a placeholder of this format (use ${token})`);
   });
   return out;
 }
@@ -161,11 +176,20 @@ export function templatePlaceholders(text: string): string[] {
 
 // ---------- calls ----------
 
-const turnSchema = z.object({ from: z.enum(['human', 'gpt']), value: z.string().max(20_000) }).strict();
+const turnSchema = z
+  .object({ from: z.enum(['human', 'gpt']), value: z.string().max(20_000) })
+  .strict();
 const conversationSchema = z.array(turnSchema).min(2).max(200);
 const idsSchema = z.array(z.number().int().positive()).min(1).max(1_000_000);
-const templateIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/).max(64);
-const absPath = z.string().min(1, 'path is empty').max(4096).refine((p) => !p.includes('\0'), 'path contains a NUL byte');
+const templateIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*$/)
+  .max(64);
+const absPath = z
+  .string()
+  .min(1, 'path is empty')
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'path contains a NUL byte');
 const timeSec = z.number().min(0).max(1e7);
 
 export const pairsFilterSchema = z
@@ -180,7 +204,11 @@ export const pairsFilterSchema = z
 export type PairsFilter = z.infer<typeof pairsFilterSchema>;
 
 export const templateBodySchema = z
-  .object({ question: z.string().min(1).max(4000), answer: z.string().min(1).max(4000), perSpan: z.boolean().optional() })
+  .object({
+    question: z.string().min(1).max(4000),
+    answer: z.string().min(1).max(4000),
+    perSpan: z.boolean().optional(),
+  })
   .strict();
 
 export const exportOptionsSchema = z
@@ -191,7 +219,12 @@ export const exportOptionsSchema = z
     videos: z.enum(['copy', 'hardlink', 'reference']).optional(),
     ranges: z.enum(['clip', 'prompt']).optional(),
     valFraction: z.number().min(0).max(0.9).optional(),
-    seed: z.number().int().min(0).max(2 ** 31).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31)
+      .optional(),
     /** csv-mos / scores-json: 'calibrated' adds MOS predicted by the run's calibration and takes levels from it (default 'model'). */
     levels: z.enum(['model', 'calibrated']).optional(),
     /** The run whose scores and calibration per-video exports use (default: the library's default run). */
@@ -202,12 +235,29 @@ export type ExportOptions = z.infer<typeof exportOptionsSchema>;
 
 export const pairsCalls = {
   'pairs.list': call<{ total: number; rows: PairRow[] }>()(
-    z.object({ filter: pairsFilterSchema.optional(), offset: z.number().int().min(0), limit: z.number().int().min(1).max(5000) }).strict(),
+    z
+      .object({
+        filter: pairsFilterSchema.optional(),
+        offset: z.number().int().min(0),
+        limit: z.number().int().min(1).max(5000),
+      })
+      .strict(),
   ),
-  'pairs.facets': call<{ videos: { id: number; name: string; count: number }[]; templates: string[]; counts: Record<string, number> }>()(emptyInput),
+  'pairs.facets': call<{
+    videos: { id: number; name: string; count: number }[];
+    templates: string[];
+    counts: Record<string, number>;
+  }>()(emptyInput),
   /** A manual pair. */
   'pairs.create': call<PairRow>()(
-    z.object({ videoId: videoIdSchema, conversations: conversationSchema, startSec: timeSec.nullable().optional(), endSec: timeSec.nullable().optional() }).strict(),
+    z
+      .object({
+        videoId: videoIdSchema,
+        conversations: conversationSchema,
+        startSec: timeSec.nullable().optional(),
+        endSec: timeSec.nullable().optional(),
+      })
+      .strict(),
   ),
   'pairs.update': call<PairRow>()(
     z
@@ -218,14 +268,24 @@ export const pairsCalls = {
       })
       .strict(),
   ),
-  'pairs.setStatus': call<{ updated: number }>()(z.object({ ids: idsSchema, status: z.enum(PAIR_STATUS_VALUES) }).strict()),
+  'pairs.setStatus': call<{ updated: number }>()(
+    z.object({ ids: idsSchema, status: z.enum(PAIR_STATUS_VALUES) }).strict(),
+  ),
   'pairs.delete': call<{ deleted: number }>()(z.object({ ids: idsSchema }).strict()),
   'pairs.templates': call<TemplateRow[]>()(emptyInput),
-  'pairs.putTemplate': call<TemplateRow>()(z.object({ id: templateIdSchema, body: templateBodySchema }).strict()),
+  'pairs.putTemplate': call<TemplateRow>()(
+    z.object({ id: templateIdSchema, body: templateBodySchema }).strict(),
+  ),
   'pairs.resetTemplate': call<TemplateRow>()(z.object({ id: templateIdSchema }).strict()),
   /** What a template (optionally with an unsaved body) makes for one video; nothing is stored. */
   'pairs.preview': call<{ pairs: GeneratedPairPreview[]; problems: string[] }>()(
-    z.object({ templateId: templateIdSchema, body: templateBodySchema.optional(), videoId: videoIdSchema }).strict(),
+    z
+      .object({
+        templateId: templateIdSchema,
+        body: templateBodySchema.optional(),
+        videoId: videoIdSchema,
+      })
+      .strict(),
   ),
   /** Generate draft pairs; earlier drafts of the same template and video are replaced. */
   'pairs.generate': call<{ created: number; replaced: number; videos: number }>()(
@@ -239,7 +299,9 @@ export const pairsCalls = {
       .strict(),
   ),
   'pairs.export': call<{ jobId: string }>()(exportOptionsSchema),
-  'pairs.cancelExport': call<{ cancelled: boolean }>()(z.object({ jobId: z.string().min(1).max(100) }).strict()),
+  'pairs.cancelExport': call<{ cancelled: boolean }>()(
+    z.object({ jobId: z.string().min(1).max(100) }).strict(),
+  ),
   'pairs.import': call<ImportReport>()(
     z
       .object({

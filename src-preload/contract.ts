@@ -7,7 +7,12 @@ import { ApiError } from './contract-errors';
 import { pairsCalls, type PairsEvents } from './contract-pairs';
 import { assistantCalls, type AssistantEvents } from './contract-assistant';
 import { modelsCalls } from './contract-models';
-import { evaluationCalls, type CalibrationInfo, type EvalRunInfo, type EvaluationEvents } from './contract-evaluation';
+import {
+  evaluationCalls,
+  type CalibrationInfo,
+  type EvalRunInfo,
+  type EvaluationEvents,
+} from './contract-evaluation';
 import {
   type Annotation,
   type AppInfo,
@@ -90,8 +95,12 @@ export const calls = {
   'project.current': call<ProjectInfo | null>()(empty),
   'project.recent': call<RecentProject[]>()(empty),
   /** Remove entries from the recent list (the files stay); returns the new list. */
-  'project.forgetRecent': call<RecentProject[]>()(z.object({ paths: z.array(absPath).min(1).max(100) }).strict()),
-  'library.list': call<{ total: number; rows: VideoRow[]; runId: number | null }>()(libraryQuerySchema),
+  'project.forgetRecent': call<RecentProject[]>()(
+    z.object({ paths: z.array(absPath).min(1).max(100) }).strict(),
+  ),
+  'library.list': call<{ total: number; rows: VideoRow[]; runId: number | null }>()(
+    libraryQuerySchema,
+  ),
   /** Runs the library can show (newest first, empty runs left out), its default, and the MOS column's source. */
   'library.runs': call<LibraryRuns>()(empty),
   'library.ids': call<number[]>()(z.object({ filter: libraryFilterSchema.optional() }).strict()),
@@ -114,8 +123,15 @@ export const calls = {
       .object({
         videoIds: z.array(z.number().int().positive()).min(1).max(1_000_000).optional(),
         all: z.boolean().optional(),
-        scorer: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/).max(100),
-        providers: z.array(z.enum(['cuda', 'cpu'])).min(1).max(2).optional(),
+        scorer: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9._-]*$/)
+          .max(100),
+        providers: z
+          .array(z.enum(['cuda', 'cpu']))
+          .min(1)
+          .max(2)
+          .optional(),
         segmentSec: z.number().int().min(1).max(600).optional(),
         /** Videos scored in parallel (default 1). */
         concurrency: z.number().int().min(1).max(16).optional(),
@@ -124,11 +140,23 @@ export const calls = {
       .refine((v) => v.all || (v.videoIds && v.videoIds.length), 'give videoIds or all: true'),
   ),
   'jobs.list': call<JobProgress[]>()(empty),
-  'jobs.cancel': call<{ cancelled: boolean }>()(z.object({ jobId: z.string().min(1).max(100) }).strict()),
-  'video.scores': call<VideoScores>()(
-    z.object({ videoId: z.number().int().positive(), runId: z.number().int().positive().optional() }).strict(),
+  'jobs.cancel': call<{ cancelled: boolean }>()(
+    z.object({ jobId: z.string().min(1).max(100) }).strict(),
   ),
-  'library.neighbors': call<{ prev: number | null; next: number | null; index: number; total: number }>()(
+  'video.scores': call<VideoScores>()(
+    z
+      .object({
+        videoId: z.number().int().positive(),
+        runId: z.number().int().positive().optional(),
+      })
+      .strict(),
+  ),
+  'library.neighbors': call<{
+    prev: number | null;
+    next: number | null;
+    index: number;
+    total: number;
+  }>()(
     z
       .object({
         videoId: z.number().int().positive(),
@@ -143,7 +171,9 @@ export const calls = {
     z.object({ annotator: z.string().trim().min(1, 'annotator name is empty').max(100) }).strict(),
   ),
   'annotations.list': call<Annotation[]>()(
-    z.object({ videoId: z.number().int().positive(), annotator: z.string().max(100).optional() }).strict(),
+    z
+      .object({ videoId: z.number().int().positive(), annotator: z.string().max(100).optional() })
+      .strict(),
   ),
   /** Create (no id) or replace (id) one annotation; mos and segment ratings are one per annotator. */
   'annotations.put': call<Annotation>()(
@@ -160,16 +190,34 @@ export const calls = {
         text: z.string().max(20_000).nullable().optional(),
       })
       .strict()
-      .refine((a) => (a.kind === 'mos' || a.kind === 'segment_rating' ? a.rating != null : true), 'a rating needs a value 1–5')
-      .refine((a) => (a.kind === 'segment_rating' ? a.segmentIdx != null : true), 'a segment rating needs segmentIdx')
-      .refine((a) => (a.kind === 'span' ? a.startSec != null && a.endSec != null && a.endSec > a.startSec : true), 'a span needs startSec < endSec'),
+      .refine(
+        (a) => (a.kind === 'mos' || a.kind === 'segment_rating' ? a.rating != null : true),
+        'a rating needs a value 1–5',
+      )
+      .refine(
+        (a) => (a.kind === 'segment_rating' ? a.segmentIdx != null : true),
+        'a segment rating needs segmentIdx',
+      )
+      .refine(
+        (a) =>
+          a.kind === 'span'
+            ? a.startSec != null && a.endSec != null && a.endSec > a.startSec
+            : true,
+        'a span needs startSec < endSec',
+      ),
   ),
-  'annotations.delete': call<{ deleted: boolean }>()(z.object({ id: z.number().int().positive() }).strict()),
+  'annotations.delete': call<{ deleted: boolean }>()(
+    z.object({ id: z.number().int().positive() }).strict(),
+  ),
   'annotations.restore': call<Annotation>()(z.object({ id: z.number().int().positive() }).strict()),
   'media.info': call<MediaInfo>()(z.object({ videoId: z.number().int().positive() }).strict()),
-  'media.makeProxy': call<{ started: boolean }>()(z.object({ videoId: z.number().int().positive() }).strict()),
+  'media.makeProxy': call<{ started: boolean }>()(
+    z.object({ videoId: z.number().int().positive() }).strict(),
+  ),
   /** The video's thumbnail strip, made on the first call (one ffmpeg run) and cached. */
-  'media.thumbStrip': call<ThumbStrip>()(z.object({ videoId: z.number().int().positive() }).strict()),
+  'media.thumbStrip': call<ThumbStrip>()(
+    z.object({ videoId: z.number().int().positive() }).strict(),
+  ),
   'library.sparklines': call<Record<number, number[]>>()(
     z
       .object({

@@ -13,7 +13,10 @@ const eventNames = new Set<string>(EVENT_NAMES);
 const bridge: StudioBridge = {
   invoke(name, input) {
     if (!callNames.has(name)) {
-      return Promise.resolve({ ok: false, error: { code: 'UNKNOWN_CALL', message: `Unknown call "${name}"` } });
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'UNKNOWN_CALL', message: `Unknown call "${name}"` },
+      });
     }
     return ipcRenderer.invoke(callChannel(name), input);
   },

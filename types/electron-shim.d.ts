@@ -6,7 +6,10 @@ declare module 'electron' {
     id: number;
     send(channel: string, ...args: unknown[]): void;
     setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' | 'allow' }): void;
-    on(event: 'will-navigate', listener: (e: { preventDefault(): void }, url: string) => void): void;
+    on(
+      event: 'will-navigate',
+      listener: (e: { preventDefault(): void }, url: string) => void,
+    ): void;
     isDestroyed(): boolean;
   }
   interface WebFrameMain {
@@ -53,7 +56,10 @@ declare module 'electron' {
     isPackaged: boolean;
   };
   export const ipcMain: {
-    handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown): void;
+    handle(
+      channel: string,
+      listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown,
+    ): void;
     removeHandler(channel: string): void;
   };
   export const protocol: {
@@ -63,7 +69,10 @@ declare module 'electron' {
     handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void;
   };
   export const net: {
-    fetch(input: string, init?: RequestInit & { bypassCustomProtocolHandlers?: boolean }): Promise<Response>;
+    fetch(
+      input: string,
+      init?: RequestInit & { bypassCustomProtocolHandlers?: boolean },
+    ): Promise<Response>;
   };
   export const session: {
     defaultSession: {
@@ -93,7 +102,10 @@ declare module 'electron' {
   export const ipcRenderer: {
     invoke(channel: string, ...args: unknown[]): Promise<never>;
     on(channel: string, listener: (event: IpcRendererEvent, ...args: unknown[]) => void): void;
-    removeListener(channel: string, listener: (event: IpcRendererEvent, ...args: unknown[]) => void): void;
+    removeListener(
+      channel: string,
+      listener: (event: IpcRendererEvent, ...args: unknown[]) => void,
+    ): void;
   };
   export const webUtils: {
     getPathForFile(file: File): string;

@@ -88,13 +88,23 @@ export class Graph {
         : outputs;
     const attribute = Object.entries(attrs).map(([k, v]) => {
       if (typeof v === 'string')
-        return onnx.AttributeProto.create({ name: k, type: A.STRING, s: new TextEncoder().encode(v) });
+        return onnx.AttributeProto.create({
+          name: k,
+          type: A.STRING,
+          s: new TextEncoder().encode(v),
+        });
       if (Array.isArray(v)) return onnx.AttributeProto.create({ name: k, type: A.INTS, ints: v });
       if (floats.includes(k)) return onnx.AttributeProto.create({ name: k, type: A.FLOAT, f: v });
       return onnx.AttributeProto.create({ name: k, type: A.INT, i: v });
     });
     this.nodes.push(
-      onnx.NodeProto.create({ name: this.fresh(`n_${opType}`), opType, input: inputs, output: outNames, attribute }),
+      onnx.NodeProto.create({
+        name: this.fresh(`n_${opType}`),
+        opType,
+        input: inputs,
+        output: outNames,
+        attribute,
+      }),
     );
     return outNames.length === 1 ? outNames[0] : outNames;
   }
@@ -138,21 +148,33 @@ export function uniform(rand, n, scale) {
 // ---- common layers (x: float tensor name) -----------------------------------------------------
 
 export function linear(g, x, name, rand, inDim, outDim, { bias = true } = {}) {
-  const w = g.weight(`${name}.weight`, [inDim, outDim], uniform(rand, inDim * outDim, 1 / Math.sqrt(inDim)));
+  const w = g.weight(
+    `${name}.weight`,
+    [inDim, outDim],
+    uniform(rand, inDim * outDim, 1 / Math.sqrt(inDim)),
+  );
   let y = g.op('MatMul', [x, w]);
   if (bias) y = g.op('Add', [y, g.weight(`${name}.bias`, [outDim], uniform(rand, outDim, 0.1))]);
   return y;
 }
 
 export function rmsNorm(g, x, name, rand, dim, eps) {
-  const w = g.weight(`${name}.weight`, [dim], uniform(rand, dim, 0.2).map((v) => 1 + v));
+  const w = g.weight(
+    `${name}.weight`,
+    [dim],
+    uniform(rand, dim, 0.2).map((v) => 1 + v),
+  );
   const ms = g.op('ReduceMean', [g.op('Mul', [x, x])], { axes: [-1], keepdims: 1 });
   const inv = g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [ms, g.f32([eps], [])])])]);
   return g.op('Mul', [g.op('Mul', [x, inv]), w]);
 }
 
 export function layerNorm(g, x, name, rand, dim, eps) {
-  const w = g.weight(`${name}.weight`, [dim], uniform(rand, dim, 0.2).map((v) => 1 + v));
+  const w = g.weight(
+    `${name}.weight`,
+    [dim],
+    uniform(rand, dim, 0.2).map((v) => 1 + v),
+  );
   const b = g.weight(`${name}.bias`, [dim], uniform(rand, dim, 0.1));
   return g.op('LayerNormalization', [x, w, b], { axis: -1, epsilon: eps }, { floats: ['epsilon'] });
 }
@@ -160,7 +182,10 @@ export function layerNorm(g, x, name, rand, dim, eps) {
 /** GELU, tanh approximation (as SigLIP's and the projector's `gelu_pytorch_tanh`). */
 export function gelu(g, x) {
   const x3 = g.op('Mul', [g.op('Mul', [x, x]), x]);
-  const inner = g.op('Mul', [g.op('Add', [x, g.op('Mul', [x3, g.f32([0.044715], [])])]), g.f32([Math.sqrt(2 / Math.PI)], [])]);
+  const inner = g.op('Mul', [
+    g.op('Add', [x, g.op('Mul', [x3, g.f32([0.044715], [])])]),
+    g.f32([Math.sqrt(2 / Math.PI)], []),
+  ]);
   const t = g.op('Tanh', [inner]);
   return g.op('Mul', [g.op('Mul', [x, g.f32([0.5], [])]), g.op('Add', [t, g.f32([1], [])])]);
 }

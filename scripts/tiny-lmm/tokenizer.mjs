@@ -42,9 +42,36 @@ export const LEVEL_WORDS = ['high', 'good', 'fair', 'poor', 'low'];
 const WORDS = [
   ...LEVEL_WORDS.map((w) => ` ${w}`),
   ...LEVEL_WORDS,
-  'The', ' quality', ' of', ' the', ' video', ' is', 'How', ' would', ' you', ' rate', ' this',
-  'system', 'user', 'assistant', 'You', ' are', ' a', ' helpful', ' assistant', ' key', ' frames',
-  ' motion', ' feature', ' And', ' What', ' sharp', ' blur', ' noise', ' answer', ' question',
+  'The',
+  ' quality',
+  ' of',
+  ' the',
+  ' video',
+  ' is',
+  'How',
+  ' would',
+  ' you',
+  ' rate',
+  ' this',
+  'system',
+  'user',
+  'assistant',
+  'You',
+  ' are',
+  ' a',
+  ' helpful',
+  ' assistant',
+  ' key',
+  ' frames',
+  ' motion',
+  ' feature',
+  ' And',
+  ' What',
+  ' sharp',
+  ' blur',
+  ' noise',
+  ' answer',
+  ' question',
 ];
 
 /** Applies BPE merges (lowest rank first) to one pre-token's symbols. */
@@ -110,7 +137,15 @@ export function buildTokenizerFiles() {
   const addedTokens = SPECIAL_TOKENS.map((content) => {
     const id = vocab.size + Object.keys(specialIds).length;
     specialIds[content] = id;
-    return { id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true };
+    return {
+      id,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    };
   });
   const vocabSize = vocab.size + addedTokens.length;
   const tokenizerJson = {
@@ -119,8 +154,18 @@ export function buildTokenizerFiles() {
     padding: null,
     added_tokens: addedTokens,
     normalizer: null,
-    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
-    post_processor: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false },
+    pre_tokenizer: {
+      type: 'ByteLevel',
+      add_prefix_space: false,
+      trim_offsets: true,
+      use_regex: true,
+    },
+    post_processor: {
+      type: 'ByteLevel',
+      add_prefix_space: false,
+      trim_offsets: false,
+      use_regex: false,
+    },
     decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
     model: {
       type: 'BPE',
@@ -139,7 +184,17 @@ export function buildTokenizerFiles() {
     add_bos_token: false,
     add_prefix_space: false,
     added_tokens_decoder: Object.fromEntries(
-      addedTokens.map((t) => [String(t.id), { content: t.content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: true }]),
+      addedTokens.map((t) => [
+        String(t.id),
+        {
+          content: t.content,
+          lstrip: false,
+          normalized: false,
+          rstrip: false,
+          single_word: false,
+          special: true,
+        },
+      ]),
     ),
     bos_token: null,
     chat_template: CHAT_TEMPLATE,

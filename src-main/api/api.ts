@@ -143,7 +143,8 @@ export class StudioApi {
   }
 
   private requireStore(): ProjectStore {
-    if (!this.store) throw new ApiError('NO_PROJECT', 'No project is open. Create or open one first.');
+    if (!this.store)
+      throw new ApiError('NO_PROJECT', 'No project is open. Create or open one first.');
     return this.store;
   }
 
@@ -255,7 +256,8 @@ export class StudioApi {
       'jobs.list': async () => (this.store ? this.scoring.list(this.store) : []),
       'jobs.cancel': async ({ jobId }) => this.scoring.cancel(jobId),
       'video.scores': async (input) => this.scoring.videoScores(this.requireStore(), input),
-      'library.sparklines': async ({ ids, points, runId }) => this.scoring.sparklines(ids, points, runId),
+      'library.sparklines': async ({ ids, points, runId }) =>
+        this.scoring.sparklines(ids, points, runId),
       'library.neighbors': async (input) => this.review.neighbors(input),
       'settings.get': async () => this.review.getSettings(),
       'settings.set': async (input) => this.review.setSettings(input),
@@ -282,7 +284,14 @@ export async function listDir(dir: string): Promise<CallOutput<'fs.listDir'>> {
     dirents = await fs.promises.readdir(abs, { withFileTypes: true });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a folder' : code === 'EACCES' ? 'is not readable' : (e as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'ENOTDIR'
+          ? 'is not a folder'
+          : code === 'EACCES'
+            ? 'is not readable'
+            : (e as Error).message;
     throw new ApiError('DIR_UNREADABLE', `${abs} ${why}`);
   }
   const entries: DirEntry[] = [];

@@ -11,7 +11,13 @@ import { engineFor, engineKeyRef, newEngineId, toEngineView } from '../services/
 import { secretStore } from '../services/assistant/secrets';
 import { OpenAiEngine } from '../services/engines/openai-engine';
 import { LmmEngine } from '../services/engines/lmm-engine';
-import { ANALYST_ANSWERER, listQbenchRuns, qbenchAnswers, runQbench, type QuestionAnswerer } from '../services/assistant/qbench';
+import {
+  ANALYST_ANSWERER,
+  listQbenchRuns,
+  qbenchAnswers,
+  runQbench,
+  type QuestionAnswerer,
+} from '../services/assistant/qbench';
 import { insertPair, listQbenchSets } from '../services/pairs/pair-store';
 import type { DomainApi, DomainContext, AssistantCallName, HandlersFor } from './domain';
 import type { ModelsApi } from './models-api';
@@ -25,7 +31,10 @@ function apiError(e: unknown): StudioError {
 
 export class AssistantApi implements DomainApi<AssistantCallName> {
   private store: ProjectStore | null = null;
-  private readonly requests = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly requests = new Map<
+    string,
+    { controller: AbortController; done: Promise<void> }
+  >();
   private readonly qbench = new Map<number, { controller: AbortController; done: Promise<void> }>();
 
   constructor(
@@ -58,11 +67,15 @@ export class AssistantApi implements DomainApi<AssistantCallName> {
   }
 
   private requireVideo(store: ProjectStore, videoId: number): void {
-    if (!store.getVideo(videoId)) throw new ApiError('NOT_FOUND', `No video ${videoId} in this project`);
+    if (!store.getVideo(videoId))
+      throw new ApiError('NOT_FOUND', `No video ${videoId} in this project`);
   }
 
   engines(): CallOutput<'assistant.engines'> {
-    return { engines: this.chats().chats.engines().map(toEngineView), secretStore: secretStore().kind };
+    return {
+      engines: this.chats().chats.engines().map(toEngineView),
+      secretStore: secretStore().kind,
+    };
   }
 
   putEngine(input: CallInput<'assistant.putEngine'>): CallOutput<'assistant.putEngine'> {
@@ -73,10 +86,29 @@ export class AssistantApi implements DomainApi<AssistantCallName> {
     const ref = engineKeyRef(id);
     if (input.clearKey) secretStore().delete(ref);
     if (input.apiKey) secretStore().set(ref, input.apiKey);
-    const keys = ['maxFrames', 'maxSide', 'timeoutSec', 'videoMode', 'prefill', 'replicaUrls', 'concurrency'] as const;
+    const keys = [
+      'maxFrames',
+      'maxSide',
+      'timeoutSec',
+      'videoMode',
+      'prefill',
+      'replicaUrls',
+      'concurrency',
+    ] as const;
     const keep = (k: (typeof keys)[number]) => input[k] ?? prev?.options[k];
-    const options = Object.fromEntries(keys.map((k) => [k, keep(k)]).filter(([, v]) => v !== undefined));
-    return toEngineView(chats.putEngine({ id, name: input.name, baseUrl: input.baseUrl, model: input.model, keyRef: ref, options }));
+    const options = Object.fromEntries(
+      keys.map((k) => [k, keep(k)]).filter(([, v]) => v !== undefined),
+    );
+    return toEngineView(
+      chats.putEngine({
+        id,
+        name: input.name,
+        baseUrl: input.baseUrl,
+        model: input.model,
+        keyRef: ref,
+        options,
+      }),
+    );
   }
 
   ask(input: CallInput<'assistant.ask'>): CallOutput<'assistant.ask'> {
@@ -93,7 +125,12 @@ export class AssistantApi implements DomainApi<AssistantCallName> {
       .messages(chatId)
       .filter((m) => m.status === 'done')
       .map((m) => ({ role: m.role, text: m.text }));
-    const question = chats.addMessage(chatId, { role: 'user', text: input.question, engine: engine.id, attachment: input.attachment ?? null });
+    const question = chats.addMessage(chatId, {
+      role: 'user',
+      text: input.question,
+      engine: engine.id,
+      attachment: input.attachment ?? null,
+    });
     const requestId = randomUUID();
     const controller = new AbortController();
     let partial = '';
@@ -109,17 +146,32 @@ export class AssistantApi implements DomainApi<AssistantCallName> {
         attachment: input.attachment ?? null,
         history,
         signal: controller.signal,
-        onQueue: (position) => this.ctx.emit('assistant.queue', { requestId, videoId: input.videoId, position }),
+        onQueue: (position) =>
+          this.ctx.emit('assistant.queue', { requestId, videoId: input.videoId, position }),
         onChunk: (text) => {
           partial += text;
           this.ctx.emit('assistant.chunk', { requestId, videoId: input.videoId, text });
         },
       })
       .then(
-        (r) => finish({ role: 'assistant', text: r.text, engine: r.engine, attachment: input.attachment ?? null, timings: r.timings }),
+        (r) =>
+          finish({
+            role: 'assistant',
+            text: r.text,
+            engine: r.engine,
+            attachment: input.attachment ?? null,
+            timings: r.timings,
+          }),
         (e: unknown) => {
           const cancelled = isCancel(e, controller.signal);
-          finish({ role: 'assistant', text: partial, engine: engine.id, attachment: input.attachment ?? null, status: cancelled ? 'cancelled' : 'error', error: cancelled ? null : (e as Error).message });
+          finish({
+            role: 'assistant',
+            text: partial,
+            engine: engine.id,
+            attachment: input.attachment ?? null,
+            status: cancelled ? 'cancelled' : 'error',
+            error: cancelled ? null : (e as Error).message,
+          });
         },
       )
       .finally(() => this.requests.delete(requestId));
@@ -130,14 +182,24 @@ export class AssistantApi implements DomainApi<AssistantCallName> {
   savePair(messageId: number): CallOutput<'assistant.savePair'> {
     const { store, chats } = this.chats();
     const answer = chats.message(messageId);
-    if (!answer || answer.role !== 'assistant') throw new ApiError('NOT_FOUND', `No assistant answer ${messageId}`);
-    if (answer.status !== 'done' || !answer.text.trim()) throw new ApiError('BAD_INPUT', 'Only a complete answer can be saved as a pair');
-    if (isNonAnswer(answer.text)) throw new ApiError('BAD_INPUT', 'This reply says the question cannot be answered; it is not saved as a pair');
+    if (!answer || answer.role !== 'assistant')
+      throw new ApiError('NOT_FOUND', `No assistant answer ${messageId}`);
+    if (answer.status !== 'done' || !answer.text.trim())
+      throw new ApiError('BAD_INPUT', 'Only a complete answer can be saved as a pair');
+    if (isNonAnswer(answer.text))
+      throw new ApiError(
+        'BAD_INPUT',
+        'This reply says the question cannot be answered; it is not saved as a pair',
+      );
     const question = chats.questionOf(messageId);
     const videoId = chats.videoOfChat(answer.chatId);
-    if (!question || videoId === undefined) throw new ApiError('NOT_FOUND', 'The question of this answer is gone');
+    if (!question || videoId === undefined)
+      throw new ApiError('NOT_FOUND', 'The question of this answer is gone');
     const a = question.attachment;
-    const range = a && a.kind !== 'time' && a.endSec > a.startSec ? { startSec: a.startSec, endSec: a.endSec } : {};
+    const range =
+      a && a.kind !== 'time' && a.endSec > a.startSec
+        ? { startSec: a.startSec, endSec: a.endSec }
+        : {};
     try {
       const p = insertPair(store, {
         videoId,
@@ -148,7 +210,13 @@ export class AssistantApi implements DomainApi<AssistantCallName> {
         ],
         source: 'assistant',
         status: 'draft',
-        provenance: [{ kind: 'chat', id: answer.id, detail: `engine ${answer.engine}; question message ${question.id}` }],
+        provenance: [
+          {
+            kind: 'chat',
+            id: answer.id,
+            detail: `engine ${answer.engine}; question message ${question.id}`,
+          },
+        ],
       });
       return { pairId: p.id, uid: p.uid };
     } catch (e) {
@@ -156,16 +224,26 @@ export class AssistantApi implements DomainApi<AssistantCallName> {
     }
   }
 
-  async qbenchStart(input: CallInput<'assistant.qbenchStart'>): Promise<CallOutput<'assistant.qbenchStart'>> {
+  async qbenchStart(
+    input: CallInput<'assistant.qbenchStart'>,
+  ): Promise<CallOutput<'assistant.qbenchStart'>> {
     const store = this.ctx.requireStore();
     let answerer: QuestionAnswerer;
     try {
-      const engine = this.models?.engineFor(store, input.engineId) ?? engineFor(store, input.engineId);
+      const engine =
+        this.models?.engineFor(store, input.engineId) ?? engineFor(store, input.engineId);
       answerer =
         engine instanceof OpenAiEngine
-          ? { id: engine.id, parallel: engine.pool.capacity, answer: async (q, signal) => ({ text: await engine.answerQuestion(q, signal) }) }
+          ? {
+              id: engine.id,
+              parallel: engine.pool.capacity,
+              answer: async (q, signal) => ({ text: await engine.answerQuestion(q, signal) }),
+            }
           : engine instanceof LmmEngine
-            ? { id: engine.id, answer: async (q, signal) => ({ text: await engine.answerQuestion(q, signal) }) }
+            ? {
+                id: engine.id,
+                answer: async (q, signal) => ({ text: await engine.answerQuestion(q, signal) }),
+              }
             : ANALYST_ANSWERER;
     } catch (e) {
       throw apiError(e);
@@ -188,10 +266,12 @@ export class AssistantApi implements DomainApi<AssistantCallName> {
       throw new ApiError('INTERNAL', 'The question-set run did not start');
     }
     const id = runId;
-    const done = run.then(
-      () => undefined,
-      () => undefined,
-    ).finally(() => this.qbench.delete(id));
+    const done = run
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => this.qbench.delete(id));
     this.qbench.set(id, { controller, done });
     return { runId: id };
   }

@@ -4,7 +4,11 @@ import type { BridgeResult } from '../../src-preload/bridge';
 import type { Handlers } from './api';
 import { toApiError } from './errors';
 
-export async function dispatch(handlers: Handlers, name: string, input: unknown): Promise<BridgeResult> {
+export async function dispatch(
+  handlers: Handlers,
+  name: string,
+  input: unknown,
+): Promise<BridgeResult> {
   try {
     const parsed = parseCallInput(name, input);
     const handler = handlers[name as CallName] as (i: unknown) => Promise<unknown>;

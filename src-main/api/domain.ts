@@ -1,6 +1,12 @@
 // What the domain APIs (pairs, assistant, evaluation) get from StudioApi, and what they give it:
 // each owns its calls' handlers and follows the open project through attach/detach.
-import type { CallInput, CallName, CallOutput, EventName, Events } from '../../src-preload/contract';
+import type {
+  CallInput,
+  CallName,
+  CallOutput,
+  EventName,
+  Events,
+} from '../../src-preload/contract';
 import type { assistantCalls } from '../../src-preload/contract-assistant';
 import type { evaluationCalls } from '../../src-preload/contract-evaluation';
 import type { pairsCalls } from '../../src-preload/contract-pairs';

@@ -5,12 +5,17 @@ import type { CallInput } from '../../src-preload/contract';
 import type { ProjectStore } from '../services/store/project-store';
 import { listRuns } from '../services/scoring/run-list';
 import { calibrateRun, latestCalibration } from '../services/evaluation/calibration-store';
-import { EvaluationInputError, evaluateRuns, listMosSources } from '../services/evaluation/evaluation';
+import {
+  EvaluationInputError,
+  evaluateRuns,
+  listMosSources,
+} from '../services/evaluation/evaluation';
 import { StudyError, StudyStore } from '../services/evaluation/study-store';
 import type { DomainApi, DomainContext, EvaluationCallName, HandlersFor } from './domain';
 
 function rethrow(e: unknown): never {
-  if (e instanceof EvaluationInputError || e instanceof StudyError) throw new ApiError(e.code, e.message);
+  if (e instanceof EvaluationInputError || e instanceof StudyError)
+    throw new ApiError(e.code, e.message);
   throw e;
 }
 
@@ -79,12 +84,19 @@ export class EvaluationApi implements DomainApi<EvaluationCallName> {
             rmseLogistic: r.metrics.rmseLogistic,
           },
           ci: r.metrics.ci,
-          fit: { converged: r.metrics.fit.converged, iterations: r.metrics.fit.iterations, message: r.metrics.fit.message, params: r.metrics.fit.params },
+          fit: {
+            converged: r.metrics.fit.converged,
+            iterations: r.metrics.fit.iterations,
+            message: r.metrics.fit.message,
+            params: r.metrics.fit.params,
+          },
           bootstrap: r.metrics.bootstrap,
           points: r.points,
           curve: r.curve,
           subsets: r.subsets,
-          calibration: latestCalibration(this.ctx.requireStore().connection, r.run.id, mos.source.id)?.info ?? null,
+          calibration:
+            latestCalibration(this.ctx.requireStore().connection, r.run.id, mos.source.id)?.info ??
+            null,
         })),
       };
     } catch (e) {
@@ -104,7 +116,11 @@ export class EvaluationApi implements DomainApi<EvaluationCallName> {
     return {
       'eval.overview': async () => {
         const store = this.ctx.requireStore();
-        return { sources: listMosSources(store), runs: listRuns(store.connection), studies: this.studies().list() };
+        return {
+          sources: listMosSources(store),
+          runs: listRuns(store.connection),
+          studies: this.studies().list(),
+        };
       },
       'eval.compute': (input) => this.compute(input),
       'eval.calibrate': async (input) => {
@@ -138,7 +154,12 @@ export class EvaluationApi implements DomainApi<EvaluationCallName> {
       },
       'study.rate': async ({ studyId, position, rating }) => {
         try {
-          const { state, videoId } = this.studies().rate(studyId, this.annotator(), position, rating);
+          const { state, videoId } = this.studies().rate(
+            studyId,
+            this.annotator(),
+            position,
+            rating,
+          );
           this.ctx.emit('annotations.changed', { videoId });
           return this.rated(state);
         } catch (e) {

@@ -106,7 +106,11 @@ export interface RangeResponse {
  * `Range` header: 200 with the whole file, 206 with one range, 416 when the range is past the end.
  * Both the web host and the Electron media protocol answer through this, so seeking behaves alike.
  */
-export function rangeResponse(rangeHeader: string | undefined | null, size: number, mime: string): RangeResponse {
+export function rangeResponse(
+  rangeHeader: string | undefined | null,
+  size: number,
+  mime: string,
+): RangeResponse {
   const headers: Record<string, string> = { 'Content-Type': mime, 'Accept-Ranges': 'bytes' };
   const range = parseRange(rangeHeader, size);
   if (range === 'unsatisfiable') {

@@ -46,22 +46,36 @@ export class ModelsApi {
   }
 
   /** Score-job params of a model scorer id, or null when the id is not a model's. */
-  jobParams(scorer: string, input: Pick<CallInput<'score.start'>, 'providers' | 'segmentSec'>): LmmJobParams | null {
+  jobParams(
+    scorer: string,
+    input: Pick<CallInput<'score.start'>, 'providers' | 'segmentSec'>,
+  ): LmmJobParams | null {
     if (!scorer.startsWith(MODEL_SCORER_PREFIX)) return null;
     const id = scorer.slice(MODEL_SCORER_PREFIX.length);
     const m = this.registry.get(id);
-    if (!m) throw new ApiError('BAD_INPUT', `No model "${id}" is registered (add one under Models…)`);
+    if (!m)
+      throw new ApiError('BAD_INPUT', `No model "${id}" is registered (add one under Models…)`);
     const s = this.registry.settings();
     this.pool();
     const ep = input.providers && input.providers.length === 1 ? input.providers[0]! : 'auto';
-    return { scorer: LMM_SCORER_ID, model: { id: m.id, name: m.name, dir: m.dir }, ep, segmentSec: input.segmentSec ?? s.segmentSec, budget: { keyFrames: s.videoKeyFrames, motionFrames: s.videoMotionFrames } };
+    return {
+      scorer: LMM_SCORER_ID,
+      model: { id: m.id, name: m.name, dir: m.dir },
+      ep,
+      segmentSec: input.segmentSec ?? s.segmentSec,
+      budget: { keyFrames: s.videoKeyFrames, motionFrames: s.videoMotionFrames },
+    };
   }
 
   /** The assistant engine of a registered model, or null when `engineId` is not a model id. */
   engineFor(store: ProjectStore, engineId: string | undefined): LmmEngine | null {
     const m = engineId ? this.registry.get(engineId) : undefined;
     if (!m) return null;
-    return new LmmEngine(store, { id: m.id, name: m.name, dir: m.dir }, { ep: 'auto', sessions: this.pool() });
+    return new LmmEngine(
+      store,
+      { id: m.id, name: m.name, dir: m.dir },
+      { ep: 'auto', sessions: this.pool() },
+    );
   }
 
   handlers(): HandlersFor<ModelsCallName> {

@@ -5,8 +5,20 @@ import { ApiError, type CallInput, type CallOutput } from '../../src-preload/con
 import type { ExportProgress } from '../../src-preload/contract-pairs';
 import type { ProjectStore } from '../services/store/project-store';
 import { insertPair } from '../services/pairs/pair-store';
-import { deletePairs, listPairs, pairFacets, pairRow, setPairStatus, updatePair } from '../services/pairs/pair-queries';
-import { getTemplate, listTemplates, putTemplate, resetTemplate } from '../services/pairs/templates';
+import {
+  deletePairs,
+  listPairs,
+  pairFacets,
+  pairRow,
+  setPairStatus,
+  updatePair,
+} from '../services/pairs/pair-queries';
+import {
+  getTemplate,
+  listTemplates,
+  putTemplate,
+  resetTemplate,
+} from '../services/pairs/templates';
 import { generatePairs, previewTemplate } from '../services/pairs/generate';
 import { calibratedPredictor } from '../services/evaluation/calibrated-levels';
 import { importDataset } from '../services/pairs/import-dataset';
@@ -18,7 +30,10 @@ const PROGRESS_EVERY_MS = 200;
 
 export class PairsApi implements DomainApi<PairsCallName> {
   private store: ProjectStore | null = null;
-  private readonly exports = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly exports = new Map<
+    string,
+    { controller: AbortController; done: Promise<void> }
+  >();
 
   constructor(private readonly ctx: DomainContext) {}
 
@@ -59,13 +74,23 @@ export class PairsApi implements DomainApi<PairsCallName> {
   }
 
   handlers(): HandlersFor<PairsCallName> {
-    const changed = (reason: 'generate' | 'edit' | 'import' | 'delete') => this.ctx.emit('pairs.changed', { reason });
+    const changed = (reason: 'generate' | 'edit' | 'import' | 'delete') =>
+      this.ctx.emit('pairs.changed', { reason });
     return {
-      'pairs.list': async ({ filter, offset, limit }) => listPairs(this.requireStore(), filter, offset, limit),
+      'pairs.list': async ({ filter, offset, limit }) =>
+        listPairs(this.requireStore(), filter, offset, limit),
       'pairs.facets': async () => pairFacets(this.requireStore()),
       'pairs.create': async ({ videoId, conversations, startSec, endSec }) => {
         const store = this.requireStore();
-        const p = insertPair(store, { videoId, conversations, startSec, endSec, source: 'manual', status: 'draft', extra: { style: 'llava' } });
+        const p = insertPair(store, {
+          videoId,
+          conversations,
+          startSec,
+          endSec,
+          source: 'manual',
+          status: 'draft',
+          extra: { style: 'llava' },
+        });
         changed('edit');
         return pairRow(store, p.id);
       },
@@ -92,11 +117,29 @@ export class PairsApi implements DomainApi<PairsCallName> {
         const store = this.requireStore();
         getTemplate(store, templateId);
         const r = previewTemplate(store, templateId, videoId, body);
-        return { problems: r.problems, pairs: r.pairs.map(({ videoId, video2Id, startSec, endSec, conversations, levelFrom, provenance }) => ({ videoId, video2Id, startSec, endSec, conversations, levelFrom, provenance })) };
+        return {
+          problems: r.problems,
+          pairs: r.pairs.map(
+            ({ videoId, video2Id, startSec, endSec, conversations, levelFrom, provenance }) => ({
+              videoId,
+              video2Id,
+              startSec,
+              endSec,
+              conversations,
+              levelFrom,
+              provenance,
+            }),
+          ),
+        };
       },
       'pairs.generate': async ({ templateIds, videoIds, levels }) => {
         const store = this.requireStore();
-        const r = generatePairs(store, templateIds, videoIds, levels === 'calibrated' ? { calibrated: calibratedPredictor(store) } : {});
+        const r = generatePairs(
+          store,
+          templateIds,
+          videoIds,
+          levels === 'calibrated' ? { calibrated: calibratedPredictor(store) } : {},
+        );
         changed('generate');
         return r;
       },

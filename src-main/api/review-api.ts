@@ -17,7 +17,14 @@ import { StudioSettings } from '../services/settings/settings';
 import { AnnotationStore } from '../services/annotations/annotation-store';
 import { isAbortError } from '../services/media/errors';
 import { makeStrip, readyStrip, type StripMeta } from '../services/media/thumb-strip';
-import { makeProxy, playabilityOf, probeJsonFor, proxySize, readyProxy, type Playability } from '../services/media/proxy';
+import {
+  makeProxy,
+  playabilityOf,
+  probeJsonFor,
+  proxySize,
+  readyProxy,
+  type Playability,
+} from '../services/media/proxy';
 
 export interface ReviewEvents {
   annotationsChanged: (videoId: number) => void;
@@ -56,7 +63,8 @@ export class ReviewApi {
 
   /** Forget the project; a running proxy is killed and its temp file removed. */
   detach(): void {
-    for (const t of this.queue) this.events.proxyProgress(progress(t.videoId, 'cancelled', 0, null, null));
+    for (const t of this.queue)
+      this.events.proxyProgress(progress(t.videoId, 'cancelled', 0, null, null));
     this.queue = [];
     this.running?.controller.abort();
     this.stripAbort.abort();
@@ -73,7 +81,8 @@ export class ReviewApi {
   }
 
   private requireStore(): ProjectStore {
-    if (!this.store) throw new ApiError('NO_PROJECT', 'No project is open. Create or open one first.');
+    if (!this.store)
+      throw new ApiError('NO_PROJECT', 'No project is open. Create or open one first.');
     return this.store;
   }
 
@@ -84,7 +93,12 @@ export class ReviewApi {
 
   // ----- navigation -----
 
-  neighbors({ videoId, sort, filter, runId }: CallInput<'library.neighbors'>): CallOutput<'library.neighbors'> {
+  neighbors({
+    videoId,
+    sort,
+    filter,
+    runId,
+  }: CallInput<'library.neighbors'>): CallOutput<'library.neighbors'> {
     const r = this.requireStore().neighbors(videoId, sort, filter, runId);
     if (!r) throw new ApiError('NOT_FOUND', `No video ${videoId} in this project`);
     return r;
@@ -104,7 +118,8 @@ export class ReviewApi {
 
   listAnnotations({ videoId, annotator }: CallInput<'annotations.list'>): Annotation[] {
     const store = this.requireStore();
-    if (!store.getVideo(videoId)) throw new ApiError('NOT_FOUND', `No video ${videoId} in this project`);
+    if (!store.getVideo(videoId))
+      throw new ApiError('NOT_FOUND', `No video ${videoId} in this project`);
     return this.requireAnnotations().list(videoId, annotator);
   }
 
@@ -142,12 +157,24 @@ export class ReviewApi {
     if (cached) return cached;
     let p: Playability;
     if (v.status !== 'ok') {
-      p = { playable: false, reason: v.error ?? 'The video could not be read.', width: null, height: null, hasAudio: false };
+      p = {
+        playable: false,
+        reason: v.error ?? 'The video could not be read.',
+        width: null,
+        height: null,
+        hasAudio: false,
+      };
     } else {
       const probe = await probeJsonFor(store, v);
       p = probe
         ? playabilityOf(probe, v.path)
-        : { playable: false, reason: 'ffprobe could not read the file.', width: v.width, height: v.height, hasAudio: false };
+        : {
+            playable: false,
+            reason: 'ffprobe could not read the file.',
+            width: v.width,
+            height: v.height,
+            hasAudio: false,
+          };
     }
     if (this.store === store) this.playability.set(key, p);
     return p;
@@ -163,7 +190,13 @@ export class ReviewApi {
     const p = await this.playabilityOf(videoId);
     const ready = readyProxy(store, v);
     let proxy: MediaInfo['proxy'] = null;
-    if (ready) proxy = { ready: true, width: ready.meta.width, height: ready.meta.height, codec: ready.meta.codec };
+    if (ready)
+      proxy = {
+        ready: true,
+        width: ready.meta.width,
+        height: ready.meta.height,
+        codec: ready.meta.codec,
+      };
     else if (v.status === 'ok' && (!p.playable || this.isMaking(videoId))) {
       const w = p.width ?? v.width;
       const h = p.height ?? v.height;
@@ -178,7 +211,10 @@ export class ReviewApi {
     const store = this.requireStore();
     const v = this.video(videoId);
     if (v.status !== 'ok') {
-      throw new ApiError('NOT_PLAYABLE', `${v.name} could not be read at import, so it has no thumbnails (${v.error ?? 'unreadable'})`);
+      throw new ApiError(
+        'NOT_PLAYABLE',
+        `${v.name} could not be read at import, so it has no thumbnails (${v.error ?? 'unreadable'})`,
+      );
     }
     const ready = readyStrip(store, v)?.meta;
     let pending = ready ? undefined : this.strips.get(videoId);
@@ -202,7 +238,10 @@ export class ReviewApi {
     const store = this.requireStore();
     const v = this.video(videoId);
     if (v.status !== 'ok') {
-      throw new ApiError('NOT_PLAYABLE', `${v.name} could not be read at import, so no proxy can be made (${v.error ?? 'unreadable'})`);
+      throw new ApiError(
+        'NOT_PLAYABLE',
+        `${v.name} could not be read at import, so no proxy can be made (${v.error ?? 'unreadable'})`,
+      );
     }
     if (this.isMaking(videoId)) return { started: false };
     if (readyProxy(store, v)) {
@@ -249,8 +288,12 @@ export class ReviewApi {
         });
         this.events.proxyProgress(progress(videoId, 'done', 1, 0, null));
       } catch (e) {
-        if (controller.signal.aborted || isAbortError(e)) this.events.proxyProgress(progress(videoId, 'cancelled', last, null, null));
-        else this.events.proxyProgress(progress(videoId, 'failed', last, null, e instanceof Error ? e.message : String(e)));
+        if (controller.signal.aborted || isAbortError(e))
+          this.events.proxyProgress(progress(videoId, 'cancelled', last, null, null));
+        else
+          this.events.proxyProgress(
+            progress(videoId, 'failed', last, null, e instanceof Error ? e.message : String(e)),
+          );
       }
     })().finally(() => {
       if (this.running?.videoId === videoId) this.running = null;

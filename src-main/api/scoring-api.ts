@@ -2,12 +2,21 @@
 // killed process left unfinished when a project opens, and answers per-video score queries.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ApiError, type CallInput, type CallOutput, type JobProgress, type ScorerInfo } from '../../src-preload/contract';
+import {
+  ApiError,
+  type CallInput,
+  type CallOutput,
+  type JobProgress,
+  type ScorerInfo,
+} from '../../src-preload/contract';
 import type { ProjectStore } from '../services/store/project-store';
 import { ScoreJobs, type ScoreJobParams } from '../services/scoring/score-job';
 import { ScoreQueue } from '../services/scoring/score-queue';
 import { loadPack } from '../services/inference/packs';
-import { STREAMING_SCORER_ID, STREAMING_SCORER_VERSION } from '../services/scoring/streaming-scorer';
+import {
+  STREAMING_SCORER_ID,
+  STREAMING_SCORER_VERSION,
+} from '../services/scoring/streaming-scorer';
 import { levelOfScore } from '../services/levels/level-score';
 import { ChatStore } from '../services/assistant/chat-store';
 import { engineConfigOf, toEngineView } from '../services/assistant/engines';
@@ -46,10 +55,15 @@ export class ScoringApi {
   /** Attach to a newly opened project and resume its unfinished jobs. */
   attach(store: ProjectStore): void {
     this.detach();
-    this.jobs = new ScoreJobs(store, this.appRoot, (p) => {
-      this.last.set(p.jobId, p);
-      this.emitProgress(p);
-    }, resolveEngine);
+    this.jobs = new ScoreJobs(
+      store,
+      this.appRoot,
+      (p) => {
+        this.last.set(p.jobId, p);
+        this.emitProgress(p);
+      },
+      resolveEngine,
+    );
     this.queue = new ScoreQueue(this.jobs, { onSettled: () => this.onVideoScored() });
     for (const { done } of this.queue.resumeUnfinished()) void done.catch(() => undefined);
   }
@@ -100,7 +114,8 @@ export class ScoringApi {
   }
 
   private requireJobs(): ScoreJobs {
-    if (!this.jobs) throw new ApiError('NO_PROJECT', 'No project is open. Create or open one first.');
+    if (!this.jobs)
+      throw new ApiError('NO_PROJECT', 'No project is open. Create or open one first.');
     return this.jobs;
   }
 
@@ -115,12 +130,26 @@ export class ScoringApi {
       this.enqueue(job.id);
       return { jobId: job.id };
     }
-    if (!this.scorers().some((s) => s.id === input.scorer || (input.scorer === 'p1203' && s.id === STREAMING_SCORER_ID))) {
-      throw new ApiError('BAD_INPUT', `Unknown scorer "${input.scorer}" (available: ${this.scorers().map((s) => s.id).join(', ')})`);
+    if (
+      !this.scorers().some(
+        (s) => s.id === input.scorer || (input.scorer === 'p1203' && s.id === STREAMING_SCORER_ID),
+      )
+    ) {
+      throw new ApiError(
+        'BAD_INPUT',
+        `Unknown scorer "${input.scorer}" (available: ${this.scorers()
+          .map((s) => s.id)
+          .join(', ')})`,
+      );
     }
     const ids = input.all ? store.videoIds({ status: 'ok' }) : input.videoIds!;
     if (!ids.length) throw new ApiError('BAD_INPUT', 'There are no readable videos to score');
-    const params: ScoreJobParams = { scorer: input.scorer, providers: input.providers ?? ['cuda', 'cpu'], segmentSec: input.segmentSec, concurrency: input.concurrency };
+    const params: ScoreJobParams = {
+      scorer: input.scorer,
+      providers: input.providers ?? ['cuda', 'cpu'],
+      segmentSec: input.segmentSec,
+      concurrency: input.concurrency,
+    };
     const job = jobs.create(ids, params);
     this.enqueue(job.id);
     return { jobId: job.id };
@@ -131,7 +160,11 @@ export class ScoringApi {
     const jobs = this.requireJobs();
     const engineId = input.scorer.slice(ENGINE_SCORER_PREFIX.length);
     const rec = new ChatStore(store).engine(engineId);
-    if (!rec) throw new ApiError('BAD_INPUT', `No engine "${engineId}" is configured (add one in the Assistant panel)`);
+    if (!rec)
+      throw new ApiError(
+        'BAD_INPUT',
+        `No engine "${engineId}" is configured (add one in the Assistant panel)`,
+      );
     const cfg = engineConfigOf(rec);
     const view = toEngineView(rec);
     const ids = input.all ? store.videoIds({ status: 'ok' }) : input.videoIds!;
@@ -161,31 +194,70 @@ export class ScoringApi {
 
   list(store?: ProjectStore): JobProgress[] {
     const jobs = this.requireJobs();
-    return jobs.jobs.list(20).filter((j) => j.kind === 'score').map((j) => {
-      const live = this.last.get(j.id);
-      if (live) return { ...live, status: j.status === 'running' || j.status === 'queued' ? live.status : j.status };
-      const c = jobs.jobs.counts(j.id);
-      const total = c.pending + c.done + c.failed + c.cancelled;
-      // a job this process did not run (the CLI's, or one before a restart): its run records the provider
-      const runId = (j.params.runId as number) ?? null;
-      const run = runId !== null ? jobs.scores.getRun(runId) : undefined;
-      return {
-        jobId: j.id, runId, status: j.status, scorer: String(j.params.scorer), provider: run?.provider ?? null, providerNote: run?.providerNote ?? null,
-        segmentsDone: 0, segmentsTotal: 0, videosDone: c.done, videosFailed: c.failed, videosTotal: total, etaSec: null, current: null,
-        errors: jobs.jobs.items(j.id, 'failed').map((it) => ({ videoId: it.videoId, name: store?.getVideo(it.videoId)?.name ?? `#${it.videoId}`, error: it.error ?? '' })),
-      };
-    });
+    return jobs.jobs
+      .list(20)
+      .filter((j) => j.kind === 'score')
+      .map((j) => {
+        const live = this.last.get(j.id);
+        if (live)
+          return {
+            ...live,
+            status: j.status === 'running' || j.status === 'queued' ? live.status : j.status,
+          };
+        const c = jobs.jobs.counts(j.id);
+        const total = c.pending + c.done + c.failed + c.cancelled;
+        // a job this process did not run (the CLI's, or one before a restart): its run records the provider
+        const runId = (j.params.runId as number) ?? null;
+        const run = runId !== null ? jobs.scores.getRun(runId) : undefined;
+        return {
+          jobId: j.id,
+          runId,
+          status: j.status,
+          scorer: String(j.params.scorer),
+          provider: run?.provider ?? null,
+          providerNote: run?.providerNote ?? null,
+          segmentsDone: 0,
+          segmentsTotal: 0,
+          videosDone: c.done,
+          videosFailed: c.failed,
+          videosTotal: total,
+          etaSec: null,
+          current: null,
+          errors: jobs.jobs
+            .items(j.id, 'failed')
+            .map((it) => ({
+              videoId: it.videoId,
+              name: store?.getVideo(it.videoId)?.name ?? `#${it.videoId}`,
+              error: it.error ?? '',
+            })),
+        };
+      });
   }
 
-  videoScores(store: ProjectStore, { videoId, runId }: CallInput<'video.scores'>): CallOutput<'video.scores'> {
+  videoScores(
+    store: ProjectStore,
+    { videoId, runId }: CallInput<'video.scores'>,
+  ): CallOutput<'video.scores'> {
     const jobs = this.requireJobs();
-    if (!store.getVideo(videoId)) throw new ApiError('NOT_FOUND', `No video ${videoId} in this project`);
+    if (!store.getVideo(videoId))
+      throw new ApiError('NOT_FOUND', `No video ${videoId} in this project`);
     const rid = runId ?? jobs.scores.latestRunFor(videoId);
     const run = rid !== undefined ? jobs.scores.getRun(rid) : undefined;
     const v = rid !== undefined ? jobs.scores.videoScore(rid, videoId) : undefined;
     return {
       videoId,
-      run: run ? { id: run.id, kind: run.kind, packId: run.packId, packVersion: run.packVersion, provider: run.provider, providerNote: run.providerNote, settings: run.settings, createdAt: run.createdAt } : null,
+      run: run
+        ? {
+            id: run.id,
+            kind: run.kind,
+            packId: run.packId,
+            packVersion: run.packVersion,
+            provider: run.provider,
+            providerNote: run.providerNote,
+            settings: run.settings,
+            createdAt: run.createdAt,
+          }
+        : null,
       score: v?.score ?? null,
       level: v ? levelOfScore(v.score) : null,
       probs: v?.probs ?? null,

@@ -11,7 +11,13 @@ import { makeClip, type ClipOptions } from '../helpers/fixtures';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 import { AnnotationStore } from '../../src-main/services/annotations/annotation-store';
 import { putVideoMos } from '../../src-main/services/pairs/pair-store';
-import { launchChromium, SCREENSHOT_DIR, startWebHost, type RunningHost, prepareE2e } from './web-host';
+import {
+  launchChromium,
+  SCREENSHOT_DIR,
+  startWebHost,
+  type RunningHost,
+  prepareE2e,
+} from './web-host';
 import { vqa2Ok } from '../helpers/cli';
 
 let tmp: string;
@@ -44,7 +50,14 @@ async function openEvaluation(): Promise<void> {
 
 beforeAll(async () => {
   tmp = prepareE2e('vqa2-e2e-eval-');
-  for (const [name, opts] of CLIPS) await makeClip({ ...opts, codec: 'h264', durationSec: 1, fps: 25, out: path.join(tmp, 'clips', name) });
+  for (const [name, opts] of CLIPS)
+    await makeClip({
+      ...opts,
+      codec: 'h264',
+      durationSec: 1,
+      fps: 25,
+      out: path.join(tmp, 'clips', name),
+    });
   project = vqa2('project', 'create', path.join(tmp, 'Eval')).trim();
   vqa2('import', project, path.join(tmp, 'clips'));
   vqa2('score', project, '--segment', '1', '--json');
@@ -53,11 +66,22 @@ beforeAll(async () => {
   const store = ProjectStore.open(project);
   for (const v of store.listVideos({ offset: 0, limit: 100 }).rows) ids.set(v.name, v.id);
   const annotations = new AnnotationStore(store);
-  const votes: Record<string, number[]> = { ann: [5, 4, 4, 2, 1], bea: [4, 5, 3, 2, 2], cem: [5, 4, 3, 3, 1] };
+  const votes: Record<string, number[]> = {
+    ann: [5, 4, 4, 2, 1],
+    bea: [4, 5, 3, 2, 2],
+    cem: [5, 4, 3, 3, 1],
+  };
   for (const [who, rs] of Object.entries(votes)) {
-    CLIPS.forEach(([name], i) => annotations.put({ videoId: ids.get(name)!, kind: 'mos', rating: rs[i]! }, who));
+    CLIPS.forEach(([name], i) =>
+      annotations.put({ videoId: ids.get(name)!, kind: 'mos', rating: rs[i]! }, who),
+    );
   }
-  putVideoMos(store, 'lab', '0-100', CLIPS.map(([name], i) => ({ videoId: ids.get(name)!, mos: 85 - 15 * i })));
+  putVideoMos(
+    store,
+    'lab',
+    '0-100',
+    CLIPS.map(([name], i) => ({ videoId: ids.get(name)!, mos: 85 - 15 * i })),
+  );
   store.close();
   cli = JSON.parse(vqa2('eval', project, '--json')) as typeof cli;
 
@@ -85,12 +109,18 @@ describe('evaluation view, as an evaluator', () => {
     const runId = cli.run.id;
     for (const key of ['srcc', 'krcc', 'plcc', 'plccLogistic', 'rmseLogistic']) {
       const v = cli[key] as number | null;
-      await expect.poll(() => page.getByTestId(`eval-${runId}-${key}`).textContent()).toBe(v == null ? '—' : v.toFixed(4));
+      await expect
+        .poll(() => page.getByTestId(`eval-${runId}-${key}`).textContent())
+        .toBe(v == null ? '—' : v.toFixed(4));
     }
     expect(await page.getByTestId(`eval-${runId}-n`).textContent()).toBe('5');
     const srccCi = cli.ci.srcc!;
-    expect(await page.getByTestId(`eval-row-${runId}`).textContent()).toContain(`[${srccCi[0].toFixed(3)}, ${srccCi[1].toFixed(3)}]`);
-    await expect.poll(() => page.getByTestId('eval-subjective').textContent()).toMatch(/Votes \/ observers15 \/ 3/);
+    expect(await page.getByTestId(`eval-row-${runId}`).textContent()).toContain(
+      `[${srccCi[0].toFixed(3)}, ${srccCi[1].toFixed(3)}]`,
+    );
+    await expect
+      .poll(() => page.getByTestId('eval-subjective').textContent())
+      .toMatch(/Votes \/ observers15 \/ 3/);
     expect(await page.getByTestId('eval-screening').locator('tbody tr').count()).toBe(3);
   });
 
@@ -100,19 +130,26 @@ describe('evaluation view, as an evaluator', () => {
     const tip = page.getByTestId('eval-tooltip');
     await tip.waitFor();
     expect(await tip.textContent()).toMatch(/b-mandelbrot\.mp4.*score \d+\.\d.*MOS 4\.33/);
-    expect(await page.getByTestId('eval-curve').getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+){60}$/);
+    expect(await page.getByTestId('eval-curve').getAttribute('d')).toMatch(
+      /^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+){60}$/,
+    );
     await shot('evaluation-view');
 
     await page.getByTestId('eval-subset-by').selectOption('resolution');
     await page.getByTestId('eval-subset-table').waitFor();
-    await expect.poll(() => page.getByTestId('eval-subset-table').locator('tbody tr').allTextContents()).toEqual([
-      expect.stringMatching(/^#\d+ .*240p3/),
-      expect.stringMatching(/48p1/),
-      expect.stringMatching(/72p1/),
-    ]);
+    await expect
+      .poll(() => page.getByTestId('eval-subset-table').locator('tbody tr').allTextContents())
+      .toEqual([
+        expect.stringMatching(/^#\d+ .*240p3/),
+        expect.stringMatching(/48p1/),
+        expect.stringMatching(/72p1/),
+      ]);
     await shot('evaluation-subsets');
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('eval-export-csv').click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('eval-export-csv').click(),
+    ]);
     const csv = fs.readFileSync(await download.path(), 'utf8');
     expect(download.suggestedFilename()).toBe('Eval-metrics.csv');
     expect(csv.split('\n')[1]).toContain(`${cli.run.id},`);
@@ -121,10 +158,16 @@ describe('evaluation view, as an evaluator', () => {
     // switching the MOS source to the imported list recomputes on the 0–100 scale
     await page.getByTestId('eval-source').selectOption('list:lab');
     await page.locator('[data-testid="eval-results"][aria-busy="false"]').waitFor();
-    await expect.poll(() => page.getByTestId('eval-scatter').textContent()).toContain('MOS (scale 0-100)');
-    expect(await page.getByTestId('eval-subjective').textContent()).toContain('Rating list “lab” (scale 0-100)');
+    await expect
+      .poll(() => page.getByTestId('eval-scatter').textContent())
+      .toContain('MOS (scale 0-100)');
+    expect(await page.getByTestId('eval-subjective').textContent()).toContain(
+      'Rating list “lab” (scale 0-100)',
+    );
     await page.getByTestId(`eval-point-${ids.get('e-testsrc-tiny.mp4')!}`).hover();
-    await expect.poll(() => page.getByTestId('eval-tooltip').textContent()).toMatch(/e-testsrc-tiny\.mp4.*MOS 25\.00/);
+    await expect
+      .poll(() => page.getByTestId('eval-tooltip').textContent())
+      .toMatch(/e-testsrc-tiny\.mp4.*MOS 25\.00/);
     await shot('evaluation-view-list');
   });
 
@@ -141,13 +184,19 @@ describe('evaluation view, as an evaluator', () => {
     await page.getByTestId('study-name').fill('Pilot ACR');
     // asking for more clips than there are videos says so, and the chosen videos set the pool
     await page.getByTestId('study-clips').fill('24');
-    await expect.poll(() => page.getByTestId('study-clips-note').textContent()).toBe('only 5 available: the study will have 5');
+    await expect
+      .poll(() => page.getByTestId('study-clips-note').textContent())
+      .toBe('only 5 available: the study will have 5');
     await page.getByTestId('study-videos').locator('summary').click();
     await page.getByTestId('study-video-pick').last().uncheck();
-    await expect.poll(() => page.getByTestId('study-clips-note').textContent()).toBe('only 4 available: the study will have 4');
+    await expect
+      .poll(() => page.getByTestId('study-clips-note').textContent())
+      .toBe('only 4 available: the study will have 4');
     await shot('study-new-capped');
     await page.getByTestId('study-clips').fill('3');
-    await expect.poll(() => page.getByTestId('study-clips-note').textContent()).toBe('of 4 available');
+    await expect
+      .poll(() => page.getByTestId('study-clips-note').textContent())
+      .toBe('of 4 available');
     await page.getByTestId('study-repeats').fill('0');
     await page.getByTestId('study-seed').fill('11');
     await page.getByTestId('study-create').click();
@@ -190,14 +239,20 @@ describe('evaluation view, as an evaluator', () => {
     await page.getByTestId('eval-tab-metrics').click();
     await page.getByTestId('eval-source').selectOption('annotations');
     await page.getByTestId('eval-study-filter').selectOption({ label: 'Study “Pilot ACR” only' });
-    await expect.poll(() => page.getByTestId('eval-subjective').textContent()).toMatch(/Videos with MOS3.*Votes \/ observers3 \/ 1/);
-    await expect.poll(() => page.getByTestId(`eval-row-${cli.run.id}`).textContent()).toContain('needs at least 4 videos, has 3');
+    await expect
+      .poll(() => page.getByTestId('eval-subjective').textContent())
+      .toMatch(/Videos with MOS3.*Votes \/ observers3 \/ 1/);
+    await expect
+      .poll(() => page.getByTestId(`eval-row-${cli.run.id}`).textContent())
+      .toContain('needs at least 4 videos, has 3');
     await shot('evaluation-study-votes');
 
     const store = ProjectStore.open(project, { readonly: true });
     try {
       const rows = store.connection
-        .prepare(`SELECT a.rating, a.study_id AS studyId FROM annotations a WHERE a.study_id IS NOT NULL ORDER BY a.id`)
+        .prepare(
+          `SELECT a.rating, a.study_id AS studyId FROM annotations a WHERE a.study_id IS NOT NULL ORDER BY a.id`,
+        )
         .all() as { rating: number; studyId: number }[];
       expect(rows.map((r) => r.rating)).toEqual([4, 2, 5]);
       expect(new Set(rows.map((r) => r.studyId)).size).toBe(1);

@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 import { videoRow } from '../helpers/api';
-import { launchChromium, prepareE2e, SCREENSHOT_DIR, startWebHost, type RunningHost } from './web-host';
+import {
+  launchChromium,
+  prepareE2e,
+  SCREENSHOT_DIR,
+  startWebHost,
+  type RunningHost,
+} from './web-host';
 import { closeStudio } from './web-host';
 
 const N = Number(process.env.LIBPERF_N ?? 100_000);
@@ -31,17 +37,24 @@ async function takeLongTasks(phase: string): Promise<{ count: number; max: numbe
     return t;
   });
   const max = tasks.length ? Math.max(...tasks) : 0;
-  console.log(`[library perf 100k] ${phase}: ${tasks.length} long task(s), max ${max.toFixed(0)} ms` + (tasks.length ? ` [${tasks.map((d) => d.toFixed(0)).join(', ')}]` : ''));
+  console.log(
+    `[library perf 100k] ${phase}: ${tasks.length} long task(s), max ${max.toFixed(0)} ms` +
+      (tasks.length ? ` [${tasks.map((d) => d.toFixed(0)).join(', ')}]` : ''),
+  );
   return { count: tasks.length, max };
 }
 
-const scrollTo = (top: number) => page.getByTestId('library-table').evaluate((el, t) => (el.scrollTop = t), top);
+const scrollTo = (top: number) =>
+  page.getByTestId('library-table').evaluate((el, t) => (el.scrollTop = t), top);
 
 beforeAll(async () => {
   tmp = prepareE2e('vqa2-e2e-libperf-');
   const store = ProjectStore.create(path.join(tmp, 'big'));
   const rows = Array.from({ length: N }, (_, i) =>
-    videoRow(path.join(tmp, 'videos', `cat${i % 50}`, `clip_${String(i).padStart(6, '0')}.mp4`), { durationSec: 1 + ((i * 7919) % 600), codec: ['h264', 'hevc', 'vp9'][i % 3]! }),
+    videoRow(path.join(tmp, 'videos', `cat${i % 50}`, `clip_${String(i).padStart(6, '0')}.mp4`), {
+      durationSec: 1 + ((i * 7919) % 600),
+      codec: ['h264', 'hevc', 'vp9'][i % 3]!,
+    }),
   );
   for (let i = 0; i < N; i += 10_000) store.insertVideos(rows.slice(i, i + 10_000));
   const file = store.path;
@@ -87,13 +100,19 @@ describe('library of 100,000 videos', () => {
       await page.waitForTimeout(150);
     }
     const lastName = `clip_${String(N - 1).padStart(6, '0')}.mp4`;
-    await expect.poll(() => page.getByTestId('library-row').filter({ hasText: lastName }).count(), { timeout: 30_000 }).toBe(1);
+    await expect
+      .poll(() => page.getByTestId('library-row').filter({ hasText: lastName }).count(), {
+        timeout: 30_000,
+      })
+      .toBe(1);
     const jumps = await takeLongTasks('far jumps (6 positions)');
     expect(await page.getByTestId('library-row').count()).toBeLessThan(100);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, '70-library-100k-bottom.png') });
 
     await page.getByTestId('col-durationSec').getByRole('button').click();
-    await expect.poll(() => page.getByTestId('col-durationSec').getAttribute('aria-sort')).toBe('ascending');
+    await expect
+      .poll(() => page.getByTestId('col-durationSec').getAttribute('aria-sort'))
+      .toBe('ascending');
     await scrollTo(0);
     await page.waitForTimeout(300);
     for (let i = 0; i < 30; i++) {
@@ -102,7 +121,9 @@ describe('library of 100,000 videos', () => {
     }
     const sorted = await takeLongTasks('sorted by duration, wheel scrolling');
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, '71-library-100k-sorted.png') });
-    console.log(`[library perf 100k] worst long task: ${Math.max(wheel.max, jumps.max, sorted.max).toFixed(0)} ms (target: none over 50 ms)`);
+    console.log(
+      `[library perf 100k] worst long task: ${Math.max(wheel.max, jumps.max, sorted.max).toFixed(0)} ms (target: none over 50 ms)`,
+    );
     expect(pageErrors).toEqual([]);
   }, 300_000);
 });

@@ -305,9 +305,13 @@ describe('library, as a user', () => {
     // a failed file is not offered for scoring: the dialog says why and scores the readable ones
     await page.getByTestId('score-button').click();
     const dialog = page.getByTestId('score-dialog');
-    await expect.poll(() => dialog.getByTestId('score-unreadable').textContent()).toMatch(/1 selected video failed to import/);
+    await expect
+      .poll(() => dialog.getByTestId('score-unreadable').textContent())
+      .toMatch(/1 selected video failed to import/);
     expect(await dialog.locator('input[value="selected"]').isDisabled()).toBe(true);
-    await expect.poll(() => dialog.getByTestId('score-start').textContent()).toBe('Start scoring 3 videos');
+    await expect
+      .poll(() => dialog.getByTestId('score-start').textContent())
+      .toBe('Start scoring 3 videos');
     await shot('11a-score-failed');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await page.getByTestId('remove-selected').click();

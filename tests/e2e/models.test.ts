@@ -10,7 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../helpers/fixtures';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 import { putQbenchSet } from '../../src-main/services/pairs/pair-store';
-import { REPO_ROOT, SCREENSHOT_DIR, closeStudio, launchChromium, startWebHost, type Studio, prepareE2e } from './web-host';
+import {
+  REPO_ROOT,
+  SCREENSHOT_DIR,
+  closeStudio,
+  launchChromium,
+  startWebHost,
+  type Studio,
+  prepareE2e,
+} from './web-host';
 
 const bin = path.join(REPO_ROOT, 'bin', 'vqa2.js');
 let tmp: string;
@@ -18,7 +26,8 @@ let project: string;
 let models: string;
 let studio: Partial<Studio> | undefined;
 
-const shot = (name: string) => studio!.page!.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+const shot = (name: string) =>
+  studio!.page!.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
 /** The same view at both window sizes we check. */
 async function shots(name: string) {
   const page = studio!.page!;
@@ -41,16 +50,41 @@ beforeAll(async () => {
   tmp = prepareE2e('vqa2-e2e-models-');
   project = path.join(tmp, 'Models.vqa2.sqlite');
   models = path.join(tmp, 'models');
-  const gen = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'gen-tiny-models.mjs'), '--out', models], { encoding: 'utf8' });
+  const gen = spawnSync(
+    process.execPath,
+    [path.join(REPO_ROOT, 'scripts', 'gen-tiny-models.mjs'), '--out', models],
+    { encoding: 'utf8' },
+  );
   if (gen.status !== 0) throw new Error(`gen-tiny-models failed: ${gen.stderr}`);
   fs.cpSync(path.join(models, 'vqa2'), path.join(tmp, 'broken'), { recursive: true });
   fs.rmSync(path.join(tmp, 'broken', 'tokenizer.json'));
-  await makeClip({ codec: 'h264', durationSec: 4, fps: 10, width: 320, height: 180, out: path.join(tmp, 'clips', 'clip.mp4') });
-  const run = (...a: string[]) => expect(spawnSync(process.execPath, [bin, ...a], { env: { ...process.env, VQA2_HOME: path.join(tmp, 'home') } }).status).toBe(0);
+  await makeClip({
+    codec: 'h264',
+    durationSec: 4,
+    fps: 10,
+    width: 320,
+    height: 180,
+    out: path.join(tmp, 'clips', 'clip.mp4'),
+  });
+  const run = (...a: string[]) =>
+    expect(
+      spawnSync(process.execPath, [bin, ...a], {
+        env: { ...process.env, VQA2_HOME: path.join(tmp, 'home') },
+      }).status,
+    ).toBe(0);
   run('project', 'create', project);
   run('import', project, path.join(tmp, 'clips'));
   const store = ProjectStore.open(project);
-  putQbenchSet(store, 'mini', [{ videoId: store.videoIds()[0]!, videoName: 'clip.mp4', questionType: 'what/how', question: 'How sharp is it?', answers: ['Blurry', 'Sharp'], correctChoice: 'B' }]);
+  putQbenchSet(store, 'mini', [
+    {
+      videoId: store.videoIds()[0]!,
+      videoName: 'clip.mp4',
+      questionType: 'what/how',
+      question: 'How sharp is it?',
+      answers: ['Blurry', 'Sharp'],
+      correctChoice: 'B',
+    },
+  ]);
   store.close();
   const host = await startWebHost(path.join(tmp, 'home'), [project]);
   const browser = await launchChromium();
@@ -74,7 +108,9 @@ describe('in-process models, as a user', () => {
     const dlg = page.getByTestId('models-dialog');
     await dlg.getByTestId('model-dir').fill(path.join(tmp, 'broken'));
     await dlg.getByTestId('model-add').click();
-    await expect.poll(() => dlg.getByTestId('model-error').textContent()).toMatch(/tokenizer\.json is missing/);
+    await expect
+      .poll(() => dlg.getByTestId('model-error').textContent())
+      .toMatch(/tokenizer\.json is missing/);
     expect(await dlg.getByTestId('model-item').count()).toBe(0);
 
     await dlg.getByTestId('model-dir').fill(path.join(models, 'vqa2'));
@@ -86,12 +122,16 @@ describe('in-process models, as a user', () => {
     expect(await details.getByTestId('model-arch').textContent()).toMatch(/VQA² scorer/);
     expect(await details.getByTestId('model-params').textContent()).toMatch(/K$/);
     expect(await details.getByTestId('model-providers').textContent()).toMatch(/^cpu/);
-    expect(await details.getByTestId('model-mem').textContent()).toMatch(/to load · .* while scoring a video/);
+    expect(await details.getByTestId('model-mem').textContent()).toMatch(
+      /to load · .* while scoring a video/,
+    );
     const files = await details.getByTestId('model-files').locator('tbody tr').allTextContents();
     expect(files).toHaveLength(3);
     expect(files.join('\n')).toMatch(/onnx\/decoder_model_merged\.onnx\s*fp32/);
     // the registry is studio-wide: it lives in the studio home, not the project
-    const settings = JSON.parse(fs.readFileSync(path.join(tmp, 'home', 'settings.json'), 'utf8')) as { lmmModels: { dir: string }[] };
+    const settings = JSON.parse(
+      fs.readFileSync(path.join(tmp, 'home', 'settings.json'), 'utf8'),
+    ) as { lmmModels: { dir: string }[] };
     expect(settings.lmmModels.map((m) => m.dir)).toEqual([path.join(models, 'vqa2')]);
     await shots('models-dialog');
     await dlg.locator('.modal-footer').getByRole('button', { name: 'Close' }).click();
@@ -113,13 +153,28 @@ describe('in-process models, as a user', () => {
     const job = page.getByTestId('job').first();
     await expect.poll(() => job.getAttribute('data-status'), { timeout: 90_000 }).toBe('done');
     expect(await job.getByTestId('job-provider').textContent()).toBe('cpu');
-    const run = db((d) => d.prepare("SELECT r.pack_id, r.settings_json, v.score FROM model_runs r JOIN video_scores v ON v.run_id = r.id").get()) as { pack_id: string; settings_json: string; score: number };
+    const run = db((d) =>
+      d
+        .prepare(
+          'SELECT r.pack_id, r.settings_json, v.score FROM model_runs r JOIN video_scores v ON v.run_id = r.id',
+        )
+        .get(),
+    ) as { pack_id: string; settings_json: string; score: number };
     expect(run.pack_id).toMatch(/^lmm:m[0-9a-f]+$/);
-    expect(JSON.parse(run.settings_json)).toMatchObject({ ep: 'cpu', model: { name: 'Tiny VQA² scorer', arch: 'vqa2' } });
-    const segs = db((d) => d.prepare('SELECT count(*) AS n FROM segment_scores').get()) as { n: number };
+    expect(JSON.parse(run.settings_json)).toMatchObject({
+      ep: 'cpu',
+      model: { name: 'Tiny VQA² scorer', arch: 'vqa2' },
+    });
+    const segs = db((d) => d.prepare('SELECT count(*) AS n FROM segment_scores').get()) as {
+      n: number;
+    };
     expect(segs.n).toBe(2);
     await expect
-      .poll(() => page.locator('[data-testid="library-row"] [data-col="videoScore"]').first().textContent(), { timeout: 20_000 })
+      .poll(
+        () =>
+          page.locator('[data-testid="library-row"] [data-col="videoScore"]').first().textContent(),
+        { timeout: 20_000 },
+      )
       .toBe((run.score * 100).toFixed(1));
     await shot('models-scored-1440');
   });
@@ -131,14 +186,31 @@ describe('in-process models, as a user', () => {
     await page.getByTestId('assistant-toggle').click();
     const panel = page.getByTestId('assistant-panel');
     await panel.waitFor();
-    await panel.getByTestId('assistant-engine').selectOption({ label: 'Tiny VQA² scorer · in-process model' });
-    expect(await panel.getByTestId('assistant-engine-label').textContent()).toMatch(/Runs the model in the studio/);
+    await panel
+      .getByTestId('assistant-engine')
+      .selectOption({ label: 'Tiny VQA² scorer · in-process model' });
+    expect(await panel.getByTestId('assistant-engine-label').textContent()).toMatch(
+      /Runs the model in the studio/,
+    );
     await panel.getByTestId('assistant-input').fill('How is the sharpness?');
     await panel.getByTestId('assistant-ask').click();
     const answer = panel.getByTestId('assistant-msg-assistant').last();
     await expect.poll(() => answer.count(), { timeout: 60_000 }).toBe(1);
-    await expect.poll(() => db((d) => d.prepare("SELECT count(*) AS n FROM chat_messages WHERE role = 'assistant'").get() as { n: number }).n, { timeout: 60_000 }).toBe(1);
-    const stored = db((d) => d.prepare("SELECT engine, status, text FROM chat_messages WHERE role = 'assistant'").get()) as { engine: string; status: string; text: string };
+    await expect
+      .poll(
+        () =>
+          db(
+            (d) =>
+              d
+                .prepare("SELECT count(*) AS n FROM chat_messages WHERE role = 'assistant'")
+                .get() as { n: number },
+          ).n,
+        { timeout: 60_000 },
+      )
+      .toBe(1);
+    const stored = db((d) =>
+      d.prepare("SELECT engine, status, text FROM chat_messages WHERE role = 'assistant'").get(),
+    ) as { engine: string; status: string; text: string };
     expect(stored.engine).toBe('lmm:Tiny VQA² scorer');
     expect(stored.status).toBe('done');
     expect(stored.text.length).toBeGreaterThan(0);
@@ -150,9 +222,13 @@ describe('in-process models, as a user', () => {
     const page = studio!.page!;
     await page.getByTestId('assistant-qbench').click();
     const dlg = page.getByTestId('qbench-dialog');
-    await dlg.getByTestId('qbench-engine').selectOption({ label: 'Tiny VQA² scorer · in-process model' });
+    await dlg
+      .getByTestId('qbench-engine')
+      .selectOption({ label: 'Tiny VQA² scorer · in-process model' });
     await dlg.getByTestId('qbench-run').click();
-    await expect.poll(() => dlg.getByTestId('qbench-progress').textContent(), { timeout: 60_000 }).toMatch(/done 1\/1 questions/);
+    await expect
+      .poll(() => dlg.getByTestId('qbench-progress').textContent(), { timeout: 60_000 })
+      .toMatch(/done 1\/1 questions/);
     const row = dlg.getByTestId('qbench-runs').locator('tbody tr').first();
     await expect.poll(() => row.textContent()).toMatch(/mini.*lmm:Tiny VQA² scorer.*done/);
     await shot('models-qbench-1440');

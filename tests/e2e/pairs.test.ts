@@ -9,7 +9,13 @@ import type { Browser, Page } from 'playwright-core';
 import { makeClip } from '../helpers/fixtures';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 import { AnnotationStore } from '../../src-main/services/annotations/annotation-store';
-import { launchChromium, SCREENSHOT_DIR, startWebHost, type RunningHost, prepareE2e } from './web-host';
+import {
+  launchChromium,
+  SCREENSHOT_DIR,
+  startWebHost,
+  type RunningHost,
+  prepareE2e,
+} from './web-host';
 import { vqa2Ok } from '../helpers/cli';
 
 let tmp: string;
@@ -69,29 +75,45 @@ describe('pairs, end to end', () => {
     await page.getByTestId('template-answer').fill('The quality of the video is {level}.');
     await expect.poll(() => preview.textContent()).toContain('The quality of the video is good.');
     await page.getByTestId('template-distortion').click();
-    await expect.poll(() => preview.textContent()).toContain('The video shows blur from 1.0 s to 2.5 s.');
+    await expect
+      .poll(() => preview.textContent())
+      .toContain('The video shows blur from 1.0 s to 2.5 s.');
     // one time-range pair per span too, saved in the project
     await page.getByTestId('template-per-span').check();
     await expect.poll(() => preview.textContent()).toContain('1.0–2.5 s');
     await page.getByTestId('template-save').click();
-    await expect.poll(() => page.getByTestId('template-distortion').textContent()).toContain('(edited)');
+    await expect
+      .poll(() => page.getByTestId('template-distortion').textContent())
+      .toContain('(edited)');
     await shot('pairs-templates');
     await page.getByTestId('templates-generate').click();
-    await expect.poll(() => page.getByTestId('pairs-notice').textContent()).toMatch(/Generated \d+ draft pairs for 1 video/);
+    await expect
+      .poll(() => page.getByTestId('pairs-notice').textContent())
+      .toMatch(/Generated \d+ draft pairs for 1 video/);
     const rows = page.getByTestId('pair-row');
     await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(4);
 
     // edit the rating pair: the live check catches a lost placeholder, then save & approve
-    await rows.filter({ hasText: 'How would you rate the quality of this video?' }).filter({ hasText: 'rating' }).first().click();
+    await rows
+      .filter({ hasText: 'How would you rate the quality of this video?' })
+      .filter({ hasText: 'rating' })
+      .first()
+      .click();
     await page.getByTestId('pair-editor').waitFor();
-    await expect.poll(() => page.getByTestId('pair-basis').textContent()).toContain('Level from MOS');
+    await expect
+      .poll(() => page.getByTestId('pair-basis').textContent())
+      .toContain('Level from MOS');
     const human = page.getByTestId('pair-turn-0');
     const original = await human.inputValue();
     await human.fill(original.replace('<image>. How', '. How'));
-    await expect.poll(() => page.getByTestId('pair-problems').textContent()).toContain('turn 1: needs 2 <image> placeholders, found 1');
+    await expect
+      .poll(() => page.getByTestId('pair-problems').textContent())
+      .toContain('turn 1: needs 2 <image> placeholders, found 1');
     await expect(page.getByTestId('pair-approve').isDisabled()).resolves.toBe(true);
     await human.fill(original);
-    await page.getByTestId('pair-turn-1').fill('The quality of the video is good. Edited by the curator.');
+    await page
+      .getByTestId('pair-turn-1')
+      .fill('The quality of the video is good. Edited by the curator.');
     await page.getByTestId('pair-valid').waitFor();
     await page.getByTestId('pair-approve').click();
     await expect.poll(() => page.getByTestId('pair-editor-status').textContent()).toBe('approved');
@@ -103,17 +125,30 @@ describe('pairs, end to end', () => {
     await page.getByTestId('pairs-export').click();
     await page.getByTestId('export-out').fill(outDir);
     // what will be written is said before Export is pressed, and follows the status choice
-    const drafts = Number(/(\d+) draft /.exec((await page.getByTestId('pairs-counts').textContent()) ?? '')?.[1] ?? -1);
-    await expect.poll(() => page.getByTestId('export-count').textContent()).toMatch(/^Writes 1 pair \(1 approved pair, \d+ drafts?, 0 rejected/);
+    const drafts = Number(
+      /(\d+) draft /.exec((await page.getByTestId('pairs-counts').textContent()) ?? '')?.[1] ?? -1,
+    );
+    await expect
+      .poll(() => page.getByTestId('export-count').textContent())
+      .toMatch(/^Writes 1 pair \(1 approved pair, \d+ drafts?, 0 rejected/);
     await page.getByTestId('export-status').selectOption('all');
-    await expect.poll(() => page.getByTestId('export-count').textContent()).toContain(`Writes ${drafts + 1} pairs`);
+    await expect
+      .poll(() => page.getByTestId('export-count').textContent())
+      .toContain(`Writes ${drafts + 1} pairs`);
     await page.getByTestId('export-status').selectOption('approved');
     await page.getByTestId('export-start').click();
-    await page.locator('[data-testid="export-progress"][data-status="done"]').waitFor({ timeout: 60_000 });
-    await expect.poll(() => page.getByTestId('export-progress').textContent()).toContain('Wrote 1 sample (1 train, 0 val), 1 video, 0 clips');
+    await page
+      .locator('[data-testid="export-progress"][data-status="done"]')
+      .waitFor({ timeout: 60_000 });
+    await expect
+      .poll(() => page.getByTestId('export-progress').textContent())
+      .toContain('Wrote 1 sample (1 train, 0 val), 1 video, 0 clips');
     await shot('pairs-export');
 
-    const samples = JSON.parse(fs.readFileSync(path.join(outDir, 'train.json'), 'utf8')) as Record<string, unknown>[];
+    const samples = JSON.parse(fs.readFileSync(path.join(outDir, 'train.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >[];
     expect(samples).toHaveLength(1);
     expect(samples[0]).toMatchObject({
       image: 'videos/street.mp4',
@@ -121,12 +156,21 @@ describe('pairs, end to end', () => {
       gt_score: 4,
       task_mark: 'rating',
       conversations: [
-        { from: 'human', value: 'The key frames of this video are:\n<image>. And the motion feature of the video is\n<image>. How would you rate the quality of this video?' },
+        {
+          from: 'human',
+          value:
+            'The key frames of this video are:\n<image>. And the motion feature of the video is\n<image>. How would you rate the quality of this video?',
+        },
         { from: 'gpt', value: 'The quality of the video is good. Edited by the curator.' },
       ],
     });
-    expect(fs.statSync(path.join(outDir, 'videos', 'street.mp4')).size).toBe(fs.statSync(path.join(tmp, 'videos', 'street.mp4')).size);
-    const manifest = JSON.parse(fs.readFileSync(path.join(outDir, 'manifest.json'), 'utf8')) as { format: string; counts: { samples: number } };
+    expect(fs.statSync(path.join(outDir, 'videos', 'street.mp4')).size).toBe(
+      fs.statSync(path.join(tmp, 'videos', 'street.mp4')).size,
+    );
+    const manifest = JSON.parse(fs.readFileSync(path.join(outDir, 'manifest.json'), 'utf8')) as {
+      format: string;
+      counts: { samples: number };
+    };
     expect(manifest).toMatchObject({ format: 'llava', counts: { samples: 1 } });
 
     // jump from a time-range pair to the video at its start, and back
@@ -135,7 +179,10 @@ describe('pairs, end to end', () => {
     await page.getByTestId('pair-open-video').click();
     await page.getByTestId('review-view').waitFor();
     await expect
-      .poll(() => page.getByTestId('review-video').evaluate((v) => (v as HTMLVideoElement).currentTime), { timeout: 30_000 })
+      .poll(
+        () => page.getByTestId('review-video').evaluate((v) => (v as HTMLVideoElement).currentTime),
+        { timeout: 30_000 },
+      )
       .toBeCloseTo(1, 1);
     await page.getByTestId('review-back').click();
     await page.getByTestId('pairs-view').waitFor();
@@ -146,13 +193,23 @@ describe('pairs, end to end', () => {
       { from: 'human', value: '<video>\nIs the street busy?' },
       { from: 'gpt', value: 'Yes.' },
     ];
-    fs.writeFileSync(file, JSON.stringify([{ id: 'busy', video: 'clips/street.mp4', conversations: turns }, { id: 'gone', video: 'gone.mp4', conversations: turns }]));
+    fs.writeFileSync(
+      file,
+      JSON.stringify([
+        { id: 'busy', video: 'clips/street.mp4', conversations: turns },
+        { id: 'gone', video: 'gone.mp4', conversations: turns },
+      ]),
+    );
     await page.getByTestId('pairs-import').click();
     await page.getByTestId('import-path').fill(file);
     await page.getByTestId('import-kind').selectOption('qwen2.5vl');
     await page.getByTestId('import-start').click();
-    await expect.poll(() => page.getByTestId('import-report').textContent()).toContain('Imported 1 of 2 items');
-    await expect.poll(() => page.getByTestId('import-report').textContent()).toContain('item 2: gone.mp4');
+    await expect
+      .poll(() => page.getByTestId('import-report').textContent())
+      .toContain('Imported 1 of 2 items');
+    await expect
+      .poll(() => page.getByTestId('import-report').textContent())
+      .toContain('item 2: gone.mp4');
     await shot('pairs-import');
     await page.getByTestId('import-dialog').getByText('Close', { exact: true }).click();
     await expect.poll(() => rows.filter({ hasText: 'Is the street busy?' }).count()).toBe(1);

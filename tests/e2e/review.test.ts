@@ -184,9 +184,15 @@ describe('review, as a user', () => {
     await page.keyboard.press('l');
     await expect.poll(() => rate.inputValue()).toBe('1.5');
     await page.keyboard.press('k');
-    await expect.poll(() => page.getByTestId('play-toggle').getAttribute('aria-label')).toBe('Play');
+    await expect
+      .poll(() => page.getByTestId('play-toggle').getAttribute('aria-label'))
+      .toBe('Play');
     await page.keyboard.press(' ');
-    await expect.poll(() => page.getByTestId('review-video').evaluate((v) => (v as HTMLVideoElement).playbackRate)).toBe(1.5);
+    await expect
+      .poll(() =>
+        page.getByTestId('review-video').evaluate((v) => (v as HTMLVideoElement).playbackRate),
+      )
+      .toBe(1.5);
     expect(await rate.inputValue()).toBe('1.5');
     // J turns round and plays backwards; again is faster
     await page.keyboard.press('j');
@@ -197,7 +203,9 @@ describe('review, as a user', () => {
     await expect.poll(currentTime, { timeout: 5_000 }).toBeLessThan(t - 0.1);
     await page.keyboard.press('k');
     await expect.poll(() => page.getByTestId('speed').textContent()).toBe('');
-    expect(await page.getByTestId('key-hints').textContent()).toContain('J/L play back/forward, again: faster');
+    expect(await page.getByTestId('key-hints').textContent()).toContain(
+      'J/L play back/forward, again: faster',
+    );
   });
 
   it('rates the video with key 4 (saved at once)', async () => {
@@ -223,7 +231,11 @@ describe('review, as a user', () => {
     expect(mb.y + mb.height).toBeLessThanOrEqual(vp.height);
     for (const tag of ['blur', 'other']) {
       const item = (await menu.locator(`[data-tag="${tag}"]`).boundingBox())!;
-      const hit = await page.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.closest('[data-tag]')?.getAttribute('data-tag'), [item.x + item.width / 2, item.y + item.height / 2]);
+      const hit = await page.evaluate(
+        ([x, y]) =>
+          document.elementFromPoint(x!, y!)?.closest('[data-tag]')?.getAttribute('data-tag'),
+        [item.x + item.width / 2, item.y + item.height / 2],
+      );
       expect(hit).toBe(tag);
     }
     await shot('31a-tag-menu');
@@ -330,12 +342,15 @@ describe('review, as a user', () => {
     expect(await tiles.count()).toBeGreaterThanOrEqual(1);
     const bg = await tiles.first().evaluate((el) => getComputedStyle(el).backgroundImage);
     expect(bg).toMatch(/\/strip\/\d+/);
-    const natural = await page.evaluate(async (src) => {
-      const img = new Image();
-      img.src = src;
-      await img.decode();
-      return img.naturalWidth;
-    }, /url\("?([^")]+)"?\)/.exec(bg)![1]!);
+    const natural = await page.evaluate(
+      async (src) => {
+        const img = new Image();
+        img.src = src;
+        await img.decode();
+        return img.naturalWidth;
+      },
+      /url\("?([^")]+)"?\)/.exec(bg)![1]!,
+    );
     expect(natural).toBeGreaterThan(0);
     await shot('40-thumbnails-lane');
   });

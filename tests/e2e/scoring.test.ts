@@ -35,7 +35,16 @@ async function shot(name: string): Promise<void> {
 
 /** A 4 s testsrc2 clip through an ffmpeg filter (the distortion), encoded as asked. */
 function distorted(out: string, vf: string, codecArgs: string[]): Promise<void> {
-  return ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=4', '-vf', vf, ...codecArgs, out]);
+  return ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=320x240:rate=25:duration=4',
+    '-vf',
+    vf,
+    ...codecArgs,
+    out,
+  ]);
 }
 
 async function rowTexts(col: string): Promise<string[]> {
@@ -72,7 +81,11 @@ afterAll(() => closeStudio(studio, tmp));
 describe('scoring, as a user', () => {
   it('creates a project and imports three clips', async () => {
     await createProjectViaUi(page, host.url, path.join(projectsDir, 'Scored.vqa2.sqlite'));
-    const summary = await importFolderViaUi(page, clipsDir, ['blurred.mp4', 'clean.mp4', 'noisy.avi']);
+    const summary = await importFolderViaUi(page, clipsDir, [
+      'blurred.mp4',
+      'clean.mp4',
+      'noisy.avi',
+    ]);
     expect(await summary.textContent()).toMatch(/3 videos added · 0 failed/);
     await summary.getByRole('button', { name: 'Dismiss' }).click();
     await expect.poll(() => page.getByTestId('library-row').count()).toBe(3);
@@ -182,14 +195,19 @@ describe('scoring, as a user', () => {
     expect(await detail.getByTestId('detail-provider-note').textContent()).toMatch(/see Jobs/);
     expect(await detail.textContent()).not.toMatch(/cuda/i);
     expect(await detail.textContent()).toContain('BRISQUE');
-    expect(await detail.getByTestId('detail-why').textContent()).toMatch(/^(Nothing abnormal measured|Lowered by: )/);
+    expect(await detail.getByTestId('detail-why').textContent()).toMatch(
+      /^(Nothing abnormal measured|Lowered by: )/,
+    );
     expect(await detail.textContent()).not.toContain('Head q');
     expect(await detail.textContent()).toContain('builtin-nr');
     await shot('24-score-detail');
     await page.keyboard.press('Escape');
     await detail.waitFor({ state: 'detached' });
     // the popover (one meaning line per measurement) stays inside the window at both review sizes
-    for (const [w, h] of [[1440, 900], [1280, 720]] as const) {
+    for (const [w, h] of [
+      [1440, 900],
+      [1280, 720],
+    ] as const) {
       await page.setViewportSize({ width: w, height: h });
       await page.locator('[data-testid="library-row"]').first().locator('.score-button').click();
       await detail.getByTestId('level-bars').waitFor();

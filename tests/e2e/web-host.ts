@@ -129,7 +129,11 @@ export async function closeStudio(s: Partial<Studio> | undefined, tmp?: string):
 }
 
 /** As a user: create a project by typing its path on the project screen. */
-export async function createProjectViaUi(page: Page, url: string, projectPath: string): Promise<void> {
+export async function createProjectViaUi(
+  page: Page,
+  url: string,
+  projectPath: string,
+): Promise<void> {
   await page.goto(url);
   await page.getByTestId('project-screen').waitFor();
   await page.getByLabel('Or type a project path on the server').fill(projectPath);
@@ -142,7 +146,11 @@ export async function createProjectViaUi(page: Page, url: string, projectPath: s
  * summary toast. The picker first opens on the project's folder, so wait for the typed folder's
  * entries (`entryNames`, in the picker's order) before confirming.
  */
-export async function importFolderViaUi(page: Page, dir: string, entryNames: string[]): Promise<Locator> {
+export async function importFolderViaUi(
+  page: Page,
+  dir: string,
+  entryNames: string[],
+): Promise<Locator> {
   await page.getByTestId('import-button').click();
   await page.locator('[data-testid="browser-list"][aria-busy="false"]').waitFor();
   const input = page.getByTestId('browser-path');

@@ -6,7 +6,11 @@ import type { NewVideo } from '../../src-main/services/store/project-store';
 import type { CallName } from '../../src-preload/contract';
 
 /** One call as the hosts make it; a refusal throws with the error's code. */
-export async function callApi<T = unknown>(api: StudioApi, name: CallName, input: unknown): Promise<T> {
+export async function callApi<T = unknown>(
+  api: StudioApi,
+  name: CallName,
+  input: unknown,
+): Promise<T> {
   const r = await dispatch(api.handlers, name, input);
   if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
   return r.result as T;

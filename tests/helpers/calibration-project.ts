@@ -54,7 +54,15 @@ export function makeCalibrationProject(
       })),
     );
     const scores = new ScoreStore(store.connection);
-    const builtin = scores.createRun({ kind: 'pack', packId: 'builtin-nr', packVersion: '1.0.0', provider: 'cpu', providerNote: null, settings: {}, jobId: null });
+    const builtin = scores.createRun({
+      kind: 'pack',
+      packId: 'builtin-nr',
+      packVersion: '1.0.0',
+      provider: 'cpu',
+      providerNote: null,
+      settings: {},
+      jobId: null,
+    });
     const mos = new Map<number, number>();
     const score = new Map<number, number>();
     for (const id of videoIds) {
@@ -66,27 +74,80 @@ export function makeCalibrationProject(
       score.set(id, s);
       mos.set(id, Math.min(5, Math.max(1, mosOfBlur(blur) + (opts.noise ?? 0.15) * gauss())));
       scores.writeVideoResult(
-        { runId: builtin.id, videoId: id, score: s, level: levelOfScore(s), probs: { high: 0.2, good: 0.2, fair: 0.2, poor: 0.2, low: 0.2 }, features: { blur, motion, brisque_mean: brisque, quality: s } },
+        {
+          runId: builtin.id,
+          videoId: id,
+          score: s,
+          level: levelOfScore(s),
+          probs: { high: 0.2, good: 0.2, fair: 0.2, poor: 0.2, low: 0.2 },
+          features: { blur, motion, brisque_mean: brisque, quality: s },
+        },
         [],
       );
       scores.insertSegments(builtin.id, id, [
-        { idx: 0, startSec: 0, endSec: 2, score: s, probs: { high: 0.2, good: 0.2, fair: 0.2, poor: 0.2, low: 0.2 }, features: {} },
-        { idx: 1, startSec: 2, endSec: 4, score: s * 0.9, probs: { high: 0.2, good: 0.2, fair: 0.2, poor: 0.2, low: 0.2 }, features: {} },
+        {
+          idx: 0,
+          startSec: 0,
+          endSec: 2,
+          score: s,
+          probs: { high: 0.2, good: 0.2, fair: 0.2, poor: 0.2, low: 0.2 },
+          features: {},
+        },
+        {
+          idx: 1,
+          startSec: 2,
+          endSec: 4,
+          score: s * 0.9,
+          probs: { high: 0.2, good: 0.2, fair: 0.2, poor: 0.2, low: 0.2 },
+          features: {},
+        },
       ]);
     }
     scores.updateRun(builtin.id, { finished: true });
     // a newer run that skipped every third video (as P.1203 skips non-H.264 files)
-    const partial = scores.createRun({ kind: 'streaming', packId: 'p1203-mode0', packVersion: '1.0.0', provider: 'cpu', providerNote: null, settings: {}, jobId: null });
+    const partial = scores.createRun({
+      kind: 'streaming',
+      packId: 'p1203-mode0',
+      packVersion: '1.0.0',
+      provider: 'cpu',
+      providerNote: null,
+      settings: {},
+      jobId: null,
+    });
     const partialVideos = videoIds.filter((_, i) => i % 3 !== 0);
     partialVideos.forEach((id) => {
       // deliberately the reverse order of the built-in run's scores
       const s = 1 - score.get(id)!;
-      scores.writeVideoResult({ runId: partial.id, videoId: id, score: s, level: levelOfScore(s), probs: { high: 0, good: 0, fair: 1, poor: 0, low: 0 }, features: {} }, []);
+      scores.writeVideoResult(
+        {
+          runId: partial.id,
+          videoId: id,
+          score: s,
+          level: levelOfScore(s),
+          probs: { high: 0, good: 0, fair: 1, poor: 0, low: 0 },
+          features: {},
+        },
+        [],
+      );
     });
     scores.updateRun(partial.id, { finished: true });
     const rated = videoIds.slice(0, nRated);
-    putVideoMos(store, 'lab', '1-5', rated.map((id) => ({ videoId: id, mos: mos.get(id)! })));
-    return { file: store.path, videoIds, builtinRun: builtin.id, partialRun: partial.id, partialVideos, rated, mos, score };
+    putVideoMos(
+      store,
+      'lab',
+      '1-5',
+      rated.map((id) => ({ videoId: id, mos: mos.get(id)! })),
+    );
+    return {
+      file: store.path,
+      videoIds,
+      builtinRun: builtin.id,
+      partialRun: partial.id,
+      partialVideos,
+      rated,
+      mos,
+      score,
+    };
   } finally {
     store.close();
   }

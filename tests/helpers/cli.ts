@@ -11,7 +11,11 @@ export interface CliResult {
 }
 
 export function runVqa2(home: string, args: string[], timeout = 120_000): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, VQA2_HOME: home }, timeout });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, VQA2_HOME: home },
+    timeout,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -8,7 +8,11 @@ const ROOT = path.resolve(__dirname, '../..');
 /** Runs scripts/<name> (bash) from the repository root; throws with its output when it fails. */
 export function runFetchScript(name: string): void {
   try {
-    execFileSync('bash', [path.join(ROOT, 'scripts', name)], { cwd: ROOT, stdio: 'pipe', timeout: 600_000 });
+    execFileSync('bash', [path.join(ROOT, 'scripts', name)], {
+      cwd: ROOT,
+      stdio: 'pipe',
+      timeout: 600_000,
+    });
   } catch (e) {
     const err = e as { stdout?: Buffer; stderr?: Buffer; message: string };
     const out = `${err.stdout?.toString() ?? ''}${err.stderr?.toString() ?? ''}`.trim();

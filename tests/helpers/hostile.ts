@@ -7,11 +7,53 @@ export type Rng = () => number;
 export const rng = (seed: number): Rng => mulberry32(seed);
 const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
-export const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'isPrototypeOf'];
+export const PROTOTYPE_NAMES = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '__defineGetter__',
+  'isPrototypeOf',
+];
 
 /** Field names the contract uses, each to be given a value of the wrong type. */
-const FIELDS = ['path', 'paths', 'videoId', 'videoIds', 'ids', 'id', 'jobId', 'offset', 'limit', 'scorer', 'kind', 'rating', 'text', 'name', 'baseUrl', 'all', 'format'];
-const WRONG: unknown[] = [null, -1, 0.5, 1e308, '', 'x'.repeat(300), [], [null], {}, { a: 1 }, true, '1', ['1'], -0];
+const FIELDS = [
+  'path',
+  'paths',
+  'videoId',
+  'videoIds',
+  'ids',
+  'id',
+  'jobId',
+  'offset',
+  'limit',
+  'scorer',
+  'kind',
+  'rating',
+  'text',
+  'name',
+  'baseUrl',
+  'all',
+  'format',
+];
+const WRONG: unknown[] = [
+  null,
+  -1,
+  0.5,
+  1e308,
+  '',
+  'x'.repeat(300),
+  [],
+  [null],
+  {},
+  { a: 1 },
+  true,
+  '1',
+  ['1'],
+  -0,
+];
 
 function randomText(r: Rng, n: number): string {
   let s = '';
@@ -22,7 +64,8 @@ function randomText(r: Rng, n: number): string {
 /** A polluting object as JSON text, so `__proto__` stays an own key like a browser would send it. */
 function pollutingJson(r: Rng): string {
   const key = pick(r, ['__proto__', 'constructor', 'prototype']);
-  const inner = key === 'constructor' ? '{"prototype":{"polluted":"yes"}}' : '{"polluted":"yes","toString":1}';
+  const inner =
+    key === 'constructor' ? '{"prototype":{"polluted":"yes"}}' : '{"polluted":"yes","toString":1}';
   return `{"${key}":${inner},"${pick(r, FIELDS)}":${JSON.stringify(pick(r, WRONG))}}`;
 }
 
@@ -40,12 +83,22 @@ export function garbageInputJson(r: Rng): string {
       return JSON.stringify(o);
     }
     case 3:
-      return JSON.stringify({ [pick(r, FIELDS)]: randomText(r, 50), path: 7, videoId: 'NaN', zz: 1 });
+      return JSON.stringify({
+        [pick(r, FIELDS)]: randomText(r, 50),
+        path: 7,
+        videoId: 'NaN',
+        zz: 1,
+      });
     case 4:
       // Deep nesting: schema walkers must not overflow the host's stack.
       return `{"a":${'['.repeat(5000)}${']'.repeat(5000)},"videoId":"x"}`;
     case 5:
-      return JSON.stringify({ text: 'y'.repeat(2_000_000), path: 'z'.repeat(100_000), videoId: -5, extra: true });
+      return JSON.stringify({
+        text: 'y'.repeat(2_000_000),
+        path: 'z'.repeat(100_000),
+        videoId: -5,
+        extra: true,
+      });
     default:
       return JSON.stringify([{ __proto__: null, videoId: 1 }]);
   }
@@ -56,7 +109,20 @@ export function malformedMessage(r: Rng, id: number): string {
   const kind = Math.floor(r() * 10);
   switch (kind) {
     case 0:
-      return pick(r, ['', '{', 'null', 'undefined', '[]', '"call"', '42', 'true', '{"id":1,', '\u0000', randomText(r, 40), 'NaN']);
+      return pick(r, [
+        '',
+        '{',
+        'null',
+        'undefined',
+        '[]',
+        '"call"',
+        '42',
+        'true',
+        '{"id":1,',
+        '\u0000',
+        randomText(r, 40),
+        'NaN',
+      ]);
     case 1:
       return JSON.stringify(
         pick(r, [
@@ -77,7 +143,18 @@ export function malformedMessage(r: Rng, id: number): string {
     case 3:
       return `{"__proto__":{"id":${id},"call":"app.info"},"constructor":{"prototype":{"polluted":"yes"}}}`;
     case 4:
-      return JSON.stringify({ id, call: pick(r, ['nope', 'library', 'library.list.x', 'LIBRARY.LIST', 'app.info ', 'x'.repeat(1_000_000)]), input: {} });
+      return JSON.stringify({
+        id,
+        call: pick(r, [
+          'nope',
+          'library',
+          'library.list.x',
+          'LIBRARY.LIST',
+          'app.info ',
+          'x'.repeat(1_000_000),
+        ]),
+        input: {},
+      });
     default:
       return `{"id":${id},"call":${JSON.stringify(pick(r, CALL_NAMES))},"input":${garbageInputJson(r)}}`;
   }
@@ -85,7 +162,17 @@ export function malformedMessage(r: Rng, id: number): string {
 
 /** Paths for the media routes: traversal, odd encodings, huge and non-numeric ids. */
 export function mediaPath(r: Rng, goodId: number): string {
-  const kind = pick(r, ['media', 'thumb', 'proxy', 'strip', 'video', 'MEDIA', '..', '%2e%2e', 'media%2f']);
+  const kind = pick(r, [
+    'media',
+    'thumb',
+    'proxy',
+    'strip',
+    'video',
+    'MEDIA',
+    '..',
+    '%2e%2e',
+    'media%2f',
+  ]);
   const id = pick(r, [
     String(goodId),
     '0',
@@ -105,7 +192,14 @@ export function mediaPath(r: Rng, goodId: number): string {
     ` ${goodId}`,
     'x'.repeat(4000),
   ]);
-  return pick(r, [`/${kind}/${id}`, `/${kind}/${id}/`, `/${kind}/${id}/../../secret.txt`, `/${kind}//${id}`, `/${kind}/${id}?x=%ZZ`, `/../${kind}/${id}`]);
+  return pick(r, [
+    `/${kind}/${id}`,
+    `/${kind}/${id}/`,
+    `/${kind}/${id}/../../secret.txt`,
+    `/${kind}//${id}`,
+    `/${kind}/${id}?x=%ZZ`,
+    `/../${kind}/${id}`,
+  ]);
 }
 
 export function rangeHeader(r: Rng): string {

@@ -41,7 +41,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-const chunk = (id: string, model: string, delta: Record<string, unknown>, finish: string | null = null) =>
+const chunk = (
+  id: string,
+  model: string,
+  delta: Record<string, unknown>,
+  finish: string | null = null,
+) =>
   `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 0, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -49,7 +54,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const defaultFallback = (req: RecordedRequest): Reply => {
   const b = req.body ?? {};
   if (b.logprobs) {
-    return { kind: 'logprobs', top: [{ token: ' good', logprob: -0.3 }, { token: ' fair', logprob: -1.6 }, { token: ' high', logprob: -2.5 }, { token: 'Good', logprob: -3 }, { token: ' the', logprob: -4 }] };
+    return {
+      kind: 'logprobs',
+      top: [
+        { token: ' good', logprob: -0.3 },
+        { token: ' fair', logprob: -1.6 },
+        { token: ' high', logprob: -2.5 },
+        { token: 'Good', logprob: -3 },
+        { token: ' the', logprob: -4 },
+      ],
+    };
   }
   return { kind: 'text', pieces: b.stream ? ['The picture ', 'is sharp ', 'at 0:02.'] : ['C.'] };
 };
@@ -57,7 +71,13 @@ export const defaultFallback = (req: RecordedRequest): Reply => {
 export async function startOpenAiTestServer(): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<import('node:net').Socket>();
-  const state: Pick<TestServer, 'queue' | 'fallback' | 'latencyMs' | 'inFlight' | 'maxInFlight'> = { queue: [], fallback: defaultFallback, latencyMs: 0, inFlight: 0, maxInFlight: 0 };
+  const state: Pick<TestServer, 'queue' | 'fallback' | 'latencyMs' | 'inFlight' | 'maxInFlight'> = {
+    queue: [],
+    fallback: defaultFallback,
+    latencyMs: 0,
+    inFlight: 0,
+    maxInFlight: 0,
+  };
   const server = http.createServer((req, res) => {
     const parts: Buffer[] = [];
     req.on('data', (d: Buffer) => parts.push(d));
@@ -70,7 +90,13 @@ export async function startOpenAiTestServer(): Promise<TestServer> {
         } catch {
           body = null;
         }
-        const rec: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, rawBody, body };
+        const rec: RecordedRequest = {
+          method: req.method ?? '',
+          path: req.url ?? '',
+          headers: req.headers,
+          rawBody,
+          body,
+        };
         requests.push(rec);
         if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
           res.writeHead(404, { 'content-type': 'application/json' });
@@ -92,22 +118,48 @@ export async function startOpenAiTestServer(): Promise<TestServer> {
             const h: Record<string, string> = { 'content-type': 'application/json' };
             if (reply.retryAfter !== undefined) h['retry-after'] = reply.retryAfter;
             res.writeHead(reply.status, h);
-            res.end(reply.body ?? JSON.stringify({ error: { message: `test server says ${reply.status}`, type: 'server_error' } }));
+            res.end(
+              reply.body ??
+                JSON.stringify({
+                  error: { message: `test server says ${reply.status}`, type: 'server_error' },
+                }),
+            );
             return;
           }
           case 'hang':
-            res.writeHead(200, { 'content-type': stream ? 'text/event-stream' : 'application/json' });
+            res.writeHead(200, {
+              'content-type': stream ? 'text/event-stream' : 'application/json',
+            });
             res.flushHeaders();
             await sleep(reply.ms);
             res.end();
             return;
           case 'logprobs': {
-            const content = reply.content ?? (reply.top?.[0]?.token ?? '');
+            const content = reply.content ?? reply.top?.[0]?.token ?? '';
             res.writeHead(200, { 'content-type': 'application/json' });
             res.end(
               JSON.stringify({
-                id, object: 'chat.completion', model,
-                choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'length', logprobs: reply.top ? { content: [{ token: content, logprob: reply.top[0]?.logprob ?? 0, top_logprobs: reply.top }] } : null }],
+                id,
+                object: 'chat.completion',
+                model,
+                choices: [
+                  {
+                    index: 0,
+                    message: { role: 'assistant', content },
+                    finish_reason: 'length',
+                    logprobs: reply.top
+                      ? {
+                          content: [
+                            {
+                              token: content,
+                              logprob: reply.top[0]?.logprob ?? 0,
+                              top_logprobs: reply.top,
+                            },
+                          ],
+                        }
+                      : null,
+                  },
+                ],
               }),
             );
             return;
@@ -116,10 +168,27 @@ export async function startOpenAiTestServer(): Promise<TestServer> {
             const pieces = reply.pieces;
             if (!stream) {
               res.writeHead(200, { 'content-type': 'application/json' });
-              res.end(JSON.stringify({ id, object: 'chat.completion', model, choices: [{ index: 0, message: { role: 'assistant', content: pieces.join('') }, finish_reason: 'stop' }] }));
+              res.end(
+                JSON.stringify({
+                  id,
+                  object: 'chat.completion',
+                  model,
+                  choices: [
+                    {
+                      index: 0,
+                      message: { role: 'assistant', content: pieces.join('') },
+                      finish_reason: 'stop',
+                    },
+                  ],
+                }),
+              );
               return;
             }
-            res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+            res.writeHead(200, {
+              'content-type': 'text/event-stream',
+              'cache-control': 'no-cache',
+              connection: 'keep-alive',
+            });
             res.write(chunk(id, model, { role: 'assistant' }));
             for (let i = 0; i < pieces.length; i++) {
               if (reply.kind === 'disconnect' && i === reply.after) {
@@ -127,7 +196,8 @@ export async function startOpenAiTestServer(): Promise<TestServer> {
                 req.socket.destroy();
                 return;
               }
-              if (reply.kind === 'malformed' && i === reply.at) res.write(`data: {"choices": [not json\n\n`);
+              if (reply.kind === 'malformed' && i === reply.at)
+                res.write(`data: {"choices": [not json\n\n`);
               else res.write(chunk(id, model, { content: pieces[i] }));
               if (reply.kind === 'text' && reply.delayMs) await sleep(reply.delayMs);
             }
@@ -135,7 +205,9 @@ export async function startOpenAiTestServer(): Promise<TestServer> {
               req.socket.destroy();
               return;
             }
-            res.write(chunk(id, model, {}, reply.kind === 'text' ? (reply.finishReason ?? 'stop') : 'stop'));
+            res.write(
+              chunk(id, model, {}, reply.kind === 'text' ? (reply.finishReason ?? 'stop') : 'stop'),
+            );
             res.end('data: [DONE]\n\n');
           }
         }

@@ -16,7 +16,13 @@ import { resolveEngine } from '../../src-main/api/scoring-api';
 import { putQbenchSet } from '../../src-main/services/pairs/pair-store';
 import { runQbench, qbenchAnswers } from '../../src-main/services/assistant/qbench';
 import { scoreFromLogprobs } from '../../src-main/services/levels/level-score';
-import { KEY_FRAMES_INTRO, RATING_PREFILL, RATING_QUESTION, SYSTEM_PROMPT, CHOICE_SUFFIX } from '../../src-main/services/engines/prompts';
+import {
+  KEY_FRAMES_INTRO,
+  RATING_PREFILL,
+  RATING_QUESTION,
+  SYSTEM_PROMPT,
+  CHOICE_SUFFIX,
+} from '../../src-main/services/engines/prompts';
 
 const KEY = 'sk-test-secret-123456';
 let dir: string;
@@ -26,15 +32,39 @@ let videoId: number;
 let video2Id: number;
 
 const engine = (extra: Partial<ConstructorParameters<typeof OpenAiEngine>[1]> = {}) =>
-  new OpenAiEngine(store, { baseUrl: server.url, model: 'vqa2-test', apiKey: KEY, retries: 2, backoffMs: 20, timeoutMs: 5000, frames: { maxFrames: 4, maxSide: 128 }, ...extra });
+  new OpenAiEngine(store, {
+    baseUrl: server.url,
+    model: 'vqa2-test',
+    apiKey: KEY,
+    retries: 2,
+    backoffMs: 20,
+    timeoutMs: 5000,
+    frames: { maxFrames: 4, maxSide: 128 },
+    ...extra,
+  });
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-asst-'));
-  await makeClip({ durationSec: 6, width: 320, height: 180, out: path.join(dir, 'videos', 'a.mp4') });
-  await makeClip({ durationSec: 3, width: 320, height: 180, source: 'mandelbrot', out: path.join(dir, 'videos', 'b.mp4') });
+  await makeClip({
+    durationSec: 6,
+    width: 320,
+    height: 180,
+    out: path.join(dir, 'videos', 'a.mp4'),
+  });
+  await makeClip({
+    durationSec: 3,
+    width: 320,
+    height: 180,
+    source: 'mandelbrot',
+    out: path.join(dir, 'videos', 'b.mp4'),
+  });
   store = ProjectStore.create(path.join(dir, 'p'));
   await importVideos(store, [path.join(dir, 'videos')], { jobId: 'imp' });
-  const rows = store.listVideos({ offset: 0, limit: 10, sort: { column: 'name', desc: false } }).rows;
+  const rows = store.listVideos({
+    offset: 0,
+    limit: 10,
+    sort: { column: 'name', desc: false },
+  }).rows;
   videoId = rows[0]!.id;
   video2Id = rows[1]!.id;
   server = await startOpenAiTestServer();
@@ -52,7 +82,11 @@ beforeEach(() => {
 describe('chat streaming', () => {
   it('sends the VQA² prompt with 1 fps JPEG key frames and streams the answer', async () => {
     const chunks: string[] = [];
-    const r = await engine().ask({ videoId, question: 'Why is the quality poor?', onChunk: (t) => chunks.push(t) });
+    const r = await engine().ask({
+      videoId,
+      question: 'Why is the quality poor?',
+      onChunk: (t) => chunks.push(t),
+    });
     expect(chunks).toEqual(['The picture ', 'is sharp ', 'at 0:02.']);
     expect(r.text).toBe('The picture is sharp at 0:02.');
     expect(r.engine).toBe('openai:vqa2-test');
@@ -61,10 +95,19 @@ describe('chat streaming', () => {
     expect(req.path).toBe('/v1/chat/completions');
     expect(req.headers.authorization).toBe(`Bearer ${KEY}`);
     const b = req.body!;
-    expect(b).toMatchObject({ model: 'vqa2-test', stream: true, temperature: 0.2, max_tokens: 1024 });
+    expect(b).toMatchObject({
+      model: 'vqa2-test',
+      stream: true,
+      temperature: 0.2,
+      max_tokens: 1024,
+    });
     const msgs = b.messages as { role: string; content: unknown }[];
     expect(msgs[0]).toEqual({ role: 'system', content: SYSTEM_PROMPT });
-    const parts = msgs[1]!.content as { type: string; text?: string; image_url?: { url: string } }[];
+    const parts = msgs[1]!.content as {
+      type: string;
+      text?: string;
+      image_url?: { url: string };
+    }[];
     expect(parts[0]).toEqual({ type: 'text', text: KEY_FRAMES_INTRO });
     const imgs = parts.filter((p) => p.type === 'image_url');
     expect(imgs).toHaveLength(4);
@@ -83,14 +126,23 @@ describe('chat streaming', () => {
   });
 
   it('uses 1 fps below the cap and frames from an attached span only', async () => {
-    await engine({ frames: { maxFrames: 16, maxSide: 64 } }).ask({ videoId, question: 'What happens here?', attachment: { kind: 'span', startSec: 2, endSec: 5 } });
-    const parts = (server.requests[0]!.body!.messages as { content: { type: string; text?: string }[] }[])[1]!.content;
+    await engine({ frames: { maxFrames: 16, maxSide: 64 } }).ask({
+      videoId,
+      question: 'What happens here?',
+      attachment: { kind: 'span', startSec: 2, endSec: 5 },
+    });
+    const parts = (
+      server.requests[0]!.body!.messages as { content: { type: string; text?: string }[] }[]
+    )[1]!.content;
     expect(parts.filter((p) => p.type === 'image_url')).toHaveLength(3);
     expect(parts.at(-1)!.text).toContain('0:02–0:05');
   });
 
   it('retries 429 honouring Retry-After, and 500, then streams', async () => {
-    server.queue = [{ kind: 'status', status: 429, retryAfter: '1' }, { kind: 'status', status: 500 }];
+    server.queue = [
+      { kind: 'status', status: 429, retryAfter: '1' },
+      { kind: 'status', status: 500 },
+    ];
     const t0 = Date.now();
     const r = await engine().ask({ videoId, question: 'q' });
     expect(r.text).toBe('The picture is sharp at 0:02.');
@@ -99,8 +151,14 @@ describe('chat streaming', () => {
   });
 
   it('gives up after the retries with the server message', async () => {
-    server.queue = [0, 1, 2].map(() => ({ kind: 'status' as const, status: 503, body: JSON.stringify({ error: { message: 'model is loading' } }) }));
-    const e = await engine().ask({ videoId, question: 'q' }).catch((x: unknown) => x);
+    server.queue = [0, 1, 2].map(() => ({
+      kind: 'status' as const,
+      status: 503,
+      body: JSON.stringify({ error: { message: 'model is loading' } }),
+    }));
+    const e = await engine()
+      .ask({ videoId, question: 'q' })
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(EngineError);
     expect((e as EngineError).message).toMatch(/HTTP 503.*model is loading/);
     expect((e as EngineError).message).not.toContain(KEY);
@@ -108,15 +166,25 @@ describe('chat streaming', () => {
   });
 
   it('does not retry a 400 and shows its text', async () => {
-    server.queue = [{ kind: 'status', status: 400, body: JSON.stringify({ error: { message: 'image_url is not supported' } }) }];
-    await expect(engine().ask({ videoId, question: 'q' })).rejects.toThrow(/HTTP 400.*image_url is not supported/);
+    server.queue = [
+      {
+        kind: 'status',
+        status: 400,
+        body: JSON.stringify({ error: { message: 'image_url is not supported' } }),
+      },
+    ];
+    await expect(engine().ask({ videoId, question: 'q' })).rejects.toThrow(
+      /HTTP 400.*image_url is not supported/,
+    );
     expect(server.requests).toHaveLength(1);
   });
 
   it('reports a malformed chunk readably', async () => {
     server.queue = [{ kind: 'malformed', pieces: ['one ', 'two ', 'three'], at: 1 }];
     const chunks: string[] = [];
-    const e = (await engine().ask({ videoId, question: 'q', onChunk: (t) => chunks.push(t) }).catch((x: unknown) => x)) as EngineError;
+    const e = (await engine()
+      .ask({ videoId, question: 'q', onChunk: (t) => chunks.push(t) })
+      .catch((x: unknown) => x)) as EngineError;
     expect(e.code).toBe('ENGINE_PROTOCOL');
     expect(e.message).toMatch(/malformed stream chunk/);
     expect(chunks).toEqual(['one ']);
@@ -125,42 +193,84 @@ describe('chat streaming', () => {
   it('reports a disconnect mid-stream', async () => {
     server.queue = [{ kind: 'disconnect', pieces: ['alpha ', 'beta ', 'gamma'], after: 2 }];
     const got: string[] = [];
-    const e = (await engine().ask({ videoId, question: 'q', onChunk: (t) => got.push(t) }).catch((x: unknown) => x)) as EngineError;
+    const e = (await engine()
+      .ask({ videoId, question: 'q', onChunk: (t) => got.push(t) })
+      .catch((x: unknown) => x)) as EngineError;
     expect(e).toBeInstanceOf(EngineError);
-    expect(e.message).toMatch(/closed the connection before the answer was complete \(after 11 characters\)/);
+    expect(e.message).toMatch(
+      /closed the connection before the answer was complete \(after 11 characters\)/,
+    );
     expect(got).toEqual(['alpha ', 'beta ']);
     expect(server.requests).toHaveLength(1); // no retry once text has streamed
   });
 
   it('times out a silent server and cancels a slow stream', async () => {
     server.queue = [{ kind: 'hang', ms: 3000 }];
-    const e = (await engine({ timeoutMs: 400, retries: 0 }).ask({ videoId, question: 'q' }).catch((x: unknown) => x)) as EngineError;
+    const e = (await engine({ timeoutMs: 400, retries: 0 })
+      .ask({ videoId, question: 'q' })
+      .catch((x: unknown) => x)) as EngineError;
     expect(e.code).toBe('ENGINE_TIMEOUT');
 
     server.queue = [{ kind: 'text', pieces: ['a', 'b', 'c', 'd', 'e', 'f'], delayMs: 300 }];
     const ctrl = new AbortController();
     const got: string[] = [];
-    const p = engine().ask({ videoId, question: 'q', signal: ctrl.signal, onChunk: (t) => { got.push(t); if (got.length === 2) ctrl.abort(); } });
+    const p = engine().ask({
+      videoId,
+      question: 'q',
+      signal: ctrl.signal,
+      onChunk: (t) => {
+        got.push(t);
+        if (got.length === 2) ctrl.abort();
+      },
+    });
     const c = (await p.catch((x: unknown) => x)) as EngineError;
     expect(c.code).toBe('ENGINE_CANCELLED');
     expect(got).toEqual(['a', 'b']);
   });
 
   it('names an unreachable server', async () => {
-    const e = new OpenAiEngine(store, { baseUrl: 'http://127.0.0.1:1/v1', model: 'm', retries: 0, frames: { maxFrames: 1 } });
-    await expect(e.ask({ videoId, question: 'q' })).rejects.toThrow(/Could not reach the engine at http:\/\/127\.0\.0\.1:1\/v1/);
+    const e = new OpenAiEngine(store, {
+      baseUrl: 'http://127.0.0.1:1/v1',
+      model: 'm',
+      retries: 0,
+      frames: { maxFrames: 1 },
+    });
+    await expect(e.ask({ videoId, question: 'q' })).rejects.toThrow(
+      /Could not reach the engine at http:\/\/127\.0\.0\.1:1\/v1/,
+    );
   });
 });
 
 describe('LMM scoring by log-probabilities', () => {
   it('sends the rating prompt with the prefill and logprobs, and stores a model run of kind engine', async () => {
-    const jobs = new ScoreJobs(store, '/nonexistent', () => undefined, (p) => ({ ...resolveEngine(p), apiKey: KEY, retries: 0 }));
-    const job = jobs.create([videoId], { scorer: 'engine', providers: ['cpu'], engine: { baseUrl: server.url, model: 'vqa2-test', keyRef: 'env:NOPE', frames: { maxFrames: 2, maxSide: 64 } } });
+    const jobs = new ScoreJobs(
+      store,
+      '/nonexistent',
+      () => undefined,
+      (p) => ({ ...resolveEngine(p), apiKey: KEY, retries: 0 }),
+    );
+    const job = jobs.create([videoId], {
+      scorer: 'engine',
+      providers: ['cpu'],
+      engine: {
+        baseUrl: server.url,
+        model: 'vqa2-test',
+        keyRef: 'env:NOPE',
+        frames: { maxFrames: 2, maxSide: 64 },
+      },
+    });
     const p = await jobs.run(job.id);
     expect(p.status).toBe('done');
     expect(p.videosDone).toBe(1);
     const b = server.requests[0]!.body!;
-    expect(b).toMatchObject({ stream: false, logprobs: true, top_logprobs: 20, max_tokens: 1, continue_final_message: true, add_generation_prompt: false });
+    expect(b).toMatchObject({
+      stream: false,
+      logprobs: true,
+      top_logprobs: 20,
+      max_tokens: 1,
+      continue_final_message: true,
+      add_generation_prompt: false,
+    });
     const msgs = b.messages as { role: string; content: unknown }[];
     expect(msgs.map((m) => m.role)).toEqual(['system', 'user', 'assistant']);
     expect(msgs[2]!.content).toBe(RATING_PREFILL);
@@ -170,16 +280,45 @@ describe('LMM scoring by log-probabilities', () => {
     expect(run.packId).toBe('openai:vqa2-test');
     expect(JSON.stringify(run.settings)).not.toContain(KEY);
     const vs = jobs.scores.videoScore(p.runId!, videoId)!;
-    const expected = scoreFromLogprobs({ ' good': -0.3, ' fair': -1.6, ' high': -2.5, Good: -3, ' the': -4 });
+    const expected = scoreFromLogprobs({
+      ' good': -0.3,
+      ' fair': -1.6,
+      ' high': -2.5,
+      Good: -3,
+      ' the': -4,
+    });
     expect(vs.score).toBeCloseTo(expected.score, 12);
     expect(vs.probs.good).toBeCloseTo(expected.probs.good, 12);
     expect(store.getVideo(videoId)!.videoScore).toBeCloseTo(expected.score, 12);
   });
 
   it('fails clearly and stores nothing when the server returns no log-probabilities', async () => {
-    server.queue = [{ kind: 'logprobs', top: null, content: 'good' }, { kind: 'logprobs', top: [{ token: 'the', logprob: -0.1 }, { token: 'a', logprob: -2 }] }];
-    const jobs = new ScoreJobs(store, '/nonexistent', () => undefined, (p) => ({ ...resolveEngine(p), apiKey: null, retries: 0 }));
-    const job = jobs.create([videoId, video2Id], { scorer: 'engine', providers: ['cpu'], engine: { baseUrl: server.url, model: 'nolp', keyRef: null, frames: { maxFrames: 1, maxSide: 64 } } });
+    server.queue = [
+      { kind: 'logprobs', top: null, content: 'good' },
+      {
+        kind: 'logprobs',
+        top: [
+          { token: 'the', logprob: -0.1 },
+          { token: 'a', logprob: -2 },
+        ],
+      },
+    ];
+    const jobs = new ScoreJobs(
+      store,
+      '/nonexistent',
+      () => undefined,
+      (p) => ({ ...resolveEngine(p), apiKey: null, retries: 0 }),
+    );
+    const job = jobs.create([videoId, video2Id], {
+      scorer: 'engine',
+      providers: ['cpu'],
+      engine: {
+        baseUrl: server.url,
+        model: 'nolp',
+        keyRef: null,
+        frames: { maxFrames: 1, maxSide: 64 },
+      },
+    });
     const p = await jobs.run(job.id);
     expect(p.videosFailed).toBe(2);
     expect(p.errors[0]!.error).toMatch(/no log-probabilities/);
@@ -193,10 +332,43 @@ describe('LMM scoring by log-probabilities', () => {
 describe('question sets', () => {
   it('asks with the §5 prompt, scores the first character, and reports by type and category', async () => {
     putQbenchSet(store, 'mini', [
-      { videoId, videoName: 'a.mp4', questionType: 'what/how', question: 'How is the sharpness of the video?', answers: ['Very blurry', 'Slightly blurry', 'Sharp'], correctChoice: 'C', extra: { concern: 'technical' } },
-      { videoId, videoName: 'a.mp4', questionType: 'yes-or-no', question: 'Is there noise?', answers: ['Yes', 'No'], correctChoice: 'A', extra: { concern: 'technical' } },
-      { videoId, video2Id, videoName: 'a.mp4_cat_b.mp4', questionType: 'what/how', question: 'Which is sharper?', answers: ['First', 'Second'], correctChoice: 'A', context: 'Compare', extra: { concern: 'aesthetic' } },
-      { videoId, videoName: 'a.mp4', questionType: 'open_ended', question: 'Describe the video.', answers: [], correctChoice: null },
+      {
+        videoId,
+        videoName: 'a.mp4',
+        questionType: 'what/how',
+        question: 'How is the sharpness of the video?',
+        answers: ['Very blurry', 'Slightly blurry', 'Sharp'],
+        correctChoice: 'C',
+        extra: { concern: 'technical' },
+      },
+      {
+        videoId,
+        videoName: 'a.mp4',
+        questionType: 'yes-or-no',
+        question: 'Is there noise?',
+        answers: ['Yes', 'No'],
+        correctChoice: 'A',
+        extra: { concern: 'technical' },
+      },
+      {
+        videoId,
+        video2Id,
+        videoName: 'a.mp4_cat_b.mp4',
+        questionType: 'what/how',
+        question: 'Which is sharper?',
+        answers: ['First', 'Second'],
+        correctChoice: 'A',
+        context: 'Compare',
+        extra: { concern: 'aesthetic' },
+      },
+      {
+        videoId,
+        videoName: 'a.mp4',
+        questionType: 'open_ended',
+        question: 'Describe the video.',
+        answers: [],
+        correctChoice: null,
+      },
     ]);
     server.queue = [
       { kind: 'text', pieces: [' C.'] },
@@ -206,7 +378,11 @@ describe('question sets', () => {
     ];
     const e = engine({ frames: { maxFrames: 2, maxSide: 64 } });
     const progress: number[] = [];
-    const s = await runQbench(store, { id: e.id, answer: async (q, sig) => ({ text: await e.answerQuestion(q, sig) }) }, { setName: 'mini', onProgress: (p) => progress.push(p.done) });
+    const s = await runQbench(
+      store,
+      { id: e.id, answer: async (q, sig) => ({ text: await e.answerQuestion(q, sig) }) },
+      { setName: 'mini', onProgress: (p) => progress.push(p.done) },
+    );
     expect(progress.at(-1)).toBe(4);
     expect(s).toMatchObject({ n: 3, correct: 2, openEnded: 1, unanswered: 0 });
     expect(s.accuracy).toBeCloseTo(2 / 3, 12);
@@ -215,12 +391,19 @@ describe('question sets', () => {
     expect(s.byCategory.technical).toMatchObject({ n: 2, correct: 1 });
     const first = server.requests[0]!.body!;
     const parts = (first.messages as { content: { type: string; text?: string }[] }[])[1]!.content;
-    expect(parts[0]!.text).toMatch(/^You will receive 2 distinct frames .* all \d+ frames of the video\./);
-    expect(parts.at(-1)!.text).toBe('How is the sharpness of the video?\nA. Very blurry\nB. Slightly blurry\nC. Sharp\n' + CHOICE_SUFFIX);
+    expect(parts[0]!.text).toMatch(
+      /^You will receive 2 distinct frames .* all \d+ frames of the video\./,
+    );
+    expect(parts.at(-1)!.text).toBe(
+      'How is the sharpness of the video?\nA. Very blurry\nB. Slightly blurry\nC. Sharp\n' +
+        CHOICE_SUFFIX,
+    );
     // the comparison question carries both videos' frames
-    const cmp = (server.requests[2]!.body!.messages as { content: { type: string }[] }[])[1]!.content;
+    const cmp = (server.requests[2]!.body!.messages as { content: { type: string }[] }[])[1]!
+      .content;
     expect(cmp.filter((p) => p.type === 'image_url').length).toBe(4);
-    const open = (server.requests[3]!.body!.messages as { content: { text?: string }[] }[])[1]!.content;
+    const open = (server.requests[3]!.body!.messages as { content: { text?: string }[] }[])[1]!
+      .content;
     expect(open.at(-1)!.text).toBe('Describe the video.Please directly answer the question.');
     const rows = qbenchAnswers(store, s.runId);
     expect(rows.map((r) => r.choice)).toEqual(['C', 'B', 'A', null]);
@@ -230,7 +413,17 @@ describe('question sets', () => {
   it('keeps answers so far when cancelled', async () => {
     const ctrl = new AbortController();
     let n = 0;
-    const s = await runQbench(store, { id: 'x', answer: async () => { if (++n === 2) ctrl.abort(); return { text: 'A' }; } }, { setName: 'mini', signal: ctrl.signal });
+    const s = await runQbench(
+      store,
+      {
+        id: 'x',
+        answer: async () => {
+          if (++n === 2) ctrl.abort();
+          return { text: 'A' };
+        },
+      },
+      { setName: 'mini', signal: ctrl.signal },
+    );
     expect(s.status).toBe('cancelled');
     expect(qbenchAnswers(store, s.runId)).toHaveLength(2);
   });

@@ -13,7 +13,8 @@ let p: CalibrationProject;
 const vqa2 = (...args: string[]) => runVqa2(path.join(dir, 'home'), args);
 
 beforeAll(() => {
-  if (!fs.existsSync(path.join(root, 'out', 'main', 'cli.js'))) throw new Error('The CLI is not built: run `npm run build` first.');
+  if (!fs.existsSync(path.join(root, 'out', 'main', 'cli.js')))
+    throw new Error('The CLI is not built: run `npm run build` first.');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-calib-cli-'));
   p = makeCalibrationProject(dir);
 });
@@ -44,14 +45,20 @@ describe('vqa2 calibrate', () => {
     expect(Array.isArray(c.params)).toBe(false);
     const ridge = c.params as Exclude<CalibrationJson['params'], number[]>;
     // the measurement MOS depends on carries the weight (MOS falls with blur)
-    expect(Math.abs(ridge.coefficients.blur!)).toBe(Math.max(...Object.values(ridge.coefficients).map(Math.abs)));
+    expect(Math.abs(ridge.coefficients.blur!)).toBe(
+      Math.max(...Object.values(ridge.coefficients).map(Math.abs)),
+    );
     expect(ridge.coefficients.blur!).toBeLessThan(0);
     // same data and seed, same figures
-    const again = JSON.parse(vqa2('calibrate', p.file, '--run', String(p.builtinRun), '--json').stdout) as CalibrationJson;
+    const again = JSON.parse(
+      vqa2('calibrate', p.file, '--run', String(p.builtinRun), '--json').stdout,
+    ) as CalibrationJson;
     expect(again.srcc).toBe(c.srcc);
     expect(again.rmse).toBe(c.rmse);
     // stored with the run: the list now predicts MOS for the unrated videos
-    const list = JSON.parse(vqa2('list', p.file, '--run', String(p.builtinRun), '--json').stdout) as { id: number; mos: number | null; predictedMos: { mos: number } | null }[];
+    const list = JSON.parse(
+      vqa2('list', p.file, '--run', String(p.builtinRun), '--json').stdout,
+    ) as { id: number; mos: number | null; predictedMos: { mos: number } | null }[];
     const unrated = list.filter((v) => v.mos === null);
     expect(unrated).toHaveLength(p.videoIds.length - p.rated.length);
     for (const v of unrated) expect(v.predictedMos!.mos).toEqual(expect.any(Number));
@@ -70,7 +77,9 @@ describe('vqa2 calibrate', () => {
     const small = makeCalibrationProject(path.join(dir, 'small'), { rated: 5 });
     const few = vqa2('calibrate', small.file, '--run', String(small.builtinRun));
     expect(few.code).toBe(2);
-    expect(few.stderr).toMatch(/at least 8 videos with both a MOS and a score of run \d+; it has 5/);
+    expect(few.stderr).toMatch(
+      /at least 8 videos with both a MOS and a score of run \d+; it has 5/,
+    );
     const unknown = vqa2('calibrate', p.file, '--run', '99');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/No model run 99/);
@@ -83,7 +92,11 @@ describe('vqa2 calibrate', () => {
 
 describe('vqa2 list: one run per score column', () => {
   it('defaults to the finished run that scored most videos and names it in runId', () => {
-    const rows = JSON.parse(vqa2('list', p.file, '--json').stdout) as { id: number; videoScore: number | null; runId: number }[];
+    const rows = JSON.parse(vqa2('list', p.file, '--json').stdout) as {
+      id: number;
+      videoScore: number | null;
+      runId: number;
+    }[];
     expect(rows).toHaveLength(p.videoIds.length);
     for (const r of rows) {
       expect(r.runId).toBe(p.builtinRun);
@@ -92,15 +105,17 @@ describe('vqa2 list: one run per score column', () => {
   });
 
   it('--run shows that run only: videos it skipped have no score', () => {
-    const rows = JSON.parse(vqa2('list', p.file, '--run', String(p.partialRun), '--json').stdout) as { id: number; videoScore: number | null; runId: number }[];
+    const rows = JSON.parse(
+      vqa2('list', p.file, '--run', String(p.partialRun), '--json').stdout,
+    ) as { id: number; videoScore: number | null; runId: number }[];
     for (const r of rows) {
       expect(r.runId).toBe(p.partialRun);
-      if (p.partialVideos.includes(r.id)) expect(r.videoScore).toBeCloseTo(1 - p.score.get(r.id)!, 12);
+      if (p.partialVideos.includes(r.id))
+        expect(r.videoScore).toBeCloseTo(1 - p.score.get(r.id)!, 12);
       else expect(r.videoScore).toBeNull();
     }
     const bad = vqa2('list', p.file, '--run', '42', '--json');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/No model run 42/);
   });
-
 });

@@ -10,7 +10,13 @@ import { runVqa2 } from '../helpers/cli';
 import { levelOfScore } from '../../src-main/services/levels/level-score';
 
 interface DemoJson {
-  videos: { path: string; status: string; error: string | null; videoScore: number | null; runId: number | null }[];
+  videos: {
+    path: string;
+    status: string;
+    error: string | null;
+    videoScore: number | null;
+    runId: number | null;
+  }[];
   scores: { path: string; status: string; videoScore: number | null; level: string | null }[];
   assistant: { video: string; engine: string; question: string; answer: string } | null;
   dataset: {
@@ -33,7 +39,11 @@ let out: DemoJson;
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-demo-'));
-  const r = runVqa2(path.join(dir, 'home'), ['demo', '--dir', path.join(dir, 'demo'), '--json'], 300_000);
+  const r = runVqa2(
+    path.join(dir, 'home'),
+    ['demo', '--dir', path.join(dir, 'demo'), '--json'],
+    300_000,
+  );
   if (r.code !== 0) throw new Error(`vqa2 demo exited ${r.code}: ${r.stderr}`);
   out = JSON.parse(r.stdout) as DemoJson;
   // the same demo for people: what it exported, in words
@@ -52,7 +62,9 @@ describe('vqa2 demo', () => {
   });
 
   it("asks the built-in analyst about the weakest clip and answers with that clip's stored score", () => {
-    const scored = out.videos.filter((v) => v.videoScore != null).sort((a, b) => a.videoScore! - b.videoScore!);
+    const scored = out.videos
+      .filter((v) => v.videoScore != null)
+      .sort((a, b) => a.videoScore! - b.videoScore!);
     const weakest = scored[0]!;
     expect(out.assistant).not.toBeNull();
     expect(out.assistant!.video).toBe(path.basename(weakest.path));
@@ -63,16 +75,24 @@ describe('vqa2 demo', () => {
 
   it('exports one rating pair per scored clip as VQA²/LLaVA JSON whose level is the score’s level', () => {
     const ok = out.videos.filter((v) => v.videoScore != null);
-    expect(out.dataset).toMatchObject({ format: 'llava', samples: ok.length, pairsGenerated: ok.length });
+    expect(out.dataset).toMatchObject({
+      format: 'llava',
+      samples: ok.length,
+      pairsGenerated: ok.length,
+    });
     // all scores shown are of one run
     expect(new Set(out.videos.map((v) => v.runId)).size).toBe(1);
-    const samples = JSON.parse(fs.readFileSync(path.join(out.dataset.dir, 'train.json'), 'utf8')) as { image: string; gt_score: number; conversations: { from: string; value: string }[] }[];
+    const samples = JSON.parse(
+      fs.readFileSync(path.join(out.dataset.dir, 'train.json'), 'utf8'),
+    ) as { image: string; gt_score: number; conversations: { from: string; value: string }[] }[];
     expect(samples).toHaveLength(ok.length);
     for (const s of samples) {
       const v = ok.find((x) => path.basename(x.path) === path.basename(s.image))!;
       expect(v).toBeDefined();
       expect(s.conversations[0]!.from).toBe('human');
-      expect(s.conversations[1]!.value).toBe(`The quality of the video is ${levelOfScore(v.videoScore!)}.`);
+      expect(s.conversations[1]!.value).toBe(
+        `The quality of the video is ${levelOfScore(v.videoScore!)}.`,
+      );
       expect(fs.existsSync(path.join(out.dataset.dir, s.image))).toBe(true);
     }
     expect(fs.existsSync(path.join(out.dataset.dir, 'manifest.json'))).toBe(true);
@@ -80,14 +100,25 @@ describe('vqa2 demo', () => {
 
   it('exports them as drafts whose level is from the model, never as approved, and says so', () => {
     const n = out.dataset.samples;
-    expect(out.dataset).toMatchObject({ status: 'draft', approved: 0, drafts: n, levelFromModel: n });
-    const manifest = JSON.parse(fs.readFileSync(path.join(out.dataset.dir, 'manifest.json'), 'utf8')) as {
+    expect(out.dataset).toMatchObject({
+      status: 'draft',
+      approved: 0,
+      drafts: n,
+      levelFromModel: n,
+    });
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(out.dataset.dir, 'manifest.json'), 'utf8'),
+    ) as {
       settings: { status: string };
       counts: { pairs: { approved: number; draft: number; draftLevelFromModel: number } };
     };
     expect(manifest.settings.status).toBe('draft');
     expect(manifest.counts.pairs).toEqual({ approved: 0, draft: n, draftLevelFromModel: n });
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(new RegExp(`Dataset: ${n} rating pairs in .*train\\.json \\(VQA²/LLaVA JSON\\), exported as drafts: ${n} state a level taken from the model score, not from people's ratings; 0 approved by a person\\.`));
+    expect(text.stdout).toMatch(
+      new RegExp(
+        `Dataset: ${n} rating pairs in .*train\\.json \\(VQA²/LLaVA JSON\\), exported as drafts: ${n} state a level taken from the model score, not from people's ratings; 0 approved by a person\\.`,
+      ),
+    );
   });
 });

@@ -5,7 +5,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startOpenAiTestServer, defaultFallback, type TestServer } from '../helpers/openai-test-server';
+import {
+  startOpenAiTestServer,
+  defaultFallback,
+  type TestServer,
+} from '../helpers/openai-test-server';
 import { videoRow } from '../helpers/api';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 import { ScoreJobs } from '../../src-main/services/scoring/score-job';
@@ -51,8 +55,23 @@ beforeEach(() => {
 });
 
 function engineJob(urls: string[], concurrency: number, events: JobProgress[]) {
-  const jobs = new ScoreJobs(store, '/nonexistent', (p) => events.push(p), (p) => ({ ...resolveEngine(p), apiKey: null, backoffMs: 20, videoMode: 'video_url' }));
-  const job = jobs.create(ids, { scorer: 'engine', providers: ['cpu'], engine: { baseUrl: urls[0]!, replicaUrls: urls.slice(1), concurrency, model: 'm', keyRef: null } });
+  const jobs = new ScoreJobs(
+    store,
+    '/nonexistent',
+    (p) => events.push(p),
+    (p) => ({ ...resolveEngine(p), apiKey: null, backoffMs: 20, videoMode: 'video_url' }),
+  );
+  const job = jobs.create(ids, {
+    scorer: 'engine',
+    providers: ['cpu'],
+    engine: {
+      baseUrl: urls[0]!,
+      replicaUrls: urls.slice(1),
+      concurrency,
+      model: 'm',
+      keyRef: null,
+    },
+  });
   return { jobs, job };
 }
 
@@ -60,7 +79,11 @@ describe('an engine with several replicas', () => {
   it('spreads a score job over 4 replicas × 2 in flight, never more than 2 at once on one', async () => {
     for (const s of servers) s.latencyMs = 60;
     const events: JobProgress[] = [];
-    const { jobs, job } = engineJob(servers.map((s) => s.url), 2, events);
+    const { jobs, job } = engineJob(
+      servers.map((s) => s.url),
+      2,
+      events,
+    );
     const p = await jobs.run(job.id);
     expect(p).toMatchObject({ status: 'done', videosDone: 16, videosFailed: 0 });
     for (const s of servers) {
@@ -71,8 +94,16 @@ describe('an engine with several replicas', () => {
     const last = events[events.length - 1]!;
     expect(last.replicas!.map((r) => r.url)).toEqual(servers.map((s) => s.url));
     expect(last.replicas!.reduce((a, r) => a + r.ok, 0)).toBe(16);
-    const expected = scoreFromLogprobs({ ' good': -0.3, ' fair': -1.6, ' high': -2.5, Good: -3, ' the': -4 }).score;
-    const scored = store.connection.prepare('SELECT score FROM video_scores WHERE run_id = ?').all(p.runId) as { score: number }[];
+    const expected = scoreFromLogprobs({
+      ' good': -0.3,
+      ' fair': -1.6,
+      ' high': -2.5,
+      Good: -3,
+      ' the': -4,
+    }).score;
+    const scored = store.connection
+      .prepare('SELECT score FROM video_scores WHERE run_id = ?')
+      .all(p.runId) as { score: number }[];
     expect(scored).toHaveLength(16);
     for (const s of scored) expect(s.score).toBeCloseTo(expected, 12);
   });
@@ -80,7 +111,11 @@ describe('an engine with several replicas', () => {
   it('completes with every video scored when one of 4 replicas fails every request, and marks it down', async () => {
     servers[2]!.fallback = failing;
     const events: JobProgress[] = [];
-    const { jobs, job } = engineJob(servers.map((s) => s.url), 2, events);
+    const { jobs, job } = engineJob(
+      servers.map((s) => s.url),
+      2,
+      events,
+    );
     const p = await jobs.run(job.id);
     expect(p).toMatchObject({ status: 'done', videosDone: 16, videosFailed: 0, errors: [] });
     const bad = events[events.length - 1]!.replicas![2]!;
@@ -93,8 +128,13 @@ describe('an engine with several replicas', () => {
 
   it('tries a down replica again after its cool-down and uses it once it answers', async () => {
     servers[0]!.fallback = failing;
-    const pool = new ReplicaPool([servers[0]!.url, servers[1]!.url], { downMs: 200, failuresToDown: 2, retryBackoffMs: 5 });
-    const call = () => pool.run((c) => c.complete({ model: 'm', messages: [{ role: 'user', content: 'q' }] }));
+    const pool = new ReplicaPool([servers[0]!.url, servers[1]!.url], {
+      downMs: 200,
+      failuresToDown: 2,
+      retryBackoffMs: 5,
+    });
+    const call = () =>
+      pool.run((c) => c.complete({ model: 'm', messages: [{ role: 'user', content: 'q' }] }));
     for (let i = 0; i < 4; i++) await call();
     expect(pool.stats()[0]).toMatchObject({ down: true, ok: 0, failed: 2 });
     const triedBefore = servers[0]!.requests.length;
@@ -109,28 +149,68 @@ describe('an engine with several replicas', () => {
 
   it('does not retry elsewhere what no replica would answer differently (a 400)', async () => {
     for (const s of servers) s.fallback = () => ({ kind: 'status', status: 400 });
-    const engine = new OpenAiEngine(store, { baseUrl: servers[0]!.url, replicaUrls: [servers[1]!.url], model: 'm', videoMode: 'video_url', backoffMs: 5 });
-    await expect(engine.scoreVideo(ids[0]!)).rejects.toMatchObject({ code: 'ENGINE_HTTP', status: 400 });
+    const engine = new OpenAiEngine(store, {
+      baseUrl: servers[0]!.url,
+      replicaUrls: [servers[1]!.url],
+      model: 'm',
+      videoMode: 'video_url',
+      backoffMs: 5,
+    });
+    await expect(engine.scoreVideo(ids[0]!)).rejects.toMatchObject({
+      code: 'ENGINE_HTTP',
+      status: 400,
+    });
     expect(servers[0]!.requests.length + servers[1]!.requests.length).toBe(1);
   });
 
   it('gives up with a clear error when every replica fails', async () => {
     for (const s of servers) s.fallback = failing;
-    const engine = new OpenAiEngine(store, { baseUrl: servers[0]!.url, replicaUrls: [servers[1]!.url], model: 'm', videoMode: 'video_url', backoffMs: 5 });
-    await expect(engine.scoreVideo(ids[0]!)).rejects.toThrow(/HTTP 500.*gave up after 4 attempts on 2 replicas/);
+    const engine = new OpenAiEngine(store, {
+      baseUrl: servers[0]!.url,
+      replicaUrls: [servers[1]!.url],
+      model: 'm',
+      videoMode: 'video_url',
+      backoffMs: 5,
+    });
+    await expect(engine.scoreVideo(ids[0]!)).rejects.toThrow(
+      /HTTP 500.*gave up after 4 attempts on 2 replicas/,
+    );
   });
 });
 
 describe('question sets on several replicas', () => {
-  it('answers a set with questions in flight on every replica, within each one\'s limit', async () => {
+  it("answers a set with questions in flight on every replica, within each one's limit", async () => {
     for (const s of servers) s.latencyMs = 60;
     putQbenchSet(
       store,
       'spread',
-      ids.slice(0, 12).map((videoId, i) => ({ videoId, videoName: `v${i}.mp4`, questionType: 'yes-or-no', question: `Is ${i} blurry?`, answers: ['Yes', 'No'], correctChoice: 'A' })),
+      ids
+        .slice(0, 12)
+        .map((videoId, i) => ({
+          videoId,
+          videoName: `v${i}.mp4`,
+          questionType: 'yes-or-no',
+          question: `Is ${i} blurry?`,
+          answers: ['Yes', 'No'],
+          correctChoice: 'A',
+        })),
     );
-    const engine = new OpenAiEngine(store, { baseUrl: servers[0]!.url, replicaUrls: [servers[1]!.url, servers[2]!.url], concurrency: 2, model: 'm', videoMode: 'video_url' });
-    const run = await runQbench(store, { id: engine.id, parallel: engine.pool.capacity, answer: async (q, signal) => ({ text: await engine.answerQuestion(q, signal) }) }, { setName: 'spread' });
+    const engine = new OpenAiEngine(store, {
+      baseUrl: servers[0]!.url,
+      replicaUrls: [servers[1]!.url, servers[2]!.url],
+      concurrency: 2,
+      model: 'm',
+      videoMode: 'video_url',
+    });
+    const run = await runQbench(
+      store,
+      {
+        id: engine.id,
+        parallel: engine.pool.capacity,
+        answer: async (q, signal) => ({ text: await engine.answerQuestion(q, signal) }),
+      },
+      { setName: 'spread' },
+    );
     expect(run).toMatchObject({ n: 12, unanswered: 0 });
     for (const s of servers.slice(0, 3)) {
       expect(s.requests.length).toBeGreaterThan(0);
@@ -144,9 +224,23 @@ describe('question sets on several replicas', () => {
 
 describe('CLI engine flags', () => {
   it('takes --engine-url once per replica and --engine-concurrency per replica', () => {
-    const cfg = engineConfigFromFlags({ 'engine-url': ['http://a:1/v1/', 'http://b:2/v1', 'http://a:1/v1'], 'engine-model': 'm', 'engine-concurrency': '3' });
-    expect(cfg).toMatchObject({ baseUrl: 'http://a:1/v1', replicaUrls: ['http://b:2/v1'], concurrency: 3 });
-    expect(() => engineConfigFromFlags({ 'engine-url': ['http://a/v1'], 'engine-model': 'm', 'engine-concurrency': '0' })).toThrow(/--engine-concurrency/);
+    const cfg = engineConfigFromFlags({
+      'engine-url': ['http://a:1/v1/', 'http://b:2/v1', 'http://a:1/v1'],
+      'engine-model': 'm',
+      'engine-concurrency': '3',
+    });
+    expect(cfg).toMatchObject({
+      baseUrl: 'http://a:1/v1',
+      replicaUrls: ['http://b:2/v1'],
+      concurrency: 3,
+    });
+    expect(() =>
+      engineConfigFromFlags({
+        'engine-url': ['http://a/v1'],
+        'engine-model': 'm',
+        'engine-concurrency': '0',
+      }),
+    ).toThrow(/--engine-concurrency/);
     expect(() => engineConfigFromFlags({ 'engine-concurrency': '2' })).toThrow(/need --engine-url/);
   });
 });

@@ -12,7 +12,13 @@ import { handleMediaRequest } from '../../src-main/hosts/electron/media-protocol
 import { CALL_NAMES } from '../../src-preload/contract';
 import { callChannel } from '../../src-preload/bridge';
 import { callApi, videoRow } from '../helpers/api';
-import { garbageInputJson, malformedMessage, mediaPath, rangeHeader, rng } from '../helpers/hostile';
+import {
+  garbageInputJson,
+  malformedMessage,
+  mediaPath,
+  rangeHeader,
+  rng,
+} from '../helpers/hostile';
 
 let dir: string;
 let api: StudioApi;
@@ -20,12 +26,23 @@ let host: WebHost;
 let projectFile: string;
 let videoId: number;
 
-type Reply = { id: number | null; ok: boolean; result?: unknown; error?: { code: string; message: string } };
+type Reply = {
+  id: number | null;
+  ok: boolean;
+  result?: unknown;
+  error?: { code: string; message: string };
+};
 
 /** A WebSocket client that sends raw text and hands back replies (not events) in order. */
-function connect(): Promise<{ ws: WebSocket; send: (text: string) => Promise<Reply>; closed: Promise<number> }> {
+function connect(): Promise<{
+  ws: WebSocket;
+  send: (text: string) => Promise<Reply>;
+  closed: Promise<number>;
+}> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`, { maxPayload: 64 * 1024 * 1024 });
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`, {
+      maxPayload: 64 * 1024 * 1024,
+    });
     const queue: ((r: Reply) => void)[] = [];
     ws.on('message', (d) => {
       const m = JSON.parse(String(d));
@@ -38,7 +55,10 @@ function connect(): Promise<{ ws: WebSocket; send: (text: string) => Promise<Rep
         closed,
         send: (text) =>
           new Promise((r, j) => {
-            const timer = setTimeout(() => j(new Error(`no reply to ${text.slice(0, 120)}`)), 15_000);
+            const timer = setTimeout(
+              () => j(new Error(`no reply to ${text.slice(0, 120)}`)),
+              15_000,
+            );
             queue.push((m) => (clearTimeout(timer), r(m)));
             ws.send(text);
           }),
@@ -52,8 +72,12 @@ function connect(): Promise<{ ws: WebSocket; send: (text: string) => Promise<Rep
 function snapshot(): string {
   const db = new Database(projectFile, { readonly: true, fileMustExist: true });
   try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[];
-    return JSON.stringify(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}"`).all()]));
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+      .all() as { name: string }[];
+    return JSON.stringify(
+      tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}"`).all()]),
+    );
   } finally {
     db.close();
   }
@@ -83,7 +107,9 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, 'secret.txt'), 'do not serve');
   api = new StudioApi({ host: 'web', version: 'test', home: path.join(dir, 'home') });
   host = await startWebHost({ api, rendererDir: renderer });
-  const info = await callApi<{ path: string }>(api, 'project.create', { path: path.join(dir, 'proj', 'p') });
+  const info = await callApi<{ path: string }>(api, 'project.create', {
+    path: path.join(dir, 'proj', 'p'),
+  });
   projectFile = info.path;
   const clip = path.join(dir, 'proj', 'clip.mp4');
   fs.writeFileSync(clip, Buffer.alloc(4096, 7));
@@ -119,7 +145,9 @@ describe('hostile input over the WebSocket', () => {
       try {
         expectTypedError(reply);
       } catch (e) {
-        throw new Error(`message ${i} (${text.slice(0, 200)}) got ${JSON.stringify(reply).slice(0, 300)}: ${String(e)}`);
+        throw new Error(
+          `message ${i} (${text.slice(0, 200)}) got ${JSON.stringify(reply).slice(0, 300)}: ${String(e)}`,
+        );
       }
       if (reply.id !== null) expect(reply.id).toBe(i);
       codes.set(reply.error!.code, (codes.get(reply.error!.code) ?? 0) + 1);
@@ -129,8 +157,14 @@ describe('hostile input over the WebSocket', () => {
     expect(codes.get('UNKNOWN_CALL')).toBeGreaterThan(50);
     expect(codes.get('BAD_INPUT')).toBeGreaterThan(300);
     expectNoPollution();
-    expect(await c.send(JSON.stringify({ id: 5000, call: 'library.list', input: { offset: 0, limit: 10 } }))).toMatchObject({ ok: true, result: { total: 1 } });
-    expect(await bystander.send(JSON.stringify({ id: 1, call: 'app.info', input: {} }))).toMatchObject({ ok: true });
+    expect(
+      await c.send(
+        JSON.stringify({ id: 5000, call: 'library.list', input: { offset: 0, limit: 10 } }),
+      ),
+    ).toMatchObject({ ok: true, result: { total: 1 } });
+    expect(
+      await bystander.send(JSON.stringify({ id: 1, call: 'app.info', input: {} })),
+    ).toMatchObject({ ok: true });
     expect(snapshot()).toBe(before);
     c.ws.close();
     bystander.ws.close();
@@ -139,14 +173,20 @@ describe('hostile input over the WebSocket', () => {
   it('closes only the offending socket on a frame over the size limit or with invalid UTF-8', async () => {
     const bystander = await connect();
     const big = await connect();
-    big.ws.send(JSON.stringify({ id: 1, call: 'app.info', input: { x: 'a'.repeat(17 * 1024 * 1024) } }));
+    big.ws.send(
+      JSON.stringify({ id: 1, call: 'app.info', input: { x: 'a'.repeat(17 * 1024 * 1024) } }),
+    );
     expect(await big.closed).toBe(1009);
     const utf8 = await connect();
     utf8.ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
     expect(await utf8.closed).toBe(1007);
     const binary = await connect();
-    expectTypedError(await binary.send(Buffer.from('{"id":1,"call":"app.info"}') as unknown as string));
-    expect(await bystander.send(JSON.stringify({ id: 2, call: 'app.info', input: {} }))).toMatchObject({ id: 2, ok: true });
+    expectTypedError(
+      await binary.send(Buffer.from('{"id":1,"call":"app.info"}') as unknown as string),
+    );
+    expect(
+      await bystander.send(JSON.stringify({ id: 2, call: 'app.info', input: {} })),
+    ).toMatchObject({ id: 2, ok: true });
     binary.ws.close();
     bystander.ws.close();
   }, 60_000);
@@ -155,8 +195,14 @@ describe('hostile input over the WebSocket', () => {
 describe('hostile input through the Electron IPC handlers', () => {
   it('gives 1,000 garbage calls a typed error; the project and prototypes stay untouched', async () => {
     const before = snapshot();
-    const handlers = new Map<string, (e: { senderFrame: { url: string } | null }, ...a: unknown[]) => unknown>();
-    const ipcMain: IpcMainLike = { handle: (ch, fn) => void handlers.set(ch, fn), removeHandler: (ch) => void handlers.delete(ch) };
+    const handlers = new Map<
+      string,
+      (e: { senderFrame: { url: string } | null }, ...a: unknown[]) => unknown
+    >();
+    const ipcMain: IpcMainLike = {
+      handle: (ch, fn) => void handlers.set(ch, fn),
+      removeHandler: (ch) => void handlers.delete(ch),
+    };
     const appUrl = 'file:///app/renderer/index.html';
     const unregister = registerIpcHandlers(ipcMain, api, (u) => u === appUrl);
     const r = rng(7);
@@ -164,13 +210,19 @@ describe('hostile input through the Electron IPC handlers', () => {
       const name = CALL_NAMES[Math.floor(r() * CALL_NAMES.length)]!;
       // Structured clone (Electron's IPC) keeps `__proto__` as an own key, as JSON.parse does.
       const input: unknown = JSON.parse(garbageInputJson(r));
-      const sender = i % 10 === 0 ? { senderFrame: i % 20 === 0 ? null : { url: 'https://evil.example/' } } : { senderFrame: { url: appUrl } };
+      const sender =
+        i % 10 === 0
+          ? { senderFrame: i % 20 === 0 ? null : { url: 'https://evil.example/' } }
+          : { senderFrame: { url: appUrl } };
       const reply = (await handlers.get(callChannel(name))!(sender, input, 'extra', null)) as Reply;
       expectTypedError(reply);
       if (sender.senderFrame?.url !== appUrl) expect(reply.error!.code).toBe('FORBIDDEN');
     }
     expectNoPollution();
-    const ok = (await handlers.get(callChannel('library.list'))!({ senderFrame: { url: appUrl } }, { offset: 0, limit: 5 })) as Reply;
+    const ok = (await handlers.get(callChannel('library.list'))!(
+      { senderFrame: { url: appUrl } },
+      { offset: 0, limit: 5 },
+    )) as Reply;
     expect(ok).toMatchObject({ ok: true, result: { total: 1 } });
     expect(snapshot()).toBe(before);
     unregister();
@@ -189,7 +241,17 @@ function rawRequest(target: string, headers: string[]): Promise<{ status: number
       resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), body: text });
     });
     // Written, not ended: a half-closed client socket would cut off a streamed reply.
-    sock.write([`GET ${target} HTTP/1.1`, `Host: 127.0.0.1:${host.port}`, `Cookie: vqa2_token=${host.token}`, 'Connection: close', ...headers, '', ''].join('\r\n'));
+    sock.write(
+      [
+        `GET ${target} HTTP/1.1`,
+        `Host: 127.0.0.1:${host.port}`,
+        `Cookie: vqa2_token=${host.token}`,
+        'Connection: close',
+        ...headers,
+        '',
+        '',
+      ].join('\r\n'),
+    );
   });
 }
 
@@ -202,10 +264,18 @@ describe('hostile input on the media routes', () => {
       const target = mediaPath(r, videoId);
       const range = rangeHeader(r);
       const res = await rawRequest(target, range ? [`Range: ${range}`] : []);
-      expect([200, 206, 400, 404, 416, 431], `${target} ${range}: ${res.body.slice(0, 200)}`).toContain(res.status);
+      expect(
+        [200, 206, 400, 404, 416, 431],
+        `${target} ${range}: ${res.body.slice(0, 200)}`,
+      ).toContain(res.status);
       expect(res.body).not.toContain('do not serve');
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-      const electron = handleMediaRequest(new Request(`vqa2-media:/${target.replace(/^\/(media)\b/, '/video')}`, { headers: range ? { Range: range } : {} }), api.project);
+      const electron = handleMediaRequest(
+        new Request(`vqa2-media:/${target.replace(/^\/(media)\b/, '/video')}`, {
+          headers: range ? { Range: range } : {},
+        }),
+        api.project,
+      );
       expect([200, 206, 400, 404, 416]).toContain(electron.status);
       await electron.body?.cancel();
     }

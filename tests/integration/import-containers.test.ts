@@ -38,7 +38,14 @@ beforeAll(async () => {
   let i = 0;
   for (const [ext, opts] of Object.entries(CONTAINERS)) {
     i += 1;
-    await ffmpeg(['-f', 'lavfi', '-i', `testsrc2=s=320x240:r=25:d=0.6,hue=h=${i * 20}`, ...opts, path.join(media, `clip.${ext}`)]);
+    await ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=s=320x240:r=25:d=0.6,hue=h=${i * 20}`,
+      ...opts,
+      path.join(media, `clip.${ext}`),
+    ]);
   }
   fs.writeFileSync(path.join(media, 'notes.txt'), 'not a video');
   fs.writeFileSync(path.join(media, 'sub', 'cover.JPG'), 'not a video either');
@@ -51,7 +58,8 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 describe('folder scan', () => {
   it('recognises the common containers case-insensitively and reports every other file with its reason', async () => {
     fs.copyFileSync(path.join(media, 'clip.asf'), path.join(tmp, 'UPPER.ASF'));
-    for (const ext of ['asf', 'wmv', 'ts', 'm2ts', 'mts', 'vob', '3g2', 'f4v', 'mxf']) expect(VIDEO_EXTENSIONS.has(ext)).toBe(true);
+    for (const ext of ['asf', 'wmv', 'ts', 'm2ts', 'mts', 'vob', '3g2', 'f4v', 'mxf'])
+      expect(VIDEO_EXTENSIONS.has(ext)).toBe(true);
     const scan = await scanPaths([media, path.join(tmp, 'UPPER.ASF')]);
     expect(scan.files.map((f) => path.basename(f)).sort()).toEqual(
       [...Object.keys(CONTAINERS).map((e) => `clip.${e}`), 'UPPER.ASF'].sort(),
@@ -61,7 +69,9 @@ describe('folder scan', () => {
       ['notes.txt', 'not-video'],
       [path.join('sub', 'cover.JPG'), 'not-video'],
     ]);
-    expect(scan.skipped.find((s) => s.path.endsWith('cover.JPG'))!.reason).toMatch(/^Not a video file type \(\.jpg\)/);
+    expect(scan.skipped.find((s) => s.path.endsWith('cover.JPG'))!.reason).toMatch(
+      /^Not a video file type \(\.jpg\)/,
+    );
   });
 });
 
@@ -75,7 +85,11 @@ describe('import of every container', () => {
       expect(failed).toEqual([]);
       expect(summary.added).toBe(Object.keys(CONTAINERS).length);
       expect(summary.skipped).toBe(3);
-      expect(summary.skippedItems.map((s) => path.basename(s.path)).sort()).toEqual(['LICENSE', 'cover.JPG', 'notes.txt']);
+      expect(summary.skippedItems.map((s) => path.basename(s.path)).sort()).toEqual([
+        'LICENSE',
+        'cover.JPG',
+        'notes.txt',
+      ]);
       for (const r of rows) {
         expect(r.durationSec, r.name).toBeGreaterThan(0.3);
         expect(r.width, r.name).toBeGreaterThan(0);

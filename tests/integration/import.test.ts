@@ -138,9 +138,18 @@ describe('importVideos', () => {
   it('skips every file on a re-import because it is already in the project', async () => {
     const before = store.videoCount();
     const summary = await importVideos(store, [mediaDir], { jobId: 'again' });
-    expect(summary).toMatchObject({ added: 0, failed: 0, skipped: placed.size + 1, cancelled: false });
+    expect(summary).toMatchObject({
+      added: 0,
+      failed: 0,
+      skipped: placed.size + 1,
+      cancelled: false,
+    });
     expect(summary.skippedItems.filter((s) => s.kind === 'in-project')).toHaveLength(placed.size);
-    expect(summary.skippedItems.every((s) => s.reason === 'already in project' || s.kind === 'not-video')).toBe(true);
+    expect(
+      summary.skippedItems.every(
+        (s) => s.reason === 'already in project' || s.kind === 'not-video',
+      ),
+    ).toBe(true);
     expect(store.videoCount()).toBe(before);
   });
 

@@ -131,7 +131,8 @@ const KNOWN_NOT_MONOTONIC: Record<string, string> = {
   'cellauto/crf': 'BRISQUE 100 on every frame: q is 0 whatever else happens',
   'cellauto/freeze': 'BRISQUE 100 on every frame: q is 0 whatever else happens',
   'cellauto/dark': 'BRISQUE 100 on every frame: q is 0 whatever else happens',
-  'megamind/noise': 'noise 10 lowers BRISQUE on this dark film and its flattest blocks are clipped black (no noise measured)',
+  'megamind/noise':
+    'noise 10 lowers BRISQUE on this dark film and its flattest blocks are clipped black (no noise measured)',
   'megamind/crf': 'CRF 38 and 51 score alike (17.6 / 17.8): both are already "low"',
 };
 
@@ -244,15 +245,25 @@ describe('built-in pack: video score falls along distortion ladders', () => {
   /** The studio's own pipeline: PackScorer (sampleFrames → segment.onnx per 2 s segment → level-token score) → mean. */
   async function scoreClip(file: string, fps: number): Promise<Scored> {
     const segs: SegmentScore[] = [];
-    const r = await scorer.scoreVideo({ absPath: file, width: W, height: H, fps, durationSec: DURATION }, { onSegment: (x) => segs.push(x) });
+    const r = await scorer.scoreVideo(
+      { absPath: file, width: W, height: H, fps, durationSec: DURATION },
+      { onSegment: (x) => segs.push(x) },
+    );
     const agg = aggregateSegments(segs, scorer.weights);
-    return { score: agg.score, segments: segs.length, segmentMs: [r.timings.inferMs], decodeMs: r.timings.totalMs - r.timings.inferMs };
+    return {
+      score: agg.score,
+      segments: segs.length,
+      segmentMs: [r.timings.inferMs],
+      decodeMs: r.timings.totalMs - r.timings.inferMs,
+    };
   }
 
   for (const c of CONTENTS) {
     it(`${c.name}: every ladder falls strictly`, async () => {
       if (!contents.includes(c)) {
-        throw new Error(`${c.name}: source clip missing — run scripts/fetch-opencv-doc-images.sh (Debian opencv-doc)`);
+        throw new Error(
+          `${c.name}: source clip missing — run scripts/fetch-opencv-doc-images.sh (Debian opencv-doc)`,
+        );
       }
       // generate this content's clips two at a time (2 cores), then score them one by one
       const tg = performance.now();
@@ -304,7 +315,9 @@ describe('built-in pack: video score falls along distortion ladders', () => {
         const known = KNOWN_NOT_MONOTONIC[`${c.name}/${ladder}`];
         if (known) {
           table[table.length - 1] += `   (known limit: ${known})`;
-          for (const v of row) if (!(Number.isFinite(v) && v >= 0 && v <= 1)) failures.push(`${ladder}: score ${v} outside [0, 1]`);
+          for (const v of row)
+            if (!(Number.isFinite(v) && v >= 0 && v <= 1))
+              failures.push(`${ladder}: score ${v} outside [0, 1]`);
           continue;
         }
         for (let i = 1; i < row.length; i++) {

@@ -13,25 +13,50 @@ export const PYTHON = '/usr/bin/python3';
 /** Generates all four tiny model folders into a fresh temp folder; returns it. */
 export function generateTinyModels(): string {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-tiny-lmm-'));
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts/gen-tiny-models.mjs'), '--out', out], { stdio: 'pipe' });
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/gen-tiny-models.mjs'), '--out', out], {
+    stdio: 'pipe',
+  });
   return out;
 }
 
-export function randomFrames(seed: number, count: number, width: number, height: number): RgbFrame[] {
+export function randomFrames(
+  seed: number,
+  count: number,
+  width: number,
+  height: number,
+): RgbFrame[] {
   const rand = mulberry32(seed);
-  return Array.from({ length: count }, () => ({ width, height, data: Uint8Array.from({ length: width * height * 3 }, () => Math.floor(rand() * 256)) }));
+  return Array.from({ length: count }, () => ({
+    width,
+    height,
+    data: Uint8Array.from({ length: width * height * 3 }, () => Math.floor(rand() * 256)),
+  }));
 }
 
-export interface ReferenceResult { ids: number[]; positionIds: number[][]; logits: number[][] }
+export interface ReferenceResult {
+  ids: number[];
+  positionIds: number[][];
+  logits: number[][];
+}
 
-function writeFrames(dir: string, name: string, frames: RgbFrame[]): { file: string; count: number; width: number; height: number } {
+function writeFrames(
+  dir: string,
+  name: string,
+  frames: RgbFrame[],
+): { file: string; count: number; width: number; height: number } {
   const file = path.join(dir, name);
   fs.writeFileSync(file, Buffer.concat(frames.map((f) => Buffer.from(f.data))));
   return { file, count: frames.length, width: frames[0]!.width, height: frames[0]!.height };
 }
 
 /** Runs scripts/tiny-vlm-reference.py on a prompt (placeholders unexpanded) and frames. */
-export function runReference(model: string, text: string, keyFrames: RgbFrame[], motionFrames: RgbFrame[] | null, extraIds: number[] = []): ReferenceResult {
+export function runReference(
+  model: string,
+  text: string,
+  keyFrames: RgbFrame[],
+  motionFrames: RgbFrame[] | null,
+  extraIds: number[] = [],
+): ReferenceResult {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-ref-'));
   try {
     const req = {
@@ -42,7 +67,11 @@ export function runReference(model: string, text: string, keyFrames: RgbFrame[],
       extraIds,
     };
     fs.writeFileSync(path.join(dir, 'req.json'), JSON.stringify(req));
-    const out = execFileSync(PYTHON, [path.join(ROOT, 'scripts/tiny-vlm-reference.py'), path.join(dir, 'req.json')], { maxBuffer: 256 * 2 ** 20 });
+    const out = execFileSync(
+      PYTHON,
+      [path.join(ROOT, 'scripts/tiny-vlm-reference.py'), path.join(dir, 'req.json')],
+      { maxBuffer: 256 * 2 ** 20 },
+    );
     return JSON.parse(out.toString()) as ReferenceResult;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

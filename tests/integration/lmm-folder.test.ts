@@ -52,9 +52,15 @@ describe('inspectModelFolder', () => {
     for (const arch of ['vqa2', 'llava_onevision', 'qwen2_vl', 'qwen2_5_vl'] as const) {
       const info = await inspectModelFolder(path.join(root, arch));
       expect(info.arch).toBe(arch);
-      expect(info.files.map((f) => f.path).sort()).toEqual(['onnx/decoder_model_merged.onnx', 'onnx/embed_tokens.onnx', 'onnx/vision_encoder.onnx']);
+      expect(info.files.map((f) => f.path).sort()).toEqual([
+        'onnx/decoder_model_merged.onnx',
+        'onnx/embed_tokens.onnx',
+        'onnx/vision_encoder.onnx',
+      ]);
       expect(info.dtypes).toEqual(['fp32']);
-      expect(info.sizeBytes).toBe(info.files.reduce((a, f) => a + fs.statSync(path.join(info.dir, f.path)).size, 0));
+      expect(info.sizeBytes).toBe(
+        info.files.reduce((a, f) => a + fs.statSync(path.join(info.dir, f.path)).size, 0),
+      );
       // weights only (no shape constants): a few hundred thousand parameters
       expect(info.paramCount).toBeGreaterThan(100_000);
       expect(info.paramCount * 4).toBeLessThan(info.sizeBytes);
@@ -71,17 +77,25 @@ describe('inspectModelFolder', () => {
     expect(small.load).toBe(big.load);
     expect(small.load).toBeGreaterThan(info.sizeBytes);
     expect(big.score).toBeGreaterThan(small.score);
-    const e = await loadLmm(dir, { ep: 'cpu', freeMemoryBytes: 10 * 2 ** 20 }).catch((err: unknown) => err);
+    const e = await loadLmm(dir, { ep: 'cpu', freeMemoryBytes: 10 * 2 ** 20 }).catch(
+      (err: unknown) => err,
+    );
     expect(e).toBeInstanceOf(LmmError);
     expect((e as LmmError).code).toBe('MODEL_TOO_BIG');
-    expect((e as LmmError).message).toMatch(/needs about [\d.]+ MB .* only 10\.0 MB of memory is free/);
+    expect((e as LmmError).message).toMatch(
+      /needs about [\d.]+ MB .* only 10\.0 MB of memory is free/,
+    );
   });
 
   it('refuses a folder with a missing file', async () => {
     const noTok = brokenCopy('no-tokenizer', (d) => fs.rmSync(path.join(d, 'tokenizer.json')));
     expect((await refusal(noTok)).message).toMatch(/tokenizer\.json is missing/);
-    const noDecoder = brokenCopy('no-decoder', (d) => fs.rmSync(path.join(d, 'onnx/decoder_model_merged.onnx')));
-    expect((await refusal(noDecoder)).message).toMatch(/onnx\/decoder_model_merged\.onnx is missing/);
+    const noDecoder = brokenCopy('no-decoder', (d) =>
+      fs.rmSync(path.join(d, 'onnx/decoder_model_merged.onnx')),
+    );
+    expect((await refusal(noDecoder)).message).toMatch(
+      /onnx\/decoder_model_merged\.onnx is missing/,
+    );
   });
 
   it('refuses an unknown architecture and a bad vqa2.json', async () => {
@@ -104,16 +118,21 @@ describe('inspectModelFolder', () => {
       editOnnx(path.join(d, 'onnx/vision_encoder.onnx'), (m) => {
         const input = m.graph!.input!.find((i) => i.name === 'motion_pixel_values')!;
         input.name = 'motion_pixels';
-        for (const n of m.graph!.node!) n.input = n.input!.map((x) => (x === 'motion_pixel_values' ? 'motion_pixels' : x));
+        for (const n of m.graph!.node!)
+          n.input = n.input!.map((x) => (x === 'motion_pixel_values' ? 'motion_pixels' : x));
       }),
     );
-    expect((await refusal(renamed)).message).toMatch(/onnx\/vision_encoder\.onnx has no input "motion_pixel_values" \(its inputs: pixel_values, motion_pixels\)/);
+    expect((await refusal(renamed)).message).toMatch(
+      /onnx\/vision_encoder\.onnx has no input "motion_pixel_values" \(its inputs: pixel_values, motion_pixels\)/,
+    );
     const retyped = brokenCopy('int32-ids', (d) =>
       editOnnx(path.join(d, 'onnx/embed_tokens.onnx'), (m) => {
         m.graph!.input![0]!.type!.tensorType!.elemType = onnx.TensorProto.DataType.INT32;
       }),
     );
-    expect((await refusal(retyped)).message).toMatch(/embed_tokens\.onnx input "input_ids" is int32, expected int64/);
+    expect((await refusal(retyped)).message).toMatch(
+      /embed_tokens\.onnx input "input_ids" is int32, expected int64/,
+    );
     // an image-tiles layout [batch, patches, 3, h, w] where frames [N, 3, h, w] are fed
     const fiveD = brokenCopy('tiles-layout', (d) =>
       editOnnx(path.join(d, 'onnx/vision_encoder.onnx'), (m) => {
@@ -121,7 +140,9 @@ describe('inspectModelFolder', () => {
         dims.unshift(onnx.TensorShapeProto.Dimension.create({ dimParam: 'batch' }));
       }),
     );
-    expect((await refusal(fiveD)).message).toMatch(/vision_encoder\.onnx input "pixel_values" has shape \[batch, num_frames, 3, 32, 32\], expected \[frames, channels, height, width\]/);
+    expect((await refusal(fiveD)).message).toMatch(
+      /vision_encoder\.onnx input "pixel_values" has shape \[batch, num_frames, 3, 32, 32\], expected \[frames, channels, height, width\]/,
+    );
   });
 
   it('refuses a truncated .onnx file', async () => {
@@ -138,10 +159,14 @@ describe('inspectModelFolder', () => {
       const f = path.join(d, 'tokenizer.json');
       const tok = JSON.parse(fs.readFileSync(f, 'utf8'));
       // neither the merge that forms " high" nor the vocabulary entry it would map to
-      tok.model.merges = tok.model.merges.filter((m: string) => m.replace(' ', '') !== '\u0120high');
+      tok.model.merges = tok.model.merges.filter(
+        (m: string) => m.replace(' ', '') !== '\u0120high',
+      );
       delete tok.model.vocab['\u0120high'];
       fs.writeFileSync(f, JSON.stringify(tok));
     });
-    expect((await refusal(noHigh)).message).toMatch(/no single token for the level word "high" after "The quality of the video is"/);
+    expect((await refusal(noHigh)).message).toMatch(
+      /no single token for the level word "high" after "The quality of the video is"/,
+    );
   });
 });

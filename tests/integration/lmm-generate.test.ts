@@ -14,7 +14,12 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-const FRAMES: Record<string, [number, number]> = { vqa2: [32, 32], llava_onevision: [32, 32], qwen2_vl: [16, 16], qwen2_5_vl: [16, 16] };
+const FRAMES: Record<string, [number, number]> = {
+  vqa2: [32, 32],
+  llava_onevision: [32, 32],
+  qwen2_vl: [16, 16],
+  qwen2_5_vl: [16, 16],
+};
 
 describe.each(Object.keys(FRAMES))('%s generate', (arch) => {
   let lmm: LoadedLmm;
@@ -28,16 +33,32 @@ describe.each(Object.keys(FRAMES))('%s generate', (arch) => {
 
   it('streams tokens whose concatenation is the answer, the same on a second greedy run', async () => {
     const pieces: string[] = [];
-    const a = await lmm.generate({ history: [], question: 'What is the quality?', frames: frames(), maxNewTokens: 12, temperature: 0, onToken: (t) => pieces.push(t) });
+    const a = await lmm.generate({
+      history: [],
+      question: 'What is the quality?',
+      frames: frames(),
+      maxNewTokens: 12,
+      temperature: 0,
+      onToken: (t) => pieces.push(t),
+    });
     expect(a.tokens).toBeGreaterThan(0);
     expect(a.tokens).toBeLessThanOrEqual(12);
     expect(pieces.length).toBeGreaterThan(1);
     expect(pieces.join('')).toBe(a.text);
-    const b = await lmm.generate({ history: [], question: 'What is the quality?', frames: frames(), maxNewTokens: 12, temperature: 0 });
+    const b = await lmm.generate({
+      history: [],
+      question: 'What is the quality?',
+      frames: frames(),
+      maxNewTokens: 12,
+      temperature: 0,
+    });
     expect(b).toEqual(a);
     // earlier turns are part of the prompt
     const c = await lmm.generate({
-      history: [{ role: 'user', text: 'Describe the noise.' }, { role: 'assistant', text: 'The noise is low.' }],
+      history: [
+        { role: 'user', text: 'Describe the noise.' },
+        { role: 'assistant', text: 'The noise is low.' },
+      ],
       question: 'What is the quality?',
       frames: frames(),
       maxNewTokens: 12,
@@ -45,7 +66,13 @@ describe.each(Object.keys(FRAMES))('%s generate', (arch) => {
     });
     expect(c.promptTokens).toBeGreaterThan(a.promptTokens + 10);
     // without frames no visual tokens are sent
-    const d = await lmm.generate({ history: [], question: 'What is the quality?', frames: [], maxNewTokens: 2, temperature: 0 });
+    const d = await lmm.generate({
+      history: [],
+      question: 'What is the quality?',
+      frames: [],
+      maxNewTokens: 2,
+      temperature: 0,
+    });
     expect(d.promptTokens).toBeLessThan(a.promptTokens);
   });
 
@@ -80,8 +107,19 @@ describe('one model, several callers', () => {
       const order: string[] = [];
       const key = randomFrames(1, 2, 32, 32);
       const motion = randomFrames(2, 8, 16, 16);
-      const first = lmm.generate({ history: [], question: 'Hi', frames: key, maxNewTokens: 6, temperature: 0, onToken: () => order.push('gen') }).then(() => order.push('gen done'));
-      const second = lmm.scoreLevels({ keyFrames: key, motionFrames: motion }).then(() => order.push('score done'));
+      const first = lmm
+        .generate({
+          history: [],
+          question: 'Hi',
+          frames: key,
+          maxNewTokens: 6,
+          temperature: 0,
+          onToken: () => order.push('gen'),
+        })
+        .then(() => order.push('gen done'));
+      const second = lmm
+        .scoreLevels({ keyFrames: key, motionFrames: motion })
+        .then(() => order.push('score done'));
       expect(lmm.queued).toBe(2);
       await Promise.all([first, second]);
       expect(order.indexOf('gen done')).toBeLessThan(order.indexOf('score done'));
@@ -90,7 +128,12 @@ describe('one model, several callers', () => {
     } finally {
       await lmm.dispose();
     }
-    const e = await lmm.scoreLevels({ keyFrames: randomFrames(1, 1, 32, 32), motionFrames: randomFrames(2, 4, 16, 16) }).catch((err: unknown) => err);
+    const e = await lmm
+      .scoreLevels({
+        keyFrames: randomFrames(1, 1, 32, 32),
+        motionFrames: randomFrames(2, 4, 16, 16),
+      })
+      .catch((err: unknown) => err);
     expect((e as LmmError).code).toBe('MODEL_DISPOSED');
   });
 });

@@ -59,7 +59,18 @@ function toFloat16Io(dir: string, component: string): void {
     }
   };
   const cast = (input: string, output: string, to: number) =>
-    onnx.NodeProto.create({ opType: 'Cast', input: [input], output: [output], attribute: [onnx.AttributeProto.create({ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: to })] });
+    onnx.NodeProto.create({
+      opType: 'Cast',
+      input: [input],
+      output: [output],
+      attribute: [
+        onnx.AttributeProto.create({
+          name: 'to',
+          type: onnx.AttributeProto.AttributeType.INT,
+          i: to,
+        }),
+      ],
+    });
   const head: InstanceType<typeof onnx.NodeProto>[] = [];
   const tail: InstanceType<typeof onnx.NodeProto>[] = [];
   for (const v of g.output!) {
@@ -75,7 +86,10 @@ function toFloat16Io(dir: string, component: string): void {
     v.type!.tensorType!.elemType = F16;
   }
   g.node = [...head, ...g.node!, ...tail];
-  fs.writeFileSync(path.join(dir, 'onnx', `${component}_fp16.onnx`), onnx.ModelProto.encode(m).finish());
+  fs.writeFileSync(
+    path.join(dir, 'onnx', `${component}_fp16.onnx`),
+    onnx.ModelProto.encode(m).finish(),
+  );
   fs.rmSync(file);
 }
 
@@ -89,11 +103,22 @@ describe('loadLmm', () => {
     fs.writeFileSync(specFile, JSON.stringify(spec));
     const lmm = await loadLmm(dir, { ep: 'cpu' });
     try {
-      const e = await lmm.scoreLevels({ keyFrames: randomFrames(1, 1, 40, 32), motionFrames: randomFrames(2, 4, 16, 16) }).catch((err: unknown) => err);
+      const e = await lmm
+        .scoreLevels({
+          keyFrames: randomFrames(1, 1, 40, 32),
+          motionFrames: randomFrames(2, 4, 16, 16),
+        })
+        .catch((err: unknown) => err);
       expect(e).toBeInstanceOf(LmmError);
       expect((e as LmmError).code).toBe('MODEL_SESSION_FAILED');
       expect((e as LmmError).message).toMatch(/vision_encoder failed: /);
-      const g = await lmm.generate({ history: [], question: 'Hi', frames: [], maxNewTokens: 3, temperature: 0 });
+      const g = await lmm.generate({
+        history: [],
+        question: 'Hi',
+        frames: [],
+        maxNewTokens: 3,
+        temperature: 0,
+      });
       expect(g.tokens).toBeGreaterThan(0);
     } finally {
       await lmm.dispose();
@@ -107,9 +132,23 @@ describe('loadLmm', () => {
     const m = onnx.ModelProto.decode(fs.readFileSync(file));
     // the graph computes logits at every position (as exports without the input do)
     m.graph!.input = m.graph!.input!.filter((i) => i.name !== 'num_logits_to_keep');
-    const zero = onnx.TensorProto.create({ dataType: onnx.TensorProto.DataType.INT64, dims: [], rawData: new Uint8Array(8) });
+    const zero = onnx.TensorProto.create({
+      dataType: onnx.TensorProto.DataType.INT64,
+      dims: [],
+      rawData: new Uint8Array(8),
+    });
     m.graph!.node!.unshift(
-      onnx.NodeProto.create({ opType: 'Constant', output: ['num_logits_to_keep'], attribute: [onnx.AttributeProto.create({ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: zero })] }),
+      onnx.NodeProto.create({
+        opType: 'Constant',
+        output: ['num_logits_to_keep'],
+        attribute: [
+          onnx.AttributeProto.create({
+            name: 'value',
+            type: onnx.AttributeProto.AttributeType.TENSOR,
+            t: zero,
+          }),
+        ],
+      }),
     );
     fs.writeFileSync(file, onnx.ModelProto.encode(m).finish());
     const key = randomFrames(41, 4, 32, 32);
@@ -122,8 +161,22 @@ describe('loadLmm', () => {
       const rb = await b.scoreLevels({ keyFrames: key, motionFrames: motion });
       expect(rb.promptTokens).toBeGreaterThan(64); // more than one chunk
       expect(maxAbsDiff(rb.levelLogits, ra.levelLogits)).toBeLessThan(1e-4);
-      const ga = await a.generate({ history: [], question: 'Hi', frames: key, motionFrames: motion, maxNewTokens: 6, temperature: 0 });
-      const gb = await b.generate({ history: [], question: 'Hi', frames: key, motionFrames: motion, maxNewTokens: 6, temperature: 0 });
+      const ga = await a.generate({
+        history: [],
+        question: 'Hi',
+        frames: key,
+        motionFrames: motion,
+        maxNewTokens: 6,
+        temperature: 0,
+      });
+      const gb = await b.generate({
+        history: [],
+        question: 'Hi',
+        frames: key,
+        motionFrames: motion,
+        maxNewTokens: 6,
+        temperature: 0,
+      });
       expect(gb.text).toBe(ga.text);
     } finally {
       await Promise.all([a.dispose(), b.dispose()]);
@@ -135,7 +188,11 @@ describe('loadLmm', () => {
     fs.cpSync(path.join(root, 'vqa2'), dir, { recursive: true });
     const specFile = path.join(dir, 'vqa2.json');
     const spec = JSON.parse(fs.readFileSync(specFile, 'utf8'));
-    Object.assign(spec, { prompt: '<image><image>', answerPrefix: '', levelWeights: [1, 0.8, 0.6, 0.4, 0.2] });
+    Object.assign(spec, {
+      prompt: '<image><image>',
+      answerPrefix: '',
+      levelWeights: [1, 0.8, 0.6, 0.4, 0.2],
+    });
     fs.writeFileSync(specFile, JSON.stringify(spec));
     const lmm = await loadLmm(dir, { ep: 'cpu' });
     try {
@@ -145,10 +202,17 @@ describe('loadLmm', () => {
       const key = randomFrames(31, 2, 32, 32);
       const motion = randomFrames(32, 4, 16, 16);
       const r = await lmm.scoreLevels({ keyFrames: key, motionFrames: motion });
-      expect(r.prompt.endsWith('<|im_start|>user\n<image><image><|im_end|>\n<|im_start|>assistant\n')).toBe(true);
+      expect(
+        r.prompt.endsWith('<|im_start|>user\n<image><image><|im_end|>\n<|im_start|>assistant\n'),
+      ).toBe(true);
       expect(r.weights).toEqual([1, 0.8, 0.6, 0.4, 0.2]);
       const ref = runReference(dir, r.prompt, key, motion);
-      expect(maxAbsDiff(r.levelLogits, lmm.info.levelTokenIds.map((id) => ref.logits[0]![id]!))).toBeLessThan(1e-4);
+      expect(
+        maxAbsDiff(
+          r.levelLogits,
+          lmm.info.levelTokenIds.map((id) => ref.logits[0]![id]!),
+        ),
+      ).toBeLessThan(1e-4);
     } finally {
       await lmm.dispose();
     }
@@ -158,10 +222,13 @@ describe('loadLmm', () => {
     const src = path.join(root, 'vqa2');
     const half = path.join(root, 'vqa2-fp16-io');
     fs.cpSync(src, half, { recursive: true });
-    for (const c of ['vision_encoder', 'embed_tokens', 'decoder_model_merged']) toFloat16Io(half, c);
+    for (const c of ['vision_encoder', 'embed_tokens', 'decoder_model_merged'])
+      toFloat16Io(half, c);
     const info = await inspectModelFolder(half);
     expect(info.files.map((f) => f.path)).toContain('onnx/decoder_model_merged_fp16.onnx');
-    expect(info.scans.decoder_model_merged.inputs.find((t) => t.name === 'inputs_embeds')!.dtype).toBe('float16');
+    expect(
+      info.scans.decoder_model_merged.inputs.find((t) => t.name === 'inputs_embeds')!.dtype,
+    ).toBe('float16');
     const key = randomFrames(7, 2, 32, 32);
     const motion = randomFrames(8, 8, 16, 16);
     const a = await loadLmm(src, { ep: 'cpu' });
@@ -173,13 +240,19 @@ describe('loadLmm', () => {
       expect(diff).toBeGreaterThan(0); // the float16 edges really round
       expect(diff).toBeLessThan(0.05);
       // the cache goes round in float16 through cached decode steps
-      const g = await b.generate({ history: [], question: 'Hi', frames: key, motionFrames: motion, maxNewTokens: 5, temperature: 0 });
+      const g = await b.generate({
+        history: [],
+        question: 'Hi',
+        frames: key,
+        motionFrames: motion,
+        maxNewTokens: 5,
+        temperature: 0,
+      });
       expect(g.tokens).toBeGreaterThan(0);
     } finally {
       await Promise.all([a.dispose(), b.dispose()]);
     }
   });
-
 
   it('uses CPU when asked, and records why CUDA was not used when it falls back', async () => {
     const dir = path.join(root, 'qwen2_vl');
@@ -203,7 +276,8 @@ describe('loadLmm', () => {
     const src = path.join(root, 'vqa2');
     const ext = path.join(root, 'vqa2-external');
     fs.cpSync(src, ext, { recursive: true });
-    for (const f of ['vision_encoder', 'decoder_model_merged']) toExternalData(path.join(ext, 'onnx', `${f}.onnx`));
+    for (const f of ['vision_encoder', 'decoder_model_merged'])
+      toExternalData(path.join(ext, 'onnx', `${f}.onnx`));
     const info = await inspectModelFolder(ext);
     expect(info.files.map((f) => f.path)).toContain('onnx/decoder_model_merged.onnx_data');
     const embedded = await inspectModelFolder(src);
@@ -215,7 +289,9 @@ describe('loadLmm', () => {
     const a = await loadLmm(src, { ep: 'cpu' });
     const b = await loadLmm(ext, { ep: 'cpu' });
     try {
-      expect((await b.scoreLevels({ keyFrames: key, motionFrames: motion })).levelLogits).toEqual((await a.scoreLevels({ keyFrames: key, motionFrames: motion })).levelLogits);
+      expect((await b.scoreLevels({ keyFrames: key, motionFrames: motion })).levelLogits).toEqual(
+        (await a.scoreLevels({ keyFrames: key, motionFrames: motion })).levelLogits,
+      );
     } finally {
       await Promise.all([a.dispose(), b.dispose()]);
     }
@@ -225,9 +301,13 @@ describe('loadLmm', () => {
     fs.writeFileSync(data, bytes.subarray(0, bytes.length - 100));
     const short = await inspectModelFolder(ext).catch((e: unknown) => e);
     expect((short as LmmError).code).toBe('MODEL_INVALID');
-    expect((short as LmmError).message).toMatch(/decoder_model_merged\.onnx: its external data file decoder_model_merged\.onnx_data is truncated/);
+    expect((short as LmmError).message).toMatch(
+      /decoder_model_merged\.onnx: its external data file decoder_model_merged\.onnx_data is truncated/,
+    );
     fs.rmSync(data);
     const missing = await inspectModelFolder(ext).catch((e: unknown) => e);
-    expect((missing as LmmError).message).toMatch(/external data file decoder_model_merged\.onnx_data is missing/);
+    expect((missing as LmmError).message).toMatch(
+      /external data file decoder_model_merged\.onnx_data is missing/,
+    );
   });
 });

@@ -17,7 +17,11 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-const CASES: { arch: LmmArch; key: [number, number, number]; motion: [number, number, number] | null }[] = [
+const CASES: {
+  arch: LmmArch;
+  key: [number, number, number];
+  motion: [number, number, number] | null;
+}[] = [
   { arch: 'vqa2', key: [3, 32, 32], motion: [8, 16, 16] },
   { arch: 'llava_onevision', key: [3, 32, 32], motion: null },
   { arch: 'qwen2_vl', key: [3, 16, 16], motion: null },
@@ -32,13 +36,17 @@ describe.each(CASES)('$arch against the NumPy reference', ({ arch, key, motion }
     const info = await inspectModelFolder(dir);
     expect(info.arch).toBe(arch);
     const tok = loadTokenizer(dir);
-    const pre = JSON.parse(fs.readFileSync(path.join(dir, 'preprocessor_config.json'), 'utf8')) as Record<string, unknown>;
+    const pre = JSON.parse(
+      fs.readFileSync(path.join(dir, 'preprocessor_config.json'), 'utf8'),
+    ) as Record<string, unknown>;
     const sessions = await createSessions(info, 'cpu');
     const loop = new DecoderLoop(info, sessions);
     const prefix = info.vqa2?.answerPrefix ?? DEFAULT_ANSWER_PREFIX;
     const text = tok.chatPrompt([{ role: 'user', content: scoringPrompt(info) }]) + prefix;
     // The chat template renders the ChatML turns written out by hand here.
-    expect(text).toBe(`${SYSTEM}<|im_start|>user\n${scoringPrompt(info)}<|im_end|>\n<|im_start|>assistant\n${prefix}`);
+    expect(text).toBe(
+      `${SYSTEM}<|im_start|>user\n${scoringPrompt(info)}<|im_end|>\n<|im_start|>assistant\n${prefix}`,
+    );
     const keyFrames = randomFrames(11, ...key);
     const motionFrames = motion ? randomFrames(12, ...motion) : [];
     const prepared = await prepareInput(info, pre, tok, loop, text, { keyFrames, motionFrames });
@@ -51,9 +59,18 @@ describe.each(CASES)('$arch against the NumPy reference', ({ arch, key, motion }
       let best = 0;
       for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[best]!) best = i;
       generated.push(best);
-      const pos = prepared.mrope ? BigInt64Array.from([position, position, position], (x) => BigInt(x)) : BigInt64Array.from([BigInt(position)]);
+      const pos = prepared.mrope
+        ? BigInt64Array.from([position, position, position], (x) => BigInt(x))
+        : BigInt64Array.from([BigInt(position)]);
       position++;
-      ({ logits, cache } = await loop.step(await loop.embed([best]), 1, pos, prepared.mrope, cache, 1));
+      ({ logits, cache } = await loop.step(
+        await loop.embed([best]),
+        1,
+        pos,
+        prepared.mrope,
+        cache,
+        1,
+      ));
       steps.push(Float32Array.from(logits));
     }
     expect(cache.length).toBe(prepared.ids.length + 4);
@@ -62,7 +79,9 @@ describe.each(CASES)('$arch against the NumPy reference', ({ arch, key, motion }
     expect(ref.ids).toEqual([...prepared.ids, ...generated]);
     if (prepared.mrope) {
       const s = prepared.ids.length;
-      const ours = [0, 1, 2].map((r) => Array.from(prepared.positions.subarray(r * s, (r + 1) * s), Number));
+      const ours = [0, 1, 2].map((r) =>
+        Array.from(prepared.positions.subarray(r * s, (r + 1) * s), Number),
+      );
       expect(ours).toEqual(ref.positionIds.map((row) => row.slice(0, s)));
       // the video block really has distinct t/h/w rows
       expect(ours[0]).not.toEqual(ours[1]);
@@ -72,7 +91,11 @@ describe.each(CASES)('$arch against the NumPy reference', ({ arch, key, motion }
     // the logits are not degenerate: the five level words do not all tie
     const levels = info.levelTokenIds.map((id) => steps[0]![id]!);
     expect(Math.max(...levels) - Math.min(...levels)).toBeGreaterThan(1e-3);
-    await Promise.all([sessions.vision_encoder.release(), sessions.embed_tokens.release(), sessions.decoder_model_merged.release()]);
+    await Promise.all([
+      sessions.vision_encoder.release(),
+      sessions.embed_tokens.release(),
+      sessions.decoder_model_merged.release(),
+    ]);
   });
 
   it('scoreLevels returns the reference level logits, identical when scoring the same frames twice', async () => {
@@ -89,7 +112,9 @@ describe.each(CASES)('$arch against the NumPy reference', ({ arch, key, motion }
       expect(a.promptTokens).toBe(ref.ids.length);
       const refLevels = lmm.info.levelTokenIds.map((id) => ref.logits[0]![id]!);
       expect(maxAbsDiff(a.levelLogits, refLevels)).toBeLessThan(1e-4);
-      expect(a.weights).toEqual(arch === 'vqa2' ? lmm.info.vqa2!.levelWeights : [1, 0.75, 0.5, 0.25, 0]);
+      expect(a.weights).toEqual(
+        arch === 'vqa2' ? lmm.info.vqa2!.levelWeights : [1, 0.75, 0.5, 0.25, 0],
+      );
       // different frames give different logits: the vision path reaches the decoder
       const c = await lmm.scoreLevels({ keyFrames: randomFrames(23, ...key), motionFrames });
       expect(maxAbsDiff(c.levelLogits, a.levelLogits)).toBeGreaterThan(1e-6);

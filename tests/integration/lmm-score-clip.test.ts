@@ -37,7 +37,11 @@ describe('VQA² scoring of a clip with the tiny model', () => {
     expect(segment.motionFrames).toHaveLength(48);
     // the segment's first key frame is the video's third
     expect(maxAbsDiff(segment.keyFrames[0]!.data, whole.keyFrames[2]!.data)).toBeLessThanOrEqual(2);
-    const capped = await sampleLmmFrames(clip, { key: v.keyFrames, motion: { ...v.motionFrames, maxFrames: 32 } }, { fps: 25, endSec: 5, maxKeyFrames: 3 });
+    const capped = await sampleLmmFrames(
+      clip,
+      { key: v.keyFrames, motion: { ...v.motionFrames, maxFrames: 32 } },
+      { fps: 25, endSec: 5, maxKeyFrames: 3 },
+    );
     expect(capped.keyFrames).toHaveLength(3);
     expect(capped.keyFramesSampled).toBe(5);
     expect(capped.motionFrames).toHaveLength(32);
@@ -45,9 +49,17 @@ describe('VQA² scoring of a clip with the tiny model', () => {
 
   it('scores the clip as the reference logits say, and the same clip twice identically', async () => {
     const v = lmm.info.vqa2!;
-    const frames = await sampleLmmFrames(clip, { key: v.keyFrames, motion: v.motionFrames }, { fps: 25, endSec: 5 });
+    const frames = await sampleLmmFrames(
+      clip,
+      { key: v.keyFrames, motion: v.motionFrames },
+      { fps: 25, endSec: 5 },
+    );
     const a = await lmm.scoreLevels(frames);
-    const again = await sampleLmmFrames(clip, { key: v.keyFrames, motion: v.motionFrames }, { fps: 25, endSec: 5 });
+    const again = await sampleLmmFrames(
+      clip,
+      { key: v.keyFrames, motion: v.motionFrames },
+      { fps: 25, endSec: 5 },
+    );
     const b = await lmm.scoreLevels(again);
     expect(b.levelLogits).toEqual(a.levelLogits);
     expect(a.motionFramesUsed).toBe(124);

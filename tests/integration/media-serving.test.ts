@@ -20,13 +20,19 @@ let bytes: Buffer;
 const progress: ProxyProgress[] = [];
 
 /** A raw GET whose path is sent as written (fetch would normalise `..` away). */
-function rawGet(rawPath: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Buffer }> {
+function rawGet(
+  rawPath: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: host.port, path: rawPath, method: 'GET', headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port: host.port, path: rawPath, method: 'GET', headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -41,7 +47,12 @@ beforeAll(async () => {
   const videos = path.join(dir, 'proj', 'videos');
   await makeClip({ codec: 'h264', durationSec: 1, out: path.join(videos, 'a.mp4') });
   await makeClip({ codec: 'mpeg4', durationSec: 1, out: path.join(videos, 'b.avi') });
-  api = new StudioApi({ host: 'web', version: 'test', home: path.join(dir, 'home'), appRoot: process.cwd() });
+  api = new StudioApi({
+    host: 'web',
+    version: 'test',
+    home: path.join(dir, 'home'),
+    appRoot: process.cwd(),
+  });
   api.onEvent((name, payload) => {
     if (name === 'proxy.progress') progress.push(payload as ProxyProgress);
   });
@@ -78,7 +89,9 @@ describe('web host media route', () => {
     expect(mid.headers.get('content-length')).toBe('100');
     expect(Buffer.from(await mid.arrayBuffer()).equals(bytes.subarray(100, 200))).toBe(true);
 
-    const open = await fetch(`${base}/media/${id}?${t}`, { headers: { Range: `bytes=${size - 50}-` } });
+    const open = await fetch(`${base}/media/${id}?${t}`, {
+      headers: { Range: `bytes=${size - 50}-` },
+    });
     expect(open.status).toBe(206);
     expect(open.headers.get('content-range')).toBe(`bytes ${size - 50}-${size - 1}/${size}`);
     expect(Buffer.from(await open.arrayBuffer()).equals(bytes.subarray(size - 50))).toBe(true);
@@ -89,7 +102,9 @@ describe('web host media route', () => {
     expect(Buffer.from(await suffix.arrayBuffer()).equals(bytes.subarray(size - 30))).toBe(true);
 
     // an end past the file is clipped to it
-    const over = await fetch(`${base}/media/${id}?${t}`, { headers: { Range: `bytes=${size - 10}-${size + 1000}` } });
+    const over = await fetch(`${base}/media/${id}?${t}`, {
+      headers: { Range: `bytes=${size - 10}-${size + 1000}` },
+    });
     expect(over.status).toBe(206);
     expect(over.headers.get('content-range')).toBe(`bytes ${size - 10}-${size - 1}/${size}`);
     expect((await over.arrayBuffer()).byteLength).toBe(10);
@@ -97,7 +112,12 @@ describe('web host media route', () => {
 
   it('answers 416 for unsatisfiable ranges', async () => {
     const size = bytes.length;
-    for (const range of [`bytes=${size}-`, `bytes=${size + 5}-${size + 10}`, 'bytes=50-10', 'bytes=-0']) {
+    for (const range of [
+      `bytes=${size}-`,
+      `bytes=${size + 5}-${size + 10}`,
+      'bytes=50-10',
+      'bytes=-0',
+    ]) {
       const r = await fetch(`${base}/media/${id}?${t}`, { headers: { Range: range } });
       expect(r.status, range).toBe(416);
       expect(r.headers.get('content-range')).toBe(`bytes */${size}`);
@@ -109,7 +129,10 @@ describe('web host media route', () => {
     expect(head.status).toBe(200);
     expect(head.headers.get('content-length')).toBe(String(bytes.length));
     expect((await head.arrayBuffer()).byteLength).toBe(0);
-    const part = await fetch(`${base}/media/${id}?${t}`, { method: 'HEAD', headers: { Range: 'bytes=0-9' } });
+    const part = await fetch(`${base}/media/${id}?${t}`, {
+      method: 'HEAD',
+      headers: { Range: 'bytes=0-9' },
+    });
     expect(part.status).toBe(206);
     expect(part.headers.get('content-length')).toBe('10');
   });
@@ -118,8 +141,15 @@ describe('web host media route', () => {
     expect((await fetch(`${base}/media/${id}`)).status).toBe(401);
     expect((await fetch(`${base}/media/${id}?token=nope`)).status).toBe(401);
     expect((await fetch(`${base}/proxy/${aviId}`)).status).toBe(401);
-    expect((await fetch(`${base}/media/${id}`, { headers: { Cookie: 'vqa2_token=wrong' } })).status).toBe(401);
-    const viaCookie = await fetch(`${base}/media/${id}`, { headers: { Cookie: `other=1; vqa2_token=${encodeURIComponent(host.token)}`, Range: 'bytes=0-3' } });
+    expect(
+      (await fetch(`${base}/media/${id}`, { headers: { Cookie: 'vqa2_token=wrong' } })).status,
+    ).toBe(401);
+    const viaCookie = await fetch(`${base}/media/${id}`, {
+      headers: {
+        Cookie: `other=1; vqa2_token=${encodeURIComponent(host.token)}`,
+        Range: 'bytes=0-3',
+      },
+    });
     expect(viaCookie.status).toBe(206);
     expect(Buffer.from(await viaCookie.arrayBuffer()).equals(bytes.subarray(0, 4))).toBe(true);
   });
@@ -169,15 +199,28 @@ describe('web host media route', () => {
     expect(r.headers.get('content-range')).toBe(`bytes 0-1023/${proxyBytes.length}`);
     expect(Buffer.from(await r.arrayBuffer()).equals(proxyBytes.subarray(0, 1024))).toBe(true);
     // the Electron protocol resolves the same proxy
-    const viaProtocol = handleMediaRequest(new Request(`vqa2-media://proxy/${aviId}`, { headers: { Range: 'bytes=4-11' } }), api.project);
+    const viaProtocol = handleMediaRequest(
+      new Request(`vqa2-media://proxy/${aviId}`, { headers: { Range: 'bytes=4-11' } }),
+      api.project,
+    );
     expect(viaProtocol.status).toBe(206);
-    expect(Buffer.from(await viaProtocol.arrayBuffer()).equals(proxyBytes.subarray(4, 12))).toBe(true);
-    expect(handleMediaRequest(new Request(`vqa2-media://proxy/${id}`), api.project).status).toBe(404);
-    expect(handleMediaRequest(new Request('vqa2-media://proxy/..%2f..%2fsecret.txt'), api.project).status).toBe(404);
+    expect(Buffer.from(await viaProtocol.arrayBuffer()).equals(proxyBytes.subarray(4, 12))).toBe(
+      true,
+    );
+    expect(handleMediaRequest(new Request(`vqa2-media://proxy/${id}`), api.project).status).toBe(
+      404,
+    );
+    expect(
+      handleMediaRequest(new Request('vqa2-media://proxy/..%2f..%2fsecret.txt'), api.project)
+        .status,
+    ).toBe(404);
     // a proxy whose sidecar names another source (an id reused after a removal) is not served
     const sidecar = path.join(api.project!.cacheDir, 'proxies', `${aviId}.json`);
     const meta = JSON.parse(fs.readFileSync(sidecar, 'utf8')) as { source: { importedAt: string } };
-    fs.writeFileSync(sidecar, JSON.stringify({ ...meta, source: { ...meta.source, importedAt: 'another time' } }));
+    fs.writeFileSync(
+      sidecar,
+      JSON.stringify({ ...meta, source: { ...meta.source, importedAt: 'another time' } }),
+    );
     expect((await fetch(`${base}/proxy/${aviId}?${t}`)).status).toBe(404);
     // with no project open nothing is served
     await api.handlers['project.close']({});

@@ -22,10 +22,25 @@ const events: { name: string; payload: unknown }[] = [];
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-models-api-'));
-  const gen = spawnSync(process.execPath, [path.join(root, 'scripts', 'gen-tiny-models.mjs'), '--out', path.join(dir, 'models')], { encoding: 'utf8' });
+  const gen = spawnSync(
+    process.execPath,
+    [path.join(root, 'scripts', 'gen-tiny-models.mjs'), '--out', path.join(dir, 'models')],
+    { encoding: 'utf8' },
+  );
   if (gen.status !== 0) throw new Error(`gen-tiny-models failed: ${gen.stderr}`);
-  await makeClip({ durationSec: 4, width: 320, height: 180, fps: 10, out: path.join(dir, 'videos', 'a.mp4') });
-  api = new StudioApi({ host: 'web', version: 'test', home: path.join(dir, 'home'), appRoot: root });
+  await makeClip({
+    durationSec: 4,
+    width: 320,
+    height: 180,
+    fps: 10,
+    out: path.join(dir, 'videos', 'a.mp4'),
+  });
+  api = new StudioApi({
+    host: 'web',
+    version: 'test',
+    home: path.join(dir, 'home'),
+    appRoot: root,
+  });
   api.onEvent((name, payload) => events.push({ name, payload }));
   await callApi(api, 'project.create', { path: path.join(dir, 'p.vqa2.sqlite') });
   await importVideos(api.project!, [path.join(dir, 'videos', 'a.mp4')], { jobId: randomUUID() });
@@ -37,7 +52,8 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const of = <E extends keyof Events>(name: E) => events.filter((e) => e.name === name).map((e) => e.payload as Events[E]);
+const of = <E extends keyof Events>(name: E) =>
+  events.filter((e) => e.name === name).map((e) => e.payload as Events[E]);
 
 describe('models through the API', () => {
   let model: ModelView;
@@ -50,27 +66,53 @@ describe('models through the API', () => {
     const bytes = fs.readFileSync(dec);
     // the graph's declared output comes after its nodes: the last "logits" that is not "num_logits_to_keep"
     let at = -1;
-    for (let i = bytes.indexOf('logits'); i >= 0; i = bytes.indexOf('logits', i + 1)) if (bytes[i - 1] !== 0x5f) at = i;
+    for (let i = bytes.indexOf('logits'); i >= 0; i = bytes.indexOf('logits', i + 1))
+      if (bytes[i - 1] !== 0x5f) at = i;
     expect(at).toBeGreaterThan(0);
     Buffer.from('lugits').copy(bytes, at);
     fs.writeFileSync(dec, bytes);
-    await expect(callApi(api, 'models.add', { dir: bad })).rejects.toMatchObject({ code: 'MODEL_INVALID', message: expect.stringMatching(/logits/) });
+    await expect(callApi(api, 'models.add', { dir: bad })).rejects.toMatchObject({
+      code: 'MODEL_INVALID',
+      message: expect.stringMatching(/logits/),
+    });
     expect(await callApi(api, 'models.list', {})).toEqual([]);
 
-    model = await callApi<ModelView>(api, 'models.add', { dir: path.join(dir, 'models', 'vqa2'), name: 'Tiny' });
+    model = await callApi<ModelView>(api, 'models.add', {
+      dir: path.join(dir, 'models', 'vqa2'),
+      name: 'Tiny',
+    });
     expect(model).toMatchObject({ name: 'Tiny', arch: 'vqa2', missing: false });
     expect(model.estMem.score).toBeGreaterThanOrEqual(model.estMem.load);
     const scorers = await callApi<ScorerInfo[]>(api, 'score.scorers', {});
-    expect(scorers.find((s) => s.id === `lmm.${model.id}`)).toMatchObject({ kind: 'model', version: 'vqa2', segmentSec: 2 });
+    expect(scorers.find((s) => s.id === `lmm.${model.id}`)).toMatchObject({
+      kind: 'model',
+      version: 'vqa2',
+      segmentSec: 2,
+    });
   });
 
   it('scores through score.start with the model scorer', async () => {
-    const { jobId } = await callApi<{ jobId: string }>(api, 'score.start', { all: true, scorer: `lmm.${model.id}`, providers: ['cpu'] });
+    const { jobId } = await callApi<{ jobId: string }>(api, 'score.start', {
+      all: true,
+      scorer: `lmm.${model.id}`,
+      providers: ['cpu'],
+    });
     await api.idle();
-    const last = of('job.progress').filter((p) => p.jobId === jobId).at(-1)!;
-    expect(last).toMatchObject({ status: 'done', provider: 'cpu', segmentsDone: 2, segmentsTotal: 2, videosDone: 1 });
+    const last = of('job.progress')
+      .filter((p) => p.jobId === jobId)
+      .at(-1)!;
+    expect(last).toMatchObject({
+      status: 'done',
+      provider: 'cpu',
+      segmentsDone: 2,
+      segmentsTotal: 2,
+      videosDone: 1,
+    });
     const videoId = api.project!.videoIds()[0]!;
-    const scores = await callApi<{ score: number; run: { packId: string; settings: Record<string, unknown> } }>(api, 'video.scores', { videoId });
+    const scores = await callApi<{
+      score: number;
+      run: { packId: string; settings: Record<string, unknown> };
+    }>(api, 'video.scores', { videoId });
     expect(scores.run.packId).toBe(`lmm:${model.id}`);
     expect(scores.run.settings).toMatchObject({ ep: 'cpu', weights: [1, 0.75, 0.5, 0.25, 0] });
     expect(scores.score).toBeGreaterThanOrEqual(0);
@@ -78,10 +120,22 @@ describe('models through the API', () => {
 
   it('answers two questions to one model in turn, telling each its place; Cancel stops an answer', async () => {
     const videoId = api.project!.videoIds()[0]!;
-    const a = await callApi<{ requestId: string }>(api, 'assistant.ask', { videoId, question: 'How sharp is it?', engineId: model.id });
-    const b = await callApi<{ requestId: string }>(api, 'assistant.ask', { videoId, question: 'Any noise?', engineId: model.id, attachment: { kind: 'span', startSec: 1, endSec: 3 } });
+    const a = await callApi<{ requestId: string }>(api, 'assistant.ask', {
+      videoId,
+      question: 'How sharp is it?',
+      engineId: model.id,
+    });
+    const b = await callApi<{ requestId: string }>(api, 'assistant.ask', {
+      videoId,
+      question: 'Any noise?',
+      engineId: model.id,
+      attachment: { kind: 'span', startSec: 1, endSec: 3 },
+    });
     await api.idle();
-    const queueOf = (id: string) => of('assistant.queue').filter((q) => q.requestId === id).map((q) => q.position);
+    const queueOf = (id: string) =>
+      of('assistant.queue')
+        .filter((q) => q.requestId === id)
+        .map((q) => q.position);
     // Which question reaches the model first depends on how fast each one's frames are decoded:
     // either way, each is told its place (1 while the other holds the model), then 0 when its turn
     // comes. The exact turn order is specified by the model pool's unit test.
@@ -95,15 +149,28 @@ describe('models through the API', () => {
     const da = done.find((d) => d.requestId === a.requestId)!;
     const db = done.find((d) => d.requestId === b.requestId)!;
     expect(da.message).toMatchObject({ status: 'done', engine: 'lmm:Tiny' });
-    expect(db.message).toMatchObject({ status: 'done', engine: 'lmm:Tiny', attachment: { kind: 'span', startSec: 1, endSec: 3 } });
+    expect(db.message).toMatchObject({
+      status: 'done',
+      engine: 'lmm:Tiny',
+      attachment: { kind: 'span', startSec: 1, endSec: 3 },
+    });
     // the streamed pieces add up to the stored answer
-    const streamed = of('assistant.chunk').filter((c) => c.requestId === a.requestId).map((c) => c.text);
+    const streamed = of('assistant.chunk')
+      .filter((c) => c.requestId === a.requestId)
+      .map((c) => c.text);
     expect(streamed.length).toBeGreaterThan(1);
     expect(streamed.join('')).toBe(da.message.text);
 
-    const c = await callApi<{ requestId: string }>(api, 'assistant.ask', { videoId, question: 'Describe the motion.', engineId: model.id });
-    for (let i = 0; i < 400 && !of('assistant.chunk').some((x) => x.requestId === c.requestId); i++) await new Promise((r) => setTimeout(r, 10));
-    expect(await callApi(api, 'assistant.cancel', { requestId: c.requestId })).toEqual({ cancelled: true });
+    const c = await callApi<{ requestId: string }>(api, 'assistant.ask', {
+      videoId,
+      question: 'Describe the motion.',
+      engineId: model.id,
+    });
+    for (let i = 0; i < 400 && !of('assistant.chunk').some((x) => x.requestId === c.requestId); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(await callApi(api, 'assistant.cancel', { requestId: c.requestId })).toEqual({
+      cancelled: true,
+    });
     await api.idle();
     const dc = of('assistant.done').find((d) => d.requestId === c.requestId)!;
     expect(dc.message.status).toBe('cancelled');

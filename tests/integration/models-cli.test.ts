@@ -29,7 +29,9 @@ interface Run {
 
 function vqa2(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, VQA2_HOME: home } });
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { ...process.env, VQA2_HOME: home },
+    });
     let stdout = '';
     let stderr = '';
     let chunks = 0;
@@ -45,13 +47,24 @@ function vqa2(...args: string[]): Promise<Run> {
 const settingsFile = () => path.join(home, 'settings.json');
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(root, 'out', 'main', 'cli.js'))) throw new Error('The CLI is not built: run `npm run build` first.');
+  if (!fs.existsSync(path.join(root, 'out', 'main', 'cli.js')))
+    throw new Error('The CLI is not built: run `npm run build` first.');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-models-cli-'));
   home = path.join(dir, 'home');
   models = path.join(dir, 'models');
-  const gen = spawnSync(process.execPath, [path.join(root, 'scripts', 'gen-tiny-models.mjs'), '--out', models], { encoding: 'utf8' });
+  const gen = spawnSync(
+    process.execPath,
+    [path.join(root, 'scripts', 'gen-tiny-models.mjs'), '--out', models],
+    { encoding: 'utf8' },
+  );
   if (gen.status !== 0) throw new Error(`gen-tiny-models failed: ${gen.stderr}`);
-  clip = await makeClip({ durationSec: 4, width: 320, height: 180, fps: 10, out: path.join(dir, 'videos', 'alpha.mp4') });
+  clip = await makeClip({
+    durationSec: 4,
+    width: 320,
+    height: 180,
+    fps: 10,
+    out: path.join(dir, 'videos', 'alpha.mp4'),
+  });
 });
 afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
@@ -59,7 +72,14 @@ afterAll(() => {
 
 describe('vqa2 models', () => {
   it('adds, lists and removes a model folder, studio-wide', async () => {
-    const add = await vqa2('models', 'add', path.join(models, 'vqa2'), '--name', 'Tiny VQA²', '--json');
+    const add = await vqa2(
+      'models',
+      'add',
+      path.join(models, 'vqa2'),
+      '--name',
+      'Tiny VQA²',
+      '--json',
+    );
     expect(add.stderr).toBe('');
     expect(add.code).toBe(0);
     const added = JSON.parse(add.stdout) as { id: string };
@@ -68,9 +88,28 @@ describe('vqa2 models', () => {
     const all = JSON.parse(list.stdout) as Record<string, unknown>[];
     expect(all).toHaveLength(1);
     const m = all[0]!;
-    expect(Object.keys(m)).toEqual(expect.arrayContaining(['id', 'name', 'dir', 'arch', 'dtypes', 'sizeBytes', 'estMemBytes', 'providers']));
-    expect(m).toMatchObject({ id: added.id, name: 'Tiny VQA²', dir: path.join(models, 'vqa2'), arch: 'vqa2', dtypes: ['fp32'] });
-    const onDisk = fs.readdirSync(path.join(models, 'vqa2', 'onnx')).reduce((a, f) => a + fs.statSync(path.join(models, 'vqa2', 'onnx', f)).size, 0);
+    expect(Object.keys(m)).toEqual(
+      expect.arrayContaining([
+        'id',
+        'name',
+        'dir',
+        'arch',
+        'dtypes',
+        'sizeBytes',
+        'estMemBytes',
+        'providers',
+      ]),
+    );
+    expect(m).toMatchObject({
+      id: added.id,
+      name: 'Tiny VQA²',
+      dir: path.join(models, 'vqa2'),
+      arch: 'vqa2',
+      dtypes: ['fp32'],
+    });
+    const onDisk = fs
+      .readdirSync(path.join(models, 'vqa2', 'onnx'))
+      .reduce((a, f) => a + fs.statSync(path.join(models, 'vqa2', 'onnx', f)).size, 0);
     expect(m.sizeBytes).toBe(onDisk);
     expect(m.estMemBytes as number).toBeGreaterThan(onDisk);
     expect(m.providers).toContain('cpu');
@@ -92,7 +131,9 @@ describe('vqa2 models', () => {
     const r = await vqa2('models', 'add', bad);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/MODEL_INVALID.*tokenizer\.json/);
-    expect(fs.existsSync(settingsFile()) ? fs.readFileSync(settingsFile(), 'utf8') : null).toBe(before);
+    expect(fs.existsSync(settingsFile()) ? fs.readFileSync(settingsFile(), 'utf8') : null).toBe(
+      before,
+    );
     expect(JSON.parse((await vqa2('models', 'list', '--json')).stdout)).toEqual([]);
     // a truncated .onnx is refused the same way
     fs.cpSync(path.join(models, 'vqa2'), bad, { recursive: true });
@@ -110,29 +151,87 @@ describe('vqa2 models', () => {
 });
 
 /** The clip's frames decoded here, independently of the studio's sampler: key frames (first of each second) and all frames. */
-async function framesOf(file: string, sizes: ReturnType<typeof frameSizesFor>, fps: number): Promise<{ keys: RgbFrame[]; motion: RgbFrame[] }> {
+async function framesOf(
+  file: string,
+  sizes: ReturnType<typeof frameSizesFor>,
+  fps: number,
+): Promise<{ keys: RgbFrame[]; motion: RgbFrame[] }> {
   const k = path.join(dir, 'keys.rgb');
   const m = path.join(dir, 'motion.rgb');
-  await ffmpeg(['-i', file, '-vf', `select='not(mod(n\\,${fps}))',scale=${sizes.key.width}:${sizes.key.height}:flags=bicubic+accurate_rnd+full_chroma_int,format=rgb24`, '-fps_mode', 'passthrough', '-f', 'rawvideo', k]);
-  await ffmpeg(['-i', file, '-vf', `scale=${sizes.motion.width}:${sizes.motion.height}:flags=area,format=rgb24`, '-fps_mode', 'passthrough', '-f', 'rawvideo', m]);
+  await ffmpeg([
+    '-i',
+    file,
+    '-vf',
+    `select='not(mod(n\\,${fps}))',scale=${sizes.key.width}:${sizes.key.height}:flags=bicubic+accurate_rnd+full_chroma_int,format=rgb24`,
+    '-fps_mode',
+    'passthrough',
+    '-f',
+    'rawvideo',
+    k,
+  ]);
+  await ffmpeg([
+    '-i',
+    file,
+    '-vf',
+    `scale=${sizes.motion.width}:${sizes.motion.height}:flags=area,format=rgb24`,
+    '-fps_mode',
+    'passthrough',
+    '-f',
+    'rawvideo',
+    m,
+  ]);
   const split = (buf: Buffer, s: { width: number; height: number }) => {
     const n = s.width * s.height * 3;
-    return Array.from({ length: buf.length / n }, (_, i) => ({ width: s.width, height: s.height, data: new Uint8Array(buf.subarray(i * n, (i + 1) * n)) }));
+    return Array.from({ length: buf.length / n }, (_, i) => ({
+      width: s.width,
+      height: s.height,
+      data: new Uint8Array(buf.subarray(i * n, (i + 1) * n)),
+    }));
   };
-  return { keys: split(fs.readFileSync(k), sizes.key), motion: split(fs.readFileSync(m), sizes.motion) };
+  return {
+    keys: split(fs.readFileSync(k), sizes.key),
+    motion: split(fs.readFileSync(m), sizes.motion),
+  };
 }
 
 describe('vqa2 score --model', () => {
   it('scores per segment and per video with the level-token score of the runtime logits, the same twice', async () => {
     const folder = path.join(models, 'vqa2');
-    const r = await vqa2('score', clip, '--model', folder, '--ep', 'cpu', '--segment', '2', '--json');
+    const r = await vqa2(
+      'score',
+      clip,
+      '--model',
+      folder,
+      '--ep',
+      'cpu',
+      '--segment',
+      '2',
+      '--json',
+    );
     expect(r.stderr).not.toMatch(/error/);
     expect(r.code).toBe(0);
-    const [res] = JSON.parse(r.stdout) as { status: string; videoScore: number; level: string; levelProbs: Record<string, number>; provider: string; segments: { startSec: number; endSec: number; score: number }[]; model: Record<string, unknown> }[];
+    const [res] = JSON.parse(r.stdout) as {
+      status: string;
+      videoScore: number;
+      level: string;
+      levelProbs: Record<string, number>;
+      provider: string;
+      segments: { startSec: number; endSec: number; score: number }[];
+      model: Record<string, unknown>;
+    }[];
     expect(res!.status).toBe('ok');
     expect(res!.provider).toBe('cpu');
-    expect(res!.model).toMatchObject({ id: null, dir: folder, arch: 'vqa2', dtypes: ['fp32'], provider: 'cpu' });
-    expect(res!.segments.map((s) => [s.startSec, s.endSec])).toEqual([[0, 2], [2, 4]]);
+    expect(res!.model).toMatchObject({
+      id: null,
+      dir: folder,
+      arch: 'vqa2',
+      dtypes: ['fp32'],
+      provider: 'cpu',
+    });
+    expect(res!.segments.map((s) => [s.startSec, s.endSec])).toEqual([
+      [0, 2],
+      [2, 4],
+    ]);
 
     // the same passes run here on independently decoded frames give the same numbers
     const sizes = frameSizesFor(folder);
@@ -141,11 +240,20 @@ describe('vqa2 score --model', () => {
     expect(motion).toHaveLength(40);
     const lmm = await loadLmm(folder, { ep: 'cpu' });
     try {
-      const seg0 = await lmm.scoreLevels({ keyFrames: keys.slice(0, 2), motionFrames: motion.slice(0, 20) });
+      const seg0 = await lmm.scoreLevels({
+        keyFrames: keys.slice(0, 2),
+        motionFrames: motion.slice(0, 20),
+      });
       const s0 = scoreFromLogits(seg0.levelLogits, seg0.weights);
       expect(res!.segments[0]!.score).toBeCloseTo(s0.score, 9);
-      const seg1 = await lmm.scoreLevels({ keyFrames: keys.slice(2, 4), motionFrames: motion.slice(20, 40) });
-      expect(res!.segments[1]!.score).toBeCloseTo(scoreFromLogits(seg1.levelLogits, seg1.weights).score, 9);
+      const seg1 = await lmm.scoreLevels({
+        keyFrames: keys.slice(2, 4),
+        motionFrames: motion.slice(20, 40),
+      });
+      expect(res!.segments[1]!.score).toBeCloseTo(
+        scoreFromLogits(seg1.levelLogits, seg1.weights).score,
+        9,
+      );
       // per video: every key frame and every motion frame (within the default budgets)
       const whole = await lmm.scoreLevels({ keyFrames: keys, motionFrames: motion });
       const v = scoreFromLogits(whole.levelLogits, whole.weights);
@@ -156,37 +264,76 @@ describe('vqa2 score --model', () => {
       await lmm.dispose();
     }
 
-    const again = await vqa2('score', clip, '--model', folder, '--ep', 'cpu', '--segment', '2', '--json');
+    const again = await vqa2(
+      'score',
+      clip,
+      '--model',
+      folder,
+      '--ep',
+      'cpu',
+      '--segment',
+      '2',
+      '--json',
+    );
     expect(again.code).toBe(0);
-    const [res2] = JSON.parse(again.stdout) as { videoScore: number; segments: { score: number }[] }[];
+    const [res2] = JSON.parse(again.stdout) as {
+      videoScore: number;
+      segments: { score: number }[];
+    }[];
     expect(res2!.videoScore).toBe(res!.videoScore);
     expect(res2!.segments.map((s) => s.score)).toEqual(res!.segments.map((s) => s.score));
   });
 
   it('stores a project run with the model, files, provider, prompt, frame settings and weights', async () => {
-    const add = JSON.parse((await vqa2('models', 'add', path.join(models, 'llava_onevision'), '--json')).stdout) as { id: string };
+    const add = JSON.parse(
+      (await vqa2('models', 'add', path.join(models, 'llava_onevision'), '--json')).stdout,
+    ) as { id: string };
     const project = path.join(dir, 'runs.vqa2.sqlite');
     expect((await vqa2('project', 'create', project)).code).toBe(0);
     expect((await vqa2('import', project, clip)).code).toBe(0);
     const r = await vqa2('score', project, '--model', add.id, '--json');
     expect(r.stderr).not.toMatch(/error/);
     expect(r.code).toBe(0);
-    const [res] = JSON.parse(r.stdout) as { videoScore: number; model: { id: string; arch: string } }[];
+    const [res] = JSON.parse(r.stdout) as {
+      videoScore: number;
+      model: { id: string; arch: string };
+    }[];
     expect(res!.model).toMatchObject({ id: add.id, arch: 'llava_onevision' });
     const store = ProjectStore.open(project, { readonly: true });
     try {
-      const run = store.connection.prepare('SELECT * FROM model_runs').get() as { kind: string; pack_id: string; settings_json: string; provider: string; finished_at: string | null };
+      const run = store.connection.prepare('SELECT * FROM model_runs').get() as {
+        kind: string;
+        pack_id: string;
+        settings_json: string;
+        provider: string;
+        finished_at: string | null;
+      };
       expect(run.kind).toBe('engine');
       expect(run.pack_id).toBe(`lmm:${add.id}`);
       expect(run.provider).toBe(res!.model && 'cpu');
       expect(run.finished_at).not.toBeNull();
-      const settings = JSON.parse(run.settings_json) as { model: { files: { path: string; sizeBytes: number; dtype: string }[] }; prompt: string; weights: number[]; frames: { segmentSec: number; videoBudget: { keyFrames: number } } };
-      expect(settings.model.files.map((f) => f.path).sort()).toEqual(['onnx/decoder_model_merged.onnx', 'onnx/embed_tokens.onnx', 'onnx/vision_encoder.onnx']);
+      const settings = JSON.parse(run.settings_json) as {
+        model: { files: { path: string; sizeBytes: number; dtype: string }[] };
+        prompt: string;
+        weights: number[];
+        frames: { segmentSec: number; videoBudget: { keyFrames: number } };
+      };
+      expect(settings.model.files.map((f) => f.path).sort()).toEqual([
+        'onnx/decoder_model_merged.onnx',
+        'onnx/embed_tokens.onnx',
+        'onnx/vision_encoder.onnx',
+      ]);
       expect(settings.prompt).toContain('How would you rate the quality of this video?');
       expect(settings.weights).toEqual([1, 0.75, 0.5, 0.25, 0]);
       expect(settings.frames.segmentSec).toBe(2);
-      const vs = store.connection.prepare('SELECT features_json FROM video_scores').get() as { features_json: string };
-      expect(JSON.parse(vs.features_json)).toMatchObject({ keyFrames: 4, keyFramesInVideo: 4, frameBudgetCapped: 0 });
+      const vs = store.connection.prepare('SELECT features_json FROM video_scores').get() as {
+        features_json: string;
+      };
+      expect(JSON.parse(vs.features_json)).toMatchObject({
+        keyFrames: 4,
+        keyFramesInVideo: 4,
+        frameBudgetCapped: 0,
+      });
     } finally {
       store.close();
     }
@@ -199,15 +346,29 @@ describe('vqa2 ask / qbench --model', () => {
     const project = path.join(dir, 'chat.vqa2.sqlite');
     expect((await vqa2('project', 'create', project)).code).toBe(0);
     expect((await vqa2('import', project, clip)).code).toBe(0);
-    const r = await vqa2('ask', project, 'alpha.mp4', 'How is the sharpness?', '--model', path.join(models, 'vqa2'), '--at', '1');
+    const r = await vqa2(
+      'ask',
+      project,
+      'alpha.mp4',
+      'How is the sharpness?',
+      '--model',
+      path.join(models, 'vqa2'),
+      '--at',
+      '1',
+    );
     expect(r.stderr).not.toMatch(/error/);
     expect(r.code).toBe(0);
     expect(r.stdout.trim().length).toBeGreaterThan(0);
     expect(r.chunks).toBeGreaterThan(1);
     const store = ProjectStore.open(project, { readonly: true });
     try {
-      const msgs = store.connection.prepare('SELECT role, text, engine, status FROM chat_messages ORDER BY id').all() as { role: string; text: string; engine: string; status: string }[];
-      expect(msgs.map((m) => [m.role, m.status])).toEqual([['user', 'done'], ['assistant', 'done']]);
+      const msgs = store.connection
+        .prepare('SELECT role, text, engine, status FROM chat_messages ORDER BY id')
+        .all() as { role: string; text: string; engine: string; status: string }[];
+      expect(msgs.map((m) => [m.role, m.status])).toEqual([
+        ['user', 'done'],
+        ['assistant', 'done'],
+      ]);
       expect(msgs[1]!.engine).toMatch(/^lmm:/);
       expect(r.stdout).toContain(msgs[1]!.text.slice(0, 5));
     } finally {
@@ -221,7 +382,14 @@ describe('vqa2 ask / qbench --model', () => {
     expect((await vqa2('import', project, clip)).code).toBe(0);
     const store = ProjectStore.open(project);
     putQbenchSet(store, 'mini', [
-      { videoId: store.videoIds()[0]!, videoName: 'alpha.mp4', questionType: 'what/how', question: 'How is the sharpness?', answers: ['Blurry', 'Sharp'], correctChoice: 'B' },
+      {
+        videoId: store.videoIds()[0]!,
+        videoName: 'alpha.mp4',
+        questionType: 'what/how',
+        question: 'How is the sharpness?',
+        answers: ['Blurry', 'Sharp'],
+        correctChoice: 'B',
+      },
     ]);
     store.close();
     const r = await vqa2('qbench', project, '--model', path.join(models, 'vqa2'), '--json');

@@ -23,7 +23,13 @@ let clip: string;
 /** Segment scores of an uninterrupted run of the clip, in order. */
 let reference: number[];
 
-const params = (): LmmJobParams => ({ scorer: LMM_SCORER_ID, model: { id: null, name: 'tiny', dir: folder }, ep: 'cpu', segmentSec: 2, budget: { keyFrames: 32, motionFrames: 64 } });
+const params = (): LmmJobParams => ({
+  scorer: LMM_SCORER_ID,
+  model: { id: null, name: 'tiny', dir: folder },
+  ep: 'cpu',
+  segmentSec: 2,
+  budget: { keyFrames: 32, motionFrames: 64 },
+});
 
 async function newProject(name: string): Promise<ProjectStore> {
   const store = ProjectStore.create(path.join(dir, name));
@@ -31,15 +37,30 @@ async function newProject(name: string): Promise<ProjectStore> {
   return store;
 }
 
-const segmentScores = (db: Database.Database) => (db.prepare('SELECT idx, score FROM segment_scores ORDER BY idx').all() as { idx: number; score: number }[]);
+const segmentScores = (db: Database.Database) =>
+  db.prepare('SELECT idx, score FROM segment_scores ORDER BY idx').all() as {
+    idx: number;
+    score: number;
+  }[];
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(root, 'out', 'main', 'cli.js'))) throw new Error('The CLI is not built: run `npm run build` first.');
+  if (!fs.existsSync(path.join(root, 'out', 'main', 'cli.js')))
+    throw new Error('The CLI is not built: run `npm run build` first.');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-model-jobs-'));
-  const gen = spawnSync(process.execPath, [path.join(root, 'scripts', 'gen-tiny-models.mjs'), '--out', path.join(dir, 'models')], { encoding: 'utf8' });
+  const gen = spawnSync(
+    process.execPath,
+    [path.join(root, 'scripts', 'gen-tiny-models.mjs'), '--out', path.join(dir, 'models')],
+    { encoding: 'utf8' },
+  );
   if (gen.status !== 0) throw new Error(`gen-tiny-models failed: ${gen.stderr}`);
   folder = path.join(dir, 'models', 'vqa2');
-  clip = await makeClip({ durationSec: 120, width: 320, height: 180, fps: 10, out: path.join(dir, 'videos', 'long.mp4') });
+  clip = await makeClip({
+    durationSec: 120,
+    width: 320,
+    height: 180,
+    fps: 10,
+    out: path.join(dir, 'videos', 'long.mp4'),
+  });
   const store = await newProject('reference');
   const jobs = new ScoreJobs(store, root);
   const p = await jobs.run(jobs.create(store.videoIds(), params()).id);
@@ -70,13 +91,19 @@ describe('model score jobs', () => {
     const kept = segmentScores(store.connection);
     expect(kept.length).toBeGreaterThanOrEqual(8);
     expect(kept.length).toBeLessThan(60);
-    expect(store.connection.prepare('SELECT count(*) AS n FROM video_scores').get()).toEqual({ n: 0 });
+    expect(store.connection.prepare('SELECT count(*) AS n FROM video_scores').get()).toEqual({
+      n: 0,
+    });
     // the same job again: it starts after the committed segments and ends with the reference scores
     const second = await jobs.run(job.id);
     expect(second.status).toBe('done');
-    expect(segmentScores(store.connection).map((s) => s.idx)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+    expect(segmentScores(store.connection).map((s) => s.idx)).toEqual(
+      Array.from({ length: 60 }, (_, i) => i),
+    );
     expect(segmentScores(store.connection).map((s) => s.score)).toEqual(reference);
-    expect(store.connection.prepare('SELECT count(*) AS n FROM model_runs').get()).toEqual({ n: 1 });
+    expect(store.connection.prepare('SELECT count(*) AS n FROM model_runs').get()).toEqual({
+      n: 1,
+    });
     store.close();
   });
 
@@ -85,7 +112,11 @@ describe('model score jobs', () => {
     const project = store.path;
     store.close();
     const home = path.join(dir, 'home');
-    const child = spawn(process.execPath, [bin, 'score', project, '--model', folder, '--ep', 'cpu'], { stdio: 'ignore', env: { ...process.env, VQA2_HOME: home } });
+    const child = spawn(
+      process.execPath,
+      [bin, 'score', project, '--model', folder, '--ep', 'cpu'],
+      { stdio: 'ignore', env: { ...process.env, VQA2_HOME: home } },
+    );
     const t0 = Date.now();
     const count = () => {
       const db = new Database(project, { readonly: true });
@@ -104,17 +135,26 @@ describe('model score jobs', () => {
     await new Promise((r) => child.once('exit', r));
     const committed = count();
     expect(committed).toBeLessThan(60);
-    const again = spawnSync(process.execPath, [bin, 'score', project, '--model', folder, '--ep', 'cpu', '--json'], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, VQA2_HOME: home } });
+    const again = spawnSync(
+      process.execPath,
+      [bin, 'score', project, '--model', folder, '--ep', 'cpu', '--json'],
+      { encoding: 'utf8', timeout: 120_000, env: { ...process.env, VQA2_HOME: home } },
+    );
     expect(again.stderr).toMatch(/Resuming unfinished score job/);
     expect(again.status).toBe(0);
-    const [res] = JSON.parse(again.stdout) as { segments: { score: number }[]; model: { arch: string } }[];
+    const [res] = JSON.parse(again.stdout) as {
+      segments: { score: number }[];
+      model: { arch: string };
+    }[];
     expect(res!.model.arch).toBe('vqa2');
     expect(res!.segments.map((s) => s.score)).toEqual(reference);
     const db = new Database(project, { readonly: true });
     try {
       expect(segmentScores(db)).toHaveLength(60);
       expect(db.prepare('SELECT count(*) AS n FROM video_scores').get()).toEqual({ n: 1 });
-      expect(db.prepare(`SELECT count(*) AS n FROM jobs WHERE status = 'done'`).get()).toEqual({ n: 1 });
+      expect(db.prepare(`SELECT count(*) AS n FROM jobs WHERE status = 'done'`).get()).toEqual({
+        n: 1,
+      });
     } finally {
       db.close();
     }

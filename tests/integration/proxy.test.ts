@@ -18,26 +18,49 @@ const call = <T = unknown>(name: CallName, input: unknown) => callApi<T>(api, na
 
 async function probe(file: string) {
   const r = await runMediaTool('ffprobe', [
-    '-v', 'error', '-count_frames', '-select_streams', 'v:0',
-    '-show_entries', 'stream=codec_name,pix_fmt,width,height,nb_read_frames:format=duration:frame=best_effort_timestamp_time',
-    '-of', 'json', `file:${file}`,
+    '-v',
+    'error',
+    '-count_frames',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'stream=codec_name,pix_fmt,width,height,nb_read_frames:format=duration:frame=best_effort_timestamp_time',
+    '-of',
+    'json',
+    `file:${file}`,
   ]);
   expect(r.exitCode).toBe(0);
   const j = JSON.parse(r.stdout.toString('utf8')) as {
-    streams: { codec_name: string; pix_fmt: string; width: number; height: number; nb_read_frames: string }[];
+    streams: {
+      codec_name: string;
+      pix_fmt: string;
+      width: number;
+      height: number;
+      nb_read_frames: string;
+    }[];
     format: { duration: string };
     frames: { best_effort_timestamp_time: string }[];
   };
-  return { ...j.streams[0]!, frames: Number(j.streams[0]!.nb_read_frames), duration: Number(j.format.duration), times: j.frames.map((f) => Number(f.best_effort_timestamp_time)) };
+  return {
+    ...j.streams[0]!,
+    frames: Number(j.streams[0]!.nb_read_frames),
+    duration: Number(j.format.duration),
+    times: j.frames.map((f) => Number(f.best_effort_timestamp_time)),
+  };
 }
 
-function waitFor(videoId: number, status: ProxyProgress['status'][] = ['done', 'failed', 'cancelled'], timeoutMs = 90_000): Promise<ProxyProgress> {
+function waitFor(
+  videoId: number,
+  status: ProxyProgress['status'][] = ['done', 'failed', 'cancelled'],
+  timeoutMs = 90_000,
+): Promise<ProxyProgress> {
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
     const tick = () => {
       const hit = progress.find((p) => p.videoId === videoId && status.includes(p.status));
       if (hit) resolve(hit);
-      else if (Date.now() - t0 > timeoutMs) reject(new Error(`no ${status.join('/')} progress for ${videoId}`));
+      else if (Date.now() - t0 > timeoutMs)
+        reject(new Error(`no ${status.join('/')} progress for ${videoId}`));
       else setTimeout(tick, 20);
     };
     tick();
@@ -49,10 +72,27 @@ beforeAll(async () => {
   const videos = path.join(dir, 'videos');
   await makeClip({ codec: 'mpeg4', durationSec: 2, fps: 25, out: path.join(videos, 'old.avi') });
   await makeClip({ codec: 'h264', durationSec: 1, out: path.join(videos, 'web.mp4') });
-  await makeClip({ codec: 'mjpeg', durationSec: 1, width: 1302, height: 734, out: path.join(videos, 'wide.mov') });
+  await makeClip({
+    codec: 'mjpeg',
+    durationSec: 1,
+    width: 1302,
+    height: 734,
+    out: path.join(videos, 'wide.mov'),
+  });
   // long enough (about 8 s to encode here) to be cancelled mid-way
-  await makeClip({ codec: 'mpeg4', durationSec: 12, width: 1920, height: 1080, out: path.join(videos, 'long.avi') });
-  api = new StudioApi({ host: 'web', version: 'test', home: path.join(dir, 'home'), appRoot: process.cwd() });
+  await makeClip({
+    codec: 'mpeg4',
+    durationSec: 12,
+    width: 1920,
+    height: 1080,
+    out: path.join(videos, 'long.avi'),
+  });
+  api = new StudioApi({
+    host: 'web',
+    version: 'test',
+    home: path.join(dir, 'home'),
+    appRoot: process.cwd(),
+  });
   api.onEvent((name, payload) => {
     if (name === 'proxy.progress') progress.push(payload as ProxyProgress);
   });
@@ -71,20 +111,42 @@ afterAll(() => {
 
 describe('playability', () => {
   it('knows what Chromium plays', () => {
-    const s = (codec_name: string, pix_fmt = 'yuv420p') => ({ streams: [{ codec_type: 'video', codec_name, pix_fmt, width: 640, height: 360 }] });
+    const s = (codec_name: string, pix_fmt = 'yuv420p') => ({
+      streams: [{ codec_type: 'video', codec_name, pix_fmt, width: 640, height: 360 }],
+    });
     const mp4 = { format_name: 'mov,mp4,m4a,3gp,3g2,mj2' };
     const mkv = { format_name: 'matroska,webm' };
     expect(playabilityOf({ ...s('h264'), format: mp4 }, 'a.mp4').playable).toBe(true);
     expect(playabilityOf({ ...s('av1'), format: mp4 }, 'a.mp4').playable).toBe(true);
     expect(playabilityOf({ ...s('vp9'), format: mkv }, 'a.webm').playable).toBe(true);
     expect(playabilityOf({ ...s('vp8'), format: mkv }, 'a.webm').playable).toBe(true);
-    expect(playabilityOf({ ...s('h264'), format: mkv }, 'a.mkv')).toMatchObject({ playable: false, reason: expect.stringMatching(/Matroska/) });
-    expect(playabilityOf({ ...s('hevc'), format: mp4 }, 'a.mp4')).toMatchObject({ playable: false, reason: expect.stringMatching(/HEVC/) });
-    expect(playabilityOf({ ...s('prores', 'yuv422p10le'), format: mp4 }, 'a.mov')).toMatchObject({ playable: false, reason: expect.stringMatching(/ProRes/) });
-    expect(playabilityOf({ ...s('h264', 'yuv420p10le'), format: mp4 }, 'a.mp4')).toMatchObject({ playable: false, reason: expect.stringMatching(/high bit depth/) });
-    expect(playabilityOf({ ...s('h264', 'yuv444p'), format: mp4 }, 'a.mp4')).toMatchObject({ playable: false, reason: expect.stringMatching(/chroma/) });
-    expect(playabilityOf({ ...s('h264'), format: { format_name: 'avi' } }, 'a.avi')).toMatchObject({ playable: false, reason: expect.stringMatching(/AVI/) });
-    expect(playabilityOf({ ...s('h264'), format: { format_name: 'mpegts' } }, 'a.ts').playable).toBe(false);
+    expect(playabilityOf({ ...s('h264'), format: mkv }, 'a.mkv')).toMatchObject({
+      playable: false,
+      reason: expect.stringMatching(/Matroska/),
+    });
+    expect(playabilityOf({ ...s('hevc'), format: mp4 }, 'a.mp4')).toMatchObject({
+      playable: false,
+      reason: expect.stringMatching(/HEVC/),
+    });
+    expect(playabilityOf({ ...s('prores', 'yuv422p10le'), format: mp4 }, 'a.mov')).toMatchObject({
+      playable: false,
+      reason: expect.stringMatching(/ProRes/),
+    });
+    expect(playabilityOf({ ...s('h264', 'yuv420p10le'), format: mp4 }, 'a.mp4')).toMatchObject({
+      playable: false,
+      reason: expect.stringMatching(/high bit depth/),
+    });
+    expect(playabilityOf({ ...s('h264', 'yuv444p'), format: mp4 }, 'a.mp4')).toMatchObject({
+      playable: false,
+      reason: expect.stringMatching(/chroma/),
+    });
+    expect(playabilityOf({ ...s('h264'), format: { format_name: 'avi' } }, 'a.avi')).toMatchObject({
+      playable: false,
+      reason: expect.stringMatching(/AVI/),
+    });
+    expect(
+      playabilityOf({ ...s('h264'), format: { format_name: 'mpegts' } }, 'a.ts').playable,
+    ).toBe(false);
   });
 });
 
@@ -125,7 +187,10 @@ describe('proxies', () => {
     expect(px.times).toHaveLength(src.times.length);
     px.times.forEach((t, i) => expect(t).toBeCloseTo(src.times[i]!, 3));
     // faststart: the index comes before the media data
-    const head = fs.readFileSync(file).subarray(0, 64 * 1024).toString('latin1');
+    const head = fs
+      .readFileSync(file)
+      .subarray(0, 64 * 1024)
+      .toString('latin1');
     expect(head.indexOf('moov')).toBeGreaterThan(0);
     expect(head.indexOf('moov')).toBeLessThan(head.indexOf('mdat'));
     expect(fs.readdirSync(proxyDir(api.project!)).filter((n) => n.endsWith('.part'))).toEqual([]);
@@ -134,19 +199,35 @@ describe('proxies', () => {
     const mtime = fs.statSync(file).mtimeMs;
     progress.length = 0;
     expect(await call('media.makeProxy', { videoId: id })).toEqual({ started: false });
-    expect(progress).toEqual([{ videoId: id, status: 'done', fraction: 1, etaSec: 0, error: null }]);
+    expect(progress).toEqual([
+      { videoId: id, status: 'done', fraction: 1, etaSec: 0, error: null },
+    ]);
     expect(fs.statSync(file).mtimeMs).toBe(mtime);
   });
 
   it('scales wide sources to 1280 px keeping the aspect with even sizes', async () => {
     const id = ids['wide.mov']!;
     const info = await call<MediaInfo>('media.info', { videoId: id });
-    expect(info).toMatchObject({ playable: false, proxy: { ready: false, width: 1280, height: 722 } });
+    expect(info).toMatchObject({
+      playable: false,
+      proxy: { ready: false, width: 1280, height: 722 },
+    });
     await call('media.makeProxy', { videoId: id });
     expect(await waitFor(id)).toMatchObject({ status: 'done' });
     const px = await probe(proxyPath(api.project!, id));
-    expect(px).toMatchObject({ codec_name: 'h264', pix_fmt: 'yuv420p', width: 1280, height: 722, frames: 25 });
-    expect((await call<MediaInfo>('media.info', { videoId: id })).proxy).toEqual({ ready: true, width: 1280, height: 722, codec: 'h264' });
+    expect(px).toMatchObject({
+      codec_name: 'h264',
+      pix_fmt: 'yuv420p',
+      width: 1280,
+      height: 722,
+      frames: 25,
+    });
+    expect((await call<MediaInfo>('media.info', { videoId: id })).proxy).toEqual({
+      ready: true,
+      width: 1280,
+      height: 722,
+      codec: 'h264',
+    });
   });
 
   it('cancels mid-way without leaving a partial file', async () => {
@@ -173,12 +254,20 @@ describe('proxies', () => {
     const cache = api.project!.cacheDir;
     progress.length = 0;
     expect(await call('media.makeProxy', { videoId: id })).toEqual({ started: true });
-    expect((await call<MediaInfo>('media.info', { videoId: id })).proxy).toMatchObject({ ready: false, width: 1280, height: 720 });
+    expect((await call<MediaInfo>('media.info', { videoId: id })).proxy).toMatchObject({
+      ready: false,
+      width: 1280,
+      height: 720,
+    });
     await waitFor(id, ['running']);
     await new Promise((r) => setTimeout(r, 700));
     await call('project.close', {});
-    expect(await waitFor(id, ['cancelled', 'done', 'failed'])).toMatchObject({ status: 'cancelled' });
+    expect(await waitFor(id, ['cancelled', 'done', 'failed'])).toMatchObject({
+      status: 'cancelled',
+    });
     await api.idle();
-    expect(fs.readdirSync(path.join(cache, 'proxies')).filter((n) => n.startsWith(`${id}.`))).toEqual([]);
+    expect(
+      fs.readdirSync(path.join(cache, 'proxies')).filter((n) => n.startsWith(`${id}.`)),
+    ).toEqual([]);
   });
 });

@@ -23,19 +23,41 @@ let ids: number[];
 const params = (): ScoreJobParams => ({
   scorer: ENGINE_SCORER_ID,
   providers: ['cpu'],
-  engine: { baseUrl: server.url, model: 'm1', keyRef: null, frames: { maxFrames: 1, maxSide: 64 }, timeoutMs: 10_000 },
+  engine: {
+    baseUrl: server.url,
+    model: 'm1',
+    keyRef: null,
+    frames: { maxFrames: 1, maxSide: 64 },
+    timeoutMs: 10_000,
+  },
 });
 const newJob = () => jobs.create(ids, params()).id;
 const status = (jobId: string) => jobs.jobs.get(jobId)?.status;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-score-queue-'));
-  await makeClip({ durationSec: 2, width: 160, height: 90, out: path.join(dir, 'videos', 'a.mp4') });
+  await makeClip({
+    durationSec: 2,
+    width: 160,
+    height: 90,
+    out: path.join(dir, 'videos', 'a.mp4'),
+  });
   server = await startOpenAiTestServer();
   store = ProjectStore.create(path.join(dir, 'p.vqa2.sqlite'));
   await importVideos(store, [path.join(dir, 'videos')], { jobId: 'import' });
   ids = store.videoIds();
-  jobs = new ScoreJobs(store, process.cwd(), () => undefined, (e) => ({ baseUrl: e.baseUrl, model: e.model, apiKey: null, timeoutMs: e.timeoutMs, frames: e.frames }));
+  jobs = new ScoreJobs(
+    store,
+    process.cwd(),
+    () => undefined,
+    (e) => ({
+      baseUrl: e.baseUrl,
+      model: e.model,
+      apiKey: null,
+      timeoutMs: e.timeoutMs,
+      frames: e.frames,
+    }),
+  );
 });
 afterAll(async () => {
   store?.close();
@@ -48,7 +70,10 @@ describe('score queue', () => {
     expect(ids).toHaveLength(1);
     const left = [newJob(), newJob()]; // as a killed process leaves them
     const log: string[] = [];
-    const queue = new ScoreQueue(jobs, { onStart: (id) => log.push(`start ${id}`), onSettled: (id) => log.push(`end ${id}`) });
+    const queue = new ScoreQueue(jobs, {
+      onStart: (id) => log.push(`start ${id}`),
+      onSettled: (id) => log.push(`end ${id}`),
+    });
     const resumed = queue.resumeUnfinished();
     expect(resumed.map((r) => r.job.id)).toEqual(left);
     const fresh = newJob();

@@ -26,16 +26,25 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-resume-'));
   project = path.join(dir, 'p.vqa2.sqlite');
   for (let i = 0; i < 6; i++) {
-    await makeClip({ durationSec: 4 + i, width: 320, height: 180, out: path.join(dir, 'videos', `clip${i}.mp4`) });
+    await makeClip({
+      durationSec: 4 + i,
+      width: 320,
+      height: 180,
+      out: path.join(dir, 'videos', `clip${i}.mp4`),
+    });
   }
   expect(spawnSync(process.execPath, [bin, 'project', 'create', project]).status).toBe(0);
-  expect(spawnSync(process.execPath, [bin, 'import', project, path.join(dir, 'videos')]).status).toBe(0);
+  expect(
+    spawnSync(process.execPath, [bin, 'import', project, path.join(dir, 'videos')]).status,
+  ).toBe(0);
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('score job resume after SIGKILL', () => {
   it('keeps committed results, resumes the rest, and duplicates nothing', async () => {
-    const child = spawn(process.execPath, [bin, 'score', project, '--pack', 'p1203-mode0'], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [bin, 'score', project, '--pack', 'p1203-mode0'], {
+      stdio: 'ignore',
+    });
     const t0 = Date.now();
     // kill it as soon as at least two videos are committed, while others are still pending
     for (;;) {
@@ -56,16 +65,31 @@ describe('score job resume after SIGKILL', () => {
     expect(committed).toBeLessThan(6);
     expect(count(`SELECT count(*) AS n FROM jobs WHERE status = 'running'`)).toBe(1);
     // the killed process left its lock behind; the next open takes it over as stale
-    const again = spawnSync(process.execPath, [bin, 'score', project, '--pack', 'p1203-mode0', '--json'], { encoding: 'utf8', timeout: 120_000 });
+    const again = spawnSync(
+      process.execPath,
+      [bin, 'score', project, '--pack', 'p1203-mode0', '--json'],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
     expect(again.stderr).toMatch(/Resuming unfinished score job/);
     expect(again.status).toBe(0);
-    const results = JSON.parse(again.stdout) as { path: string; status: string; videoScore: number; segments: unknown[] }[];
+    const results = JSON.parse(again.stdout) as {
+      path: string;
+      status: string;
+      videoScore: number;
+      segments: unknown[];
+    }[];
     expect(results).toHaveLength(6);
-    expect(results.every((r) => r.status === 'ok' && r.videoScore > 0 && r.videoScore <= 1)).toBe(true);
+    expect(results.every((r) => r.status === 'ok' && r.videoScore > 0 && r.videoScore <= 1)).toBe(
+      true,
+    );
     // one run, one score per video, segments unique, job done
     expect(count('SELECT count(*) AS n FROM model_runs')).toBe(1);
     expect(count('SELECT count(*) AS n FROM video_scores')).toBe(6);
-    expect(count('SELECT count(*) AS n FROM (SELECT video_id, idx FROM segment_scores GROUP BY run_id, video_id, idx HAVING count(*) > 1)')).toBe(0);
+    expect(
+      count(
+        'SELECT count(*) AS n FROM (SELECT video_id, idx FROM segment_scores GROUP BY run_id, video_id, idx HAVING count(*) > 1)',
+      ),
+    ).toBe(0);
     expect(count(`SELECT count(*) AS n FROM jobs WHERE status = 'done'`)).toBe(1);
     expect(count(`SELECT count(*) AS n FROM job_items WHERE status != 'done'`)).toBe(0);
   });
@@ -101,10 +125,18 @@ describe('built-in pack: resume inside a video', () => {
     expect(before).toBeLessThan(30);
     expect(q('SELECT count(*) AS n FROM video_scores')).toBe(0);
 
-    const again = spawnSync(process.execPath, [bin, 'score', p2, '--json'], { encoding: 'utf8', timeout: 180_000 });
+    const again = spawnSync(process.execPath, [bin, 'score', p2, '--json'], {
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
     expect(again.status).toBe(0);
     expect(again.stderr).toMatch(/Resuming unfinished score job/);
-    const [result] = JSON.parse(again.stdout) as { segments: { startSec: number; endSec: number; score: number }[]; videoScore: number; provider: string; level: string }[];
+    const [result] = JSON.parse(again.stdout) as {
+      segments: { startSec: number; endSec: number; score: number }[];
+      videoScore: number;
+      provider: string;
+      level: string;
+    }[];
     expect(result!.segments).toHaveLength(30);
     result!.segments.forEach((s, i) => {
       expect(s.startSec).toBe(i * 2);
@@ -118,15 +150,34 @@ describe('built-in pack: resume inside a video', () => {
   });
 
   it('scores plain video files without a project, in the documented JSON shape', () => {
-    const r = spawnSync(process.execPath, [bin, 'score', path.join(dir, 'videos', 'clip0.mp4'), path.join(dir, 'videos', 'clip1.mp4'), '--json', '--ep', 'cpu'], {
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        bin,
+        'score',
+        path.join(dir, 'videos', 'clip0.mp4'),
+        path.join(dir, 'videos', 'clip1.mp4'),
+        '--json',
+        '--ep',
+        'cpu',
+      ],
+      {
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, unknown>[];
-    expect(out.map((o) => o.path)).toEqual([path.join(dir, 'videos', 'clip0.mp4'), path.join(dir, 'videos', 'clip1.mp4')]);
+    expect(out.map((o) => o.path)).toEqual([
+      path.join(dir, 'videos', 'clip0.mp4'),
+      path.join(dir, 'videos', 'clip1.mp4'),
+    ]);
     for (const o of out) {
-      expect(o).toMatchObject({ status: 'ok', provider: 'cpu', level: expect.stringMatching(/^(high|good|fair|poor|low)$/) });
+      expect(o).toMatchObject({
+        status: 'ok',
+        provider: 'cpu',
+        level: expect.stringMatching(/^(high|good|fair|poor|low)$/),
+      });
       const probs = o.levelProbs as Record<string, number>;
       expect(Object.keys(probs).sort()).toEqual(['fair', 'good', 'high', 'low', 'poor']);
       expect(Object.values(probs).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
@@ -135,4 +186,3 @@ describe('built-in pack: resume inside a video', () => {
     expect(out.map((o) => (o.segments as unknown[]).length)).toEqual([2, 3]);
   });
 });
-

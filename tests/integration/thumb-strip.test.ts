@@ -21,9 +21,21 @@ const ids: Record<string, number> = {};
 const call = <T = unknown>(name: CallName, input: unknown) => callApi<T>(api, name, input);
 
 async function imageSize(file: string): Promise<{ width: number; height: number; codec: string }> {
-  const r = await runMediaTool('ffprobe', ['-v', 'error', '-show_entries', 'stream=width,height,codec_name', '-of', 'json', `file:${file}`]);
+  const r = await runMediaTool('ffprobe', [
+    '-v',
+    'error',
+    '-show_entries',
+    'stream=width,height,codec_name',
+    '-of',
+    'json',
+    `file:${file}`,
+  ]);
   expect(r.exitCode).toBe(0);
-  const s = (JSON.parse(r.stdout.toString('utf8')) as { streams: { width: number; height: number; codec_name: string }[] }).streams[0]!;
+  const s = (
+    JSON.parse(r.stdout.toString('utf8')) as {
+      streams: { width: number; height: number; codec_name: string }[];
+    }
+  ).streams[0]!;
   return { width: s.width, height: s.height, codec: s.codec_name };
 }
 
@@ -34,8 +46,20 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(renderer, 'index.html'), '<!doctype html><title>studio</title>');
   const videos = path.join(dir, 'videos');
   await makeClip({ codec: 'h264', durationSec: 6, fps: 25, out: path.join(videos, 'six.mp4') });
-  await makeClip({ codec: 'h264', durationSec: 23, fps: 10, width: 320, height: 240, out: path.join(videos, 'long.mp4') });
-  api = new StudioApi({ host: 'web', version: 'test', home: path.join(dir, 'home'), appRoot: process.cwd() });
+  await makeClip({
+    codec: 'h264',
+    durationSec: 23,
+    fps: 10,
+    width: 320,
+    height: 240,
+    out: path.join(videos, 'long.mp4'),
+  });
+  api = new StudioApi({
+    host: 'web',
+    version: 'test',
+    home: path.join(dir, 'home'),
+    appRoot: process.cwd(),
+  });
   host = await startWebHost({ api, rendererDir: renderer });
   base = `http://127.0.0.1:${host.port}`;
   await call('project.create', { path: path.join(dir, 'p') });
@@ -72,7 +96,14 @@ describe('media.thumbStrip', () => {
     const t0 = Date.now();
     const s = await call<ThumbStrip>('media.thumbStrip', { videoId: ids['six.mp4'] });
     console.log(`[thumb strip] 6 s clip: ${Date.now() - t0} ms`);
-    expect(s).toEqual({ ready: true, count: 6, intervalSec: 6 / 6, tileWidth: 160, tileHeight: expect.any(Number) as number, columns: 6 });
+    expect(s).toEqual({
+      ready: true,
+      count: 6,
+      intervalSec: 6 / 6,
+      tileWidth: 160,
+      tileHeight: expect.any(Number) as number,
+      columns: 6,
+    });
     const size = await imageSize(stripPath(api.project!, ids['six.mp4']!));
     expect(size.codec).toBe('mjpeg');
     expect(size.width).toBe(s.columns * 160);
@@ -114,7 +145,9 @@ describe('media.thumbStrip', () => {
   });
 
   it('fails with a code for an unknown video', async () => {
-    await expect(call('media.thumbStrip', { videoId: 99999 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(call('media.thumbStrip', { videoId: 99999 })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   it('removes the strip with its video', async () => {

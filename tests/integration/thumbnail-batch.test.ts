@@ -18,13 +18,25 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 async function jpegWidth(file: string): Promise<number> {
-  const r = await runMediaTool('ffprobe', ['-v', 'error', '-show_entries', 'stream=width', '-of', 'csv=p=0', file]);
+  const r = await runMediaTool('ffprobe', [
+    '-v',
+    'error',
+    '-show_entries',
+    'stream=width',
+    '-of',
+    'csv=p=0',
+    file,
+  ]);
   return Number(r.stdout.toString().trim());
 }
 
 describe('batched posters', () => {
   it('makes a 320 px poster for every good clip in one batch', async () => {
-    const jobs = fixtures.good.map((g, i) => ({ absPath: g.path, outJpg: path.join(tmp, 'good', `${i}.jpg`), durationSec: 2 }));
+    const jobs = fixtures.good.map((g, i) => ({
+      absPath: g.path,
+      outJpg: path.join(tmp, 'good', `${i}.jpg`),
+      durationSec: 2,
+    }));
     const outcomes = await makePosterThumbnails(jobs);
     expect(outcomes).toEqual(jobs.map(() => ({ ok: true })));
     for (const j of jobs) expect(await jpegWidth(j.outJpg)).toBe(320);
@@ -33,7 +45,11 @@ describe('batched posters', () => {
 
   it('gives good clips their posters and broken files a reason when both are in one batch', async () => {
     const all = [...fixtures.good, ...fixtures.broken];
-    const jobs = all.map((f, i) => ({ absPath: f.path, outJpg: path.join(tmp, 'mixed', `${i}.jpg`), durationSec: 2 }));
+    const jobs = all.map((f, i) => ({
+      absPath: f.path,
+      outJpg: path.join(tmp, 'mixed', `${i}.jpg`),
+      durationSec: 2,
+    }));
     const outcomes = await makePosterThumbnails(jobs);
     outcomes.forEach((o, i) => {
       const good = i < fixtures.good.length;

@@ -30,7 +30,12 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-type Reply = { id: number; ok: boolean; result?: unknown; error?: { code: string; message: string } };
+type Reply = {
+  id: number;
+  ok: boolean;
+  result?: unknown;
+  error?: { code: string; message: string };
+};
 
 function connect(query = `?token=${host.token}`): Promise<{
   call: (name: string, input: unknown) => Promise<Reply>;
@@ -78,7 +83,9 @@ describe('web host', () => {
     expect(ok.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
     const cookie = ok.headers.get('set-cookie')!;
     expect(cookie).toMatch(/HttpOnly/);
-    const viaCookie = await fetch(`${base}/assets/app.js`, { headers: { cookie: cookie.split(';')[0]! } });
+    const viaCookie = await fetch(`${base}/assets/app.js`, {
+      headers: { cookie: cookie.split(';')[0]! },
+    });
     expect(viaCookie.status).toBe(200);
     expect(await viaCookie.text()).toBe('console.log(1)');
   });
@@ -92,7 +99,9 @@ describe('web host', () => {
     await expect(connect('')).rejects.toThrow(/401/);
     await expect(
       new Promise((resolve, reject) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`, { origin: 'http://evil.example' });
+        const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api?token=${host.token}`, {
+          origin: 'http://evil.example',
+        });
         ws.on('open', resolve);
         ws.on('unexpected-response', (_q, res) => reject(new Error(`HTTP ${res.statusCode}`)));
       }),
@@ -101,15 +110,23 @@ describe('web host', () => {
 
   it('carries calls, schema errors and events; serves project media with ranges', async () => {
     const c = await connect();
-    expect(await c.call('library.list', { offset: -5, limit: 1 })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
-    expect(await c.call('no.such', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } });
+    expect(await c.call('library.list', { offset: -5, limit: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT' },
+    });
+    expect(await c.call('no.such', {})).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_CALL' },
+    });
     const created = await c.call('project.create', { path: path.join(dir, 'proj') });
     expect(created).toMatchObject({ ok: true, result: { name: 'proj' } });
 
     const videos = path.join(dir, 'videos');
     await makeClip({ durationSec: 1, out: path.join(videos, 'a.mp4') });
     await makeClip({ durationSec: 2, out: path.join(videos, 'nested', 'b.mp4') });
-    const started = (await c.call('library.import', { paths: [videos] })) as Reply & { result: { jobId: string } };
+    const started = (await c.call('library.import', { paths: [videos] })) as Reply & {
+      result: { jobId: string };
+    };
     expect(started.ok).toBe(true);
     await api.idle();
     await new Promise((r) => setTimeout(r, 100));
@@ -117,8 +134,15 @@ describe('web host', () => {
     expect(done?.payload).toMatchObject({ jobId: started.result.jobId, added: 2, failed: 0 });
     expect(c.events.some((e) => e.event === 'import.progress')).toBe(true);
 
-    const list = (await c.call('library.list', { offset: 0, limit: 10, sort: { column: 'durationSec', desc: true } })) as Reply & {
-      result: { total: number; rows: { id: number; name: string; path: string; hasThumb: boolean }[] };
+    const list = (await c.call('library.list', {
+      offset: 0,
+      limit: 10,
+      sort: { column: 'durationSec', desc: true },
+    })) as Reply & {
+      result: {
+        total: number;
+        rows: { id: number; name: string; path: string; hasThumb: boolean }[];
+      };
     };
     expect(list.result.total).toBe(2);
     expect(list.result.rows.map((r) => r.name)).toEqual(['b.mp4', 'a.mp4']);
@@ -126,30 +150,56 @@ describe('web host', () => {
 
     const id = list.result.rows[1]!.id;
     const size = fs.statSync(path.join(videos, 'a.mp4')).size;
-    const part = await fetch(`${base}/media/${id}?token=${host.token}`, { headers: { Range: 'bytes=0-99' } });
+    const part = await fetch(`${base}/media/${id}?token=${host.token}`, {
+      headers: { Range: 'bytes=0-99' },
+    });
     expect(part.status).toBe(206);
     expect(part.headers.get('content-range')).toBe(`bytes 0-99/${size}`);
     expect((await part.arrayBuffer()).byteLength).toBe(100);
     const thumb = await fetch(`${base}/thumb/${id}?token=${host.token}`);
     expect(thumb.status).toBe(200);
-    expect(Buffer.from(await thumb.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    expect(Buffer.from(await thumb.arrayBuffer()).subarray(0, 2)).toEqual(
+      Buffer.from([0xff, 0xd8]),
+    );
     expect((await fetch(`${base}/media/${id}`)).status).toBe(401);
     expect((await fetch(`${base}/media/424242?token=${host.token}`)).status).toBe(404);
-    expect((await fetch(`${base}/media/..%2f..%2fsecret.txt?token=${host.token}`)).status).toBe(404);
+    expect((await fetch(`${base}/media/..%2f..%2fsecret.txt?token=${host.token}`)).status).toBe(
+      404,
+    );
 
     // browser drag-and-drop uploads land in the project's uploads/ folder, nowhere else
     const body = fs.readFileSync(path.join(videos, 'a.mp4'));
-    const put = await fetch(`${base}/upload/dropped/a%20copy.mp4?token=${host.token}`, { method: 'PUT', body });
+    const put = await fetch(`${base}/upload/dropped/a%20copy.mp4?token=${host.token}`, {
+      method: 'PUT',
+      body,
+    });
     expect(put.status).toBe(201);
     const saved = ((await put.json()) as { path: string }).path;
     expect(saved).toBe(path.join(dir, 'uploads', 'dropped', 'a copy.mp4'));
     expect(fs.readFileSync(saved).equals(body)).toBe(true);
     for (const bad of ['..%2Fescape.mp4', '.hidden.mp4', 'a/%2E%2E%2Fb.mp4', 'a%5C..%5Cb.mp4']) {
-      expect((await fetch(`${base}/upload/${bad}?token=${host.token}`, { method: 'PUT', body: 'x' })).status).toBe(400);
+      expect(
+        (await fetch(`${base}/upload/${bad}?token=${host.token}`, { method: 'PUT', body: 'x' }))
+          .status,
+      ).toBe(400);
     }
     // a literal ../ is normalised away by the URL parser and never reaches the upload route
-    expect((await fetch(`${base}/upload/x/../../escape.mp4?token=${host.token}`, { method: 'PUT', body: 'x' })).status).toBe(405);
-    expect((await fetch(`${base}/upload/dropped/a%20copy.mp4?token=${host.token}`, { method: 'PUT', body: 'x' })).status).toBe(409);
+    expect(
+      (
+        await fetch(`${base}/upload/x/../../escape.mp4?token=${host.token}`, {
+          method: 'PUT',
+          body: 'x',
+        })
+      ).status,
+    ).toBe(405);
+    expect(
+      (
+        await fetch(`${base}/upload/dropped/a%20copy.mp4?token=${host.token}`, {
+          method: 'PUT',
+          body: 'x',
+        })
+      ).status,
+    ).toBe(409);
     expect((await fetch(`${base}/upload/z.mp4`, { method: 'PUT', body: 'x' })).status).toBe(401);
     expect(fs.existsSync(path.join(dir, 'escape.mp4'))).toBe(false);
     c.close();

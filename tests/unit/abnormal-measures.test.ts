@@ -5,7 +5,16 @@ import { abnormalMeasures, MEASURE_THRESHOLDS } from '../../src-main/services/sc
 import { analystAnswer } from '../../src-main/services/assistant/analyst';
 import type { VideoFacts } from '../../src-main/services/assistant/facts';
 
-const calm = { brisque: 24, blur: 0.3, noise: 0.6, freeze: 0.01, clip_dark: 0.01, clip_bright: 0, flicker: 0.002, motion: 0.004 };
+const calm = {
+  brisque: 24,
+  blur: 0.3,
+  noise: 0.6,
+  freeze: 0.01,
+  clip_dark: 0.01,
+  clip_bright: 0,
+  flicker: 0.002,
+  motion: 0.004,
+};
 
 describe('abnormalMeasures', () => {
   it('blames nothing when every measurement is within its threshold, however small the others', () => {
@@ -36,27 +45,49 @@ describe('abnormalMeasures', () => {
 
 describe('the analyst explains with the threshold rule', () => {
   const seg = (idx: number, score: number, features: Record<string, number>) => ({
-    idx, startSec: idx * 2, endSec: idx * 2 + 2, score, probs: { high: 0.1, good: 0.6, fair: 0.2, poor: 0.05, low: 0.05 }, features,
+    idx,
+    startSec: idx * 2,
+    endSec: idx * 2 + 2,
+    score,
+    probs: { high: 0.1, good: 0.6, fair: 0.2, poor: 0.05, low: 0.05 },
+    features,
   });
   const facts = (segments: ReturnType<typeof seg>[]): VideoFacts => ({
-    videoId: 1, durationSec: 4, run: { id: 1, kind: 'pack', packId: 'builtin-nr' }, score: 0.7, level: 'good',
-    probs: segments[0]!.probs, features: {}, segments, events: [], annotations: [],
+    videoId: 1,
+    durationSec: 4,
+    run: { id: 1, kind: 'pack', packId: 'builtin-nr' },
+    score: 0.7,
+    level: 'good',
+    probs: segments[0]!.probs,
+    features: {},
+    segments,
+    events: [],
+    annotations: [],
   });
 
   it('says nothing is abnormal instead of naming the clip maximum', () => {
-    const text = analystAnswer(facts([seg(0, 0.72, calm), seg(1, 0.7, { ...calm, freeze: 0.03 })]), 'How good is this video?');
+    const text = analystAnswer(
+      facts([seg(0, 0.72, calm), seg(1, 0.7, { ...calm, freeze: 0.03 })]),
+      'How good is this video?',
+    );
     expect(text).toMatch(/no measurement is beyond its threshold/);
     expect(text).not.toMatch(/highest of the video/);
     expect(text).not.toMatch(/Repeated frames/);
   });
 
   it('names an abnormal measurement with its threshold', () => {
-    const text = analystAnswer(facts([seg(0, 0.72, calm), seg(1, 0.3, { ...calm, freeze: 0.5 })]), 'How good is this video?');
+    const text = analystAnswer(
+      facts([seg(0, 0.72, calm), seg(1, 0.3, { ...calm, freeze: 0.5 })]),
+      'How good is this video?',
+    );
     expect(text).toMatch(/Repeated frames 0\.5 \(threshold 0\.05: frozen picture/);
   });
 
   it('lists distortions against thresholds and says when none is beyond', () => {
-    const text = analystAnswer(facts([seg(0, 0.72, calm), seg(1, 0.7, calm)]), 'Which distortions are there?');
+    const text = analystAnswer(
+      facts([seg(0, 0.72, calm), seg(1, 0.7, calm)]),
+      'Which distortions are there?',
+    );
     expect(text).toMatch(/Blur: within normal everywhere \(threshold 0\.45\)/);
     expect(text).toMatch(/No measurement is beyond its threshold anywhere/);
   });

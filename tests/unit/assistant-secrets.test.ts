@@ -4,8 +4,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SafeStorageSecretStore, desktopSecretStore, type Cipher } from '../../src-main/hosts/electron/secrets';
-import { EnvSecretStore, MemorySecretStore, keyFromEnv, setSecretStore } from '../../src-main/services/assistant/secrets';
+import {
+  SafeStorageSecretStore,
+  desktopSecretStore,
+  type Cipher,
+} from '../../src-main/hosts/electron/secrets';
+import {
+  EnvSecretStore,
+  MemorySecretStore,
+  keyFromEnv,
+  setSecretStore,
+} from '../../src-main/services/assistant/secrets';
 import { StudioApi } from '../../src-main/api/api';
 import { dispatch } from '../../src-main/api/dispatch';
 
@@ -72,7 +81,12 @@ describe('keys', () => {
       const project = path.join(dir, 'p.vqa2.sqlite');
       const created = await dispatch(api.handlers, 'project.create', { path: project });
       expect(created.ok).toBe(true);
-      const put = await dispatch(api.handlers, 'assistant.putEngine', { name: 'local', baseUrl: 'http://127.0.0.1:9/v1', model: 'm', apiKey: KEY });
+      const put = await dispatch(api.handlers, 'assistant.putEngine', {
+        name: 'local',
+        baseUrl: 'http://127.0.0.1:9/v1',
+        model: 'm',
+        apiKey: KEY,
+      });
       expect(put.ok).toBe(true);
       expect(JSON.stringify(put)).not.toContain(KEY);
       expect((put as { result: { hasKey: boolean } }).result.hasKey).toBe(true);
@@ -83,7 +97,8 @@ describe('keys', () => {
       const bytes = fs.readFileSync(project);
       expect(bytes.includes(Buffer.from(KEY))).toBe(false);
       for (const f of fs.readdirSync(dir)) {
-        if (fs.statSync(path.join(dir, f)).isFile()) expect(fs.readFileSync(path.join(dir, f)).includes(Buffer.from(KEY)), f).toBe(false);
+        if (fs.statSync(path.join(dir, f)).isFile())
+          expect(fs.readFileSync(path.join(dir, f)).includes(Buffer.from(KEY)), f).toBe(false);
       }
     } finally {
       api.dispose();

@@ -9,7 +9,10 @@ const eslint = new ESLint({
   cwd: process.cwd(),
   overrideConfig: {
     languageOptions: { parserOptions: { projectService: false } },
-    rules: { '@typescript-eslint/no-floating-promises': 'off', '@typescript-eslint/no-misused-promises': 'off' },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'off',
+      '@typescript-eslint/no-misused-promises': 'off',
+    },
   },
 });
 
@@ -17,18 +20,26 @@ async function restrictedImports(filePath: string, code: string): Promise<string
   const [result] = await eslint.lintText(code, { filePath });
   const fatal = (result?.messages ?? []).filter((m) => m.fatal);
   if (fatal.length) throw new Error(`ESLint could not parse the snippet: ${fatal[0]!.message}`);
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return (result?.messages ?? [])
+    .filter((m) => m.ruleId === 'no-restricted-imports')
+    .map((m) => m.message);
 }
 
 describe('layer boundaries (ESLint zones)', () => {
   it('refuses api/ and hosts/ imports in services', async () => {
-    const msgs = await restrictedImports('src-main/services/util/x.ts', "import { dispatch } from '../../api/dispatch';\nimport { startWebHost } from '../../hosts/web/server';\nexport const x = [dispatch, startWebHost];\n");
+    const msgs = await restrictedImports(
+      'src-main/services/util/x.ts',
+      "import { dispatch } from '../../api/dispatch';\nimport { startWebHost } from '../../hosts/web/server';\nexport const x = [dispatch, startWebHost];\n",
+    );
     expect(msgs).toHaveLength(2);
     expect(msgs[0]).toMatch(/services\/ may not import api\/ or hosts\//);
   });
 
   it('refuses hosts/ imports in the API', async () => {
-    const msgs = await restrictedImports('src-main/api/x.ts', "import { startWebHost } from '../hosts/web/server';\nexport const x = startWebHost;\n");
+    const msgs = await restrictedImports(
+      'src-main/api/x.ts',
+      "import { startWebHost } from '../hosts/web/server';\nexport const x = startWebHost;\n",
+    );
     expect(msgs).toHaveLength(1);
   });
 
@@ -40,17 +51,20 @@ describe('layer boundaries (ESLint zones)', () => {
   });
 
   it('refuses Node built-ins and main-process code at any depth in the renderer', async () => {
-    const code = "import fs from 'fs';\nimport path from 'node:path';\nimport { x } from '../../../../src-main/services/util/prng';\nexport const y = [fs, path, x];\n";
+    const code =
+      "import fs from 'fs';\nimport path from 'node:path';\nimport { x } from '../../../../src-main/services/util/prng';\nexport const y = [fs, path, x];\n";
     expect(await restrictedImports('src-renderer/src/features/a/b/x.ts', code)).toHaveLength(3);
   });
 
   it('keeps the contract free of Node and of the app layers', async () => {
-    const code = "import os from 'os';\nimport { x } from '../src-main/services/util/prng';\nexport const y = [os, x];\n";
+    const code =
+      "import os from 'os';\nimport { x } from '../src-main/services/util/prng';\nexport const y = [os, x];\n";
     expect(await restrictedImports('src-preload/contract-x.ts', code)).toHaveLength(2);
   });
 
   it('lets layers import downward', async () => {
-    const code = "import { dispatch } from '../api/dispatch';\nimport { mulberry32 } from '../services/util/prng';\nexport const y = [dispatch, mulberry32];\n";
+    const code =
+      "import { dispatch } from '../api/dispatch';\nimport { mulberry32 } from '../services/util/prng';\nexport const y = [dispatch, mulberry32];\n";
     expect(await restrictedImports('src-main/hosts/x.ts', code)).toHaveLength(0);
   });
 });

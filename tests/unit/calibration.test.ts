@@ -12,20 +12,30 @@ import {
   predict,
   type CalibrationPoint,
 } from '../../src-main/services/evaluation/calibration';
-import { calibrateRun, latestCalibration } from '../../src-main/services/evaluation/calibration-store';
+import {
+  calibrateRun,
+  latestCalibration,
+} from '../../src-main/services/evaluation/calibration-store';
 import { spearman } from '../../src-main/services/evaluation/correlation';
 import { mulberry32 } from '../../src-main/services/util/prng';
 import Database from 'better-sqlite3';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 import { applyMigrations, LATEST_SCHEMA_VERSION } from '../../src-main/services/store/migrations';
 import { listLibrary } from '../../src-main/services/library/library-view';
-import { calibratedPredictor, levelOfMos } from '../../src-main/services/evaluation/calibrated-levels';
+import {
+  calibratedPredictor,
+  levelOfMos,
+} from '../../src-main/services/evaluation/calibrated-levels';
 import { exportDataset } from '../../src-main/services/export/export-dataset';
 import { generatePairs } from '../../src-main/services/pairs/generate';
 import { listPairs } from '../../src-main/services/pairs/pair-queries';
 import { makeCalibrationProject, type CalibrationProject } from '../helpers/calibration-project';
 
-function randomPoints(n: number, seed: number, mosOf: (f: Record<string, number>, r: () => number) => number): CalibrationPoint[] {
+function randomPoints(
+  n: number,
+  seed: number,
+  mosOf: (f: Record<string, number>, r: () => number) => number,
+): CalibrationPoint[] {
   const rand = mulberry32(seed);
   return Array.from({ length: n }, (_, i) => {
     const features = { a: rand(), b: rand(), c: rand(), d: rand(), e: rand(), f: rand() };
@@ -64,14 +74,19 @@ describe('no in-sample leakage', () => {
     const cv = crossValidate('ridge', points, { seed: 1 });
     const inSample = fitRidgeModel(points);
     const fitted = points.map((p) => predict(inSample, p.score, p.features)!);
-    const inSampleSrcc = spearman(fitted, points.map((p) => p.mos));
+    const inSampleSrcc = spearman(
+      fitted,
+      points.map((p) => p.mos),
+    );
     expect(Math.abs(cv.srcc!)).toBeLessThan(0.35);
     expect(inSampleSrcc).toBeGreaterThan(cv.srcc!);
   });
 
   it('is deterministic for a seed', () => {
     const points = randomPoints(15, 5, (f, r) => 2 * f.b! + r());
-    expect(crossValidate('ridge', points, { seed: 4 })).toEqual(crossValidate('ridge', points, { seed: 4 }));
+    expect(crossValidate('ridge', points, { seed: 4 })).toEqual(
+      crossValidate('ridge', points, { seed: 4 }),
+    );
   });
 });
 
@@ -100,13 +115,19 @@ describe('calibration of a run, stored with it', () => {
       const f = path.join(d, 'old.vqa2.sqlite');
       const db = new Database(f);
       expect(applyMigrations(db, 7)).toBe(7);
-      db.prepare(`INSERT INTO model_runs (kind, pack_id, pack_version, created_at) VALUES ('pack', 'x', '1', 'then')`).run();
+      db.prepare(
+        `INSERT INTO model_runs (kind, pack_id, pack_version, created_at) VALUES ('pack', 'x', '1', 'then')`,
+      ).run();
       db.close();
       const s = ProjectStore.open(f);
       try {
         expect(s.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
-        expect(s.connection.prepare('SELECT count(*) AS n FROM calibrations').get()).toEqual({ n: 0 });
-        expect(s.connection.prepare('SELECT count(*) AS n FROM model_runs').get()).toEqual({ n: 1 });
+        expect(s.connection.prepare('SELECT count(*) AS n FROM calibrations').get()).toEqual({
+          n: 0,
+        });
+        expect(s.connection.prepare('SELECT count(*) AS n FROM model_runs').get()).toEqual({
+          n: 1,
+        });
       } finally {
         s.close();
       }
@@ -145,12 +166,19 @@ describe('calibration of a run, stored with it', () => {
     const small = makeCalibrationProject(path.join(dir, 'small'), { rated: 7 });
     const s = ProjectStore.open(small.file);
     try {
-      expect(() => calibrateRun(s, { runId: small.builtinRun })).toThrow(/at least 8 videos .* it has 7/);
+      expect(() => calibrateRun(s, { runId: small.builtinRun })).toThrow(
+        /at least 8 videos .* it has 7/,
+      );
     } finally {
       s.close();
     }
-    expect(() => calibrateRun(store, { runId: p.partialRun, method: 'ridge' })).toThrow(/no measurement vectors/);
-    expect(calibrateRun(store, { runId: p.partialRun })).toMatchObject({ method: 'logistic', models: [expect.objectContaining({ method: 'logistic' })] });
+    expect(() => calibrateRun(store, { runId: p.partialRun, method: 'ridge' })).toThrow(
+      /no measurement vectors/,
+    );
+    expect(calibrateRun(store, { runId: p.partialRun })).toMatchObject({
+      method: 'logistic',
+      models: [expect.objectContaining({ method: 'logistic' })],
+    });
   });
 
   it('gives the library a Predicted MOS with a 95 % interval for unrated videos only', () => {
@@ -169,7 +197,12 @@ describe('calibration of a run, stored with it', () => {
       }
     }
     // predictions follow the known truth on the unrated videos
-    expect(spearman(unrated.map((r) => r.predictedMos!.mos), unrated.map((r) => p.mos.get(r.id)!))).toBeGreaterThan(0.7);
+    expect(
+      spearman(
+        unrated.map((r) => r.predictedMos!.mos),
+        unrated.map((r) => p.mos.get(r.id)!),
+      ),
+    ).toBeGreaterThan(0.7);
     for (const r of rows.filter((x) => p.rated.includes(x.id))) {
       expect(r.mos).toBeCloseTo(p.mos.get(r.id)!, 9);
       expect(r.predictedMos).toBeNull();
@@ -178,13 +211,28 @@ describe('calibration of a run, stored with it', () => {
 
   it('exports calibrated levels when chosen: csv-mos and scores-json add the predicted MOS and take unrated levels from it', async () => {
     const out = (name: string) => path.join(dir, name);
-    await expect(exportDataset(store, { format: 'csv-mos', outDir: out('none'), levels: 'calibrated', videos: 'reference' })).rejects.toThrow(
-      /Run \d+ has no calibration: calibrate it/,
-    );
+    await expect(
+      exportDataset(store, {
+        format: 'csv-mos',
+        outDir: out('none'),
+        levels: 'calibrated',
+        videos: 'reference',
+      }),
+    ).rejects.toThrow(/Run \d+ has no calibration: calibrate it/);
     const c = calibrateRun(store, { runId: p.builtinRun });
-    await exportDataset(store, { format: 'csv-mos', outDir: out('csv'), levels: 'calibrated', videos: 'reference' });
-    const [header, ...lines] = fs.readFileSync(path.join(out('csv'), 'mos.csv'), 'utf8').trim().split('\n');
-    expect(header).toBe('path,mos,mos_scale,n_ratings,model_score,level,predicted_mos,predicted_lo,predicted_hi');
+    await exportDataset(store, {
+      format: 'csv-mos',
+      outDir: out('csv'),
+      levels: 'calibrated',
+      videos: 'reference',
+    });
+    const [header, ...lines] = fs
+      .readFileSync(path.join(out('csv'), 'mos.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(header).toBe(
+      'path,mos,mos_scale,n_ratings,model_score,level,predicted_mos,predicted_lo,predicted_hi',
+    );
     const rows = lines.map((l) => l.split(','));
     expect(rows).toHaveLength(p.videoIds.length);
     const unrated = rows.filter((r) => r[1] === '');
@@ -195,9 +243,18 @@ describe('calibration of a run, stored with it', () => {
       expect(Number(r[8]) - Number(r[7])).toBeLessThanOrEqual(2 * c.interval95! + 1e-3);
     }
     // rated videos keep the level of people's MOS
-    for (const r of rows.filter((x) => x[1] !== '')) expect(r[5]).toBe(levelOfMos(Number(r[1]), '1-5'));
-    await exportDataset(store, { format: 'scores-json', outDir: out('json'), levels: 'calibrated', videos: 'reference' });
-    const samples = JSON.parse(fs.readFileSync(path.join(out('json'), 'scores.json'), 'utf8')) as { level: string; predicted_mos: { mos: number; scale: string } }[];
+    for (const r of rows.filter((x) => x[1] !== ''))
+      expect(r[5]).toBe(levelOfMos(Number(r[1]), '1-5'));
+    await exportDataset(store, {
+      format: 'scores-json',
+      outDir: out('json'),
+      levels: 'calibrated',
+      videos: 'reference',
+    });
+    const samples = JSON.parse(fs.readFileSync(path.join(out('json'), 'scores.json'), 'utf8')) as {
+      level: string;
+      predicted_mos: { mos: number; scale: string };
+    }[];
     expect(samples).toHaveLength(p.videoIds.length);
     for (const s of samples) {
       expect(s.predicted_mos.scale).toBe('1-5');

@@ -45,12 +45,20 @@ describe('contract', () => {
   });
 
   it('rejects invalid input with the call and field named', () => {
-    expect(() => parseCallInput('library.list', { offset: -1, limit: 10 })).toThrow(/library\.list: offset/);
-    expect(() => parseCallInput('library.list', { offset: 0, limit: 10, sort: { column: 'rm -rf', desc: false } })).toThrow(
-      /sort\.column/,
+    expect(() => parseCallInput('library.list', { offset: -1, limit: 10 })).toThrow(
+      /library\.list: offset/,
     );
+    expect(() =>
+      parseCallInput('library.list', {
+        offset: 0,
+        limit: 10,
+        sort: { column: 'rm -rf', desc: false },
+      }),
+    ).toThrow(/sort\.column/);
     expect(() => parseCallInput('project.open', { path: 'a\0b' })).toThrow(/NUL/);
-    expect(() => parseCallInput('project.open', { path: '/x', extra: 1 })).toThrow(/BAD_INPUT|Unrecognized/);
+    expect(() => parseCallInput('project.open', { path: '/x', extra: 1 })).toThrow(
+      /BAD_INPUT|Unrecognized/,
+    );
     expect(() => parseCallInput('nope.call', {})).toThrow(/Unknown call/);
   });
 
@@ -63,7 +71,10 @@ describe('contract', () => {
       ok: false,
       error: { code: 'NO_PROJECT', message: expect.stringMatching(/No project is open/) },
     });
-    expect(await dispatch(api.handlers, 'constructor', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } });
+    expect(await dispatch(api.handlers, 'constructor', {})).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_CALL' },
+    });
     const created = await dispatch(api.handlers, 'project.create', { path: path.join(home, 'p') });
     expect(created).toMatchObject({ ok: true, result: { name: 'p', videoCount: 0 } });
     expect(await dispatch(api.handlers, 'project.recent', {})).toMatchObject({
@@ -72,8 +83,15 @@ describe('contract', () => {
     });
     // any entry can be taken off the list; the project file stays
     await dispatch(api.handlers, 'project.close', {});
-    expect(await dispatch(api.handlers, 'project.forgetRecent', { paths: [path.join(home, 'p.vqa2.sqlite'), path.join(home, 'never-listed')] })).toMatchObject({ ok: true, result: [] });
+    expect(
+      await dispatch(api.handlers, 'project.forgetRecent', {
+        paths: [path.join(home, 'p.vqa2.sqlite'), path.join(home, 'never-listed')],
+      }),
+    ).toMatchObject({ ok: true, result: [] });
     expect(fs.existsSync(path.join(home, 'p.vqa2.sqlite'))).toBe(true);
-    expect(await dispatch(api.handlers, 'project.forgetRecent', { paths: [] })).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+    expect(await dispatch(api.handlers, 'project.forgetRecent', { paths: [] })).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT' },
+    });
   });
 });

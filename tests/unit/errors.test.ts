@@ -53,7 +53,11 @@ describe('error codes', () => {
     const wrongStore = new StoreError('ENGINE_HTTP', 'x');
     // @ts-expect-error the error shape crossing the boundary carries a union code too
     const shape: ReturnType<typeof toApiError> = { code: 'ENOENT', message: 'x' };
-    expect([free.code, wrongStore.code, shape.code]).toEqual(['SOMETHING_NEW', 'ENGINE_HTTP', 'ENOENT']);
+    expect([free.code, wrongStore.code, shape.code]).toEqual([
+      'SOMETHING_NEW',
+      'ENGINE_HTTP',
+      'ENOENT',
+    ]);
   });
 
   it('every service error class is a StudioError whose code is in the union', () => {
@@ -61,7 +65,9 @@ describe('error codes', () => {
       expect(e, name).toBeInstanceOf(StudioError);
       expect(e, name).toBeInstanceOf(Error);
       expect(ERROR_CODES, name).toContain(e.code);
-      expect(e.name, name).toBe(name === 'StudyError' || name === 'EvaluationInputError' ? 'StudioError' : name);
+      expect(e.name, name).toBe(
+        name === 'StudyError' || name === 'EvaluationInputError' ? 'StudioError' : name,
+      );
     }
     expect(new MediaError('MEDIA_ABORTED', 'x', '/p').path).toBe('/p');
     expect(new EngineError('ENGINE_HTTP', 'x', 429).status).toBe(429);
@@ -86,10 +92,14 @@ describe('error codes', () => {
       for (const m of src.matchAll(/(?:Error|ApiError)\(\s*'([A-Z][A-Z0-9_]+)'/g)) found.add(m[1]!);
     }
     expect(found.size).toBeGreaterThan(20);
-    const unknown = [...found].filter((c) => !(ERROR_CODES as readonly string[]).includes(c) && c !== 'USAGE');
+    const unknown = [...found].filter(
+      (c) => !(ERROR_CODES as readonly string[]).includes(c) && c !== 'USAGE',
+    );
     expect(unknown).toEqual([]);
     // plain errors with a code bolted on are gone: toApiError would turn them into INTERNAL
-    const bolted = files.filter((f) => /Object\.assign\(new Error\(/.test(fs.readFileSync(f, 'utf8')));
+    const bolted = files.filter((f) =>
+      /Object\.assign\(new Error\(/.test(fs.readFileSync(f, 'utf8')),
+    );
     expect(bolted).toEqual([]);
   });
 });
@@ -109,11 +119,22 @@ describe('toApiError', () => {
   });
 
   it('maps anything else to INTERNAL with its message, whatever code it carries', () => {
-    const enoent = Object.assign(new Error("ENOENT: no such file or directory, open '/nope'"), { code: 'ENOENT' });
-    expect(toApiError(enoent)).toEqual({ code: 'INTERNAL', message: "ENOENT: no such file or directory, open '/nope'" });
+    const enoent = Object.assign(new Error("ENOENT: no such file or directory, open '/nope'"), {
+      code: 'ENOENT',
+    });
+    expect(toApiError(enoent)).toEqual({
+      code: 'INTERNAL',
+      message: "ENOENT: no such file or directory, open '/nope'",
+    });
     // a look-alike object is not trusted: only the class carries a code across the boundary
-    expect(toApiError({ code: 'NOT_FOUND', message: 'fake' })).toEqual({ code: 'INTERNAL', message: '[object Object]' });
-    expect(toApiError(new TypeError('x is undefined'))).toEqual({ code: 'INTERNAL', message: 'x is undefined' });
+    expect(toApiError({ code: 'NOT_FOUND', message: 'fake' })).toEqual({
+      code: 'INTERNAL',
+      message: '[object Object]',
+    });
+    expect(toApiError(new TypeError('x is undefined'))).toEqual({
+      code: 'INTERNAL',
+      message: 'x is undefined',
+    });
     expect(toApiError('plain string')).toEqual({ code: 'INTERNAL', message: 'plain string' });
     expect(toApiError(undefined)).toEqual({ code: 'INTERNAL', message: 'undefined' });
   });
@@ -131,7 +152,10 @@ describe('toApiError', () => {
       ok: false,
       error: { code: 'PROJECT_TOO_NEW', message: 'written by a newer studio' },
     });
-    expect(await dispatch(handlers, 'project.current', {})).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'boom' } });
+    expect(await dispatch(handlers, 'project.current', {})).toEqual({
+      ok: false,
+      error: { code: 'INTERNAL', message: 'boom' },
+    });
   });
 
   it('keeps the CLI exit codes that depend on codes', () => {

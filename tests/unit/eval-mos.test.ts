@@ -3,16 +3,24 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { studentTQuantile } from '../../src-main/services/evaluation/student-t';
-import { krippendorffAlphaInterval, mosPerVideo, screenObservers, type Rating } from '../../src-main/services/evaluation/subjective';
+import {
+  krippendorffAlphaInterval,
+  mosPerVideo,
+  screenObservers,
+  type Rating,
+} from '../../src-main/services/evaluation/subjective';
 
-const ref = JSON.parse(readFileSync(path.join(__dirname, '../golden/eval/reference.json'), 'utf8')) as {
+const ref = JSON.parse(
+  readFileSync(path.join(__dirname, '../golden/eval/reference.json'), 'utf8'),
+) as {
   tPpf: { p: number; df: number; t: number }[];
   krippendorff: { data: (number | null)[][]; alphaInterval: number; published: number };
 };
 
 describe('MOS per video', () => {
   it('t quantiles equal scipy.stats.t.ppf to 1e-9 (relative)', () => {
-    for (const r of ref.tPpf) expect(Math.abs(studentTQuantile(r.p, r.df) - r.t) / r.t).toBeLessThan(1e-9);
+    for (const r of ref.tPpf)
+      expect(Math.abs(studentTQuantile(r.p, r.df) - r.t) / r.t).toBeLessThan(1e-9);
   });
 
   it('gives mean, sample SD and the t-based 95 % interval', () => {
@@ -37,9 +45,17 @@ describe('BT.500 observer screening (β2 test)', () => {
   const panel = [-16, -10, -6, -3, -1, 0, 1, 3, 6, 10, 16, -4, 4, -8, 8];
   const ratings: Rating[] = [];
   for (let o = 0; o < panel.length; o++) {
-    base.forEach((b, v) => ratings.push({ videoId: v + 1, observer: `obs${String(o).padStart(2, '0')}`, rating: b + panel[(o + 3 * v) % panel.length]! }));
+    base.forEach((b, v) =>
+      ratings.push({
+        videoId: v + 1,
+        observer: `obs${String(o).padStart(2, '0')}`,
+        rating: b + panel[(o + 3 * v) % panel.length]!,
+      }),
+    );
   }
-  base.forEach((b, v) => ratings.push({ videoId: v + 1, observer: 'contrarian', rating: v % 2 ? b + 25 : b - 25 }));
+  base.forEach((b, v) =>
+    ratings.push({ videoId: v + 1, observer: 'contrarian', rating: v % 2 ? b + 25 : b - 25 }),
+  );
 
   it('rejects the observer who votes against the panel on both sides and keeps the others', () => {
     const s = screenObservers(ratings);
@@ -64,7 +80,9 @@ describe('BT.500 observer screening (β2 test)', () => {
 
 describe("Krippendorff's alpha (interval)", () => {
   const toRatings = (data: (number | null)[][]): Rating[] =>
-    data.flatMap((row, o) => row.flatMap((v, u) => (v == null ? [] : [{ videoId: u + 1, observer: `o${o}`, rating: v }])));
+    data.flatMap((row, o) =>
+      row.flatMap((v, u) => (v == null ? [] : [{ videoId: u + 1, observer: `o${o}`, rating: v }])),
+    );
 
   it("reproduces Krippendorff's (2011) published example: α = 0.849", () => {
     const a = krippendorffAlphaInterval(toRatings(ref.krippendorff.data))!;
@@ -73,7 +91,14 @@ describe("Krippendorff's alpha (interval)", () => {
   });
 
   it('is 1 for perfect agreement and null without pairable values', () => {
-    expect(krippendorffAlphaInterval(toRatings([[1, 2, 3], [1, 2, 3]]))).toBe(1);
+    expect(
+      krippendorffAlphaInterval(
+        toRatings([
+          [1, 2, 3],
+          [1, 2, 3],
+        ]),
+      ),
+    ).toBe(1);
     expect(krippendorffAlphaInterval(toRatings([[1, 2, 3]]))).toBeNull();
   });
 });

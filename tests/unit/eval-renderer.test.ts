@@ -1,7 +1,12 @@
 // Pure helpers of the evaluation view: plot ticks and scales, CSV export, ACR keys and progress.
 import { describe, expect, it } from 'vitest';
 import { linearScale, niceTicks } from '../../src-renderer/src/lib/evaluation/plot';
-import { fmtCi, fmtMetric, metricsCsv, unreliableNote } from '../../src-renderer/src/lib/evaluation/metrics-table';
+import {
+  fmtCi,
+  fmtMetric,
+  metricsCsv,
+  unreliableNote,
+} from '../../src-renderer/src/lib/evaluation/metrics-table';
 import { acrFromKey, progressLabel } from '../../src-renderer/src/lib/evaluation/acr';
 import type { EvalResult } from '../../src-preload/contract-evaluation';
 import { studyClipCount } from '../../src-renderer/src/lib/evaluation/study-clips';
@@ -26,14 +31,34 @@ describe('plot geometry', () => {
 describe('metric table export', () => {
   const result = {
     source: { id: 'list:lab', label: 'Rating list “lab”', scale: '0-100', videos: 3 },
-    mos: { videos: 3, ratings: 3, observers: 0, alpha: null, screening: [], excluded: [], perVideo: [] },
+    mos: {
+      videos: 3,
+      ratings: 3,
+      observers: 0,
+      alpha: null,
+      screening: [],
+      excluded: [],
+      perVideo: [],
+    },
     runs: [
       {
-        run: { id: 4, label: '#4 builtin-nr 1.0, "quoted"', kind: 'pack', createdAt: 'x', finished: true, scoredVideos: 3 },
+        run: {
+          id: 4,
+          label: '#4 builtin-nr 1.0, "quoted"',
+          kind: 'pack',
+          createdAt: 'x',
+          finished: true,
+          scoredVideos: 3,
+        },
         n: 3,
         metrics: { srcc: 1, krcc: 1, plcc: 0.98, plccLogistic: null, rmseLogistic: null },
         ci: { srcc: [0.5, 1], krcc: null, plcc: null, plccLogistic: null, rmseLogistic: null },
-        fit: { converged: false, iterations: 0, message: 'needs at least 4 videos, has 3', params: [1, 0, 0, 1] },
+        fit: {
+          converged: false,
+          iterations: 0,
+          message: 'needs at least 4 videos, has 3',
+          params: [1, 0, 0, 1],
+        },
         bootstrap: { resamples: 1000, seed: 9, level: 0.95, skipped: 0 },
         points: [],
         curve: [],
@@ -51,7 +76,9 @@ describe('metric table export', () => {
         'plccLogistic,plccLogistic_ci_low,plccLogistic_ci_high,rmseLogistic,rmseLogistic_ci_low,rmseLogistic_ci_high,fit_converged,bootstrap_resamples,bootstrap_seed',
     );
     // the label with a comma and quotes is quoted and its quotes doubled
-    expect(lines[1]).toBe('4,"#4 builtin-nr 1.0, ""quoted""",list:lab,0-100,3,1,0.5,1,1,,,0.98,,,,,,,,,,1000,9');
+    expect(lines[1]).toBe(
+      '4,"#4 builtin-nr 1.0, ""quoted""",list:lab,0-100,3,1,0.5,1,1,,,0.98,,,,,,,,,,1000,9',
+    );
   });
 
   it('marks only the figures of a logistic fit that did not converge as unreliable', () => {
@@ -61,8 +88,17 @@ describe('metric table export', () => {
     expect(unreliableNote(run, 'srcc')).toBeNull();
     const converged = { ...run, n: 40, fit: { ...run.fit, converged: true, message: null } };
     expect(unreliableNote(converged, 'plccLogistic')).toBeNull();
-    const stuck = { ...converged, fit: { ...converged.fit, converged: false, message: 'the logistic fit did not converge in 400 iterations' } };
-    expect(unreliableNote(stuck, 'rmseLogistic')).toBe('unreliable: the logistic fit did not converge in 400 iterations');
+    const stuck = {
+      ...converged,
+      fit: {
+        ...converged.fit,
+        converged: false,
+        message: 'the logistic fit did not converge in 400 iterations',
+      },
+    };
+    expect(unreliableNote(stuck, 'rmseLogistic')).toBe(
+      'unreliable: the logistic fit did not converge in 400 iterations',
+    );
   });
 
   it('formats missing values as a dash and CIs in brackets', () => {

@@ -2,7 +2,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { averageRanks, kendallTauB, pearson, spearman } from '../../src-main/services/evaluation/correlation';
+import {
+  averageRanks,
+  kendallTauB,
+  pearson,
+  spearman,
+} from '../../src-main/services/evaluation/correlation';
 import { fitLogistic } from '../../src-main/services/evaluation/logistic';
 import { evaluateScores, mulberry32, percentile } from '../../src-main/services/evaluation/metrics';
 
@@ -17,7 +22,9 @@ interface RefSet {
   rmseLogistic: number;
   logisticWellPosed: boolean;
 }
-const ref = JSON.parse(readFileSync(path.join(__dirname, '../golden/eval/reference.json'), 'utf8')) as { datasets: RefSet[] };
+const ref = JSON.parse(
+  readFileSync(path.join(__dirname, '../golden/eval/reference.json'), 'utf8'),
+) as { datasets: RefSet[] };
 
 describe('correlations match scipy.stats to 1e-9', () => {
   for (const s of ref.datasets) {

@@ -35,7 +35,12 @@ describe('library paging', () => {
       }),
     );
     for (const id of ids) if (r() < 0.5) store.setVideoScore(id, pick([0.1, 0.5, 0.9]));
-    const filters: (LibraryFilter | undefined)[] = [undefined, { text: 'cat1' }, { status: 'ok' }, { text: 'clip_b' }];
+    const filters: (LibraryFilter | undefined)[] = [
+      undefined,
+      { text: 'cat1' },
+      { status: 'ok' },
+      { text: 'clip_b' },
+    ];
     // the reference order is the library's view (its run's scores and MOS joined), as one ORDER BY
     const view = store.libraryView();
     let pages = 0;
@@ -45,10 +50,19 @@ describe('library paging', () => {
           const { sql, params } = whereFor(filter);
           for (const offset of [0, 37, 100, 150, 190, 230, 260]) {
             const expected = (
-              store.connection.prepare(`SELECT videos.id AS id FROM ${fromSql(view)} ${sql} ORDER BY ${orderSql({ column, desc }, view)} LIMIT 50 OFFSET ?`).all(...params, offset) as { id: number }[]
+              store.connection
+                .prepare(
+                  `SELECT videos.id AS id FROM ${fromSql(view)} ${sql} ORDER BY ${orderSql({ column, desc }, view)} LIMIT 50 OFFSET ?`,
+                )
+                .all(...params, offset) as { id: number }[]
             ).map((x) => x.id);
-            const got = store.listVideos({ offset, limit: 50, sort: { column, desc }, filter }).rows.map((x) => x.id);
-            expect(got, `${column} ${desc ? 'desc' : 'asc'} ${JSON.stringify(filter)} @${offset}`).toEqual(expected);
+            const got = store
+              .listVideos({ offset, limit: 50, sort: { column, desc }, filter })
+              .rows.map((x) => x.id);
+            expect(
+              got,
+              `${column} ${desc ? 'desc' : 'asc'} ${JSON.stringify(filter)} @${offset}`,
+            ).toEqual(expected);
             pages++;
           }
         }

@@ -23,7 +23,8 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const page = (q: Partial<Parameters<typeof listLibrary>[1]> = {}) => listLibrary(store, { offset: 0, limit: 100, ...q });
+const page = (q: Partial<Parameters<typeof listLibrary>[1]> = {}) =>
+  listLibrary(store, { offset: 0, limit: 100, ...q });
 
 describe('library run choice', () => {
   it('defaults to the finished run that scored most videos, not the newest one', () => {
@@ -49,34 +50,56 @@ describe('library run choice', () => {
 
   it('sorts by the chosen run only, its unscored videos last both ways', () => {
     for (const desc of [false, true]) {
-      const ids = page({ runId: p.partialRun, sort: { column: 'videoScore', desc } }).rows.map((r) => r.id);
+      const ids = page({ runId: p.partialRun, sort: { column: 'videoScore', desc } }).rows.map(
+        (r) => r.id,
+      );
       const scored = ids.slice(0, p.partialVideos.length);
       expect(new Set(scored)).toEqual(new Set(p.partialVideos));
       const s = scored.map((id) => 1 - p.score.get(id)!);
       expect(s).toEqual([...s].sort((a, b) => (desc ? b - a : a - b)));
       // next/previous in review follow the same order
-      const mid = store.neighbors(ids[3]!, { column: 'videoScore', desc }, undefined, p.partialRun)!;
+      const mid = store.neighbors(
+        ids[3]!,
+        { column: 'videoScore', desc },
+        undefined,
+        p.partialRun,
+      )!;
       expect([mid.prev, mid.next]).toEqual([ids[2], ids[4]]);
     }
-    const builtinOrder = page({ runId: p.builtinRun, sort: { column: 'videoScore', desc: false } }).rows.map((r) => p.score.get(r.id)!);
+    const builtinOrder = page({
+      runId: p.builtinRun,
+      sort: { column: 'videoScore', desc: false },
+    }).rows.map((r) => p.score.get(r.id)!);
     expect(builtinOrder).toEqual([...builtinOrder].sort((a, b) => a - b));
   });
 
   it('shows the MOS column from the project’s ratings and sorts by it', () => {
     const rows = page({ sort: { column: 'mos', desc: true } }).rows;
     const rated = rows.slice(0, p.rated.length);
-    expect(rated.map((r) => r.mos)).toEqual(p.rated.map((id) => p.mos.get(id)!).sort((a, b) => b - a));
+    expect(rated.map((r) => r.mos)).toEqual(
+      p.rated.map((id) => p.mos.get(id)!).sort((a, b) => b - a),
+    );
     expect(rows.slice(p.rated.length).every((r) => r.mos === null)).toBe(true);
     expect(libraryRuns(store).mosSource).toMatchObject({ id: 'list:lab', scale: '1-5' });
   });
 
   it('names runs with date and scope and leaves out runs that scored nothing', () => {
     const scores = new ScoreStore(store.connection);
-    const empty = scores.createRun({ kind: 'pack', packId: 'builtin-nr', packVersion: '1.0.0', provider: 'cpu', providerNote: null, settings: {}, jobId: null });
+    const empty = scores.createRun({
+      kind: 'pack',
+      packId: 'builtin-nr',
+      packVersion: '1.0.0',
+      provider: 'cpu',
+      providerNote: null,
+      settings: {},
+      jobId: null,
+    });
     const runs = libraryRuns(store).runs;
     expect(runs.map((r) => r.id)).toEqual([p.partialRun, p.builtinRun]);
     expect(runs.some((r) => r.id === empty.id)).toBe(false);
-    expect(runs[0]!.label).toMatch(/^#\d+ p1203-mode0 1\.0\.0 · \d{4}-\d\d-\d\d \d\d:\d\d UTC · 8 of 12 videos$/);
+    expect(runs[0]!.label).toMatch(
+      /^#\d+ p1203-mode0 1\.0\.0 · \d{4}-\d\d-\d\d \d\d:\d\d UTC · 8 of 12 videos$/,
+    );
     expect(runs[1]).toMatchObject({ scoredVideos: 12, finished: true, calibrated: false });
   });
 });

@@ -34,16 +34,28 @@ describe('rangeResponse', () => {
   it('answers one range with 206, its Content-Range and its length', () => {
     expect(rangeResponse('bytes=100-199', 1000, 'video/webm')).toEqual({
       status: 206,
-      headers: { 'Content-Type': 'video/webm', 'Accept-Ranges': 'bytes', 'Content-Range': 'bytes 100-199/1000', 'Content-Length': '100' },
+      headers: {
+        'Content-Type': 'video/webm',
+        'Accept-Ranges': 'bytes',
+        'Content-Range': 'bytes 100-199/1000',
+        'Content-Length': '100',
+      },
       body: { start: 100, end: 199 },
     });
-    expect(rangeResponse('bytes=-10', 1000, 'video/mp4')).toMatchObject({ status: 206, body: { start: 990, end: 999 } });
+    expect(rangeResponse('bytes=-10', 1000, 'video/mp4')).toMatchObject({
+      status: 206,
+      body: { start: 990, end: 999 },
+    });
   });
 
   it('answers a range past the end with 416 and no body', () => {
     expect(rangeResponse('bytes=5000-', 1000, 'video/mp4')).toEqual({
       status: 416,
-      headers: { 'Content-Type': 'video/mp4', 'Accept-Ranges': 'bytes', 'Content-Range': 'bytes */1000' },
+      headers: {
+        'Content-Type': 'video/mp4',
+        'Accept-Ranges': 'bytes',
+        'Content-Range': 'bytes */1000',
+      },
       body: null,
     });
   });

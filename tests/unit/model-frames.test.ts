@@ -4,13 +4,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { evenIndices, frameSizesFor, motionLimitFor, truncateMotion } from '../../src-main/services/lmm/lmm-frames';
+import {
+  evenIndices,
+  frameSizesFor,
+  motionLimitFor,
+  truncateMotion,
+} from '../../src-main/services/lmm/lmm-frames';
 
 const dirs: string[] = [];
 function folder(files: Record<string, unknown>): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-frames-'));
   dirs.push(d);
-  for (const [name, v] of Object.entries(files)) fs.writeFileSync(path.join(d, name), JSON.stringify(v));
+  for (const [name, v] of Object.entries(files))
+    fs.writeFileSync(path.join(d, name), JSON.stringify(v));
   return d;
 }
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -19,18 +25,37 @@ describe('model frames', () => {
   it('takes key and motion sizes from vqa2.json, and the motion limit as a multiple of 4', () => {
     const d = folder({
       'preprocessor_config.json': { size: { height: 384, width: 384 } },
-      'vqa2.json': { keyFrames: { width: 32, height: 32 }, motionFrames: { width: 16, height: 16, maxFrames: 510 } },
+      'vqa2.json': {
+        keyFrames: { width: 32, height: 32 },
+        motionFrames: { width: 16, height: 16, maxFrames: 510 },
+      },
     });
-    expect(frameSizesFor(d)).toEqual({ key: { width: 32, height: 32 }, motion: { width: 16, height: 16 } });
+    expect(frameSizesFor(d)).toEqual({
+      key: { width: 32, height: 32 },
+      motion: { width: 16, height: 16 },
+    });
     expect(motionLimitFor(d)).toBe(508);
   });
 
   it('falls back to the processor size (LLaVA) or the square within max_pixels (Qwen)', () => {
-    expect(frameSizesFor(folder({ 'preprocessor_config.json': { size: { height: 384, width: 384 } } })).key).toEqual({ width: 384, height: 384 });
+    expect(
+      frameSizesFor(folder({ 'preprocessor_config.json': { size: { height: 384, width: 384 } } }))
+        .key,
+    ).toEqual({ width: 384, height: 384 });
     // Qwen: max_pixels 256 → 16×16, a multiple of patch 4 × merge 2
-    expect(frameSizesFor(folder({ 'preprocessor_config.json': { max_pixels: 256, patch_size: 4, merge_size: 2 } })).key).toEqual({ width: 16, height: 16 });
+    expect(
+      frameSizesFor(
+        folder({ 'preprocessor_config.json': { max_pixels: 256, patch_size: 4, merge_size: 2 } }),
+      ).key,
+    ).toEqual({ width: 16, height: 16 });
     // a real Qwen2-VL's huge max_pixels is held to 384 (rounded down to 28-pixel units)
-    expect(frameSizesFor(folder({ 'preprocessor_config.json': { max_pixels: 12845056, patch_size: 14, merge_size: 2 } })).key).toEqual({ width: 364, height: 364 });
+    expect(
+      frameSizesFor(
+        folder({
+          'preprocessor_config.json': { max_pixels: 12845056, patch_size: 14, merge_size: 2 },
+        }),
+      ).key,
+    ).toEqual({ width: 364, height: 364 });
     expect(motionLimitFor(folder({}))).toBeNull();
   });
 

@@ -14,7 +14,11 @@ let folder: string;
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-pool-'));
-  const gen = spawnSync(process.execPath, [path.join(root, 'scripts', 'gen-tiny-models.mjs'), '--out', dir], { encoding: 'utf8' });
+  const gen = spawnSync(
+    process.execPath,
+    [path.join(root, 'scripts', 'gen-tiny-models.mjs'), '--out', dir],
+    { encoding: 'utf8' },
+  );
   if (gen.status !== 0) throw new Error(`gen-tiny-models failed: ${gen.stderr}`);
   folder = path.join(dir, 'vqa2');
 }, 60_000);
@@ -51,7 +55,10 @@ describe('ModelPool', () => {
       running++;
       maxRunning = Math.max(maxRunning, running);
       order.push(`${name}:start`);
-      const r = await m.scoreLevels({ keyFrames: [frame(40)], motionFrames: [frame(90), frame(90), frame(90), frame(90)] });
+      const r = await m.scoreLevels({
+        keyFrames: [frame(40)],
+        motionFrames: [frame(90), frame(90), frame(90), frame(90)],
+      });
       order.push(`${name}:end`);
       running--;
       return r.levelLogits;
@@ -121,7 +128,9 @@ describe('ModelPool', () => {
         return loadLmm(calls === 1 ? path.join(dir, 'no-such-model') : d, o);
       },
     });
-    await expect(pool.use(folder, 'cpu', async (m) => m.provider)).rejects.toMatchObject({ code: 'MODEL_INVALID' });
+    await expect(pool.use(folder, 'cpu', async (m) => m.provider)).rejects.toMatchObject({
+      code: 'MODEL_INVALID',
+    });
     await expect(pool.use(folder, 'cpu', async (m) => m.provider)).resolves.toBe('cpu');
     expect(calls).toBe(2);
     await pool.disposeAll();

@@ -11,9 +11,14 @@ const row = (format: string) => {
   expect(line, `README has a row for ${format}`).toBeDefined();
   return line!;
 };
-const golden = (file: string) => JSON.parse(fs.readFileSync(path.join(root, 'tests/golden/pairs', file), 'utf8')) as Record<string, unknown>[];
+const golden = (file: string) =>
+  JSON.parse(fs.readFileSync(path.join(root, 'tests/golden/pairs', file), 'utf8')) as Record<
+    string,
+    unknown
+  >[];
 const count = (text: string, token: string) => text.split(token).length - 1;
-const firstTurn = (s: Record<string, unknown>) => (s.conversations as { value: string }[])[0]!.value;
+const firstTurn = (s: Record<string, unknown>) =>
+  (s.conversations as { value: string }[])[0]!.value;
 
 describe('README dataset formats', () => {
   it('names the keys and placeholders the llava export writes: image, frames per sec, two <image>', () => {
@@ -30,7 +35,8 @@ describe('README dataset formats', () => {
   it('names the keys and the one <video> placeholder the qwen2.5vl export writes', () => {
     const line = row('qwen2.5vl');
     const sample = golden('qwen-export.json')[0]!;
-    for (const key of Object.keys(sample)) expect(line, `qwen2.5vl row names "${key}"`).toContain(key);
+    for (const key of Object.keys(sample))
+      expect(line, `qwen2.5vl row names "${key}"`).toContain(key);
     expect(count(firstTurn(sample), '<video>')).toBe(1);
     expect(line).toContain('<video>');
     expect(line).not.toContain('<image>');

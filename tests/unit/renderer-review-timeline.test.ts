@@ -143,15 +143,29 @@ describe('score lane geometry', () => {
     expect(rows).toEqual([0, 1, 2, 0, 1]);
     for (let i = 0; i < events.length; i++)
       for (let j = i + 1; j < events.length; j++)
-        if (rows[i] === rows[j]) expect(events[i]!.endSec <= events[j]!.startSec || events[j]!.endSec <= events[i]!.startSec).toBe(true);
-    expect(stackRows([{ startSec: 0, endSec: 1 }, { startSec: 1, endSec: 2 }])).toEqual({ rows: [0, 0], count: 1 });
+        if (rows[i] === rows[j])
+          expect(
+            events[i]!.endSec <= events[j]!.startSec || events[j]!.endSec <= events[i]!.startSec,
+          ).toBe(true);
+    expect(
+      stackRows([
+        { startSec: 0, endSec: 1 },
+        { startSec: 1, endSec: 2 },
+      ]),
+    ).toEqual({ rows: [0, 0], count: 1 });
   });
 
   it('places the tag menu above its anchor when it fits, else below, always inside the window', () => {
     const size = { width: 220, height: 180 };
     const vp = { width: 1280, height: 720 };
-    expect(placeMenu({ left: 300, top: 500, bottom: 500 }, size, vp)).toEqual({ left: 300, top: 316 });
-    expect(placeMenu({ left: 300, top: 100, bottom: 120 }, size, vp)).toEqual({ left: 300, top: 124 });
+    expect(placeMenu({ left: 300, top: 500, bottom: 500 }, size, vp)).toEqual({
+      left: 300,
+      top: 316,
+    });
+    expect(placeMenu({ left: 300, top: 100, bottom: 120 }, size, vp)).toEqual({
+      left: 300,
+      top: 124,
+    });
     expect(placeMenu({ left: 1250, top: 500, bottom: 500 }, size, vp).left).toBe(1280 - 220 - 4);
     // no room either way: it stays fully on screen
     expect(placeMenu({ left: 0, top: 100, bottom: 650 }, size, vp).top).toBe(720 - 180 - 4);

@@ -9,7 +9,12 @@ import {
   scorerName,
   scorerNote,
 } from '../../src-renderer/src/lib/jobs';
-import { formatSpan, levelBars, measurementRows, scoreExplanation } from '../../src-renderer/src/lib/score-details';
+import {
+  formatSpan,
+  levelBars,
+  measurementRows,
+  scoreExplanation,
+} from '../../src-renderer/src/lib/score-details';
 import {
   SparklineCache,
   sparklinePath,
@@ -268,17 +273,33 @@ describe('score detail helpers', () => {
   });
 
   it('plain labels with units and a one-line meaning; no jargon', () => {
-    const rows = measurementRows({ quality: 0.61, motion: 0.007, luma: 0.4, contrast: 0.2, clip_dark: 0.3 });
+    const rows = measurementRows({
+      quality: 0.61,
+      motion: 0.007,
+      luma: 0.4,
+      contrast: 0.2,
+      clip_dark: 0.3,
+    });
     const byKey = Object.fromEntries(rows.map((r) => [r.key, r]));
-    expect(byKey.motion).toMatchObject({ label: 'Motion', value: '0.70 %', hint: 'mean frame difference, % of full scale' });
+    expect(byKey.motion).toMatchObject({
+      label: 'Motion',
+      value: '0.70 %',
+      hint: 'mean frame difference, % of full scale',
+    });
     expect(byKey.quality!.label).toBe('Quality estimate');
     expect(rows.map((r) => r.label).join(' ')).not.toMatch(/Head q|_/);
-    expect(byKey.clip_dark).toMatchObject({ label: 'Crushed shadows', value: '30.0 %', abnormal: true });
+    expect(byKey.clip_dark).toMatchObject({
+      label: 'Crushed shadows',
+      value: '30.0 %',
+      abnormal: true,
+    });
     for (const r of rows) expect(r.hint.length).toBeGreaterThan(10);
   });
 
   it('explains a score by abnormal measurements only, and says when nothing is abnormal', () => {
-    expect(scoreExplanation({ brisque: 30, blur: 0.3, noise: 0.5, freeze: 0.02 })).toMatch(/^Nothing abnormal measured/);
+    expect(scoreExplanation({ brisque: 30, blur: 0.3, noise: 0.5, freeze: 0.02 })).toMatch(
+      /^Nothing abnormal measured/,
+    );
     expect(scoreExplanation({ brisque: 30, blur: 0.7, noise: 0.5, freeze: 0.5 })).toBe(
       'Lowered by: frozen picture (repeated frames); lost fine detail (blur).',
     );

@@ -2,9 +2,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { levelLogitsFromQuality, levelScoreFromQuality } from '../../src-main/services/scoring/quality-head';
-import { FreezeDetector, temporalMeasures, noiseDbToMad } from '../../src-main/services/scoring/temporal';
-import { aggregateSegments, fitInside, qualityDropEvents } from '../../src-main/services/scoring/pack-scorer';
+import {
+  levelLogitsFromQuality,
+  levelScoreFromQuality,
+} from '../../src-main/services/scoring/quality-head';
+import {
+  FreezeDetector,
+  temporalMeasures,
+  noiseDbToMad,
+} from '../../src-main/services/scoring/temporal';
+import {
+  aggregateSegments,
+  fitInside,
+  qualityDropEvents,
+} from '../../src-main/services/scoring/pack-scorer';
 import { RELEASED_LEVEL_WEIGHTS } from '../../src-main/services/levels/level-score';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 import { ScoreStore, type SegmentScore } from '../../src-main/services/scoring/score-store';
@@ -14,7 +25,13 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-scoring-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const frame = (v: number, n = 16) => new Uint8Array(n).fill(v);
-const probs = (high: number, good: number, fair: number, poor: number, low: number) => ({ high, good, fair, poor, low });
+const probs = (high: number, good: number, fair: number, poor: number, low: number) => ({
+  high,
+  good,
+  fair,
+  poor,
+  low,
+});
 
 describe('quality head', () => {
   it('puts the level logits around q and gives back a score close to q in the middle', () => {
@@ -40,7 +57,12 @@ describe('temporal measures', () => {
     expect(m.freeze).toBeCloseTo(2 / 3, 12);
     expect(m.flicker).toBeCloseTo(10 / 3 / 255, 12);
     expect(m.luma).toBeCloseTo(15 / 255, 12);
-    expect(temporalMeasures([frame(5)])).toEqual({ motion: 0, freeze: 0, flicker: 0, luma: 5 / 255 });
+    expect(temporalMeasures([frame(5)])).toEqual({
+      motion: 0,
+      freeze: 0,
+      flicker: 0,
+      luma: 5 / 255,
+    });
     // the previous segment's last frame links the first pair across the boundary
     expect(temporalMeasures([frame(10)], frame(0)).motion).toBeCloseTo(10 / 255, 12);
   });
@@ -80,7 +102,14 @@ describe('frozen spans with the relative pair rule', () => {
 });
 
 describe('segment aggregation', () => {
-  const seg = (idx: number, score: number, p: SegmentScore['probs']): SegmentScore => ({ idx, startSec: idx * 2, endSec: idx * 2 + 2, score, probs: p, features: { brisque: 10 * idx } });
+  const seg = (idx: number, score: number, p: SegmentScore['probs']): SegmentScore => ({
+    idx,
+    startSec: idx * 2,
+    endSec: idx * 2 + 2,
+    score,
+    probs: p,
+    features: { brisque: 10 * idx },
+  });
 
   it('scores the video from the mean level probabilities (= mean segment score)', () => {
     const a = seg(0, 1, probs(1, 0, 0, 0, 0));
@@ -96,7 +125,9 @@ describe('segment aggregation', () => {
   it('marks spans that fall well below the median as quality drops', () => {
     const p = probs(0, 0, 1, 0, 0);
     const s = [0.8, 0.8, 0.4, 0.3, 0.8, 0.8].map((v, i) => seg(i, v, p));
-    expect(qualityDropEvents(s)).toEqual([{ kind: 'quality_drop', startSec: 4, endSec: 8, data: { median: 0.8 } }]);
+    expect(qualityDropEvents(s)).toEqual([
+      { kind: 'quality_drop', startSec: 4, endSec: 8, data: { median: 0.8 } },
+    ]);
   });
 
   it('fits key frames inside the box without upscaling', () => {
@@ -110,22 +141,51 @@ describe('score and job stores', () => {
   it('commits segments idempotently and resumes from the next index', () => {
     const store = ProjectStore.create(path.join(dir, 's'));
     const [vid] = store.insertVideos([
-      { absPath: path.join(dir, 'a.mp4'), status: 'ok', error: null, durationSec: 6, width: 2, height: 2, fps: 25, codec: 'h264', bitrateKbps: 1, sizeBytes: 1, partialHash: null, probeJson: null },
+      {
+        absPath: path.join(dir, 'a.mp4'),
+        status: 'ok',
+        error: null,
+        durationSec: 6,
+        width: 2,
+        height: 2,
+        fps: 25,
+        codec: 'h264',
+        bitrateKbps: 1,
+        sizeBytes: 1,
+        partialHash: null,
+        probeJson: null,
+      },
     ]);
     const jobs = new JobStore(store.connection);
     const job = jobs.create('score', { scorer: 'x' }, [vid!, vid!]);
     expect(jobs.items(job.id)).toEqual([{ videoId: vid, status: 'pending', error: null }]);
     const scores = new ScoreStore(store.connection);
-    const run = scores.createRun({ kind: 'pack', packId: 'x', packVersion: '1', provider: 'cpu', providerNote: null, settings: {}, jobId: job.id });
-    const s0: SegmentScore = { idx: 0, startSec: 0, endSec: 2, score: 0.5, probs: probs(0, 0, 1, 0, 0), features: {} };
+    const run = scores.createRun({
+      kind: 'pack',
+      packId: 'x',
+      packVersion: '1',
+      provider: 'cpu',
+      providerNote: null,
+      settings: {},
+      jobId: job.id,
+    });
+    const s0: SegmentScore = {
+      idx: 0,
+      startSec: 0,
+      endSec: 2,
+      score: 0.5,
+      probs: probs(0, 0, 1, 0, 0),
+      features: {},
+    };
     scores.insertSegments(run.id, vid!, [s0, { ...s0, idx: 1 }]);
     scores.insertSegments(run.id, vid!, [{ ...s0, idx: 1, score: 0.9 }]); // a replayed batch after a crash
     expect(scores.nextSegmentIndex(run.id, vid!)).toBe(2);
     expect(scores.segments(run.id, vid!).map((s) => s.score)).toEqual([0.5, 0.5]);
     store.connection.transaction(() => {
-      scores.writeVideoResult({ runId: run.id, videoId: vid!, score: 0.5, level: 'fair', probs: s0.probs, features: {} }, [
-        { kind: 'freeze', startSec: 1, endSec: 2 },
-      ]);
+      scores.writeVideoResult(
+        { runId: run.id, videoId: vid!, score: 0.5, level: 'fair', probs: s0.probs, features: {} },
+        [{ kind: 'freeze', startSec: 1, endSec: 2 }],
+      );
       jobs.markItem(job.id, vid!, 'done');
     })();
     expect(store.getVideo(vid!)!.videoScore).toBe(0.5);

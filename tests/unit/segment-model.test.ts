@@ -59,13 +59,15 @@ describe('segment.onnx generation', () => {
     }
   }, 60_000);
 
-  it("names the measures in the order the TypeScript side reads them (generator, manifest, scorer)", () => {
+  it('names the measures in the order the TypeScript side reads them (generator, manifest, scorer)', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(PACK, 'manifest.json'), 'utf8')) as {
       models: { file: string; outputs: { name: string; names?: string[] }[] }[];
     };
     const seg = manifest.models.find((m) => m.file === 'segment.onnx')!;
     expect(seg.outputs.find((o) => o.name === 'measures')!.names).toEqual([...SEGMENT_MEASURES]);
-    expect(MEASURE_NAMES).toEqual(SEGMENT_MEASURES.map((m) => (m === 'brisque_mean' ? 'brisque' : m)));
+    expect(MEASURE_NAMES).toEqual(
+      SEGMENT_MEASURES.map((m) => (m === 'brisque_mean' ? 'brisque' : m)),
+    );
   });
 });
 
@@ -325,7 +327,8 @@ describe('segment.onnx vs the TypeScript references', () => {
     const bw = W + 2 * 12;
     const bh = H + 2 * 20;
     const boxed = new Uint8Array(bw * bh * 3); // black, with the picture in the middle
-    for (let y = 0; y < H; y++) boxed.set(pic.subarray(3 * y * W, 3 * (y + 1) * W), 3 * ((y + 20) * bw + 12));
+    for (let y = 0; y < H; y++)
+      boxed.set(pic.subarray(3 * y * W, 3 * (y + 1) * W), 3 * ((y + 20) * bw + 12));
     expect(activeArea([boxed], bw, bh)).toEqual({ x0: 12, y0: 20, x1: 12 + W, y1: 20 + H });
     const motion = [greyFrame(0), greyFrame(1)];
     const a = await checkAll([boxed], bw, bh, motion);
@@ -377,7 +380,8 @@ describe('the head (TypeScript reference)', () => {
       for (let k = 1; k <= 8; k++) {
         const m = [...base];
         m[i] = p.threshold + p.direction * p.scale * 0.25 * k;
-        if (['freeze', 'luma', 'clip_dark', 'clip_bright'].includes(p.measure)) m[i] = Math.min(1, Math.max(0, m[i]!));
+        if (['freeze', 'luma', 'clip_dark', 'clip_bright'].includes(p.measure))
+          m[i] = Math.min(1, Math.max(0, m[i]!));
         const q = qualityFromMeasures(m, head);
         expect(q, `${p.name} step ${k}`).toBeLessThan(prev);
         expect(q).toBeGreaterThan(0);

@@ -4,7 +4,11 @@ import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ProjectStore, applyMigrations, type NewVideo } from '../../src-main/services/store/project-store';
+import {
+  ProjectStore,
+  applyMigrations,
+  type NewVideo,
+} from '../../src-main/services/store/project-store';
 import { LATEST_SCHEMA_VERSION } from '../../src-main/services/store/migrations';
 import { videoRow } from '../helpers/api';
 
@@ -23,7 +27,8 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const video = (absPath: string, over: Partial<NewVideo> = {}): NewVideo => videoRow(absPath, { durationSec: 1, ...over });
+const video = (absPath: string, over: Partial<NewVideo> = {}): NewVideo =>
+  videoRow(absPath, { durationSec: 1, ...over });
 
 describe('ProjectStore', () => {
   it('creates a WAL project with foreign keys on, the latest schema and a cache folder', () => {
@@ -44,7 +49,9 @@ describe('ProjectStore', () => {
   it('reports a file that is not SQLite as not a project', () => {
     const f = path.join(dir, 'x.vqa2.sqlite');
     fs.writeFileSync(f, 'hello, this is text and not a database at all'.repeat(40));
-    expect(() => ProjectStore.open(f)).toThrow(expect.objectContaining({ code: 'PROJECT_INVALID' }));
+    expect(() => ProjectStore.open(f)).toThrow(
+      expect.objectContaining({ code: 'PROJECT_INVALID' }),
+    );
     // the failed open released its lock
     expect(fs.existsSync(`${f}.lock`)).toBe(false);
   });
@@ -73,7 +80,9 @@ describe('ProjectStore', () => {
     const db = new Database(f);
     db.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 5}`);
     db.close();
-    expect(() => ProjectStore.open(f)).toThrow(expect.objectContaining({ code: 'PROJECT_TOO_NEW' }));
+    expect(() => ProjectStore.open(f)).toThrow(
+      expect.objectContaining({ code: 'PROJECT_TOO_NEW' }),
+    );
   });
 
   it('stores paths inside the project folder relative, others absolute, and resolves them back', () => {
@@ -102,7 +111,12 @@ describe('ProjectStore', () => {
       video(path.join(dir, 'c.mp4'), { durationSec: 3, codec: 'h264' }),
       video(path.join(dir, 'a.webm'), { durationSec: 1, codec: 'vp9' }),
       video(path.join(dir, 'b_100%.mp4'), { durationSec: 2, codec: 'h264' }),
-      video(path.join(dir, 'broken.mp4'), { status: 'failed', error: 'The file is empty', durationSec: null, codec: null }),
+      video(path.join(dir, 'broken.mp4'), {
+        status: 'failed',
+        error: 'The file is empty',
+        durationSec: null,
+        codec: null,
+      }),
     ]);
     const by = (column: 'durationSec' | 'name', desc: boolean) =>
       s.listVideos({ offset: 0, limit: 10, sort: { column, desc } }).rows.map((r) => r.name);
@@ -110,9 +124,13 @@ describe('ProjectStore', () => {
     expect(by('durationSec', true)).toEqual(['c.mp4', 'b_100%.mp4', 'a.webm', 'broken.mp4']);
     expect(by('name', false)).toEqual(['a.webm', 'b_100%.mp4', 'broken.mp4', 'c.mp4']);
     // LIKE wildcards in the filter text are literal
-    expect(s.listVideos({ offset: 0, limit: 10, filter: { text: '100%' } }).rows.map((r) => r.name)).toEqual(['b_100%.mp4']);
+    expect(
+      s.listVideos({ offset: 0, limit: 10, filter: { text: '100%' } }).rows.map((r) => r.name),
+    ).toEqual(['b_100%.mp4']);
     expect(s.listVideos({ offset: 0, limit: 10, filter: { text: '_' } }).total).toBe(1);
-    expect(s.listVideos({ offset: 0, limit: 10, filter: { status: 'failed' } }).rows[0]!.error).toBe('The file is empty');
+    expect(
+      s.listVideos({ offset: 0, limit: 10, filter: { status: 'failed' } }).rows[0]!.error,
+    ).toBe('The file is empty');
     expect(s.listVideos({ offset: 0, limit: 10, filter: { codec: 'h264' } }).total).toBe(2);
     const page = s.listVideos({ offset: 1, limit: 2, sort: { column: 'name', desc: false } });
     expect(page.total).toBe(4);
@@ -137,7 +155,9 @@ describe('project lock', () => {
 
   it('refuses a second writer in the same process and allows readers', () => {
     const s = track(ProjectStore.create(path.join(dir, 'p')));
-    expect(() => ProjectStore.open(s.path)).toThrow(expect.objectContaining({ code: 'PROJECT_LOCKED' }));
+    expect(() => ProjectStore.open(s.path)).toThrow(
+      expect.objectContaining({ code: 'PROJECT_LOCKED' }),
+    );
     const ro = ProjectStore.open(s.path, { readonly: true });
     expect(ro.videoCount()).toBe(0);
     ro.close();
@@ -150,8 +170,13 @@ describe('project lock', () => {
     s.close();
     sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
     await new Promise((r) => sleeper!.once('spawn', r));
-    fs.writeFileSync(`${s.path}.lock`, JSON.stringify({ pid: sleeper.pid, host: os.hostname(), since: 'now' }));
-    expect(() => ProjectStore.open(s.path)).toThrow(new RegExp(`another process \\(pid ${sleeper.pid}`));
+    fs.writeFileSync(
+      `${s.path}.lock`,
+      JSON.stringify({ pid: sleeper.pid, host: os.hostname(), since: 'now' }),
+    );
+    expect(() => ProjectStore.open(s.path)).toThrow(
+      new RegExp(`another process \\(pid ${sleeper.pid}`),
+    );
   });
 
   it('takes over a stale lock left by a dead process', async () => {

@@ -8,7 +8,8 @@ import { EvaluationInputError } from '../../services/evaluation/evaluation';
 import { EXIT, UsageError } from './output';
 import { intOption } from './eval';
 
-const USAGE = 'usage: vqa2 calibrate <project> [--run ID] [--mos annotations|list:NAME] [--method logistic|ridge] [--folds K] [--seed S] [--json]';
+const USAGE =
+  'usage: vqa2 calibrate <project> [--run ID] [--mos annotations|list:NAME] [--method logistic|ridge] [--folds K] [--seed S] [--json]';
 
 /** A run or MOS source the user named that does not exist is bad input (exit 2), like other commands. */
 function calibrateOrBadInput<T>(f: () => T): T {
@@ -38,23 +39,35 @@ export function cmdCalibrate(args: string[]): number {
   const [project, ...rest] = positionals;
   if (!project || rest.length) throw new UsageError(USAGE);
   const method = values.method;
-  if (method !== undefined && method !== 'logistic' && method !== 'ridge') throw new UsageError(`--method must be logistic or ridge (got "${method}")`);
+  if (method !== undefined && method !== 'logistic' && method !== 'ridge')
+    throw new UsageError(`--method must be logistic or ridge (got "${method}")`);
   const folds = intOption(values.folds, '--folds', 2);
   if (folds !== undefined && folds > 20) throw new UsageError('--folds must be 2–20');
   // writes the calibration into the project: takes the write lock
   const store = ProjectStore.open(project);
   try {
     const c = calibrateOrBadInput(() =>
-      calibrateRun(store, { runId: intOption(values.run, '--run', 1), source: values.mos, method, folds, seed: intOption(values.seed, '--seed', 0) }),
+      calibrateRun(store, {
+        runId: intOption(values.run, '--run', 1),
+        source: values.mos,
+        method,
+        folds,
+        seed: intOption(values.seed, '--seed', 0),
+      }),
     );
     if (values.json) {
       const { n, folds: k, srcc, plcc, rmse, params, ...more } = c;
-      process.stdout.write(JSON.stringify({ n, folds: k, srcc, plcc, rmse, params, ...more }, null, 2) + '\n');
+      process.stdout.write(
+        JSON.stringify({ n, folds: k, srcc, plcc, rmse, params, ...more }, null, 2) + '\n',
+      );
     } else {
       process.stdout.write(
         `Calibration #${c.id} of run ${c.runId} to ${c.source.label} (scale ${c.source.scale}): ${c.n} videos, ${c.folds}-fold cross-validation (seed ${c.seed})\n` +
           c.models
-            .map((m) => `  ${m.method === c.method ? '*' : ' '} ${m.method.padEnd(8)} SRCC ${fmt(m.srcc)}  PLCC ${fmt(m.plcc)}  RMSE ${fmt(m.rmse)}`)
+            .map(
+              (m) =>
+                `  ${m.method === c.method ? '*' : ' '} ${m.method.padEnd(8)} SRCC ${fmt(m.srcc)}  PLCC ${fmt(m.plcc)}  RMSE ${fmt(m.rmse)}`,
+            )
             .join('\n') +
           `\n  raw score SRCC ${fmt(c.rawSrcc)}; predicted MOS ± ${fmt(c.interval95, 2)} (95 %) with ${c.method} (*)\n`,
       );

@@ -22,7 +22,10 @@ import { exportDataset } from '../../services/export/export-dataset';
 const DEMO_QUESTION = 'How good is the quality of this video, and why?';
 
 export async function runDemo(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { dir: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args,
+    options: { dir: { type: 'string' }, json: { type: 'boolean' } },
+  });
   const dir = path.resolve(values.dir ?? 'vqa2-demo');
   const videosDir = path.join(dir, 'videos');
   const say = (s: string) => process.stderr.write(s + '\n');
@@ -39,20 +42,49 @@ export async function runDemo(args: string[]): Promise<number> {
   try {
     say(`Importing into ${store.path} …`);
     const summary = await importVideos(store, [videosDir], { jobId: randomUUID() });
-    say(`  ${summary.added} added, ${summary.failed} failed (kept with a reason), ${summary.skipped} skipped, ${summary.elapsedSec.toFixed(1)} s`);
-    say('Scoring with the built-in pack (BRISQUE + temporal measures, a classical baseline — not the VQA² LMM) …');
-    const scored = await scoreStore(store, { scorer: 'builtin-nr', providers: ['cuda', 'cpu'], quiet: !!values.json });
-    const { rows, runId } = listLibrary(store, { offset: 0, limit: 1000, sort: { column: 'name', desc: false } });
+    say(
+      `  ${summary.added} added, ${summary.failed} failed (kept with a reason), ${summary.skipped} skipped, ${summary.elapsedSec.toFixed(1)} s`,
+    );
+    say(
+      'Scoring with the built-in pack (BRISQUE + temporal measures, a classical baseline — not the VQA² LMM) …',
+    );
+    const scored = await scoreStore(store, {
+      scorer: 'builtin-nr',
+      providers: ['cuda', 'cpu'],
+      quiet: !!values.json,
+    });
+    const { rows, runId } = listLibrary(store, {
+      offset: 0,
+      limit: 1000,
+      sort: { column: 'name', desc: false },
+    });
 
-    const weakest = rows.filter((r) => r.videoScore != null).sort((a, b) => a.videoScore! - b.videoScore!)[0];
+    const weakest = rows
+      .filter((r) => r.videoScore != null)
+      .sort((a, b) => a.videoScore! - b.videoScore!)[0];
     const facts = weakest ? loadVideoFacts(store, weakest.id) : null;
-    const assistant = weakest && facts ? { video: weakest.name, engine: ANALYST_LABEL, question: DEMO_QUESTION, answer: analystAnswer(facts, DEMO_QUESTION) } : null;
+    const assistant =
+      weakest && facts
+        ? {
+            video: weakest.name,
+            engine: ANALYST_LABEL,
+            question: DEMO_QUESTION,
+            answer: analystAnswer(facts, DEMO_QUESTION),
+          }
+        : null;
 
-    say('Making rating pairs from the model scores (drafts: nobody rated these clips) and exporting the drafts as VQA²/LLaVA JSON …');
+    say(
+      'Making rating pairs from the model scores (drafts: nobody rated these clips) and exporting the drafts as VQA²/LLaVA JSON …',
+    );
     const generated = generatePairs(store, ['rating']);
     const datasetDir = path.join(dir, 'dataset-llava');
     fs.rmSync(datasetDir, { recursive: true, force: true });
-    const manifest = await exportDataset(store, { format: 'llava', outDir: datasetDir, status: 'draft', videos: 'reference' });
+    const manifest = await exportDataset(store, {
+      format: 'llava',
+      outDir: datasetDir,
+      status: 'draft',
+      videos: 'reference',
+    });
     const pairs = manifest.counts.pairs ?? { approved: 0, draft: 0, draftLevelFromModel: 0 };
     const dataset = {
       dir: datasetDir,
@@ -67,17 +99,35 @@ export async function runDemo(args: string[]): Promise<number> {
     };
 
     if (values.json) {
-      process.stdout.write(JSON.stringify({ videos: listJson(rows, (p) => store.toAbsPath(p), runId), scores: scored.results, assistant, dataset }, null, 2) + '\n');
+      process.stdout.write(
+        JSON.stringify(
+          {
+            videos: listJson(rows, (p) => store.toAbsPath(p), runId),
+            scores: scored.results,
+            assistant,
+            dataset,
+          },
+          null,
+          2,
+        ) + '\n',
+      );
     } else {
-      process.stdout.write(`\nProject ${store.path}\n\n${videoTable(rows)}\n\nScores (${scored.results[0]?.provider ?? 'cpu'}):\n\n${scoreTable(scored.results)}\n\n`);
-      if (assistant) process.stdout.write(`Assistant — ${assistant.engine}, on ${assistant.video}:\n  Q: ${assistant.question}\n  A: ${assistant.answer.replace(/\n/g, '\n     ')}\n\n`);
+      process.stdout.write(
+        `\nProject ${store.path}\n\n${videoTable(rows)}\n\nScores (${scored.results[0]?.provider ?? 'cpu'}):\n\n${scoreTable(scored.results)}\n\n`,
+      );
+      if (assistant)
+        process.stdout.write(
+          `Assistant — ${assistant.engine}, on ${assistant.video}:\n  Q: ${assistant.question}\n  A: ${assistant.answer.replace(/\n/g, '\n     ')}\n\n`,
+        );
       process.stdout.write(
         `Dataset: ${dataset.samples} rating pairs in ${path.relative(process.cwd(), datasetDir) || datasetDir}/train.json (VQA²/LLaVA JSON), exported as drafts: ` +
           `${dataset.levelFromModel} state a level taken from the model score, not from people's ratings; ${dataset.approved} approved by a person.\n` +
           `  Train on them only after rating the clips (then regenerate: the level comes from MOS) or reviewing and approving the pairs.\n`,
       );
       const rel = path.relative(process.cwd(), store.path);
-      process.stdout.write(`Open it in the studio: npx vqa2 serve ${rel.startsWith('..') ? store.path : rel}\n`);
+      process.stdout.write(
+        `Open it in the studio: npx vqa2 serve ${rel.startsWith('..') ? store.path : rel}\n`,
+      );
     }
     return EXIT.OK;
   } finally {

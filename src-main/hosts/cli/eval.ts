@@ -7,13 +7,15 @@ import { evaluateRuns, listMosSources } from '../../services/evaluation/evaluati
 import { DEFAULT_BOOTSTRAP, DEFAULT_SEED, METRIC_KEYS } from '../../services/evaluation/metrics';
 import { EXIT, UsageError, renderTable } from './output';
 
-const USAGE = 'usage: vqa2 eval <project> [--run ID] [--mos annotations|list:NAME] [--exclude-rejected] [--bootstrap B] [--seed S] [--json]';
+const USAGE =
+  'usage: vqa2 eval <project> [--run ID] [--mos annotations|list:NAME] [--exclude-rejected] [--bootstrap B] [--seed S] [--json]';
 
 /** A whole-number option ≥ min; a usage error naming the flag otherwise. */
 export function intOption(v: string | undefined, name: string, min: number): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be a whole number ≥ ${min} (got "${v}")`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`${name} must be a whole number ≥ ${min} (got "${v}")`);
   return n;
 }
 
@@ -41,20 +43,28 @@ export async function cmdEval(args: string[]): Promise<number> {
     const runs = new ScoreStore(store.connection).runs();
     const run = runId ?? runs[0]?.id;
     if (run === undefined) {
-      process.stderr.write(`vqa2: error BAD_INPUT: ${project} has no model runs: score it first (vqa2 score ${project})\n`);
+      process.stderr.write(
+        `vqa2: error BAD_INPUT: ${project} has no model runs: score it first (vqa2 score ${project})\n`,
+      );
       return EXIT.BAD_INPUT;
     }
     if (!runs.some((x) => x.id === run)) {
-      process.stderr.write(`vqa2: error BAD_INPUT: no model run ${run} in ${project} (runs: ${runs.map((x) => x.id).join(', ')})\n`);
+      process.stderr.write(
+        `vqa2: error BAD_INPUT: no model run ${run} in ${project} (runs: ${runs.map((x) => x.id).join(', ')})\n`,
+      );
       return EXIT.BAD_INPUT;
     }
     const sources = listMosSources(store);
     if (values.mos !== undefined && !sources.some((s) => s.id === values.mos)) {
-      process.stderr.write(`vqa2: error BAD_INPUT: no MOS source "${values.mos}" in ${project} (has ${sources.map((s) => s.id).join(', ') || 'none'})\n`);
+      process.stderr.write(
+        `vqa2: error BAD_INPUT: no MOS source "${values.mos}" in ${project} (has ${sources.map((s) => s.id).join(', ') || 'none'})\n`,
+      );
       return EXIT.BAD_INPUT;
     }
     if (!sources.length) {
-      process.stderr.write(`vqa2: error BAD_INPUT: ${project} has no MOS: rate videos in the studio or import a rating list (vqa2 import-pairs --kind ratings)\n`);
+      process.stderr.write(
+        `vqa2: error BAD_INPUT: ${project} has no MOS: rate videos in the studio or import a rating list (vqa2 import-pairs --kind ratings)\n`,
+      );
       return EXIT.BAD_INPUT;
     }
     const controller = new AbortController();
@@ -65,11 +75,20 @@ export async function cmdEval(args: string[]): Promise<number> {
     try {
       evaluated = await evaluateRuns(
         store,
-        { source: values.mos, runIds: [run], excludeRejected: !!values['exclude-rejected'], resamples, seed },
+        {
+          source: values.mos,
+          runIds: [run],
+          excludeRejected: !!values['exclude-rejected'],
+          resamples,
+          seed,
+        },
         {
           signal: controller.signal,
           onProgress: tty
-            ? (p) => process.stderr.write(`\rbootstrap ${p.done}/${p.total}${p.etaSec != null ? `, ~${Math.ceil(p.etaSec)} s left` : ''}   `)
+            ? (p) =>
+                process.stderr.write(
+                  `\rbootstrap ${p.done}/${p.total}${p.etaSec != null ? `, ~${Math.ceil(p.etaSec)} s left` : ''}   `,
+                )
             : undefined,
         },
       );
@@ -83,7 +102,10 @@ export async function cmdEval(args: string[]): Promise<number> {
       process.off('SIGINT', onSigint);
       if (tty) process.stderr.write('\r' + ' '.repeat(60) + '\r');
     }
-    const { mos, runs: [result] } = evaluated;
+    const {
+      mos,
+      runs: [result],
+    } = evaluated;
     const r = result!;
     if (r.metrics.n < 3) {
       process.stderr.write(
@@ -102,23 +124,46 @@ export async function cmdEval(args: string[]): Promise<number> {
       rmseLogistic: m.rmseLogistic,
       ci: m.ci,
       run: r.run,
-      mosSource: { ...mos.source, observers: mos.observers, excludedObservers: mos.excluded, alpha: mos.alpha },
-      fit: { converged: m.fit.converged, iterations: m.fit.iterations, message: m.fit.message, params: m.fit.params },
+      mosSource: {
+        ...mos.source,
+        observers: mos.observers,
+        excludedObservers: mos.excluded,
+        alpha: mos.alpha,
+      },
+      fit: {
+        converged: m.fit.converged,
+        iterations: m.fit.iterations,
+        message: m.fit.message,
+        params: m.fit.params,
+      },
       bootstrap: m.bootstrap,
     };
     if (values.json) {
       process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     } else {
-      process.stdout.write(`Run ${r.run.label} against ${mos.source.label} (scale ${mos.source.scale}), n = ${m.n}\n\n`);
+      process.stdout.write(
+        `Run ${r.run.label} against ${mos.source.label} (scale ${mos.source.scale}), n = ${m.n}\n\n`,
+      );
       const fmt = (v: number | null) => (v == null ? '—' : v.toFixed(4));
       process.stdout.write(
         renderTable(
-          ['metric', 'value', `${Math.round(m.bootstrap.level * 100)} % CI (B=${m.bootstrap.resamples})`],
-          METRIC_KEYS.map((k) => [k, fmt(m[k]), m.ci[k] ? `${fmt(m.ci[k][0])} … ${fmt(m.ci[k][1])}` : '—']),
+          [
+            'metric',
+            'value',
+            `${Math.round(m.bootstrap.level * 100)} % CI (B=${m.bootstrap.resamples})`,
+          ],
+          METRIC_KEYS.map((k) => [
+            k,
+            fmt(m[k]),
+            m.ci[k] ? `${fmt(m.ci[k][0])} … ${fmt(m.ci[k][1])}` : '—',
+          ]),
           new Set([1]),
         ) + '\n',
       );
-      if (!m.fit.converged) process.stdout.write(`\nWarning: ${m.fit.message}; PLCC/RMSE after the fit are from its last iterate.\n`);
+      if (!m.fit.converged)
+        process.stdout.write(
+          `\nWarning: ${m.fit.message}; PLCC/RMSE after the fit are from its last iterate.\n`,
+        );
     }
     if (!m.fit.converged) process.stderr.write(`vqa2: warning: ${m.fit.message}\n`);
     return EXIT.OK;

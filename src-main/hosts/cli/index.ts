@@ -87,18 +87,23 @@ async function cmdImport(args: string[]): Promise<number> {
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   try {
-    const summary = await importVideos(store, paths.map((p) => path.resolve(p)), {
-      jobId: randomUUID(),
-      concurrency,
-      signal: controller.signal,
-      onProgress: progressPrinter(!!values.json),
-    });
+    const summary = await importVideos(
+      store,
+      paths.map((p) => path.resolve(p)),
+      {
+        jobId: randomUUID(),
+        concurrency,
+        signal: controller.signal,
+        onProgress: progressPrinter(!!values.json),
+      },
+    );
     if (values.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
     else {
       process.stdout.write(
         `Imported ${summary.added} video(s): ${summary.failed} failed, ${summary.skipped} skipped${summary.cancelled ? ' (cancelled)' : ''} in ${summary.elapsedSec.toFixed(1)} s\n`,
       );
-      for (const s of summary.skippedItems.slice(0, 20)) process.stdout.write(`  skipped ${s.path}: ${s.reason}\n`);
+      for (const s of summary.skippedItems.slice(0, 20))
+        process.stdout.write(`  skipped ${s.path}: ${s.reason}\n`);
     }
     return summary.cancelled ? EXIT.RUNTIME : EXIT.OK;
   } finally {
@@ -108,19 +113,34 @@ async function cmdImport(args: string[]): Promise<number> {
 }
 
 function cmdList(args: string[]): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, run: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, run: { type: 'string' } },
+  });
   const [project] = positionals;
   if (!project) throw new UsageError('usage: vqa2 list <project> [--run ID] [--json]');
   const runId = values.run === undefined ? undefined : Number(values.run);
-  if (runId !== undefined && !(Number.isInteger(runId) && runId > 0)) throw new UsageError(`--run must be a run id (got "${values.run}")`);
+  if (runId !== undefined && !(Number.isInteger(runId) && runId > 0))
+    throw new UsageError(`--run must be a run id (got "${values.run}")`);
   // Read-only: works while the studio has the project open for writing.
   const store = ProjectStore.open(project, { readonly: true });
   try {
-    if (runId !== undefined && !store.connection.prepare('SELECT 1 FROM model_runs WHERE id = ?').get(runId)) {
+    if (
+      runId !== undefined &&
+      !store.connection.prepare('SELECT 1 FROM model_runs WHERE id = ?').get(runId)
+    ) {
       throw new StudioError('BAD_INPUT', `No model run ${runId} in ${project}`);
     }
     const { rows: all, runId: shown } = allRows(store, runId);
-    if (values.json) process.stdout.write(JSON.stringify(listJson(all, (p) => store.toAbsPath(p), shown), null, 2) + '\n');
+    if (values.json)
+      process.stdout.write(
+        JSON.stringify(
+          listJson(all, (p) => store.toAbsPath(p), shown),
+          null,
+          2,
+        ) + '\n',
+      );
     else process.stdout.write(videoTable(all) + '\n');
     return EXIT.OK;
   } finally {
@@ -132,21 +152,33 @@ function cmdList(args: string[]): number {
 function allRows(store: ProjectStore, runId?: number) {
   const out = [];
   for (let offset = 0; ; offset += 1000) {
-    const page = listLibrary(store, { offset, limit: 1000, sort: { column: 'name', desc: false }, runId });
+    const page = listLibrary(store, {
+      offset,
+      limit: 1000,
+      sort: { column: 'name', desc: false },
+      runId,
+    });
     out.push(...page.rows);
     if (page.rows.length < 1000) return { rows: out, runId: page.runId };
   }
 }
 
 async function cmdServe(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { port: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { port: { type: 'string' } },
+  });
   const port = values.port ? Number(values.port) : 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0–65535');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError('--port must be 0–65535');
   const api = new StudioApi({ host: 'web', version: pkg.version, home: studioHome() });
   if (positionals[0]) api.openProject(positionals[0]);
   const host = await startWebHost({ api, rendererDir: rendererDir(), port });
   process.stdout.write(`VQA2_URL ${host.url}\n`);
-  process.stderr.write(`VQA² Studio is running. Open the URL above in a browser; Ctrl+C stops it.\n`);
+  process.stderr.write(
+    `VQA² Studio is running. Open the URL above in a browser; Ctrl+C stops it.\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -159,7 +191,8 @@ async function cmdServe(args: string[]): Promise<number> {
 
 async function cmdProject(args: string[]): Promise<number> {
   const [sub, file, ...rest] = args;
-  if (sub !== 'create' || !file || rest.length) throw new UsageError('usage: vqa2 project create <file>');
+  if (sub !== 'create' || !file || rest.length)
+    throw new UsageError('usage: vqa2 project create <file>');
   const store = ProjectStore.create(file);
   process.stdout.write(`${store.path}\n`);
   store.close();
@@ -219,7 +252,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (typeof require !== "undefined" && require.main === module) {
+if (typeof require !== 'undefined' && require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (e: unknown) => {

@@ -45,7 +45,11 @@ export function fmtBytes(n: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
-export function renderTable(headers: string[], rows: string[][], rightAlign: Set<number> = new Set()): string {
+export function renderTable(
+  headers: string[],
+  rows: string[][],
+  rightAlign: Set<number> = new Set(),
+): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
@@ -57,7 +61,19 @@ export function renderTable(headers: string[], rows: string[][], rightAlign: Set
 
 export function videoTable(rows: VideoRow[]): string {
   return renderTable(
-    ['id', 'name', 'status', 'duration', 'resolution', 'fps', 'codec', 'kbps', 'size', 'score', 'note'],
+    [
+      'id',
+      'name',
+      'status',
+      'duration',
+      'resolution',
+      'fps',
+      'codec',
+      'kbps',
+      'size',
+      'score',
+      'note',
+    ],
     rows.map((v) => [
       String(v.id),
       v.name,

@@ -6,7 +6,10 @@ import type { StudioApi } from '../../api/api';
 import { dispatch } from '../../api/dispatch';
 
 export interface IpcMainLike {
-  handle(channel: string, listener: (event: { senderFrame: { url: string } | null }, ...args: unknown[]) => unknown): void;
+  handle(
+    channel: string,
+    listener: (event: { senderFrame: { url: string } | null }, ...args: unknown[]) => unknown,
+  ): void;
   removeHandler(channel: string): void;
 }
 
@@ -18,7 +21,10 @@ export function registerIpcHandlers(
   for (const name of CALL_NAMES) {
     ipcMain.handle(callChannel(name), async (event, input): Promise<BridgeResult> => {
       if (!isTrusted(event.senderFrame?.url)) {
-        return { ok: false, error: { code: 'FORBIDDEN', message: 'Calls are accepted only from the studio window' } };
+        return {
+          ok: false,
+          error: { code: 'FORBIDDEN', message: 'Calls are accepted only from the studio window' },
+        };
       }
       return dispatch(api.handlers, name, input);
     });
@@ -28,6 +34,9 @@ export function registerIpcHandlers(
   };
 }
 
-export function forwardEvents(api: StudioApi, send: (channel: string, payload: unknown) => void): () => void {
+export function forwardEvents(
+  api: StudioApi,
+  send: (channel: string, payload: unknown) => void,
+): () => void {
   return api.onEvent((name, payload) => send(eventChannel(name), payload));
 }

@@ -10,10 +10,20 @@ import { forwardEvents, registerIpcHandlers } from './ipc';
 import { desktopSecretStore, type Cipher } from './secrets';
 import { setSecretStore } from '../../services/assistant/secrets';
 import { handleMediaRequest } from './media-protocol';
-import { DESKTOP_CSP, MEDIA_SCHEME, WEB_PREFERENCES, isAllowedNavigation, isTrustedSender, rendererUrl } from './security';
+import {
+  DESKTOP_CSP,
+  MEDIA_SCHEME,
+  WEB_PREFERENCES,
+  isAllowedNavigation,
+  isTrustedSender,
+  rendererUrl,
+} from './security';
 
 protocol.registerSchemesAsPrivileged([
-  { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } },
+  {
+    scheme: MEDIA_SCHEME,
+    privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true },
+  },
 ]);
 
 const outDir = path.resolve(__dirname, '..');
@@ -42,25 +52,40 @@ async function createWindow(api: StudioApi): Promise<void> {
   await win.loadURL(appUrl);
 }
 
-app.whenReady().then(async () => {
-  const api = new StudioApi({ host: 'electron', version: pkg.version, home: studioHome() });
-  // engine API keys: encrypted by the OS keychain through safeStorage (not in the local type shim)
-  setSecretStore(desktopSecretStore((electron as unknown as { safeStorage: Cipher }).safeStorage, studioHome()));
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...(details.responseHeaders ?? {}), 'Content-Security-Policy': [DESKTOP_CSP] } });
+app
+  .whenReady()
+  .then(async () => {
+    const api = new StudioApi({ host: 'electron', version: pkg.version, home: studioHome() });
+    // engine API keys: encrypted by the OS keychain through safeStorage (not in the local type shim)
+    setSecretStore(
+      desktopSecretStore(
+        (electron as unknown as { safeStorage: Cipher }).safeStorage,
+        studioHome(),
+      ),
+    );
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      callback({
+        responseHeaders: {
+          ...(details.responseHeaders ?? {}),
+          'Content-Security-Policy': [DESKTOP_CSP],
+        },
+      });
+    });
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) =>
+      callback(false),
+    );
+    protocol.handle(MEDIA_SCHEME, (request) => handleMediaRequest(request, api.project));
+    registerIpcHandlers(ipcMain, api, (url) => isTrustedSender(url, appUrl));
+    app.on('before-quit', () => api.dispose());
+    await createWindow(api);
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) void createWindow(api);
+    });
+  })
+  .catch((err: unknown) => {
+    // a start-up failure must not leave a windowless process behind
+    console.error('VQA² Studio could not start:', err);
+    app.exit(1);
   });
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  protocol.handle(MEDIA_SCHEME, (request) => handleMediaRequest(request, api.project));
-  registerIpcHandlers(ipcMain, api, (url) => isTrustedSender(url, appUrl));
-  app.on('before-quit', () => api.dispose());
-  await createWindow(api);
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) void createWindow(api);
-  });
-}).catch((err: unknown) => {
-  // a start-up failure must not leave a windowless process behind
-  console.error('VQA² Studio could not start:', err);
-  app.exit(1);
-});
 
 app.on('window-all-closed', () => app.quit());

@@ -48,7 +48,10 @@ export class SafeStorageSecretStore implements SecretStore {
 
   set(name: string, value: string): void {
     if (!this.cipher.isEncryptionAvailable()) {
-      throw new StudioError('SECRETS_UNAVAILABLE', 'The system keychain is not available, so the API key cannot be stored safely. Start the studio with the key in an environment variable instead.');
+      throw new StudioError(
+        'SECRETS_UNAVAILABLE',
+        'The system keychain is not available, so the API key cannot be stored safely. Start the studio with the key in an environment variable instead.',
+      );
     }
     this.write({ ...this.read(), [name]: this.cipher.encryptString(value).toString('base64') });
   }
@@ -67,5 +70,8 @@ export class SafeStorageSecretStore implements SecretStore {
 
 /** The desktop's store: safeStorage for keys typed in the UI, `env:VAR` references from the environment. */
 export function desktopSecretStore(cipher: Cipher, home: string): SecretStore {
-  return new EnvSecretStore(process.env, new SafeStorageSecretStore(cipher, path.join(home, 'secrets.json')));
+  return new EnvSecretStore(
+    process.env,
+    new SafeStorageSecretStore(cipher, path.join(home, 'secrets.json')),
+  );
 }

@@ -32,7 +32,8 @@ export function isTrustedSender(frameUrl: string | undefined | null, appUrl: str
   } catch {
     return false;
   }
-  if (app.protocol === 'file:') return frame.protocol === 'file:' && frame.pathname === app.pathname;
+  if (app.protocol === 'file:')
+    return frame.protocol === 'file:' && frame.pathname === app.pathname;
   return frame.origin === app.origin;
 }
 

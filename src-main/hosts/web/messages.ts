@@ -3,7 +3,8 @@
 import type { RawData } from 'ws';
 import type { ApiErrorShape } from '../../../src-preload/contract';
 
-export type ClientMessage = { id: number; call: string; input: unknown } | { id: number | null; error: ApiErrorShape };
+export type ClientMessage =
+  { id: number; call: string; input: unknown } | { id: number | null; error: ApiErrorShape };
 
 const SHAPE = 'Expected a JSON object {id: number, call: string, input}';
 
@@ -13,7 +14,9 @@ function bad(id: number | null, message: string): ClientMessage {
 
 export function parseClientMessage(data: RawData, isBinary: boolean): ClientMessage {
   if (isBinary) return bad(null, 'Binary messages are not accepted; send JSON text');
-  const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+  const text = Array.isArray(data)
+    ? Buffer.concat(data).toString('utf8')
+    : Buffer.from(data as ArrayBuffer).toString('utf8');
   let msg: unknown;
   try {
     msg = JSON.parse(text);
@@ -22,7 +25,10 @@ export function parseClientMessage(data: RawData, isBinary: boolean): ClientMess
   }
   if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return bad(null, SHAPE);
   // Own properties only: a message naming `__proto__` or `constructor` must not reach inherited values.
-  const own = (key: string): unknown => (Object.prototype.hasOwnProperty.call(msg, key) ? (msg as Record<string, unknown>)[key] : undefined);
+  const own = (key: string): unknown =>
+    Object.prototype.hasOwnProperty.call(msg, key)
+      ? (msg as Record<string, unknown>)[key]
+      : undefined;
   const id = own('id');
   const call = own('call');
   const validId = typeof id === 'number' && Number.isSafeInteger(id) ? id : null;

@@ -48,8 +48,17 @@ function cookieToken(req: http.IncomingMessage): string | null {
   return null;
 }
 
-function send(res: http.ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8') {
-  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+function send(
+  res: http.ServerResponse,
+  status: number,
+  body: string,
+  type = 'text/plain; charset=utf-8',
+) {
+  res.writeHead(status, {
+    'Content-Type': type,
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
   res.end(body);
 }
 
@@ -85,7 +94,12 @@ export function serveFile(
  * open project's `uploads/` folder (temp + rename), then imported like any other file. Only plain
  * path segments are accepted, so nothing can be written outside that folder.
  */
-async function receiveUpload(req: http.IncomingMessage, res: http.ServerResponse, api: StudioApi, rawPath: string) {
+async function receiveUpload(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  api: StudioApi,
+  rawPath: string,
+) {
   const store = api.project;
   if (!store) return send(res, 409, 'No project is open');
   let segments: string[];
@@ -94,11 +108,18 @@ async function receiveUpload(req: http.IncomingMessage, res: http.ServerResponse
   } catch {
     return send(res, 400, 'Bad upload path');
   }
-  if (!segments.length || segments.length > 16 || segments.some((s) => !/^[^/\\\0]{1,255}$/.test(s) || s === '.' || s === '..' || s.startsWith('.'))) {
+  if (
+    !segments.length ||
+    segments.length > 16 ||
+    segments.some(
+      (s) => !/^[^/\\\0]{1,255}$/.test(s) || s === '.' || s === '..' || s.startsWith('.'),
+    )
+  ) {
     return send(res, 400, 'Bad upload path');
   }
   const dest = path.join(store.dir, 'uploads', ...segments);
-  if (fs.existsSync(dest)) return send(res, 409, `${path.relative(store.dir, dest)} already exists`);
+  if (fs.existsSync(dest))
+    return send(res, 409, `${path.relative(store.dir, dest)} already exists`);
   fs.mkdirSync(path.dirname(dest), { recursive: true });
   const tmp = `${dest}.${process.pid}.part`;
   const out = fs.createWriteStream(tmp, { flags: 'wx' });
@@ -125,7 +146,10 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const rendererDir = path.resolve(opts.rendererDir);
   const indexHtml = path.join(rendererDir, 'index.html');
   if (!fs.existsSync(indexHtml)) {
-    throw new StudioError('RENDERER_NOT_BUILT', `The renderer is not built (${indexHtml} is missing). Run \`npm run build\`.`);
+    throw new StudioError(
+      'RENDERER_NOT_BUILT',
+      `The renderer is not built (${indexHtml} is missing). Run \`npm run build\`.`,
+    );
   }
 
   const server = http.createServer((req, res) => {
@@ -148,7 +172,11 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     const queryToken = url.searchParams.get('token');
     const authed = tokenOk(expected, queryToken) || tokenOk(expected, cookieToken(req));
     if (!authed) {
-      send(res, 401, 'Unauthorized: open the URL printed by `vqa2 serve` (it carries the connection token).');
+      send(
+        res,
+        401,
+        'Unauthorized: open the URL printed by `vqa2 serve` (it carries the connection token).',
+      );
       return;
     }
     if (req.method === 'PUT' && url.pathname.startsWith('/upload/')) {
@@ -176,13 +204,19 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       return;
     }
     let file = path.join(rendererDir, path.normalize(rel));
-    if (!file.startsWith(rendererDir + path.sep) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+    if (
+      !file.startsWith(rendererDir + path.sep) ||
+      !fs.existsSync(file) ||
+      fs.statSync(file).isDirectory()
+    ) {
       file = indexHtml;
     }
     const isHtml = file === indexHtml;
     serveFile(req, res, file, mimeOf(file), {
       'Cache-Control': isHtml ? 'no-store' : 'private, max-age=3600',
-      ...(isHtml ? { 'Content-Security-Policy': CSP, 'Set-Cookie': cookie, 'Referrer-Policy': 'no-referrer' } : {}),
+      ...(isHtml
+        ? { 'Content-Security-Policy': CSP, 'Set-Cookie': cookie, 'Referrer-Policy': 'no-referrer' }
+        : {}),
     });
   }
 
@@ -199,7 +233,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     const origin = req.headers.origin;
     const host = req.headers.host;
     const sameOrigin = !origin || origin === `http://${host}`;
-    const authed = tokenOk(expected, url.searchParams.get('token')) || tokenOk(expected, cookieToken(req));
+    const authed =
+      tokenOk(expected, url.searchParams.get('token')) || tokenOk(expected, cookieToken(req));
     if (url.pathname !== '/api' || !authed || !sameOrigin) {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       socket.destroy();
@@ -230,7 +265,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   async function answer(ws: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
     const parsed = parseClientMessage(data, isBinary);
     if ('error' in parsed) {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: parsed.id, ok: false, error: parsed.error }));
+      if (ws.readyState === ws.OPEN)
+        ws.send(JSON.stringify({ id: parsed.id, ok: false, error: parsed.error }));
       return;
     }
     const reply = await dispatch(opts.api.handlers, parsed.call, parsed.input);

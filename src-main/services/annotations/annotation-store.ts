@@ -5,7 +5,11 @@
 // they are not listed or replaced here.
 import { StudioError } from '../../../src-preload/contract-errors';
 import type Database from 'better-sqlite3';
-import { DISTORTION_TAGS, type Annotation, type DistortionTag } from '../../../src-preload/contract';
+import {
+  DISTORTION_TAGS,
+  type Annotation,
+  type DistortionTag,
+} from '../../../src-preload/contract';
 import type { ProjectStore } from '../store/project-store';
 
 export type AnnotationKind = Annotation['kind'];
@@ -22,7 +26,9 @@ export interface AnnotationInput {
   text?: string | null;
 }
 
-export class AnnotationError extends StudioError<'BAD_INPUT' | 'NOT_FOUND' | 'NOT_YOURS' | 'CONFLICT'> {
+export class AnnotationError extends StudioError<
+  'BAD_INPUT' | 'NOT_FOUND' | 'NOT_YOURS' | 'CONFLICT'
+> {
   constructor(code: 'BAD_INPUT' | 'NOT_FOUND' | 'NOT_YOURS' | 'CONFLICT', message: string) {
     super(code, message);
     this.name = 'AnnotationError';
@@ -55,7 +61,9 @@ function toAnnotation(r: AnnotationDbRow): Annotation {
     segmentIdx: r.segment_idx,
     startSec: r.start_sec,
     endSec: r.end_sec,
-    tag: (DISTORTION_TAGS as readonly string[]).includes(r.tag ?? '') ? (r.tag as DistortionTag) : null,
+    tag: (DISTORTION_TAGS as readonly string[]).includes(r.tag ?? '')
+      ? (r.tag as DistortionTag)
+      : null,
     text: r.text,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -85,10 +93,12 @@ function fieldsFor(a: AnnotationInput, durationSec: number | null): Fields {
   if (text !== null && text.length > 20_000) bad('The text is longer than 20 000 characters');
   const rating = a.rating ?? null;
   const checkRating = () => {
-    if (rating === null || !Number.isInteger(rating) || rating < 1 || rating > 5) bad('A rating needs a whole value from 1 to 5');
+    if (rating === null || !Number.isInteger(rating) || rating < 1 || rating > 5)
+      bad('A rating needs a whole value from 1 to 5');
   };
   const tag = a.tag ?? null;
-  if (tag !== null && !(DISTORTION_TAGS as readonly string[]).includes(tag)) bad(`Unknown distortion tag "${tag}"`);
+  if (tag !== null && !(DISTORTION_TAGS as readonly string[]).includes(tag))
+    bad(`Unknown distortion tag "${tag}"`);
   const time = (v: number | null | undefined, what: string): number | null => {
     if (v == null) return null;
     if (!Number.isFinite(v) || v < 0) bad(`${what} must be a time of 0 s or more`);
@@ -103,22 +113,27 @@ function fieldsFor(a: AnnotationInput, durationSec: number | null): Fields {
     case 'segment_rating': {
       checkRating();
       const idx = a.segmentIdx;
-      if (idx == null || !Number.isInteger(idx) || idx < 0) bad('A segment rating needs segmentIdx (0 or more)');
-      if (start !== null && end !== null && end <= start) bad('The segment must end after it starts');
+      if (idx == null || !Number.isInteger(idx) || idx < 0)
+        bad('A segment rating needs segmentIdx (0 or more)');
+      if (start !== null && end !== null && end <= start)
+        bad('The segment must end after it starts');
       return { rating, segment_idx: idx, start_sec: start, end_sec: end, tag: null, text };
     }
     case 'span': {
       if (start === null || end === null || end <= start) bad('A span needs startSec < endSec');
       if (durationSec !== null) {
-        if (start >= durationSec) bad(`The span starts at ${start} s, at or after the end of the video (${durationSec} s)`);
-        if (end > durationSec + END_SLACK_SEC) bad(`The span ends at ${end} s, after the end of the video (${durationSec} s)`);
+        if (start >= durationSec)
+          bad(`The span starts at ${start} s, at or after the end of the video (${durationSec} s)`);
+        if (end > durationSec + END_SLACK_SEC)
+          bad(`The span ends at ${end} s, after the end of the video (${durationSec} s)`);
         end = Math.min(end, durationSec);
       }
       return { rating: null, segment_idx: null, start_sec: start, end_sec: end, tag, text };
     }
     case 'note':
       if (text === null) bad('A note needs some text');
-      if (start !== null && end !== null && end < start) bad('A note must not end before it starts');
+      if (start !== null && end !== null && end < start)
+        bad('A note must not end before it starts');
       if (start === null) end = null;
       return { rating: null, segment_idx: null, start_sec: start, end_sec: end, tag, text };
     default:
@@ -137,7 +152,8 @@ export class AnnotationStore {
   }
 
   private row(id: number): AnnotationDbRow | undefined {
-    return this.db.prepare(`SELECT ${COLUMNS} FROM annotations WHERE id = ?`).get(id) as AnnotationDbRow | undefined;
+    return this.db.prepare(`SELECT ${COLUMNS} FROM annotations WHERE id = ?`).get(id) as
+      AnnotationDbRow | undefined;
   }
 
   get(id: number): Annotation | undefined {
@@ -175,12 +191,18 @@ export class AnnotationStore {
       let targetId: number | undefined;
       if (input.id !== undefined) {
         const cur = this.row(input.id);
-        if (!cur || cur.deleted_at) throw new AnnotationError('NOT_FOUND', `No annotation ${input.id}`);
-        if (cur.video_id !== input.videoId) bad(`Annotation ${input.id} belongs to video ${cur.video_id}, not ${input.videoId}`);
+        if (!cur || cur.deleted_at)
+          throw new AnnotationError('NOT_FOUND', `No annotation ${input.id}`);
+        if (cur.video_id !== input.videoId)
+          bad(`Annotation ${input.id} belongs to video ${cur.video_id}, not ${input.videoId}`);
         if (cur.annotator !== who) {
-          throw new AnnotationError('NOT_YOURS', `Annotation ${input.id} was made by ${cur.annotator}; switch the annotator to ${cur.annotator} to change it`);
+          throw new AnnotationError(
+            'NOT_YOURS',
+            `Annotation ${input.id} was made by ${cur.annotator}; switch the annotator to ${cur.annotator} to change it`,
+          );
         }
-        if (cur.kind !== input.kind) bad(`Annotation ${input.id} is a ${cur.kind}; its kind cannot change to ${input.kind}`);
+        if (cur.kind !== input.kind)
+          bad(`Annotation ${input.id} is a ${cur.kind}; its kind cannot change to ${input.kind}`);
         targetId = cur.id;
       } else if (input.kind === 'mos' || input.kind === 'segment_rating') {
         const existing = this.db
@@ -211,7 +233,10 @@ export class AnnotationStore {
         return Number(info.lastInsertRowid);
       } catch (e) {
         if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-          throw new AnnotationError('CONFLICT', `${who} already rated segment ${f.segment_idx} of this video`);
+          throw new AnnotationError(
+            'CONFLICT',
+            `${who} already rated segment ${f.segment_idx} of this video`,
+          );
         }
         throw e;
       }
@@ -225,9 +250,14 @@ export class AnnotationStore {
       const cur = this.row(id);
       if (!cur || cur.deleted_at) return undefined;
       if (cur.annotator !== annotator.trim()) {
-        throw new AnnotationError('NOT_YOURS', `Annotation ${id} was made by ${cur.annotator}; switch the annotator to ${cur.annotator} to delete it`);
+        throw new AnnotationError(
+          'NOT_YOURS',
+          `Annotation ${id} was made by ${cur.annotator}; switch the annotator to ${cur.annotator} to delete it`,
+        );
       }
-      this.db.prepare('UPDATE annotations SET deleted_at = ? WHERE id = ?').run(new Date().toISOString(), id);
+      this.db
+        .prepare('UPDATE annotations SET deleted_at = ? WHERE id = ?')
+        .run(new Date().toISOString(), id);
       return toAnnotation(cur);
     })();
   }
@@ -241,7 +271,10 @@ export class AnnotationStore {
       const cur = this.row(id);
       if (!cur) throw new AnnotationError('NOT_FOUND', `No annotation ${id}`);
       if (cur.annotator !== annotator.trim()) {
-        throw new AnnotationError('NOT_YOURS', `Annotation ${id} was made by ${cur.annotator}; switch the annotator to ${cur.annotator} to restore it`);
+        throw new AnnotationError(
+          'NOT_YOURS',
+          `Annotation ${id} was made by ${cur.annotator}; switch the annotator to ${cur.annotator} to restore it`,
+        );
       }
       if (!cur.deleted_at) return cur.id;
       const now = new Date().toISOString();
@@ -253,7 +286,9 @@ export class AnnotationStore {
           )
           .run(now, cur.video_id, cur.annotator, cur.kind, cur.segment_idx);
       }
-      this.db.prepare('UPDATE annotations SET deleted_at = NULL, updated_at = ? WHERE id = ?').run(now, id);
+      this.db
+        .prepare('UPDATE annotations SET deleted_at = NULL, updated_at = ? WHERE id = ?')
+        .run(now, id);
       return cur.id;
     })();
     return toAnnotation(this.row(restored)!);
@@ -261,6 +296,9 @@ export class AnnotationStore {
 
   /** Video id of an annotation, deleted or not (for change events). */
   videoOf(id: number): number | undefined {
-    return (this.db.prepare('SELECT video_id FROM annotations WHERE id = ?').get(id) as { video_id: number } | undefined)?.video_id;
+    return (
+      this.db.prepare('SELECT video_id FROM annotations WHERE id = ?').get(id) as
+        { video_id: number } | undefined
+    )?.video_id;
   }
 }

@@ -24,7 +24,9 @@ export function toEngineView(r: EngineConfigRecord): EngineView {
     timeoutSec: typeof o.timeoutSec === 'number' ? o.timeoutSec : 120,
     videoMode: o.videoMode === 'video_url' ? 'video_url' : 'frames',
     prefill: o.prefill === 'assistant' ? 'assistant' : 'continue_final_message',
-    replicaUrls: Array.isArray(o.replicaUrls) ? o.replicaUrls.filter((u): u is string => typeof u === 'string') : [],
+    replicaUrls: Array.isArray(o.replicaUrls)
+      ? o.replicaUrls.filter((u): u is string => typeof u === 'string')
+      : [],
     concurrency: typeof o.concurrency === 'number' ? o.concurrency : 1,
   };
 }
@@ -52,7 +54,8 @@ export function engineConfigOf(r: EngineConfigRecord): EngineConfig {
 export function engineFor(store: ProjectStore, engineId: string | undefined): Engine {
   if (!engineId || engineId === 'analyst') return new AnalystEngine(store);
   const r = new ChatStore(store).engine(engineId);
-  if (!r) throw new EngineError('BAD_INPUT', `No engine "${engineId}" is configured in this project`);
+  if (!r)
+    throw new EngineError('BAD_INPUT', `No engine "${engineId}" is configured in this project`);
   return new OpenAiEngine(store, engineConfigOf(r));
 }
 

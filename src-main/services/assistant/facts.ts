@@ -26,7 +26,9 @@ export function loadVideoFacts(store: ProjectStore, videoId: number): VideoFacts
   if (!video) return null;
   const scores = new ScoreStore(store.connection);
   // the newest run with segment measurements (a pack run), else the newest run (e.g. an engine's)
-  const withSegments = store.connection.prepare('SELECT max(run_id) AS id FROM segment_scores WHERE video_id = ?').get(videoId) as { id: number | null };
+  const withSegments = store.connection
+    .prepare('SELECT max(run_id) AS id FROM segment_scores WHERE video_id = ?')
+    .get(videoId) as { id: number | null };
   const runId = withSegments.id ?? scores.latestRunFor(videoId);
   const run = runId !== undefined ? scores.getRun(runId) : undefined;
   const vs = runId !== undefined ? scores.videoScore(runId, videoId) : undefined;
@@ -54,4 +56,5 @@ export const fmtScore = (score: number): string => (score * 100).toFixed(1);
 /** A stored probability as a whole percentage. */
 export const fmtPct = (p: number): string => `${Math.round(p * 100)}%`;
 /** A stored measurement, three significant digits. */
-export const fmtMeasure = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString());
+export const fmtMeasure = (v: number): string =>
+  Math.abs(v) >= 100 ? v.toFixed(0) : Number(v.toPrecision(3)).toString();

@@ -1,7 +1,11 @@
 // Q-Bench-Video-style evaluation (docs/formats.md §5): a question set against an engine, with progress
 // and cancel; each answer is stored as it comes, so a cancelled run keeps what it had.
 import { StudioError } from '../../../src-preload/contract-errors';
-import type { QbenchAccuracy, QbenchAnswerView, QbenchRunView } from '../../../src-preload/contract-assistant';
+import type {
+  QbenchAccuracy,
+  QbenchAnswerView,
+  QbenchRunView,
+} from '../../../src-preload/contract-assistant';
 import type { ProjectStore } from '../store/project-store';
 import { listQbenchQuestions, type QbenchQuestion } from '../pairs/pair-store';
 import { isChoiceQuestion, parseChoice } from '../engines/prompts';
@@ -33,7 +37,10 @@ export type QbenchAnswerRow = QbenchAnswerView;
 export const ANALYST_ANSWERER: QuestionAnswerer = {
   id: 'analyst',
   async answer() {
-    return { text: null, note: 'The built-in analyst cannot answer multiple-choice or open questions about what a video shows; run the set against an LMM engine.' };
+    return {
+      text: null,
+      note: 'The built-in analyst cannot answer multiple-choice or open questions about what a video shows; run the set against an LMM engine.',
+    };
   },
 };
 
@@ -53,18 +60,37 @@ export async function runQbench(
   opts: { setName?: string; signal?: AbortSignal; onProgress?: (p: QbenchProgress) => void } = {},
 ): Promise<QbenchSummary> {
   const questions = listQbenchQuestions(store, opts.setName);
-  if (!questions.length) throw new StudioError('BAD_INPUT', opts.setName ? `No question set named "${opts.setName}" in this project` : 'This project has no question set; import one with vqa2 import-pairs --kind qbench');
+  if (!questions.length)
+    throw new StudioError(
+      'BAD_INPUT',
+      opts.setName
+        ? `No question set named "${opts.setName}" in this project`
+        : 'This project has no question set; import one with vqa2 import-pairs --kind qbench',
+    );
   const db = store.connection;
   const runId = Number(
-    db.prepare(`INSERT INTO qbench_runs (set_name, engine, status, total, created_at) VALUES (?, ?, 'running', ?, ?)`).run(opts.setName ?? null, answerer.id, questions.length, new Date().toISOString()).lastInsertRowid,
+    db
+      .prepare(
+        `INSERT INTO qbench_runs (set_name, engine, status, total, created_at) VALUES (?, ?, 'running', ?, ?)`,
+      )
+      .run(opts.setName ?? null, answerer.id, questions.length, new Date().toISOString())
+      .lastInsertRowid,
   );
-  const ins = db.prepare(`INSERT OR REPLACE INTO qbench_answers (run_id, question_id, answer, choice, correct, note, ms) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  const ins = db.prepare(
+    `INSERT OR REPLACE INTO qbench_answers (run_id, question_id, answer, choice, correct, note, ms) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
   const t0 = performance.now();
   let done = 0;
   let status: QbenchProgress['status'] = 'running';
   const report = () => {
     const rate = done / ((performance.now() - t0) / 1000);
-    opts.onProgress?.({ runId, done, total: questions.length, etaSec: rate > 0 ? (questions.length - done) / rate : null, status });
+    opts.onProgress?.({
+      runId,
+      done,
+      total: questions.length,
+      etaSec: rate > 0 ? (questions.length - done) / rate : null,
+      status,
+    });
   };
   report();
   try {
@@ -82,7 +108,8 @@ export async function runQbench(
         note = (e as Error).message;
       }
       const choice = text != null && isChoiceQuestion(q) ? parseChoice(text) : null;
-      const correct = choice != null && q.correctChoice != null ? (choice === q.correctChoice ? 1 : 0) : null;
+      const correct =
+        choice != null && q.correctChoice != null ? (choice === q.correctChoice ? 1 : 0) : null;
       ins.run(runId, q.id, text, choice, correct, note, performance.now() - q0);
       done++;
       report();
@@ -94,15 +121,26 @@ export async function runQbench(
         if (!q || (await answerOne(q)) === 'stop') return;
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(answerer.parallel ?? 1, questions.length)) }, worker));
+    await Promise.all(
+      Array.from(
+        { length: Math.max(1, Math.min(answerer.parallel ?? 1, questions.length)) },
+        worker,
+      ),
+    );
     status = opts.signal?.aborted && done < questions.length ? 'cancelled' : 'done';
   } catch (e) {
     status = 'failed';
-    db.prepare(`UPDATE qbench_runs SET status = 'failed', error = ?, finished_at = ? WHERE id = ?`).run((e as Error).message, new Date().toISOString(), runId);
+    db.prepare(
+      `UPDATE qbench_runs SET status = 'failed', error = ?, finished_at = ? WHERE id = ?`,
+    ).run((e as Error).message, new Date().toISOString(), runId);
     report();
     throw e;
   }
-  db.prepare(`UPDATE qbench_runs SET status = ?, finished_at = ? WHERE id = ?`).run(status, new Date().toISOString(), runId);
+  db.prepare(`UPDATE qbench_runs SET status = ?, finished_at = ? WHERE id = ?`).run(
+    status,
+    new Date().toISOString(),
+    runId,
+  );
   report();
   return qbenchSummary(store, runId)!;
 }
@@ -113,17 +151,44 @@ export function qbenchAnswers(store: ProjectStore, runId: number): QbenchAnswerR
       `SELECT a.question_id, a.answer, a.choice, a.correct, a.note, q.video_name, q.question_type, q.question, q.correct_choice
        FROM qbench_answers a JOIN qbench_questions q ON q.id = a.question_id WHERE a.run_id = ? ORDER BY q.set_name, q.item_index`,
     )
-    .all(runId) as { question_id: number; answer: string | null; choice: string | null; correct: number | null; note: string | null; video_name: string; question_type: string; question: string; correct_choice: string | null }[];
+    .all(runId) as {
+    question_id: number;
+    answer: string | null;
+    choice: string | null;
+    correct: number | null;
+    note: string | null;
+    video_name: string;
+    question_type: string;
+    question: string;
+    correct_choice: string | null;
+  }[];
   return rows.map((r) => ({
-    questionId: r.question_id, videoName: r.video_name, questionType: r.question_type, question: r.question, correctChoice: r.correct_choice,
-    answer: r.answer, choice: r.choice, correct: r.correct == null ? null : r.correct === 1, note: r.note,
+    questionId: r.question_id,
+    videoName: r.video_name,
+    questionType: r.question_type,
+    question: r.question,
+    correctChoice: r.correct_choice,
+    answer: r.answer,
+    choice: r.choice,
+    correct: r.correct == null ? null : r.correct === 1,
+    note: r.note,
   }));
 }
 
 export function qbenchSummary(store: ProjectStore, runId: number): QbenchSummary | null {
-  const run = store.connection.prepare('SELECT * FROM qbench_runs WHERE id = ?').get(runId) as { id: number; set_name: string | null; engine: string; status: QbenchProgress['status']; created_at: string } | undefined;
+  const run = store.connection.prepare('SELECT * FROM qbench_runs WHERE id = ?').get(runId) as
+    | {
+        id: number;
+        set_name: string | null;
+        engine: string;
+        status: QbenchProgress['status'];
+        created_at: string;
+      }
+    | undefined;
   if (!run) return null;
-  const questions = new Map(listQbenchQuestions(store, run.set_name ?? undefined).map((q) => [q.id, q]));
+  const questions = new Map(
+    listQbenchQuestions(store, run.set_name ?? undefined).map((q) => [q.id, q]),
+  );
   const byType: Record<string, Accuracy> = {};
   const byCategory: Record<string, Accuracy> = {};
   const all: Accuracy = { correct: 0, n: 0, accuracy: null };
@@ -150,12 +215,24 @@ export function qbenchSummary(store: ProjectStore, runId: number): QbenchSummary
     if (cat) add((byCategory[cat] ??= { correct: 0, n: 0, accuracy: null }), ok);
   }
   return {
-    runId, setName: run.set_name, engine: run.engine, status: run.status, createdAt: run.created_at,
-    accuracy: all.accuracy, n: all.n, correct: all.correct, unanswered, openEnded, byType, byCategory,
+    runId,
+    setName: run.set_name,
+    engine: run.engine,
+    status: run.status,
+    createdAt: run.created_at,
+    accuracy: all.accuracy,
+    n: all.n,
+    correct: all.correct,
+    unanswered,
+    openEnded,
+    byType,
+    byCategory,
   };
 }
 
 export function listQbenchRuns(store: ProjectStore): QbenchSummary[] {
-  const ids = store.connection.prepare('SELECT id FROM qbench_runs ORDER BY id DESC LIMIT 50').all() as { id: number }[];
+  const ids = store.connection
+    .prepare('SELECT id FROM qbench_runs ORDER BY id DESC LIMIT 50')
+    .all() as { id: number }[];
   return ids.map((r) => qbenchSummary(store, r.id)!).filter(Boolean);
 }

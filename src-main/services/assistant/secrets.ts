@@ -47,7 +47,10 @@ export class EnvSecretStore implements SecretStore {
     return this.fallback.get(name);
   }
   set(name: string, value: string): void {
-    if (name.startsWith('env:')) throw new Error('Environment keys are read-only; set the variable before starting the studio');
+    if (name.startsWith('env:'))
+      throw new Error(
+        'Environment keys are read-only; set the variable before starting the studio',
+      );
     this.fallback.set(name, value);
   }
   delete(name: string): void {
@@ -59,11 +62,22 @@ export class EnvSecretStore implements SecretStore {
 }
 
 /** The key of an env var for the CLI's `--api-key-env VAR`, with a clear error when unset. */
-export function keyFromEnv(varName: string | undefined, env: Record<string, string | undefined> = process.env): string | null {
+export function keyFromEnv(
+  varName: string | undefined,
+  env: Record<string, string | undefined> = process.env,
+): string | null {
   if (!varName) return null;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(varName)) throw new StudioError('BAD_INPUT', `--api-key-env: "${varName}" is not a valid environment variable name`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(varName))
+    throw new StudioError(
+      'BAD_INPUT',
+      `--api-key-env: "${varName}" is not a valid environment variable name`,
+    );
   const v = env[varName];
-  if (!v) throw new StudioError('BAD_INPUT', `--api-key-env: the environment variable ${varName} is not set or empty`);
+  if (!v)
+    throw new StudioError(
+      'BAD_INPUT',
+      `--api-key-env: the environment variable ${varName} is not set or empty`,
+    );
   return v;
 }
 

@@ -47,7 +47,14 @@ export interface Engine {
 }
 
 /** An error an engine reports to the user, with an upper-case code for the API boundary. */
-export type EngineErrorCode = 'ENGINE_HTTP' | 'ENGINE_NETWORK' | 'ENGINE_TIMEOUT' | 'ENGINE_PROTOCOL' | 'NO_LOGPROBS' | 'ENGINE_CANCELLED' | 'BAD_INPUT';
+export type EngineErrorCode =
+  | 'ENGINE_HTTP'
+  | 'ENGINE_NETWORK'
+  | 'ENGINE_TIMEOUT'
+  | 'ENGINE_PROTOCOL'
+  | 'NO_LOGPROBS'
+  | 'ENGINE_CANCELLED'
+  | 'BAD_INPUT';
 
 export class EngineError extends StudioError<EngineErrorCode> {
   constructor(
@@ -61,7 +68,11 @@ export class EngineError extends StudioError<EngineErrorCode> {
 }
 
 export function isCancel(e: unknown, signal?: AbortSignal): boolean {
-  return !!signal?.aborted || (e instanceof EngineError && e.code === 'ENGINE_CANCELLED') || (e instanceof Error && e.name === 'AbortError');
+  return (
+    !!signal?.aborted ||
+    (e instanceof EngineError && e.code === 'ENGINE_CANCELLED') ||
+    (e instanceof Error && e.name === 'AbortError')
+  );
 }
 
 /** A stored benchmark question (one item of a question set) as an engine receives it. */

@@ -38,7 +38,11 @@ export function splitJpegs(buf: Buffer): Buffer[] {
 }
 
 /** JPEG key frames of `absPath` as data URLs, in time order. */
-export async function keyFrameDataUrls(absPath: string, durationSec: number | null, opts: FrameOptions = {}): Promise<string[]> {
+export async function keyFrameDataUrls(
+  absPath: string,
+  durationSec: number | null,
+  opts: FrameOptions = {},
+): Promise<string[]> {
   const maxFrames = Math.max(1, opts.maxFrames ?? DEFAULT_FRAME_SETTINGS.maxFrames);
   const side = Math.max(16, opts.maxSide ?? DEFAULT_FRAME_SETTINGS.maxSide);
   const start = Math.max(0, opts.startSec ?? 0);
@@ -47,17 +51,44 @@ export async function keyFrameDataUrls(absPath: string, durationSec: number | nu
   // 1 fps, or fewer frames spread evenly when the range is longer than the cap
   const fps = span > maxFrames ? maxFrames / span : 1;
   const args = [
-    '-hide_banner', '-nostdin', '-v', 'error',
+    '-hide_banner',
+    '-nostdin',
+    '-v',
+    'error',
     ...(start > 0 ? ['-ss', String(start)] : []),
-    '-i', absPath,
-    '-t', String(span),
-    '-vf', `fps=${fps},scale=${side}:${side}:force_original_aspect_ratio=decrease`,
-    '-frames:v', String(maxFrames),
-    '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '4', 'pipe:1',
+    '-i',
+    absPath,
+    '-t',
+    String(span),
+    '-vf',
+    `fps=${fps},scale=${side}:${side}:force_original_aspect_ratio=decrease`,
+    '-frames:v',
+    String(maxFrames),
+    '-f',
+    'image2pipe',
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    '4',
+    'pipe:1',
   ];
-  const r = await runMediaTool('ffmpeg', args, { signal: opts.signal, timeoutMs: 120_000, mediaPath: absPath });
-  if (r.exitCode !== 0) throw new MediaError('MEDIA_PROCESS_FAILED', `Could not extract key frames: ${lastErrorLine(r.stderr)}`, absPath);
+  const r = await runMediaTool('ffmpeg', args, {
+    signal: opts.signal,
+    timeoutMs: 120_000,
+    mediaPath: absPath,
+  });
+  if (r.exitCode !== 0)
+    throw new MediaError(
+      'MEDIA_PROCESS_FAILED',
+      `Could not extract key frames: ${lastErrorLine(r.stderr)}`,
+      absPath,
+    );
   const jpegs = splitJpegs(r.stdout);
-  if (!jpegs.length) throw new MediaError('MEDIA_NO_FRAME', 'No key frame could be extracted from the video', absPath);
+  if (!jpegs.length)
+    throw new MediaError(
+      'MEDIA_NO_FRAME',
+      'No key frame could be extracted from the video',
+      absPath,
+    );
   return jpegs.map((j) => `data:image/jpeg;base64,${j.toString('base64')}`);
 }

@@ -41,7 +41,8 @@ export function normalizeBaseUrl(url: string): string {
   } catch {
     throw new EngineError('BAD_INPUT', `Engine URL "${url}" is not a valid URL`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new EngineError('BAD_INPUT', `Engine URL must be http or https; got ${u.protocol}`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new EngineError('BAD_INPUT', `Engine URL must be http or https; got ${u.protocol}`);
   return u.toString().replace(/\/+$/, '');
 }
 
@@ -73,8 +74,13 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 export function serverErrorText(status: number, statusText: string, body: string): string {
   let detail = body.trim().slice(0, 300);
   try {
-    const j = JSON.parse(body) as { error?: { message?: string } | string; message?: string; detail?: string };
-    detail = (typeof j.error === 'string' ? j.error : j.error?.message) ?? j.message ?? j.detail ?? detail;
+    const j = JSON.parse(body) as {
+      error?: { message?: string } | string;
+      message?: string;
+      detail?: string;
+    };
+    detail =
+      (typeof j.error === 'string' ? j.error : j.error?.message) ?? j.message ?? j.detail ?? detail;
   } catch {
     // not JSON: keep the text
   }
@@ -97,20 +103,33 @@ export class OpenAiClient {
   }
 
   private headers(): Record<string, string> {
-    const h: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const h: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+    };
     if (this.opts.apiKey) h.authorization = `Bearer ${this.opts.apiKey}`;
     return h;
   }
 
   /** POST with retries; resolves with an ok Response whose body is not yet read. */
-  private async post(path: string, body: unknown, signal: AbortSignal | undefined, timer: Timer): Promise<Response> {
+  private async post(
+    path: string,
+    body: unknown,
+    signal: AbortSignal | undefined,
+    timer: Timer,
+  ): Promise<Response> {
     const url = `${this.baseUrl}${path}`;
     for (let attempt = 0; ; attempt++) {
       if (signal?.aborted) throw new EngineError('ENGINE_CANCELLED', 'Cancelled.');
       let res: Response;
       timer.arm();
       try {
-        res = await fetch(url, { method: 'POST', headers: this.headers(), body: JSON.stringify(body), signal: timer.signal });
+        res = await fetch(url, {
+          method: 'POST',
+          headers: this.headers(),
+          body: JSON.stringify(body),
+          signal: timer.signal,
+        });
       } catch (e) {
         const err = this.translate(e, signal, timer);
         if (err.code === 'ENGINE_NETWORK' && attempt < this.retries) {
@@ -124,10 +143,18 @@ export class OpenAiClient {
       const retriable = res.status === 429 || res.status >= 500;
       if (retriable && attempt < this.retries) {
         const ra = retryAfterMs(res.headers.get('retry-after'));
-        await sleep(ra != null ? Math.min(ra, this.maxRetryAfterMs) : this.backoff(attempt), signal);
+        await sleep(
+          ra != null ? Math.min(ra, this.maxRetryAfterMs) : this.backoff(attempt),
+          signal,
+        );
         continue;
       }
-      throw new EngineError('ENGINE_HTTP', serverErrorText(res.status, res.statusText, text) + (retriable && attempt ? ` (after ${attempt + 1} attempts)` : ''), res.status);
+      throw new EngineError(
+        'ENGINE_HTTP',
+        serverErrorText(res.status, res.statusText, text) +
+          (retriable && attempt ? ` (after ${attempt + 1} attempts)` : ''),
+        res.status,
+      );
     }
   }
 
@@ -138,10 +165,17 @@ export class OpenAiClient {
   private translate(e: unknown, signal: AbortSignal | undefined, timer: Timer): EngineError {
     if (e instanceof EngineError) return e;
     if (signal?.aborted) return new EngineError('ENGINE_CANCELLED', 'Cancelled.');
-    if (timer.fired) return new EngineError('ENGINE_TIMEOUT', `The engine at ${this.baseUrl} did not answer within ${Math.round(this.timeoutMs / 1000)} s`);
+    if (timer.fired)
+      return new EngineError(
+        'ENGINE_TIMEOUT',
+        `The engine at ${this.baseUrl} did not answer within ${Math.round(this.timeoutMs / 1000)} s`,
+      );
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
     const why = cause?.code ?? cause?.message ?? (e as Error).message;
-    return new EngineError('ENGINE_NETWORK', `Could not reach the engine at ${this.baseUrl} (${why})`);
+    return new EngineError(
+      'ENGINE_NETWORK',
+      `Could not reach the engine at ${this.baseUrl} (${why})`,
+    );
   }
 
   /** A non-streamed completion (used for log-probability scoring and multiple-choice answers). */
@@ -153,7 +187,10 @@ export class OpenAiClient {
       try {
         return JSON.parse(text) as Record<string, unknown>;
       } catch {
-        throw new EngineError('ENGINE_PROTOCOL', `The engine's answer is not JSON: ${text.slice(0, 200)}`);
+        throw new EngineError(
+          'ENGINE_PROTOCOL',
+          `The engine's answer is not JSON: ${text.slice(0, 200)}`,
+        );
       }
     } catch (e) {
       throw this.translate(e, signal, timer);
@@ -163,7 +200,11 @@ export class OpenAiClient {
   }
 
   /** A streamed completion: calls onDelta with each piece of text; resolves with the whole text. */
-  async stream(body: CompletionBody, onDelta: (text: string) => void, signal?: AbortSignal): Promise<{ text: string; finishReason: string | null }> {
+  async stream(
+    body: CompletionBody,
+    onDelta: (text: string) => void,
+    signal?: AbortSignal,
+  ): Promise<{ text: string; finishReason: string | null }> {
     const timer = new Timer(this.timeoutMs, signal);
     let text = '';
     let finishReason: string | null = null;
@@ -181,15 +222,24 @@ export class OpenAiClient {
             done = true;
             return;
           }
-          let chunk: { choices?: { delta?: { content?: string | null }; finish_reason?: string | null }[]; error?: { message?: string } | string };
+          let chunk: {
+            choices?: { delta?: { content?: string | null }; finish_reason?: string | null }[];
+            error?: { message?: string } | string;
+          };
           try {
             chunk = JSON.parse(ev.data) as typeof chunk;
           } catch {
-            protocolError = new EngineError('ENGINE_PROTOCOL', `The engine sent a malformed stream chunk: ${ev.data.slice(0, 120)}`);
+            protocolError = new EngineError(
+              'ENGINE_PROTOCOL',
+              `The engine sent a malformed stream chunk: ${ev.data.slice(0, 120)}`,
+            );
             return;
           }
           if (chunk.error) {
-            protocolError = new EngineError('ENGINE_HTTP', `The engine reported an error mid-answer: ${typeof chunk.error === 'string' ? chunk.error : (chunk.error.message ?? 'unknown')}`);
+            protocolError = new EngineError(
+              'ENGINE_HTTP',
+              `The engine reported an error mid-answer: ${typeof chunk.error === 'string' ? chunk.error : (chunk.error.message ?? 'unknown')}`,
+            );
             return;
           }
           const c = chunk.choices?.[0];
@@ -217,12 +267,21 @@ export class OpenAiClient {
           break;
         }
       }
-      if (!done && !finishReason) throw new EngineError('ENGINE_NETWORK', 'The engine closed the connection before the answer was complete' + (text ? ` (after ${text.length} characters)` : ''));
+      if (!done && !finishReason)
+        throw new EngineError(
+          'ENGINE_NETWORK',
+          'The engine closed the connection before the answer was complete' +
+            (text ? ` (after ${text.length} characters)` : ''),
+        );
       return { text, finishReason };
     } catch (e) {
       const err = this.translate(e, signal, timer);
       if (err.code === 'ENGINE_NETWORK' && streaming) {
-        throw new EngineError('ENGINE_NETWORK', 'The engine closed the connection before the answer was complete' + (text ? ` (after ${text.length} characters)` : ''));
+        throw new EngineError(
+          'ENGINE_NETWORK',
+          'The engine closed the connection before the answer was complete' +
+            (text ? ` (after ${text.length} characters)` : ''),
+        );
       }
       throw err;
     } finally {

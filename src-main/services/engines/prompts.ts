@@ -23,7 +23,9 @@ export const isChoiceQuestion = (q: Pick<QbenchQuestion, 'questionType' | 'answe
   !q.questionType.includes('open_ended') && q.answers.length > 0;
 
 /** §5 question text: choices as "A. opt" lines plus the format instruction, or the open-ended suffix. */
-export function qbenchQuestionText(q: Pick<QbenchQuestion, 'questionType' | 'question' | 'answers'>): string {
+export function qbenchQuestionText(
+  q: Pick<QbenchQuestion, 'questionType' | 'question' | 'answers'>,
+): string {
   if (!isChoiceQuestion(q)) return q.question + OPEN_SUFFIX;
   const opts = q.answers.map((a, i) => `${String.fromCharCode(65 + i)}. ${a}\n`).join('');
   return q.question + '\n' + opts + CHOICE_SUFFIX;

@@ -82,7 +82,10 @@ export class ReplicaPool {
       (baseUrl) =>
         // With one replica its client retries in place, as before; with several the pool retries
         // elsewhere instead, so a dead server costs one attempt, not a full retry ladder.
-        new Replica(new OpenAiClient({ ...opts, baseUrl, retries: single ? opts.retries : 0 }), opts.downMs ?? 5000),
+        new Replica(
+          new OpenAiClient({ ...opts, baseUrl, retries: single ? opts.retries : 0 }),
+          opts.downMs ?? 5000,
+        ),
     );
     this.concurrency = Math.max(1, Math.floor(opts.concurrency ?? 1));
     this.failuresToDown = Math.max(1, opts.failuresToDown ?? 3);
@@ -137,7 +140,9 @@ export class ReplicaPool {
       }
       const now = Date.now();
       const allDown = this.replicas.every((x) => x.isDown(now));
-      const wakeIn = allDown ? Math.max(1, Math.min(...this.replicas.map((x) => x.downUntil)) - now) : null;
+      const wakeIn = allDown
+        ? Math.max(1, Math.min(...this.replicas.map((x) => x.downUntil)) - now)
+        : null;
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
@@ -172,7 +177,10 @@ export class ReplicaPool {
    * Run one request on some replica. `retry` false (or a function answering false at the time of
    * the failure, e.g. once part of a streamed answer was shown) gives up after that attempt.
    */
-  async run<T>(fn: (client: OpenAiClient) => Promise<T>, opts: { signal?: AbortSignal; retry?: boolean | (() => boolean) } = {}): Promise<T> {
+  async run<T>(
+    fn: (client: OpenAiClient) => Promise<T>,
+    opts: { signal?: AbortSignal; retry?: boolean | (() => boolean) } = {},
+  ): Promise<T> {
     const failedOn = new Set<Replica>();
     const mayRetry = () => (typeof opts.retry === 'function' ? opts.retry() : opts.retry !== false);
     for (let attempt = 1; ; attempt++) {
@@ -191,7 +199,13 @@ export class ReplicaPool {
         failedOn.add(r);
         if (attempt >= this.maxAttempts || !mayRetry()) {
           const n = this.replicas.length;
-          throw n > 1 ? new EngineError((e as EngineError).code, `${(e as Error).message} (gave up after ${attempt} attempts on ${n} replicas)`, (e as EngineError).status) : e;
+          throw n > 1
+            ? new EngineError(
+                (e as EngineError).code,
+                `${(e as Error).message} (gave up after ${attempt} attempts on ${n} replicas)`,
+                (e as EngineError).status,
+              )
+            : e;
         }
       } finally {
         this.release(r);

@@ -14,7 +14,9 @@ const ACR: Level[] = ['low', 'poor', 'fair', 'good', 'high'];
 export function levelOfMos(mos: number, scale: string): Level | null {
   if (scale === '1-5') return ACR[Math.min(5, Math.max(1, Math.round(mos))) - 1]!;
   const b = scaleBounds(scale);
-  return b && b[1] > b[0] ? levelOfScore(Math.min(1, Math.max(0, (mos - b[0]) / (b[1] - b[0])))) : null;
+  return b && b[1] > b[0]
+    ? levelOfScore(Math.min(1, Math.max(0, (mos - b[0]) / (b[1] - b[0]))))
+    : null;
 }
 
 export type { CalibratedPrediction, CalibratedPredictor };
@@ -23,14 +25,24 @@ export type { CalibratedPrediction, CalibratedPredictor };
 export function calibratedPredictor(store: ProjectStore, runId?: number): CalibratedPredictor {
   const db = store.connection;
   const run = runId ?? defaultRunId(db);
-  if (run == null) throw new EvaluationInputError('BAD_INPUT', 'Calibrated levels need a scored project: score its videos first');
+  if (run == null)
+    throw new EvaluationInputError(
+      'BAD_INPUT',
+      'Calibrated levels need a scored project: score its videos first',
+    );
   const cal = latestCalibration(db, run);
-  if (!cal) throw new EvaluationInputError('BAD_INPUT', `Run ${run} has no calibration: calibrate it to your MOS first (Evaluation → Calibrate, or vqa2 calibrate)`);
+  if (!cal)
+    throw new EvaluationInputError(
+      'BAD_INPUT',
+      `Run ${run} has no calibration: calibrate it to your MOS first (Evaluation → Calibrate, or vqa2 calibrate)`,
+    );
   const scale = cal.info.source.scale;
   const [min, max] = scaleBounds(scale) ?? [-Infinity, Infinity];
   const clamp = (v: number) => Math.min(max, Math.max(min, v));
   const half = cal.info.interval95 ?? NaN;
-  const stmt = db.prepare('SELECT score, features_json AS f FROM video_scores WHERE run_id = ? AND video_id = ?');
+  const stmt = db.prepare(
+    'SELECT score, features_json AS f FROM video_scores WHERE run_id = ? AND video_id = ?',
+  );
   return {
     runId: run,
     calibrationId: cal.info.id,

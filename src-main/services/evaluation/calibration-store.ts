@@ -4,7 +4,10 @@
 // The library predicts MOS for unrated videos with the run's newest calibration.
 import type Database from 'better-sqlite3';
 import type { ProjectStore } from '../store/project-store';
-import type { CalibrationInfo, CalibrationModelInfo } from '../../../src-preload/contract-evaluation';
+import type {
+  CalibrationInfo,
+  CalibrationModelInfo,
+} from '../../../src-preload/contract-evaluation';
 import type { VideoRow } from '../../../src-preload/contract-data';
 import { ScoreStore } from '../scoring/score-store';
 import { spearman } from './correlation';
@@ -22,7 +25,6 @@ import {
   type CalibrationPoint,
 } from './calibration';
 import { defaultMosSource, EvaluationInputError, mosTable } from './evaluation';
-
 
 interface StoredModel extends CalibrationModelInfo {
   model: CalibrationModel;
@@ -78,21 +80,42 @@ function fromRow(r: CalibrationRow): StoredCalibration {
       params: chosen.params,
       rawSrcc: r.raw_srcc,
       interval95: chosen.rmse != null ? intervalHalfWidth(chosen.rmse, r.n) : null,
-      models: models.map(({ method, srcc, plcc, rmse, params }) => ({ method, srcc, plcc, rmse, params })),
+      models: models.map(({ method, srcc, plcc, rmse, params }) => ({
+        method,
+        srcc,
+        plcc,
+        rmse,
+        params,
+      })),
       videoIds: ratings.map((x) => x.videoId),
     },
   };
 }
 
 /** The run's scored videos that have a MOS in the source, as calibration points. */
-export function calibrationPoints(store: ProjectStore, runId: number, sourceId: string): CalibrationPoint[] {
+export function calibrationPoints(
+  store: ProjectStore,
+  runId: number,
+  sourceId: string,
+): CalibrationPoint[] {
   const mos = mosTable(store, sourceId);
   const rows = store.connection
-    .prepare('SELECT video_id AS videoId, score, features_json AS f FROM video_scores WHERE run_id = ? ORDER BY video_id')
+    .prepare(
+      'SELECT video_id AS videoId, score, features_json AS f FROM video_scores WHERE run_id = ? ORDER BY video_id',
+    )
     .all(runId) as { videoId: number; score: number; f: string | null }[];
   return rows.flatMap((r) => {
     const m = mos.values.get(r.videoId);
-    return m ? [{ videoId: r.videoId, score: r.score, features: r.f ? (JSON.parse(r.f) as Record<string, number>) : {}, mos: m.mos }] : [];
+    return m
+      ? [
+          {
+            videoId: r.videoId,
+            score: r.score,
+            features: r.f ? (JSON.parse(r.f) as Record<string, number>) : {},
+            mos: m.mos,
+          },
+        ]
+      : [];
   });
 }
 
@@ -108,10 +131,19 @@ export interface CalibrateOptions {
 export function calibrateRun(store: ProjectStore, opts: CalibrateOptions = {}): CalibrationInfo {
   const scores = new ScoreStore(store.connection);
   const runId = opts.runId ?? scores.runs()[0]?.id;
-  if (runId === undefined) throw new EvaluationInputError('BAD_INPUT', 'This project has no model run: score its videos first');
-  if (!scores.getRun(runId)) throw new EvaluationInputError('NOT_FOUND', `No model run ${runId} in this project`);
+  if (runId === undefined)
+    throw new EvaluationInputError(
+      'BAD_INPUT',
+      'This project has no model run: score its videos first',
+    );
+  if (!scores.getRun(runId))
+    throw new EvaluationInputError('NOT_FOUND', `No model run ${runId} in this project`);
   const sourceId = opts.source ?? defaultMosSource(store);
-  if (!sourceId) throw new EvaluationInputError('BAD_INPUT', 'This project has no MOS: rate videos (review or a rating study) or import a rating list');
+  if (!sourceId)
+    throw new EvaluationInputError(
+      'BAD_INPUT',
+      'This project has no MOS: rate videos (review or a rating study) or import a rating list',
+    );
   const source = mosTable(store, sourceId).source;
   const points = calibrationPoints(store, runId, sourceId);
   if (points.length < MIN_CALIBRATION_VIDEOS) {
@@ -121,17 +153,28 @@ export function calibrateRun(store: ProjectStore, opts: CalibrateOptions = {}): 
     );
   }
   // ridge needs a measurement vector (the built-in scorer stores one per video)
-  const methods: CalibrationMethod[] = commonFeatures(points).length >= 2 ? ['logistic', 'ridge'] : ['logistic'];
+  const methods: CalibrationMethod[] =
+    commonFeatures(points).length >= 2 ? ['logistic', 'ridge'] : ['logistic'];
   const method = opts.method ?? methods.at(-1)!;
   if (!methods.includes(method)) {
-    throw new EvaluationInputError('BAD_INPUT', `Run ${runId} stores no measurement vectors, so only the logistic calibration applies`);
+    throw new EvaluationInputError(
+      'BAD_INPUT',
+      `Run ${runId} stores no measurement vectors, so only the logistic calibration applies`,
+    );
   }
   const folds = opts.folds ?? DEFAULT_FOLDS;
   const seed = opts.seed ?? DEFAULT_CALIBRATION_SEED;
   const models: StoredModel[] = methods.map((m) => {
     const cv = crossValidate(m, points, { folds, seed });
     const model = fitModel(m, points);
-    return { method: m, srcc: cv.srcc, plcc: cv.plcc, rmse: cv.rmse, params: paramsOf(model), model };
+    return {
+      method: m,
+      srcc: cv.srcc,
+      plcc: cv.plcc,
+      rmse: cv.rmse,
+      params: paramsOf(model),
+      model,
+    };
   });
   const rawSrcc = spearman(
     points.map((p) => p.score),
@@ -159,14 +202,21 @@ export function calibrateRun(store: ProjectStore, opts: CalibrateOptions = {}): 
 }
 
 export function getCalibration(db: Database.Database, id: number): StoredCalibration | undefined {
-  const r = db.prepare('SELECT * FROM calibrations WHERE id = ?').get(id) as CalibrationRow | undefined;
+  const r = db.prepare('SELECT * FROM calibrations WHERE id = ?').get(id) as
+    CalibrationRow | undefined;
   return r && fromRow(r);
 }
 
 /** The run's newest calibration (to the given MOS source, when one is given). */
-export function latestCalibration(db: Database.Database, runId: number, sourceId?: string): StoredCalibration | undefined {
+export function latestCalibration(
+  db: Database.Database,
+  runId: number,
+  sourceId?: string,
+): StoredCalibration | undefined {
   const r = db
-    .prepare(`SELECT * FROM calibrations WHERE run_id = ? ${sourceId ? 'AND mos_source = ?' : ''} ORDER BY id DESC LIMIT 1`)
+    .prepare(
+      `SELECT * FROM calibrations WHERE run_id = ? ${sourceId ? 'AND mos_source = ?' : ''} ORDER BY id DESC LIMIT 1`,
+    )
     .get(...(sourceId ? [runId, sourceId] : [runId])) as CalibrationRow | undefined;
   return r && fromRow(r);
 }
@@ -178,12 +228,22 @@ export function scaleBounds(scale: string): [number, number] | null {
 }
 
 /** Fill predictedMos of the unrated rows the run scored, from the run's newest calibration. */
-export function withPredictedMos(store: ProjectStore, runId: number | null, rows: VideoRow[]): VideoRow[] {
+export function withPredictedMos(
+  store: ProjectStore,
+  runId: number | null,
+  rows: VideoRow[],
+): VideoRow[] {
   if (runId == null) return rows;
   const cal = latestCalibration(store.connection, runId);
   if (!cal || cal.info.interval95 == null) return rows;
   const targets = rows.filter((r) => r.mos == null && r.videoScore != null);
-  const features = cal.model.method === 'ridge' ? store.runFeatures(runId, targets.map((r) => r.id)) : new Map<number, Record<string, number>>();
+  const features =
+    cal.model.method === 'ridge'
+      ? store.runFeatures(
+          runId,
+          targets.map((r) => r.id),
+        )
+      : new Map<number, Record<string, number>>();
   const half = cal.info.interval95;
   // a linear model extrapolates: nobody can rate outside the scale, so neither can a prediction
   const [min, max] = scaleBounds(cal.info.source.scale) ?? [-Infinity, Infinity];

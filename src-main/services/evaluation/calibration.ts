@@ -104,7 +104,10 @@ export function commonFeatures(points: readonly CalibrationPoint[]): string[] {
     .sort();
 }
 
-export function fitRidgeModel(points: readonly CalibrationPoint[], featureNames = commonFeatures(points)): RidgeModel {
+export function fitRidgeModel(
+  points: readonly CalibrationPoint[],
+  featureNames = commonFeatures(points),
+): RidgeModel {
   const n = points.length;
   const y = points.map((p) => p.mos);
   const ym = mean(y);
@@ -112,8 +115,19 @@ export function fitRidgeModel(points: readonly CalibrationPoint[], featureNames 
   const kept = featureNames.filter((f) => std(points.map((p) => p.features[f]!)) > 1e-12);
   const means = kept.map((f) => mean(points.map((p) => p.features[f]!)));
   const sds = kept.map((f) => std(points.map((p) => p.features[f]!)));
-  if (!kept.length) return { method: 'ridge', features: [], means: [], sds: [], intercept: ym, coefficients: [], lambda: 0 };
-  const X = new Matrix(points.map((p) => kept.map((f, j) => (p.features[f]! - means[j]!) / sds[j]!)));
+  if (!kept.length)
+    return {
+      method: 'ridge',
+      features: [],
+      means: [],
+      sds: [],
+      intercept: ym,
+      coefficients: [],
+      lambda: 0,
+    };
+  const X = new Matrix(
+    points.map((p) => kept.map((f, j) => (p.features[f]! - means[j]!) / sds[j]!)),
+  );
   const yc = Matrix.columnVector(y.map((v) => v - ym));
   const XtX = X.transpose().mmul(X);
   const Xty = X.transpose().mmul(yc);
@@ -139,13 +153,27 @@ export function fitRidgeModel(points: readonly CalibrationPoint[], featureNames 
     }
     if (loo < best.loo) best = { loo, lambda, beta };
   }
-  return { method: 'ridge', features: kept, means, sds, intercept: ym, coefficients: best.beta, lambda: best.lambda };
+  return {
+    method: 'ridge',
+    features: kept,
+    means,
+    sds,
+    intercept: ym,
+    coefficients: best.beta,
+    lambda: best.lambda,
+  };
 }
 
 /** The model's MOS for one video; null when the video lacks a feature the model needs. */
-export function predict(model: CalibrationModel, score: number, features: Record<string, number>): number | null {
+export function predict(
+  model: CalibrationModel,
+  score: number,
+  features: Record<string, number>,
+): number | null {
   if (model.method === 'logistic') {
-    const v = model.logistic ? logistic4(model.params, score) : model.line[0] + model.line[1] * score;
+    const v = model.logistic
+      ? logistic4(model.params, score)
+      : model.line[0] + model.line[1] * score;
     return Number.isFinite(v) ? v : null;
   }
   let v = model.intercept;
@@ -157,7 +185,10 @@ export function predict(model: CalibrationModel, score: number, features: Record
   return v;
 }
 
-export function fitModel(method: CalibrationMethod, points: readonly CalibrationPoint[]): CalibrationModel {
+export function fitModel(
+  method: CalibrationMethod,
+  points: readonly CalibrationPoint[],
+): CalibrationModel {
   return method === 'logistic' ? fitLogisticModel(points) : fitRidgeModel(points);
 }
 

@@ -36,7 +36,7 @@ export function averageRanks(v: ArrayLike<number>): Float64Array {
   const n = v.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => v[a]! - v[b]!);
   const ranks = new Float64Array(n);
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && v[order[j + 1]!] === v[order[i]!]) j++;
     const avg = (i + j) / 2 + 1;

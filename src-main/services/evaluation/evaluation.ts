@@ -9,10 +9,22 @@ import type { ProjectStore } from '../store/project-store';
 import type { EvalRunInfo } from '../../../src-preload/contract-evaluation';
 import { ScoreStore } from '../scoring/score-store';
 import { listVideoMos } from '../pairs/pair-store';
-import { DEFAULT_BOOTSTRAP, evaluateScoresAsync, pointMetrics, type EvaluationMetrics, type MetricValues } from './metrics';
+import {
+  DEFAULT_BOOTSTRAP,
+  evaluateScoresAsync,
+  pointMetrics,
+  type EvaluationMetrics,
+  type MetricValues,
+} from './metrics';
 import { logistic4 } from './logistic';
 import { listRuns } from '../scoring/run-list';
-import { krippendorffAlphaInterval, mosStats, screenObservers, type ObserverScreening, type Rating } from './subjective';
+import {
+  krippendorffAlphaInterval,
+  mosStats,
+  screenObservers,
+  type ObserverScreening,
+  type Rating,
+} from './subjective';
 
 export type SubsetBy = 'codec' | 'resolution' | 'tag';
 
@@ -44,7 +56,13 @@ export interface MosTable {
 export interface RunEvaluation {
   run: EvalRunInfo;
   metrics: EvaluationMetrics;
-  points: { videoId: number; name: string; score: number; mos: number; mosCi95: [number, number] | null }[];
+  points: {
+    videoId: number;
+    name: string;
+    score: number;
+    mos: number;
+    mosCi95: [number, number] | null;
+  }[];
   curve: { x: number; y: number }[];
   subsets: ({ by: SubsetBy; key: string; n: number } & MetricValues)[];
 }
@@ -54,14 +72,30 @@ export class EvaluationInputError extends StudioError<'BAD_INPUT' | 'NOT_FOUND'>
 export function listMosSources(store: ProjectStore): MosSource[] {
   const db = store.connection;
   const ann = db
-    .prepare(`SELECT count(DISTINCT video_id) AS n FROM annotations WHERE kind = 'mos' AND deleted_at IS NULL`)
+    .prepare(
+      `SELECT count(DISTINCT video_id) AS n FROM annotations WHERE kind = 'mos' AND deleted_at IS NULL`,
+    )
     .get() as { n: number };
   const lists = db
-    .prepare(`SELECT list_name AS name, min(scale) AS scale, count(*) AS n FROM video_mos GROUP BY list_name ORDER BY list_name`)
+    .prepare(
+      `SELECT list_name AS name, min(scale) AS scale, count(*) AS n FROM video_mos GROUP BY list_name ORDER BY list_name`,
+    )
     .all() as { name: string; scale: string; n: number }[];
   const out: MosSource[] = [];
-  if (ann.n > 0) out.push({ id: 'annotations', label: 'Annotators’ ACR votes (mean per video)', scale: '1-5', videos: ann.n });
-  for (const l of lists) out.push({ id: `list:${l.name}`, label: `Rating list “${l.name}”`, scale: l.scale, videos: l.n });
+  if (ann.n > 0)
+    out.push({
+      id: 'annotations',
+      label: 'Annotators’ ACR votes (mean per video)',
+      scale: '1-5',
+      videos: ann.n,
+    });
+  for (const l of lists)
+    out.push({
+      id: `list:${l.name}`,
+      label: `Rating list “${l.name}”`,
+      scale: l.scale,
+      videos: l.n,
+    });
   return out;
 }
 
@@ -76,27 +110,47 @@ export function collectRatings(store: ProjectStore, studyId?: number): Rating[] 
     .all(...(studyId !== undefined ? [studyId] : [])) as Rating[];
 }
 
-export function mosTable(store: ProjectStore, sourceId: string, opts: { excludeRejected?: boolean; studyId?: number } = {}): MosTable {
+export function mosTable(
+  store: ProjectStore,
+  sourceId: string,
+  opts: { excludeRejected?: boolean; studyId?: number } = {},
+): MosTable {
   const source = listMosSources(store).find((s) => s.id === sourceId);
   if (!source) {
     const known = listMosSources(store).map((s) => s.id);
-    throw new EvaluationInputError('NOT_FOUND', `No MOS source "${sourceId}" in this project (${known.length ? `has ${known.join(', ')}` : 'it has no MOS: rate videos or import a rating list'})`);
+    throw new EvaluationInputError(
+      'NOT_FOUND',
+      `No MOS source "${sourceId}" in this project (${known.length ? `has ${known.join(', ')}` : 'it has no MOS: rate videos or import a rating list'})`,
+    );
   }
   const values = new Map<number, VideoMosValue>();
   if (source.id !== 'annotations') {
     for (const r of listVideoMos(store, source.id.slice('list:'.length))) {
       values.set(r.videoId, { videoId: r.videoId, mos: r.mos, n: 1, sd: null, ci95: null });
     }
-    return { source, values, ratings: values.size, observers: 0, screening: [], excluded: [], alpha: null };
+    return {
+      source,
+      values,
+      ratings: values.size,
+      observers: 0,
+      screening: [],
+      excluded: [],
+      alpha: null,
+    };
   }
   if (opts.studyId !== undefined) {
-    const st = store.connection.prepare('SELECT name FROM studies WHERE id = ?').get(opts.studyId) as { name: string } | undefined;
-    if (!st) throw new EvaluationInputError('NOT_FOUND', `No study ${opts.studyId} in this project`);
+    const st = store.connection
+      .prepare('SELECT name FROM studies WHERE id = ?')
+      .get(opts.studyId) as { name: string } | undefined;
+    if (!st)
+      throw new EvaluationInputError('NOT_FOUND', `No study ${opts.studyId} in this project`);
     source.label = `ACR votes of study “${st.name}” (mean per video)`;
   }
   const all = collectRatings(store, opts.studyId);
   const screening = screenObservers(all);
-  const excluded = opts.excludeRejected ? screening.filter((s) => s.rejected).map((s) => s.observer) : [];
+  const excluded = opts.excludeRejected
+    ? screening.filter((s) => s.rejected).map((s) => s.observer)
+    : [];
   const kept = excluded.length ? all.filter((r) => !excluded.includes(r.observer)) : all;
   const byVideo = new Map<number, number[]>();
   for (const r of kept) byVideo.set(r.videoId, [...(byVideo.get(r.videoId) ?? []), r.rating]);
@@ -120,7 +174,6 @@ export function defaultMosSource(store: ProjectStore): string | undefined {
   return listMosSources(store)[0]?.id;
 }
 
-
 interface VideoMeta {
   id: number;
   name: string;
@@ -132,13 +185,18 @@ function subsetKeys(store: ProjectStore, by: SubsetBy, videos: VideoMeta[]): Map
   const out = new Map<number, string[]>();
   if (by === 'tag') {
     const rows = store.connection
-      .prepare(`SELECT DISTINCT video_id AS videoId, tag FROM annotations WHERE tag IS NOT NULL AND deleted_at IS NULL`)
+      .prepare(
+        `SELECT DISTINCT video_id AS videoId, tag FROM annotations WHERE tag IS NOT NULL AND deleted_at IS NULL`,
+      )
       .all() as { videoId: number; tag: string }[];
     for (const r of rows) out.set(r.videoId, [...(out.get(r.videoId) ?? []), r.tag]);
     for (const v of videos) if (!out.has(v.id)) out.set(v.id, ['(no tag)']);
     return out;
   }
-  for (const v of videos) out.set(v.id, [by === 'codec' ? (v.codec ?? '(unknown)') : v.height ? `${v.height}p` : '(unknown)']);
+  for (const v of videos)
+    out.set(v.id, [
+      by === 'codec' ? (v.codec ?? '(unknown)') : v.height ? `${v.height}p` : '(unknown)',
+    ]);
   return out;
 }
 
@@ -166,17 +224,26 @@ export async function evaluateRuns(
   ctl: { signal?: AbortSignal; onProgress?(p: EvaluationProgress): void } = {},
 ): Promise<{ mos: MosTable; runs: RunEvaluation[] }> {
   const sourceId = opts.source ?? defaultMosSource(store);
-  if (!sourceId) throw new EvaluationInputError('BAD_INPUT', 'This project has no MOS: rate videos (review or a rating study) or import a rating list');
+  if (!sourceId)
+    throw new EvaluationInputError(
+      'BAD_INPUT',
+      'This project has no MOS: rate videos (review or a rating study) or import a rating list',
+    );
   const mos = mosTable(store, sourceId, opts);
   const scores = new ScoreStore(store.connection);
   const allRuns = scores.runs();
   const listed = listRuns(store.connection);
   const runIds = opts.runIds?.length ? opts.runIds : listed.slice(0, 1).map((r) => r.id);
-  const videos = store.connection.prepare(`SELECT id, name, codec, height FROM videos`).all() as VideoMeta[];
+  const videos = store.connection
+    .prepare(`SELECT id, name, codec, height FROM videos`)
+    .all() as VideoMeta[];
   const videoById = new Map(videos.map((v) => [v.id, v]));
   for (const id of runIds) {
     if (!allRuns.some((r) => r.id === id)) {
-      throw new EvaluationInputError('NOT_FOUND', `No model run ${id} in this project (runs: ${allRuns.map((r) => r.id).join(', ') || 'none'})`);
+      throw new EvaluationInputError(
+        'NOT_FOUND',
+        `No model run ${id} in this project (runs: ${allRuns.map((r) => r.id).join(', ') || 'none'})`,
+      );
     }
   }
   const perRun = opts.resamples ?? DEFAULT_BOOTSTRAP;
@@ -185,13 +252,27 @@ export async function evaluateRuns(
   const runs: RunEvaluation[] = [];
   for (const [runIndex, id] of runIds.entries()) {
     const run = allRuns.find((r) => r.id === id)!;
-    const scored = store.connection.prepare('SELECT video_id AS videoId, score FROM video_scores WHERE run_id = ? ORDER BY video_id').all(id) as {
+    const scored = store.connection
+      .prepare(
+        'SELECT video_id AS videoId, score FROM video_scores WHERE run_id = ? ORDER BY video_id',
+      )
+      .all(id) as {
       videoId: number;
       score: number;
     }[];
     const points = scored.flatMap((s) => {
       const m = mos.values.get(s.videoId);
-      return m ? [{ videoId: s.videoId, name: videoById.get(s.videoId)?.name ?? String(s.videoId), score: s.score, mos: m.mos, mosCi95: m.ci95 }] : [];
+      return m
+        ? [
+            {
+              videoId: s.videoId,
+              name: videoById.get(s.videoId)?.name ?? String(s.videoId),
+              score: s.score,
+              mos: m.mos,
+              mosCi95: m.ci95,
+            },
+          ]
+        : [];
     });
     const x = points.map((p) => p.score);
     const y = points.map((p) => p.mos);
@@ -203,7 +284,11 @@ export async function evaluateRuns(
         ? ({ done }) => {
             const all = runIndex * perRun + done;
             const elapsed = (performance.now() - started) / 1000;
-            ctl.onProgress!({ done: all, total, etaSec: all > 0 ? (elapsed / all) * (total - all) : null });
+            ctl.onProgress!({
+              done: all,
+              total,
+              etaSec: all > 0 ? (elapsed / all) * (total - all) : null,
+            });
           }
         : undefined,
     });
@@ -224,7 +309,10 @@ export async function evaluateRuns(
         for (const k of keys.get(p.videoId) ?? []) groups.set(k, [...(groups.get(k) ?? []), i]);
       });
       for (const [key, idx] of [...groups.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
-        const m = pointMetrics(idx.map((i) => x[i]!), idx.map((i) => y[i]!));
+        const m = pointMetrics(
+          idx.map((i) => x[i]!),
+          idx.map((i) => y[i]!),
+        );
         const fin = (v: number) => (Number.isFinite(v) ? v : null);
         subsets.push({
           by: opts.subsetBy,
@@ -239,7 +327,14 @@ export async function evaluateRuns(
       }
     }
     runs.push({
-      run: listed.find((r) => r.id === run.id) ?? { id: run.id, label: `#${run.id} ${run.packId} ${run.packVersion} (no video scored)`, kind: run.kind, createdAt: run.createdAt, finished: run.finishedAt != null, scoredVideos: 0 },
+      run: listed.find((r) => r.id === run.id) ?? {
+        id: run.id,
+        label: `#${run.id} ${run.packId} ${run.packVersion} (no video scored)`,
+        kind: run.kind,
+        createdAt: run.createdAt,
+        finished: run.finishedAt != null,
+        scoredVideos: 0,
+      },
       metrics,
       points,
       curve,

@@ -35,7 +35,12 @@ function jacobian(p: number[]) {
   return (x: number): number[] => {
     const s = 1 / (1 + Math.exp(-(x - b3) / a));
     const ds = s * (1 - s);
-    return [s, 1 - s, (-(b1 - b2) * ds) / a, (-(b1 - b2) * ds * (x - b3) * Math.sign(b4)) / (b4 * b4)];
+    return [
+      s,
+      1 - s,
+      (-(b1 - b2) * ds) / a,
+      (-(b1 - b2) * ds * (x - b3) * Math.sign(b4)) / (b4 * b4),
+    ];
   };
 }
 
@@ -45,7 +50,11 @@ function sse(p: readonly number[], x: ArrayLike<number>, y: ArrayLike<number>): 
   return s;
 }
 
-export function initialParams(x: ArrayLike<number>, y: ArrayLike<number>, increasing = true): LogisticParams {
+export function initialParams(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  increasing = true,
+): LogisticParams {
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < y.length; i++) {
@@ -59,13 +68,31 @@ export function initialParams(x: ArrayLike<number>, y: ArrayLike<number>, increa
 export function fitLogistic(
   x: ArrayLike<number>,
   y: ArrayLike<number>,
-  opts: { start?: LogisticParams; increasing?: boolean; maxRounds?: number; roundIterations?: number } = {},
+  opts: {
+    start?: LogisticParams;
+    increasing?: boolean;
+    maxRounds?: number;
+    roundIterations?: number;
+  } = {},
 ): LogisticFit {
   const n = x.length;
   const start = opts.start ?? initialParams(x, y, opts.increasing ?? true);
-  if (n < 4) return { params: start, converged: false, iterations: 0, sse: NaN, message: `needs at least 4 videos, has ${n}` };
+  if (n < 4)
+    return {
+      params: start,
+      converged: false,
+      iterations: 0,
+      sse: NaN,
+      message: `needs at least 4 videos, has ${n}`,
+    };
   if (!(start[3] > 0) || !Number.isFinite(start[3])) {
-    return { params: start, converged: false, iterations: 0, sse: NaN, message: 'all model scores are equal' };
+    return {
+      params: start,
+      converged: false,
+      iterations: 0,
+      sse: NaN,
+      message: 'all model scores are equal',
+    };
   }
   let params: number[] = [...start];
   let err = sse(params, x, y);
@@ -91,7 +118,13 @@ export function fitLogistic(
     }
     // converged: a whole round no longer lowers the error (relative to the data's scale)
     if (improvement <= REL_TOL * Math.max(err, spread * spread * 1e-12)) {
-      return { params: params as LogisticParams, converged: true, iterations, sse: err, message: null };
+      return {
+        params: params as LogisticParams,
+        converged: true,
+        iterations,
+        sse: err,
+        message: null,
+      };
     }
   }
   return {

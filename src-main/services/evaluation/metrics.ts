@@ -45,7 +45,11 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
-function afterFit(fit: LogisticFit, x: ArrayLike<number>, y: ArrayLike<number>): { plcc: number; rmse: number } {
+function afterFit(
+  fit: LogisticFit,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+): { plcc: number; rmse: number } {
   if (!Number.isFinite(fit.sse)) return { plcc: NaN, rmse: NaN };
   const mapped = Float64Array.from({ length: x.length }, (_, i) => logistic4(fit.params, x[i]!));
   return { plcc: pearson(mapped, y), rmse: Math.sqrt(fit.sse / x.length) };
@@ -60,7 +64,14 @@ export function pointMetrics(
   const srcc = spearman(x, y);
   const fit = fitLogistic(x, y, { ...fitOpts, increasing: !(srcc < 0) });
   const { plcc, rmse } = afterFit(fit, x, y);
-  return { srcc, krcc: kendallTauB(x, y), plcc: pearson(x, y), plccLogistic: plcc, rmseLogistic: rmse, fit };
+  return {
+    srcc,
+    krcc: kendallTauB(x, y),
+    plcc: pearson(x, y),
+    plccLogistic: plcc,
+    rmseLogistic: rmse,
+    fit,
+  };
 }
 
 export interface EvaluateOptions {
@@ -75,14 +86,24 @@ export interface BootstrapProgress {
 }
 
 /** One pass of the evaluation; yields after every resample so callers can report and cancel. */
-function* evaluation(x: ArrayLike<number>, y: ArrayLike<number>, opts: EvaluateOptions): Generator<BootstrapProgress, EvaluationMetrics> {
+function* evaluation(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  opts: EvaluateOptions,
+): Generator<BootstrapProgress, EvaluationMetrics> {
   const n = x.length;
   if (n !== y.length) throw new Error(`evaluateScores: ${n} scores but ${y.length} MOS values`);
   const resamples = opts.resamples ?? DEFAULT_BOOTSTRAP;
   const seed = opts.seed ?? DEFAULT_SEED;
   const level = opts.level ?? 0.95;
   const full = pointMetrics(x, y);
-  const samples: Record<MetricKey, number[]> = { srcc: [], krcc: [], plcc: [], plccLogistic: [], rmseLogistic: [] };
+  const samples: Record<MetricKey, number[]> = {
+    srcc: [],
+    krcc: [],
+    plcc: [],
+    plccLogistic: [],
+    rmseLogistic: [],
+  };
   let skipped = 0;
   if (n >= 3 && resamples > 0) {
     const rand = mulberry32(seed);
@@ -96,10 +117,15 @@ function* evaluation(x: ArrayLike<number>, y: ArrayLike<number>, opts: EvaluateO
         by[i] = y[k]!;
       }
       // a resample's optimum lies near the full-sample one: a short refinement from there
-      const m = pointMetrics(bx, by, { start: fitStart, maxRounds: 1, roundIterations: BOOTSTRAP_FIT_ITERATIONS });
+      const m = pointMetrics(bx, by, {
+        start: fitStart,
+        maxRounds: 1,
+        roundIterations: BOOTSTRAP_FIT_ITERATIONS,
+      });
       let any = false;
       for (const key of METRIC_KEYS) {
-        const v = key === 'srcc' || key === 'krcc' || key === 'plcc' ? m[key] : fitStart ? m[key] : NaN;
+        const v =
+          key === 'srcc' || key === 'krcc' || key === 'plcc' ? m[key] : fitStart ? m[key] : NaN;
         if (Number.isFinite(v)) samples[key].push(v);
         else any = true;
       }
@@ -126,7 +152,11 @@ function* evaluation(x: ArrayLike<number>, y: ArrayLike<number>, opts: EvaluateO
   };
 }
 
-export function evaluateScores(x: ArrayLike<number>, y: ArrayLike<number>, opts: EvaluateOptions = {}): EvaluationMetrics {
+export function evaluateScores(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  opts: EvaluateOptions = {},
+): EvaluationMetrics {
   const it = evaluation(x, y, opts);
   for (;;) {
     const r = it.next();

@@ -39,13 +39,22 @@ export function sessionOrder(
   annotator: string,
 ): { videoId: number; kind: StudyItemKind }[] {
   const rand = mulberry32((study.seed ^ hashString(annotator)) >>> 0);
-  const training = shuffle(study.trainingIds, rand).map((videoId) => ({ videoId, kind: 'training' as const }));
-  const tests: { videoId: number; kind: StudyItemKind }[] = shuffle(study.videoIds, rand).map((videoId) => ({ videoId, kind: 'test' }));
-  const repeated = shuffle(study.videoIds, rand).slice(0, Math.min(study.repeats, study.videoIds.length));
+  const training = shuffle(study.trainingIds, rand).map((videoId) => ({
+    videoId,
+    kind: 'training' as const,
+  }));
+  const tests: { videoId: number; kind: StudyItemKind }[] = shuffle(study.videoIds, rand).map(
+    (videoId) => ({ videoId, kind: 'test' }),
+  );
+  const repeated = shuffle(study.videoIds, rand).slice(
+    0,
+    Math.min(study.repeats, study.videoIds.length),
+  );
   for (const videoId of repeated) {
     const first = tests.findIndex((t) => t.videoId === videoId && t.kind === 'test');
     const from = first + 2;
-    const at = from >= tests.length ? tests.length : from + Math.floor(rand() * (tests.length - from + 1));
+    const at =
+      from >= tests.length ? tests.length : from + Math.floor(rand() * (tests.length - from + 1));
     tests.splice(at, 0, { videoId, kind: 'repeat' });
   }
   return [...training, ...tests];
@@ -68,16 +77,30 @@ export class StudyStore {
     return this.store.connection;
   }
 
-  create(input: { name: string; videoIds: number[]; trainingIds?: number[]; repeats?: number; seed?: number }): StudyRecord {
+  create(input: {
+    name: string;
+    videoIds: number[];
+    trainingIds?: number[];
+    repeats?: number;
+    seed?: number;
+  }): StudyRecord {
     const name = input.name.trim();
     if (!name) throw new StudyError('BAD_INPUT', 'The study needs a name');
     const videoIds = [...new Set(input.videoIds)];
     const trainingIds = [...new Set(input.trainingIds ?? [])];
-    if (videoIds.length < 2) throw new StudyError('BAD_INPUT', `A study needs at least 2 test clips (got ${videoIds.length})`);
+    if (videoIds.length < 2)
+      throw new StudyError(
+        'BAD_INPUT',
+        `A study needs at least 2 test clips (got ${videoIds.length})`,
+      );
     for (const id of [...videoIds, ...trainingIds]) {
       const v = this.store.getVideo(id);
       if (!v) throw new StudyError('NOT_FOUND', `No video ${id} in this project`);
-      if (v.status !== 'ok') throw new StudyError('BAD_INPUT', `Video ${id} (${v.name}) failed to import and cannot be shown`);
+      if (v.status !== 'ok')
+        throw new StudyError(
+          'BAD_INPUT',
+          `Video ${id} (${v.name}) failed to import and cannot be shown`,
+        );
     }
     const repeats = input.repeats ?? 0;
     if (!Number.isInteger(repeats) || repeats < 0 || repeats > videoIds.length) {
@@ -88,7 +111,14 @@ export class StudyStore {
       .prepare(
         `INSERT INTO studies (name, seed, video_ids_json, training_ids_json, repeats, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
       )
-      .run(name, seed, JSON.stringify(videoIds), JSON.stringify(trainingIds), repeats, new Date().toISOString());
+      .run(
+        name,
+        seed,
+        JSON.stringify(videoIds),
+        JSON.stringify(trainingIds),
+        repeats,
+        new Date().toISOString(),
+      );
     return this.get(Number(info.lastInsertRowid))!;
   }
 
@@ -119,7 +149,9 @@ export class StudyStore {
   }
 
   list(): StudyRecord[] {
-    return (this.db.prepare('SELECT * FROM studies ORDER BY id DESC').all() as StudyRow[]).map((r) => this.toRecord(r));
+    return (this.db.prepare('SELECT * FROM studies ORDER BY id DESC').all() as StudyRow[]).map(
+      (r) => this.toRecord(r),
+    );
   }
 
   /** The annotator's session, created (with its randomized order) on first call. */
@@ -129,22 +161,28 @@ export class StudyStore {
     const study = this.get(studyId);
     if (!study) throw new StudyError('NOT_FOUND', `No study ${studyId}`);
     this.db.transaction(() => {
-      const exists = this.db.prepare('SELECT 1 FROM study_sessions WHERE study_id = ? AND annotator = ?').get(studyId, who);
+      const exists = this.db
+        .prepare('SELECT 1 FROM study_sessions WHERE study_id = ? AND annotator = ?')
+        .get(studyId, who);
       if (exists) return;
       const now = new Date().toISOString();
       this.db
-        .prepare(`INSERT INTO study_sessions (study_id, annotator, status, started_at, updated_at) VALUES (?, ?, 'active', ?, ?)`)
+        .prepare(
+          `INSERT INTO study_sessions (study_id, annotator, status, started_at, updated_at) VALUES (?, ?, 'active', ?, ?)`,
+        )
         .run(studyId, who, now, now);
-      const ins = this.db.prepare('INSERT INTO study_items (study_id, annotator, position, video_id, kind) VALUES (?, ?, ?, ?, ?)');
+      const ins = this.db.prepare(
+        'INSERT INTO study_items (study_id, annotator, position, video_id, kind) VALUES (?, ?, ?, ?, ?)',
+      );
       sessionOrder(study, who).forEach((it, i) => ins.run(studyId, who, i, it.videoId, it.kind));
     })();
     return this.state(study, who);
   }
 
   private state(study: StudyRecord, who: string): StudySessionState {
-    const s = this.db.prepare('SELECT status FROM study_sessions WHERE study_id = ? AND annotator = ?').get(study.id, who) as
-      | { status: SessionStatus }
-      | undefined;
+    const s = this.db
+      .prepare('SELECT status FROM study_sessions WHERE study_id = ? AND annotator = ?')
+      .get(study.id, who) as { status: SessionStatus } | undefined;
     if (!s) throw new StudyError('NOT_FOUND', `${who} has not started study ${study.id}`);
     const items = this.db
       .prepare(
@@ -164,16 +202,26 @@ export class StudyStore {
   }
 
   /** Rate the clip at `position` (it must be the next unrated one); returns the new state. */
-  rate(studyId: number, annotator: string, position: number, rating: number): { state: StudySessionState; videoId: number } {
+  rate(
+    studyId: number,
+    annotator: string,
+    position: number,
+    rating: number,
+  ): { state: StudySessionState; videoId: number } {
     const who = annotator.trim();
-    if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw new StudyError('BAD_INPUT', 'An ACR rating is a whole value from 1 to 5');
+    if (!Number.isInteger(rating) || rating < 1 || rating > 5)
+      throw new StudyError('BAD_INPUT', 'An ACR rating is a whole value from 1 to 5');
     const study = this.get(studyId);
     if (!study) throw new StudyError('NOT_FOUND', `No study ${studyId}`);
     const videoId = this.db.transaction((): number => {
       const cur = this.state(study, who);
-      if (cur.status === 'done') throw new StudyError('CONFLICT', `${who} has finished study "${study.name}"`);
+      if (cur.status === 'done')
+        throw new StudyError('CONFLICT', `${who} has finished study "${study.name}"`);
       if (position !== cur.position) {
-        throw new StudyError('CONFLICT', `Clip ${position + 1} is not the next to rate (the session is at clip ${cur.position + 1})`);
+        throw new StudyError(
+          'CONFLICT',
+          `Clip ${position + 1} is not the next to rate (the session is at clip ${cur.position + 1})`,
+        );
       }
       const item = cur.items[position]!;
       const now = new Date().toISOString();
@@ -187,11 +235,15 @@ export class StudyStore {
         annotationId = Number(info.lastInsertRowid);
       }
       this.db
-        .prepare('UPDATE study_items SET rating = ?, annotation_id = ?, rated_at = ? WHERE study_id = ? AND annotator = ? AND position = ?')
+        .prepare(
+          'UPDATE study_items SET rating = ?, annotation_id = ?, rated_at = ? WHERE study_id = ? AND annotator = ? AND position = ?',
+        )
         .run(rating, annotationId, now, studyId, who, position);
       const done = position + 1 >= cur.items.length;
       this.db
-        .prepare(`UPDATE study_sessions SET status = ?, updated_at = ? WHERE study_id = ? AND annotator = ?`)
+        .prepare(
+          `UPDATE study_sessions SET status = ?, updated_at = ? WHERE study_id = ? AND annotator = ?`,
+        )
         .run(done ? 'done' : 'active', now, studyId, who);
       return item.videoId;
     })();
@@ -203,19 +255,28 @@ export class StudyStore {
     const study = this.get(studyId);
     if (!study) throw new StudyError('NOT_FOUND', `No study ${studyId}`);
     this.db
-      .prepare(`UPDATE study_sessions SET status = ?, updated_at = ? WHERE study_id = ? AND annotator = ? AND status <> 'done'`)
+      .prepare(
+        `UPDATE study_sessions SET status = ?, updated_at = ? WHERE study_id = ? AND annotator = ? AND status <> 'done'`,
+      )
       .run(paused ? 'paused' : 'active', new Date().toISOString(), studyId, who);
     return this.state(study, who);
   }
 
   /** Per observer and video, the spread of repeated ratings: mean |first − repeat| over repeated clips. */
-  consistency(studyId: number): { annotator: string; repeats: number; meanAbsDiff: number | null }[] {
+  consistency(
+    studyId: number,
+  ): { annotator: string; repeats: number; meanAbsDiff: number | null }[] {
     const rows = this.db
       .prepare(
         `SELECT annotator, video_id AS videoId, kind, rating FROM study_items
          WHERE study_id = ? AND kind IN ('test', 'repeat') AND rating IS NOT NULL ORDER BY annotator, position`,
       )
-      .all(studyId) as { annotator: string; videoId: number; kind: StudyItemKind; rating: number }[];
+      .all(studyId) as {
+      annotator: string;
+      videoId: number;
+      kind: StudyItemKind;
+      rating: number;
+    }[];
     const out = new Map<string, { diffs: number[]; first: Map<number, number> }>();
     for (const r of rows) {
       let e = out.get(r.annotator);

@@ -49,7 +49,12 @@ export function mosPerVideo(ratings: readonly Rating[]): VideoMosStats[] {
   const byVideo = groupBy(ratings, (r) => r.videoId);
   return [...byVideo.entries()]
     .sort((a, b) => a[0] - b[0])
-    .map(([id, rs]) => mosStats(id, rs.map((r) => r.rating)));
+    .map(([id, rs]) =>
+      mosStats(
+        id,
+        rs.map((r) => r.rating),
+      ),
+    );
 }
 
 export interface ObserverScreening {
@@ -96,7 +101,9 @@ export function screenObservers(ratings: readonly Rating[]): ObserverScreening[]
 
 /** Krippendorff's alpha, interval metric; null when undefined (fewer than 2 pairable values, no variation). */
 export function krippendorffAlphaInterval(ratings: readonly Rating[]): number | null {
-  const units = [...groupBy(ratings, (r) => r.videoId).values()].map((rs) => rs.map((r) => r.rating)).filter((u) => u.length >= 2);
+  const units = [...groupBy(ratings, (r) => r.videoId).values()]
+    .map((rs) => rs.map((r) => r.rating))
+    .filter((u) => u.length >= 2);
   const all = units.flat();
   const n = all.length;
   if (n < 2) return null;

@@ -5,7 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { ExportManifest, ExportOptions, ExportProgress } from '../../../src-preload/contract-pairs';
+import type {
+  ExportManifest,
+  ExportOptions,
+  ExportProgress,
+} from '../../../src-preload/contract-pairs';
 import type { ProjectStore } from '../store/project-store';
 import { pairsForExport } from '../pairs/pair-queries';
 import type { PairRecord } from '../pairs/pair-store';
@@ -33,7 +37,10 @@ export function valVideos(videoIds: number[], fraction: number, seed: number): S
 }
 
 /** Dataset path of each video: videos/<its path in the project folder>, or videos/<file name> for files outside it. */
-function planVideoPaths(store: ProjectStore, ids: Iterable<number>): Map<number, { abs: string; rel: string }> {
+function planVideoPaths(
+  store: ProjectStore,
+  ids: Iterable<number>,
+): Map<number, { abs: string; rel: string }> {
   const out = new Map<number, { abs: string; rel: string }>();
   const used = new Set<string>();
   for (const id of [...new Set(ids)].sort((a, b) => a - b)) {
@@ -41,7 +48,10 @@ function planVideoPaths(store: ProjectStore, ids: Iterable<number>): Map<number,
     if (!v) continue;
     const inside = !path.isAbsolute(v.path) && !v.path.startsWith('..');
     // a project's own videos/ folder is not repeated (videos/videos/a.mp4)
-    let rel = `videos/${(inside ? v.path : path.basename(v.path)).split(path.sep).join('/').replace(/^videos\//, '')}`;
+    let rel = `videos/${(inside ? v.path : path.basename(v.path))
+      .split(path.sep)
+      .join('/')
+      .replace(/^videos\//, '')}`;
     if (used.has(rel)) rel = rel.replace(/(\.[^./]*)?$/, (ext) => `-${id}${ext}`);
     used.add(rel);
     out.set(id, { abs: store.toAbsPath(v.path), rel });
@@ -64,7 +74,11 @@ const DATA_FILES: Record<PairFormat, [string, string]> = {
  * `JSON.stringify(samples, null, 2)` (JSON) or one `JSON.stringify(sample)` per line (JSONL),
  * without holding the whole file as one string (100,000 pairs are ~45 MB).
  */
-export function writeSamples(file: string, format: PairFormat, samples: readonly Record<string, unknown>[]): void {
+export function writeSamples(
+  file: string,
+  format: PairFormat,
+  samples: readonly Record<string, unknown>[],
+): void {
   const fd = fs.openSync(file, 'w');
   try {
     let chunk = '';
@@ -81,7 +95,9 @@ export function writeSamples(file: string, format: PairFormat, samples: readonly
     else {
       // an element of a pretty-printed array is the element pretty-printed, indented one level
       // (raw newlines occur only between tokens: JSON escapes them inside strings)
-      samples.forEach((s, i) => put((i ? ',\n  ' : '[\n  ') + JSON.stringify(s, null, 2).replace(/\n/g, '\n  ')));
+      samples.forEach((s, i) =>
+        put((i ? ',\n  ' : '[\n  ') + JSON.stringify(s, null, 2).replace(/\n/g, '\n  ')),
+      );
       put('\n]\n');
     }
     if (chunk) fs.writeSync(fd, chunk);
@@ -91,14 +107,26 @@ export function writeSamples(file: string, format: PairFormat, samples: readonly
 }
 
 function checkOutDir(outDir: string): void {
-  if (!path.isAbsolute(outDir)) throw new ExportError('BAD_INPUT', `output folder must be an absolute path: ${outDir}`);
-  if (fs.existsSync(outDir) && (!fs.statSync(outDir).isDirectory() || fs.readdirSync(outDir).length > 0)) {
-    throw new ExportError('BAD_INPUT', `output folder ${outDir} exists and is not empty; choose a new folder`);
+  if (!path.isAbsolute(outDir))
+    throw new ExportError('BAD_INPUT', `output folder must be an absolute path: ${outDir}`);
+  if (
+    fs.existsSync(outDir) &&
+    (!fs.statSync(outDir).isDirectory() || fs.readdirSync(outDir).length > 0)
+  ) {
+    throw new ExportError(
+      'BAD_INPUT',
+      `output folder ${outDir} exists and is not empty; choose a new folder`,
+    );
   }
-  if (!fs.existsSync(path.dirname(outDir))) throw new ExportError('BAD_INPUT', `parent folder ${path.dirname(outDir)} does not exist`);
+  if (!fs.existsSync(path.dirname(outDir)))
+    throw new ExportError('BAD_INPUT', `parent folder ${path.dirname(outDir)} does not exist`);
 }
 
-export async function exportDataset(store: ProjectStore, opts: ExportOptions, run: ExportRun = {}): Promise<ExportManifest> {
+export async function exportDataset(
+  store: ProjectStore,
+  opts: ExportOptions,
+  run: ExportRun = {},
+): Promise<ExportManifest> {
   const settings = {
     status: opts.status ?? 'approved',
     videos: opts.videos ?? 'copy',
@@ -114,16 +142,32 @@ export async function exportDataset(store: ProjectStore, opts: ExportOptions, ru
   let phase: ExportProgress['phase'] = 'collecting';
   let done = 0;
   let total = 0;
-  const progress = (status: ExportProgress['status'] = 'running', error: string | null = null, manifest: ExportManifest | null = null) => {
+  const progress = (
+    status: ExportProgress['status'] = 'running',
+    error: string | null = null,
+    manifest: ExportManifest | null = null,
+  ) => {
     const elapsed = (Date.now() - t0) / 1000;
-    run.onProgress?.({ status, phase, done, total, etaSec: done > 0 && total > done ? (elapsed / done) * (total - done) : null, outDir, error, manifest });
+    run.onProgress?.({
+      status,
+      phase,
+      done,
+      total,
+      etaSec: done > 0 && total > done ? (elapsed / done) * (total - done) : null,
+      outDir,
+      error,
+      manifest,
+    });
   };
   const checkCancel = () => {
     if (run.signal?.aborted) throw new ExportError('EXPORT_CANCELLED', 'export cancelled');
   };
   progress();
 
-  const tmp = path.join(path.dirname(outDir), `.${path.basename(outDir)}.partial-${randomBytes(4).toString('hex')}`);
+  const tmp = path.join(
+    path.dirname(outDir),
+    `.${path.basename(outDir)}.partial-${randomBytes(4).toString('hex')}`,
+  );
   fs.mkdirSync(tmp);
   try {
     const format = opts.format;
@@ -146,7 +190,9 @@ export async function exportDataset(store: ProjectStore, opts: ExportOptions, ru
       placed = planVideoPaths(store, store.videoIds({ status: 'ok' }));
       const vids = [...placed].map(([id, p]) => ({ id, path: p.rel }));
       if (format === 'csv-mos') {
-        const rows = mosRows(store, vids, tableOpts).filter((r) => r.mos != null || r.model_score != null);
+        const rows = mosRows(store, vids, tableOpts).filter(
+          (r) => r.mos != null || r.model_score != null,
+        );
         skipped.noMosOrScore = vids.length - rows.length;
         fs.writeFileSync(path.join(tmp, 'mos.csv'), mosCsv(rows, !!tableOpts.calibrated));
         files.push('mos.csv');
@@ -169,24 +215,41 @@ export async function exportDataset(store: ProjectStore, opts: ExportOptions, ru
         }
         return true;
       });
-      placed = planVideoPaths(store, usable.flatMap((p) => (p.video2Id ? [p.videoId, p.video2Id] : [p.videoId])));
-      const val = valVideos(usable.map((p) => p.videoId), settings.valFraction, settings.seed);
+      placed = planVideoPaths(
+        store,
+        usable.flatMap((p) => (p.video2Id ? [p.videoId, p.video2Id] : [p.videoId])),
+      );
+      const val = valVideos(
+        usable.map((p) => p.videoId),
+        settings.valFraction,
+        settings.seed,
+      );
       const train: Record<string, unknown>[] = [];
       const valSamples: Record<string, unknown>[] = [];
       for (const p of usable) {
         const ranged = p.startSec != null && p.endSec != null;
         const clip = ranged && settings.ranges === 'clip';
-        let paths = [placed.get(p.videoId)!.rel, ...(p.video2Id ? [placed.get(p.video2Id)!.rel] : [])];
+        let paths = [
+          placed.get(p.videoId)!.rel,
+          ...(p.video2Id ? [placed.get(p.video2Id)!.rel] : []),
+        ];
         if (clip) {
           const rel = `videos/clips/${safeName(p.uid)}.mp4`;
           clipJobs.push({ pair: p, abs: placed.get(p.videoId)!.abs, rel });
           paths = [rel];
         }
-        (val.has(p.videoId) ? valSamples : train).push(sampleFor(format, { pair: p, paths, rangeInPrompt: ranged && !clip }));
+        (val.has(p.videoId) ? valSamples : train).push(
+          sampleFor(format, { pair: p, paths, rangeInPrompt: ranged && !clip }),
+        );
       }
       // checked before a byte of the dataset is written
       assertSamplesValid(format, [...train, ...valSamples]);
-      counts = { ...counts, samples: train.length + valSamples.length, train: train.length, val: valSamples.length };
+      counts = {
+        ...counts,
+        samples: train.length + valSamples.length,
+        train: train.length,
+        val: valSamples.length,
+      };
       // the manifest says what a person approved and what are drafts (a model's level is never approved by itself)
       const drafts = usable.filter((p) => p.status !== 'approved');
       pairCounts = {
@@ -251,7 +314,9 @@ export async function exportDataset(store: ProjectStore, opts: ExportOptions, ru
     };
     // every worker stops before the temp folder is removed on a failure
     const settled = await Promise.allSettled(
-      Array.from({ length: Math.min(4, queue.length) }, () => worker().catch((e: unknown) => ((failed = true), Promise.reject(e)))),
+      Array.from({ length: Math.min(4, queue.length) }, () =>
+        worker().catch((e: unknown) => ((failed = true), Promise.reject(e))),
+      ),
     );
     const firstFailure = settled.find((r) => r.status === 'rejected');
     if (firstFailure) throw (firstFailure as PromiseRejectedResult).reason;
@@ -286,7 +351,8 @@ export async function exportDataset(store: ProjectStore, opts: ExportOptions, ru
     fs.rmSync(tmp, { recursive: true, force: true });
     const cancelled = run.signal?.aborted ?? false;
     progress(cancelled ? 'cancelled' : 'failed', (e as Error).message);
-    if (cancelled && !(e instanceof ExportError)) throw new ExportError('EXPORT_CANCELLED', 'export cancelled');
+    if (cancelled && !(e instanceof ExportError))
+      throw new ExportError('EXPORT_CANCELLED', 'export cancelled');
     throw e;
   }
 }

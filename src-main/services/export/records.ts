@@ -9,22 +9,35 @@ import { fmtSec } from '../pairs/facts';
 
 export type PairFormat = 'llava' | 'qwen2.5vl' | 'sharegpt-jsonl';
 
-export class ExportError extends StudioError<'BAD_INPUT' | 'EXPORT_INVALID' | 'EXPORT_CANCELLED' | 'EXPORT_FAILED'> {
-  constructor(code: 'BAD_INPUT' | 'EXPORT_INVALID' | 'EXPORT_CANCELLED' | 'EXPORT_FAILED', message: string) {
+export class ExportError extends StudioError<
+  'BAD_INPUT' | 'EXPORT_INVALID' | 'EXPORT_CANCELLED' | 'EXPORT_FAILED'
+> {
+  constructor(
+    code: 'BAD_INPUT' | 'EXPORT_INVALID' | 'EXPORT_CANCELLED' | 'EXPORT_FAILED',
+    message: string,
+  ) {
     super(code, message);
     this.name = 'ExportError';
   }
 }
 
 /** Rewrite the first human turn's visual placeholders from one style to the other (inverse on the preambles). */
-export function convertStyle(turns: readonly PairTurn[], from: PlaceholderStyle, to: PlaceholderStyle): PairTurn[] {
+export function convertStyle(
+  turns: readonly PairTurn[],
+  from: PlaceholderStyle,
+  to: PlaceholderStyle,
+): PairTurn[] {
   if (from === to || turns.length === 0) return turns.map((t) => ({ ...t }));
   const [first, ...rest] = turns;
   let v = first!.value;
   if (to === 'qwen') {
-    v = v.startsWith(LLAVA_PREAMBLE) ? QWEN_PREAMBLE + v.slice(LLAVA_PREAMBLE.length) : QWEN_PREAMBLE + v.replace(/<image>\n?/g, '');
+    v = v.startsWith(LLAVA_PREAMBLE)
+      ? QWEN_PREAMBLE + v.slice(LLAVA_PREAMBLE.length)
+      : QWEN_PREAMBLE + v.replace(/<image>\n?/g, '');
   } else {
-    v = v.startsWith(QWEN_PREAMBLE) ? LLAVA_PREAMBLE + v.slice(QWEN_PREAMBLE.length) : LLAVA_PREAMBLE + v.replace(/<video>\n?/g, '');
+    v = v.startsWith(QWEN_PREAMBLE)
+      ? LLAVA_PREAMBLE + v.slice(QWEN_PREAMBLE.length)
+      : LLAVA_PREAMBLE + v.replace(/<video>\n?/g, '');
   }
   return [{ from: 'human', value: v }, ...rest.map((t) => ({ ...t }))];
 }
@@ -48,7 +61,8 @@ export interface SampleInput {
 
 function turnsFor(s: SampleInput, style: PlaceholderStyle): PairTurn[] {
   let turns = convertStyle(s.pair.conversations, styleOf(s.pair), style);
-  if (s.rangeInPrompt && s.pair.startSec != null && s.pair.endSec != null) turns = withRangeInPrompt(turns, s.pair.startSec, s.pair.endSec);
+  if (s.rangeInPrompt && s.pair.startSec != null && s.pair.endSec != null)
+    turns = withRangeInPrompt(turns, s.pair.startSec, s.pair.endSec);
   return turns;
 }
 
@@ -66,7 +80,8 @@ function ordered(known: Record<string, unknown>, pair: PairRecord): Record<strin
       if (known[k] !== undefined) out[k] = known[k];
     } else if (extra.sampleKeys && k in extra.sampleKeys) out[k] = extra.sampleKeys[k];
   }
-  for (const k of Object.keys(known)) if (!(k in out) && known[k] !== undefined && !keys.includes(k)) out[k] = known[k];
+  for (const k of Object.keys(known))
+    if (!(k in out) && known[k] !== undefined && !keys.includes(k)) out[k] = known[k];
   return out;
 }
 
@@ -90,16 +105,30 @@ export function qwenSample(s: SampleInput): Record<string, unknown> {
 }
 
 export function sharegptSample(s: SampleInput): Record<string, unknown> {
-  const messages = turnsFor(s, 'qwen').map((t) => ({ role: t.from === 'human' ? 'user' : 'assistant', content: t.value }));
+  const messages = turnsFor(s, 'qwen').map((t) => ({
+    role: t.from === 'human' ? 'user' : 'assistant',
+    content: t.value,
+  }));
   return { messages, videos: s.paths };
 }
 
 export function sampleFor(format: PairFormat, s: SampleInput): Record<string, unknown> {
-  return format === 'llava' ? llavaSample(s) : format === 'qwen2.5vl' ? qwenSample(s) : sharegptSample(s);
+  return format === 'llava'
+    ? llavaSample(s)
+    : format === 'qwen2.5vl'
+      ? qwenSample(s)
+      : sharegptSample(s);
 }
 
 const isTurns = (v: unknown): v is PairTurn[] =>
-  Array.isArray(v) && v.every((t) => t && typeof t === 'object' && typeof (t as PairTurn).value === 'string' && typeof (t as PairTurn).from === 'string');
+  Array.isArray(v) &&
+  v.every(
+    (t) =>
+      t &&
+      typeof t === 'object' &&
+      typeof (t as PairTurn).value === 'string' &&
+      typeof (t as PairTurn).from === 'string',
+  );
 
 /** Problems of one sample against its format, naming the field. */
 export function sampleProblems(format: PairFormat, sample: Record<string, unknown>): string[] {
@@ -107,31 +136,55 @@ export function sampleProblems(format: PairFormat, sample: Record<string, unknow
   if (format === 'sharegpt-jsonl') {
     const videos = sample.videos;
     const msgs = sample.messages;
-    if (!Array.isArray(videos) || !videos.length || !videos.every((v) => typeof v === 'string' && v.length)) out.push('videos: needs one or more paths');
+    if (
+      !Array.isArray(videos) ||
+      !videos.length ||
+      !videos.every((v) => typeof v === 'string' && v.length)
+    )
+      out.push('videos: needs one or more paths');
     if (!Array.isArray(msgs)) return [...out, 'messages: not an array'];
     const turns = msgs.map((m: { role?: unknown; content?: unknown }) => ({
       from: m.role === 'user' ? 'human' : m.role === 'assistant' ? 'gpt' : String(m.role),
       value: typeof m.content === 'string' ? m.content : '',
     })) as PairTurn[];
-    out.push(...turnProblems(turns, 'qwen', Array.isArray(videos) ? videos.length : 1).map((p) => `messages: ${p.replace(/"human"/g, '"user"').replace(/"gpt"/g, '"assistant"')}`));
+    out.push(
+      ...turnProblems(turns, 'qwen', Array.isArray(videos) ? videos.length : 1).map(
+        (p) => `messages: ${p.replace(/"human"/g, '"user"').replace(/"gpt"/g, '"assistant"')}`,
+      ),
+    );
     return out;
   }
   const pathKey = format === 'llava' ? 'image' : 'video';
   if (typeof sample.id !== 'string' || !sample.id) out.push('id: must be a non-empty string');
-  if (typeof sample[pathKey] !== 'string' || !sample[pathKey]) out.push(`${pathKey}: must be a relative video path`);
-  if (format === 'llava' && typeof sample['frames per sec'] !== 'number') out.push('frames per sec: must be a number');
-  if (!isTurns(sample.conversations)) return [...out, 'conversations: must be an array of {from, value}'];
-  out.push(...turnProblems(sample.conversations, format === 'llava' ? 'llava' : 'qwen').map((p) => `conversations: ${p}`));
+  if (typeof sample[pathKey] !== 'string' || !sample[pathKey])
+    out.push(`${pathKey}: must be a relative video path`);
+  if (format === 'llava' && typeof sample['frames per sec'] !== 'number')
+    out.push('frames per sec: must be a number');
+  if (!isTurns(sample.conversations))
+    return [...out, 'conversations: must be an array of {from, value}'];
+  out.push(
+    ...turnProblems(sample.conversations, format === 'llava' ? 'llava' : 'qwen').map(
+      (p) => `conversations: ${p}`,
+    ),
+  );
   return out;
 }
 
-export function assertSamplesValid(format: PairFormat, samples: readonly Record<string, unknown>[]): void {
+export function assertSamplesValid(
+  format: PairFormat,
+  samples: readonly Record<string, unknown>[],
+): void {
   const seen = new Set<unknown>();
   samples.forEach((s, i) => {
     const problems = sampleProblems(format, s);
-    if (problems.length) throw new ExportError('EXPORT_INVALID', `sample ${i + 1}${s.id ? ` (id "${String(s.id)}")` : ''}: ${problems[0]}`);
+    if (problems.length)
+      throw new ExportError(
+        'EXPORT_INVALID',
+        `sample ${i + 1}${s.id ? ` (id "${String(s.id)}")` : ''}: ${problems[0]}`,
+      );
     if (s.id !== undefined) {
-      if (seen.has(s.id)) throw new ExportError('EXPORT_INVALID', `sample ${i + 1}: duplicate id "${String(s.id)}"`);
+      if (seen.has(s.id))
+        throw new ExportError('EXPORT_INVALID', `sample ${i + 1}: duplicate id "${String(s.id)}"`);
       seen.add(s.id);
     }
   });

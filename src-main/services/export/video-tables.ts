@@ -32,7 +32,11 @@ export interface VideoTableRow {
 const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
 /** Rows for the given videos (dataset paths by id); MOS from the studio's ACR votes, else an imported list. */
-export function mosRows(store: ProjectStore, videos: { id: number; path: string }[], opts: VideoTableOptions = {}): VideoTableRow[] {
+export function mosRows(
+  store: ProjectStore,
+  videos: { id: number; path: string }[],
+  opts: VideoTableOptions = {},
+): VideoTableRow[] {
   const anns = new AnnotationStore(store);
   const scores = new ScoreStore(store.connection);
   const imported = new Map<number, { mos: number; scale: string }>();
@@ -49,7 +53,13 @@ export function mosRows(store: ProjectStore, videos: { id: number; path: string 
     // then the calibrated prediction when chosen; else the raw score's level
     const listLevel = opts.calibrated && imp ? levelOfMos(imp.mos, imp.scale) : null;
     const level =
-      mean != null ? ACR_LEVELS[Math.round(mean)]! : opts.calibrated ? (listLevel ?? predicted?.level ?? null) : vs ? levelOfScore(vs.score) : null;
+      mean != null
+        ? ACR_LEVELS[Math.round(mean)]!
+        : opts.calibrated
+          ? (listLevel ?? predicted?.level ?? null)
+          : vs
+            ? levelOfScore(vs.score)
+            : null;
     const row: VideoTableRow = {
       path,
       mos: mos == null ? null : r4(mos),
@@ -68,7 +78,15 @@ export function mosRows(store: ProjectStore, videos: { id: number; path: string 
 }
 
 export function mosCsv(rows: VideoTableRow[], calibrated = false): string {
-  const columns = ['path', 'mos', 'mos_scale', 'n_ratings', 'model_score', 'level', ...(calibrated ? ['predicted_mos', 'predicted_lo', 'predicted_hi'] : [])];
+  const columns = [
+    'path',
+    'mos',
+    'mos_scale',
+    'n_ratings',
+    'model_score',
+    'level',
+    ...(calibrated ? ['predicted_mos', 'predicted_lo', 'predicted_hi'] : []),
+  ];
   return stringify(rows, { header: true, columns });
 }
 
@@ -84,7 +102,11 @@ export interface VideoScoreSample {
 }
 
 /** Scores of one run (or the newest run per video); videos without a score are left out (counted by the caller). */
-export function scoreSamples(store: ProjectStore, videos: { id: number; path: string }[], opts: VideoTableOptions = {}): VideoScoreSample[] {
+export function scoreSamples(
+  store: ProjectStore,
+  videos: { id: number; path: string }[],
+  opts: VideoTableOptions = {},
+): VideoScoreSample[] {
   const scores = new ScoreStore(store.connection);
   const out: VideoScoreSample[] = [];
   for (const { id, path } of videos) {
@@ -97,11 +119,22 @@ export function scoreSamples(store: ProjectStore, videos: { id: number; path: st
       score: vs.score,
       level: (opts.calibrated ? predicted?.level : undefined) ?? levelOfScore(vs.score),
       ...(opts.calibrated
-        ? { predicted_mos: predicted && { mos: r4(predicted.mos), lo: r4(predicted.lo), hi: r4(predicted.hi), scale: opts.calibrated.scale } }
+        ? {
+            predicted_mos: predicted && {
+              mos: r4(predicted.mos),
+              lo: r4(predicted.lo),
+              hi: r4(predicted.hi),
+              scale: opts.calibrated.scale,
+            },
+          }
         : {}),
       probs: vs.probs,
-      segments: scores.segments(runId, id).map((s) => ({ start_sec: s.startSec, end_sec: s.endSec, score: s.score })),
-      events: scores.events(runId, id).map((e) => ({ kind: e.kind, start_sec: e.startSec, end_sec: e.endSec })),
+      segments: scores
+        .segments(runId, id)
+        .map((s) => ({ start_sec: s.startSec, end_sec: s.endSec, score: s.score })),
+      events: scores
+        .events(runId, id)
+        .map((e) => ({ kind: e.kind, start_sec: e.startSec, end_sec: e.endSec })),
     });
   }
   return out;

@@ -11,45 +11,73 @@ import { z } from 'zod';
 // recorded and shown by us instead.
 ort.env.logLevel = 'fatal';
 
-export class PackError extends StudioError<'PACK_NOT_FOUND' | 'PACK_INVALID' | 'PACK_MISMATCH' | 'PACK_SESSION_FAILED'> {
-  constructor(code: 'PACK_NOT_FOUND' | 'PACK_INVALID' | 'PACK_MISMATCH' | 'PACK_SESSION_FAILED', message: string) {
+export class PackError extends StudioError<
+  'PACK_NOT_FOUND' | 'PACK_INVALID' | 'PACK_MISMATCH' | 'PACK_SESSION_FAILED'
+> {
+  constructor(
+    code: 'PACK_NOT_FOUND' | 'PACK_INVALID' | 'PACK_MISMATCH' | 'PACK_SESSION_FAILED',
+    message: string,
+  ) {
     super(code, message);
     this.name = 'PackError';
   }
 }
 
-const tensorSpec = z.object({
-  name: z.string().min(1),
-  dtype: z.enum(['float32', 'uint8', 'int64']),
-  shape: z.array(z.union([z.number().int().positive(), z.string().min(1)])).min(1),
-  description: z.string().optional(),
-}).passthrough();
+const tensorSpec = z
+  .object({
+    name: z.string().min(1),
+    dtype: z.enum(['float32', 'uint8', 'int64']),
+    shape: z.array(z.union([z.number().int().positive(), z.string().min(1)])).min(1),
+    description: z.string().optional(),
+  })
+  .passthrough();
 
-const modelSpec = z.object({
-  file: z.string().regex(/^[\w.-]+\.onnx$/, 'model file must be a plain .onnx file name inside the pack'),
-  opset: z.number().int().positive().optional(),
-  inputs: z.array(tensorSpec).min(1),
-  outputs: z.array(tensorSpec.extend({ kind: z.enum(['level_logits', 'score', 'features', 'measures']).optional() })).min(1),
-  executionProviders: z.array(z.enum(['cuda', 'cpu', 'webgpu', 'tensorrt'])).min(1).optional(),
-}).passthrough();
+const modelSpec = z
+  .object({
+    file: z
+      .string()
+      .regex(/^[\w.-]+\.onnx$/, 'model file must be a plain .onnx file name inside the pack'),
+    opset: z.number().int().positive().optional(),
+    inputs: z.array(tensorSpec).min(1),
+    outputs: z
+      .array(
+        tensorSpec.extend({
+          kind: z.enum(['level_logits', 'score', 'features', 'measures']).optional(),
+        }),
+      )
+      .min(1),
+    executionProviders: z
+      .array(z.enum(['cuda', 'cpu', 'webgpu', 'tensorrt']))
+      .min(1)
+      .optional(),
+  })
+  .passthrough();
 
-export const manifestSchema = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'id: lowercase letters, digits, . _ -'),
-  version: z.string().min(1),
-  name: z.string().min(1),
-  license: z.string().min(1),
-  description: z.string().min(1),
-  models: z.array(modelSpec).min(1),
-  scoring: z
-    .object({
-      segmentSec: z.number().positive().max(600),
-      levelWeights: z.array(z.number().finite()).length(5),
-      keyFrame: z.object({ width: z.number().int().min(8).max(4096), height: z.number().int().min(8).max(4096) }),
-      motionFrame: z.object({ width: z.number().int().min(4).max(1024), height: z.number().int().min(4).max(1024) }),
-    })
-    .passthrough()
-    .optional(),
-}).passthrough();
+export const manifestSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'id: lowercase letters, digits, . _ -'),
+    version: z.string().min(1),
+    name: z.string().min(1),
+    license: z.string().min(1),
+    description: z.string().min(1),
+    models: z.array(modelSpec).min(1),
+    scoring: z
+      .object({
+        segmentSec: z.number().positive().max(600),
+        levelWeights: z.array(z.number().finite()).length(5),
+        keyFrame: z.object({
+          width: z.number().int().min(8).max(4096),
+          height: z.number().int().min(8).max(4096),
+        }),
+        motionFrame: z.object({
+          width: z.number().int().min(4).max(1024),
+          height: z.number().int().min(4).max(1024),
+        }),
+      })
+      .passthrough()
+      .optional(),
+  })
+  .passthrough();
 export type PackManifest = z.infer<typeof manifestSchema>;
 
 export interface LoadedPack {
@@ -60,7 +88,8 @@ export interface LoadedPack {
 /** Read and validate a pack's manifest; every model file must exist inside the pack folder. */
 export function loadPack(dir: string): LoadedPack {
   const file = path.join(dir, 'manifest.json');
-  if (!fs.existsSync(file)) throw new PackError('PACK_NOT_FOUND', `No model pack at ${dir} (manifest.json is missing)`);
+  if (!fs.existsSync(file))
+    throw new PackError('PACK_NOT_FOUND', `No model pack at ${dir} (manifest.json is missing)`);
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -73,7 +102,8 @@ export function loadPack(dir: string): LoadedPack {
     throw new PackError('PACK_INVALID', `${file}: ${i.path.join('.') || 'manifest'}: ${i.message}`);
   }
   for (const m of r.data.models) {
-    if (!fs.existsSync(path.join(dir, m.file))) throw new PackError('PACK_INVALID', `${file}: model file ${m.file} is missing`);
+    if (!fs.existsSync(path.join(dir, m.file)))
+      throw new PackError('PACK_INVALID', `${file}: model file ${m.file} is missing`);
   }
   return { dir, manifest: r.data };
 }
@@ -88,7 +118,9 @@ export interface SessionInfo {
 }
 
 function backendSupported(name: ProviderName): { ok: boolean; reason?: string } {
-  const list = (ort as unknown as { listSupportedBackends?: () => { name: string }[] }).listSupportedBackends?.();
+  const list = (
+    ort as unknown as { listSupportedBackends?: () => { name: string }[] }
+  ).listSupportedBackends?.();
   if (list && !list.some((x) => x.name === name)) {
     return { ok: false, reason: `${name} is not supported by this onnxruntime-node build` };
   }
@@ -106,7 +138,10 @@ export function explainProviderFailure(provider: ProviderName, message: string):
 
 /** Check a session's inputs/outputs against the manifest; throws naming the first mismatch. */
 export function checkSessionAgainstManifest(
-  session: Pick<ort.InferenceSession, 'inputNames' | 'outputNames'> & { inputMetadata?: readonly unknown[]; outputMetadata?: readonly unknown[] },
+  session: Pick<ort.InferenceSession, 'inputNames' | 'outputNames'> & {
+    inputMetadata?: readonly unknown[];
+    outputMetadata?: readonly unknown[];
+  },
   model: PackManifest['models'][number],
   where: string,
 ): void {
@@ -117,16 +152,27 @@ export function checkSessionAgainstManifest(
   ] as const) {
     const missing = names(declared).filter((n) => !actual.includes(n));
     if (missing.length) {
-      throw new PackError('PACK_MISMATCH', `${where}: manifest declares ${kind} "${missing[0]}" but the ONNX graph has ${kind}s [${actual.join(', ')}]`);
+      throw new PackError(
+        'PACK_MISMATCH',
+        `${where}: manifest declares ${kind} "${missing[0]}" but the ONNX graph has ${kind}s [${actual.join(', ')}]`,
+      );
     }
     for (const spec of declared) {
-      const m = (meta as { name: string; type?: string; shape?: readonly (number | string)[] }[] | undefined)?.find((x) => x.name === spec.name);
+      const m = (
+        meta as { name: string; type?: string; shape?: readonly (number | string)[] }[] | undefined
+      )?.find((x) => x.name === spec.name);
       if (!m) continue;
       if (m.type && m.type !== spec.dtype) {
-        throw new PackError('PACK_MISMATCH', `${where}: ${kind} "${spec.name}" is ${m.type} in the ONNX graph but ${spec.dtype} in the manifest`);
+        throw new PackError(
+          'PACK_MISMATCH',
+          `${where}: ${kind} "${spec.name}" is ${m.type} in the ONNX graph but ${spec.dtype} in the manifest`,
+        );
       }
       if (m.shape && m.shape.length !== spec.shape.length) {
-        throw new PackError('PACK_MISMATCH', `${where}: ${kind} "${spec.name}" has rank ${m.shape.length} in the ONNX graph but [${spec.shape.join(', ')}] in the manifest`);
+        throw new PackError(
+          'PACK_MISMATCH',
+          `${where}: ${kind} "${spec.name}" has rank ${m.shape.length} in the ONNX graph but [${spec.shape.join(', ')}] in the manifest`,
+        );
       }
     }
   }
@@ -140,7 +186,8 @@ export async function createSession(
   threads?: number,
 ): Promise<SessionInfo> {
   const model = pack.manifest.models.find((m) => m.file === modelFile);
-  if (!model) throw new PackError('PACK_INVALID', `Pack ${pack.manifest.id} has no model ${modelFile}`);
+  if (!model)
+    throw new PackError('PACK_INVALID', `Pack ${pack.manifest.id} has no model ${modelFile}`);
   const file = path.join(pack.dir, model.file);
   const fallbacks: SessionInfo['fallbacks'] = [];
   const order = preferred.includes('cpu') ? preferred : [...preferred, 'cpu' as const];

@@ -56,7 +56,9 @@ export class JobStore {
            VALUES (?, ?, 'queued', ?, 0, ?, ?, ?)`,
         )
         .run(id, kind, JSON.stringify(params), videoIds.length, now, now);
-      const item = this.db.prepare(`INSERT INTO job_items (job_id, video_id, status) VALUES (?, ?, 'pending')`);
+      const item = this.db.prepare(
+        `INSERT INTO job_items (job_id, video_id, status) VALUES (?, ?, 'pending')`,
+      );
       for (const v of new Set(videoIds)) item.run(id, v);
     })();
     return this.get(id)!;
@@ -68,13 +70,17 @@ export class JobStore {
   }
 
   list(limit = 50): JobRecord[] {
-    return (this.db.prepare('SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?').all(limit) as JobRow[]).map(toJob);
+    return (
+      this.db.prepare('SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?').all(limit) as JobRow[]
+    ).map(toJob);
   }
 
   /** Jobs a previous process left queued or running (it was killed or closed mid-job). */
   unfinished(kind?: string): JobRecord[] {
     const rows = this.db
-      .prepare(`SELECT * FROM jobs WHERE status IN ('queued', 'running') ${kind ? 'AND kind = ?' : ''} ORDER BY created_at`)
+      .prepare(
+        `SELECT * FROM jobs WHERE status IN ('queued', 'running') ${kind ? 'AND kind = ?' : ''} ORDER BY created_at`,
+      )
       .all(...(kind ? [kind] : [])) as JobRow[];
     return rows.map(toJob);
   }
@@ -86,28 +92,42 @@ export class JobStore {
   }
 
   setParams(id: string, params: Record<string, unknown>): void {
-    this.db.prepare('UPDATE jobs SET params_json = ?, updated_at = ? WHERE id = ?').run(JSON.stringify(params), new Date().toISOString(), id);
+    this.db
+      .prepare('UPDATE jobs SET params_json = ?, updated_at = ? WHERE id = ?')
+      .run(JSON.stringify(params), new Date().toISOString(), id);
   }
 
   items(id: string, status?: ItemStatus): JobItem[] {
     return (
       this.db
-        .prepare(`SELECT video_id, status, error FROM job_items WHERE job_id = ? ${status ? 'AND status = ?' : ''} ORDER BY video_id`)
-        .all(...(status ? [id, status] : [id])) as { video_id: number; status: ItemStatus; error: string | null }[]
+        .prepare(
+          `SELECT video_id, status, error FROM job_items WHERE job_id = ? ${status ? 'AND status = ?' : ''} ORDER BY video_id`,
+        )
+        .all(...(status ? [id, status] : [id])) as {
+        video_id: number;
+        status: ItemStatus;
+        error: string | null;
+      }[]
     ).map((r) => ({ videoId: r.video_id, status: r.status, error: r.error }));
   }
 
   /** Mark an item; call inside the transaction that commits the item's results. */
   markItem(id: string, videoId: number, status: ItemStatus, error: string | null = null): void {
-    this.db.prepare('UPDATE job_items SET status = ?, error = ? WHERE job_id = ? AND video_id = ?').run(status, error, id, videoId);
     this.db
-      .prepare(`UPDATE jobs SET progress_done = (SELECT count(*) FROM job_items WHERE job_id = ? AND status != 'pending'), updated_at = ? WHERE id = ?`)
+      .prepare('UPDATE job_items SET status = ?, error = ? WHERE job_id = ? AND video_id = ?')
+      .run(status, error, id, videoId);
+    this.db
+      .prepare(
+        `UPDATE jobs SET progress_done = (SELECT count(*) FROM job_items WHERE job_id = ? AND status != 'pending'), updated_at = ? WHERE id = ?`,
+      )
       .run(id, new Date().toISOString(), id);
   }
 
   counts(id: string): Record<ItemStatus, number> {
     const out: Record<ItemStatus, number> = { pending: 0, done: 0, failed: 0, cancelled: 0 };
-    for (const r of this.db.prepare('SELECT status, count(*) AS n FROM job_items WHERE job_id = ? GROUP BY status').all(id) as {
+    for (const r of this.db
+      .prepare('SELECT status, count(*) AS n FROM job_items WHERE job_id = ? GROUP BY status')
+      .all(id) as {
       status: ItemStatus;
       n: number;
     }[])

@@ -120,7 +120,8 @@ class BatchWriter {
     const ids = store.insertVideos(batch.map((b) => b.video)); // one transaction
     batch.forEach((b, i) => {
       const id = ids[i];
-      if (id !== undefined && b.poster) this.needPoster.push({ id, absPath: b.video.absPath, poster: b.poster });
+      if (id !== undefined && b.poster)
+        this.needPoster.push({ id, absPath: b.video.absPath, poster: b.poster });
     });
   }
 }
@@ -169,7 +170,12 @@ async function posterPass(
     if (!waiting.length) return;
     const batch = waiting.splice(0, POSTER_BATCH);
     const outcomes = await makePosterThumbnails(
-      batch.map((r) => ({ absPath: r.absPath, outJpg: store.thumbPath(r.id), durationSec: r.poster.durationSec, streamIndex: r.poster.streamIndex })),
+      batch.map((r) => ({
+        absPath: r.absPath,
+        outJpg: store.thumbPath(r.id),
+        durationSec: r.poster.durationSec,
+        streamIndex: r.poster.streamIndex,
+      })),
       { threads: opts.threads },
     );
     store.connection.transaction(() => {
@@ -279,7 +285,11 @@ export async function importVideos(
         probeJson: probe.probeJson,
       };
       // The poster (and the proof that a frame decodes) comes in the batched pass after the rows are committed.
-      return { kind: 'row', video, poster: { durationSec: meta.durationSec, streamIndex: meta.streamIndex } };
+      return {
+        kind: 'row',
+        video,
+        poster: { durationSec: meta.durationSec, streamIndex: meta.streamIndex },
+      };
     };
 
     let next = 0;
@@ -322,11 +332,13 @@ export async function importVideos(
       }
     };
     let probingDone = false;
-    const posters = posterPass(store, writer.needPoster, () => probingDone, { threads, progress, fatal: () => fatal !== null }).catch(
-      (e: unknown) => {
-        fatal ??= e;
-      },
-    );
+    const posters = posterPass(store, writer.needPoster, () => probingDone, {
+      threads,
+      progress,
+      fatal: () => fatal !== null,
+    }).catch((e: unknown) => {
+      fatal ??= e;
+    });
     await Promise.all(Array.from({ length: Math.min(concurrency, scan.files.length) }, worker));
     try {
       writer.flush(); // finished rows are kept even when cancelled or when another file hit a fatal error

@@ -7,7 +7,10 @@ import { listRuns } from '../scoring/run-list';
 import { latestCalibration, withPredictedMos } from '../evaluation/calibration-store';
 import { listMosSources, defaultMosSource } from '../evaluation/evaluation';
 
-export function listLibrary(store: ProjectStore, q: LibraryQuery): { total: number; rows: VideoRow[]; runId: number | null } {
+export function listLibrary(
+  store: ProjectStore,
+  q: LibraryQuery,
+): { total: number; rows: VideoRow[]; runId: number | null } {
   const page = store.listVideos(q);
   return { ...page, rows: withPredictedMos(store, page.runId, page.rows) };
 }

@@ -10,12 +10,22 @@ import { OnnxScanError, scanOnnx, type OnnxScan, type OnnxValueInfo } from './on
 import { DEFAULT_ANSWER_PREFIX, levelTokenIds, loadTokenizer } from './tokenizer';
 
 export type LmmArch = 'qwen2_vl' | 'qwen2_5_vl' | 'llava_onevision' | 'vqa2';
-export interface LmmFileInfo { path: string; sizeBytes: number; dtype: string }
+export interface LmmFileInfo {
+  path: string;
+  sizeBytes: number;
+  dtype: string;
+}
 
 export const COMPONENTS = ['vision_encoder', 'embed_tokens', 'decoder_model_merged'] as const;
 export type Component = (typeof COMPONENTS)[number];
 /** File name suffixes of the published exports, in the order the runtime prefers them. */
-export const DTYPE_SUFFIXES: [string, string][] = [['', 'fp32'], ['_fp16', 'fp16'], ['_q4f16', 'q4f16'], ['_q4', 'q4'], ['_quantized', 'q8']];
+export const DTYPE_SUFFIXES: [string, string][] = [
+  ['', 'fp32'],
+  ['_fp16', 'fp16'],
+  ['_q4f16', 'q4f16'],
+  ['_q4', 'q4'],
+  ['_quantized', 'q8'],
+];
 
 const frameSpec = z.object({
   width: z.number().int().min(4).max(4096),
@@ -29,14 +39,16 @@ export const vqa2Schema = z.object({
   version: z.literal(1),
   prompt: z.string().min(1),
   placeholders: z
-    .array(z.object({
-      text: z.string().min(1),
-      input: z.string().min(1),
-      output: z.string().min(1),
-      frames: z.enum(['key', 'motion']),
-      tokensPerFrame: z.number().int().positive(),
-      extraTokens: z.number().int().min(0),
-    }))
+    .array(
+      z.object({
+        text: z.string().min(1),
+        input: z.string().min(1),
+        output: z.string().min(1),
+        frames: z.enum(['key', 'motion']),
+        tokensPerFrame: z.number().int().positive(),
+        extraTokens: z.number().int().min(0),
+      }),
+    )
     .length(2),
   answerPrefix: z.string(),
   levelWords: z.array(z.string().min(1)).length(5),
@@ -50,7 +62,15 @@ export const vqa2Schema = z.object({
 });
 export type Vqa2Spec = z.infer<typeof vqa2Schema>;
 
-export interface TextDims { hidden: number; layers: number; heads: number; kvHeads: number; headDim: number; inter: number; vocab: number }
+export interface TextDims {
+  hidden: number;
+  layers: number;
+  heads: number;
+  kvHeads: number;
+  headDim: number;
+  inter: number;
+  vocab: number;
+}
 
 export interface LmmFolderInfo {
   dir: string;
@@ -86,17 +106,23 @@ function readJson(dir: string, name: string): Record<string, unknown> {
 
 function detectArch(dir: string, config: Record<string, unknown>): LmmArch {
   const type = config.model_type;
-  if (type === 'llava_onevision') return fs.existsSync(path.join(dir, 'vqa2.json')) ? 'vqa2' : 'llava_onevision';
+  if (type === 'llava_onevision')
+    return fs.existsSync(path.join(dir, 'vqa2.json')) ? 'vqa2' : 'llava_onevision';
   if (type === 'qwen2_vl' || type === 'qwen2_5_vl') return type;
-  throw invalid(dir, `config.json: unknown architecture "${String(type)}" (supported: qwen2_vl, qwen2_5_vl, llava_onevision, llava_onevision + vqa2.json)`);
+  throw invalid(
+    dir,
+    `config.json: unknown architecture "${String(type)}" (supported: qwen2_vl, qwen2_5_vl, llava_onevision, llava_onevision + vqa2.json)`,
+  );
 }
 
 function textDims(dir: string, arch: LmmArch, config: Record<string, unknown>): TextDims {
-  const tc = (arch === 'qwen2_vl' || arch === 'qwen2_5_vl' ? config : config.text_config) as Record<string, unknown> | undefined;
+  const tc = (arch === 'qwen2_vl' || arch === 'qwen2_5_vl' ? config : config.text_config) as
+    Record<string, unknown> | undefined;
   if (!tc) throw invalid(dir, 'config.json has no text_config');
   const num = (key: string): number => {
     const v = tc[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw invalid(dir, `config.json: ${key} must be a positive integer (got ${String(v)})`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0)
+      throw invalid(dir, `config.json: ${key} must be a positive integer (got ${String(v)})`);
     return v;
   };
   const hidden = num('hidden_size');
@@ -117,7 +143,12 @@ function pickOnnx(dir: string, component: Component): { file: string; dtype: str
     const file = path.join(dir, 'onnx', `${component}${suffix}.onnx`);
     if (fs.existsSync(file)) return { file, dtype };
   }
-  throw invalid(dir, `onnx/${component}.onnx is missing (nor any of ${DTYPE_SUFFIXES.slice(1).map(([s]) => `${component}${s}.onnx`).join(', ')})`);
+  throw invalid(
+    dir,
+    `onnx/${component}.onnx is missing (nor any of ${DTYPE_SUFFIXES.slice(1)
+      .map(([s]) => `${component}${s}.onnx`)
+      .join(', ')})`,
+  );
 }
 
 /** A tensor the runtime uses: name, allowed dtypes, and its layout (the rank is checked). */
@@ -126,14 +157,21 @@ const FLOAT = ['float32', 'float16'];
 const INT64 = ['int64'];
 
 /** The dtype the graph declares for one of its inputs or outputs ('float32' when unstated). */
-export function ioDtype(info: Pick<LmmFolderInfo, 'scans'>, component: Component, name: string): string {
+export function ioDtype(
+  info: Pick<LmmFolderInfo, 'scans'>,
+  component: Component,
+  name: string,
+): string {
   const s = info.scans[component];
   const t = [...s.inputs, ...s.outputs].find((x) => x.name === name);
   return t && t.dtype !== 'unknown' ? t.dtype : 'float32';
 }
 
 /** The tensors the runtime feeds and reads, per component and architecture (floats: float32 or float16). */
-export function expectedTensors(arch: LmmArch, layers: number): Record<Component, { inputs: Want[]; outputs: Want[] }> {
+export function expectedTensors(
+  arch: LmmArch,
+  layers: number,
+): Record<Component, { inputs: Want[]; outputs: Want[] }> {
   const qwen = arch === 'qwen2_vl' || arch === 'qwen2_5_vl';
   const kv = (prefix: string, len: string): Want[] =>
     Array.from({ length: layers }, (_, i) => [`${prefix}.${i}.key`, `${prefix}.${i}.value`])
@@ -141,10 +179,13 @@ export function expectedTensors(arch: LmmArch, layers: number): Record<Component
       .map((name) => ({ name, dtypes: FLOAT, layout: ['batch', 'kv_heads', len, 'head_dim'] }));
   const frames = ['frames', 'channels', 'height', 'width'];
   const rows = ['rows', 'hidden'];
-  const vision: Want[] = [{ name: 'pixel_values', dtypes: FLOAT, layout: qwen ? ['patches', 'patch_values'] : frames }];
+  const vision: Want[] = [
+    { name: 'pixel_values', dtypes: FLOAT, layout: qwen ? ['patches', 'patch_values'] : frames },
+  ];
   if (arch === 'vqa2') vision.push({ name: 'motion_pixel_values', dtypes: FLOAT, layout: frames });
   if (arch === 'qwen2_vl') vision.push({ name: 'grid_thw', dtypes: INT64, layout: ['grids', '3'] });
-  if (arch === 'qwen2_5_vl') vision.push({ name: 'image_grid_thw', dtypes: INT64, layout: ['grids', '3'] });
+  if (arch === 'qwen2_5_vl')
+    vision.push({ name: 'image_grid_thw', dtypes: INT64, layout: ['grids', '3'] });
   const visionOut: Want[] = [{ name: 'image_features', dtypes: FLOAT, layout: rows }];
   if (arch === 'vqa2') visionOut.push({ name: 'motion_features', dtypes: FLOAT, layout: rows });
   return {
@@ -157,31 +198,58 @@ export function expectedTensors(arch: LmmArch, layers: number): Record<Component
       inputs: [
         { name: 'inputs_embeds', dtypes: FLOAT, layout: ['batch', 'seq', 'hidden'] },
         { name: 'attention_mask', dtypes: INT64, layout: ['batch', 'total'] },
-        { name: 'position_ids', dtypes: INT64, layout: qwen ? ['3', 'batch', 'seq'] : ['batch', 'seq'] },
+        {
+          name: 'position_ids',
+          dtypes: INT64,
+          layout: qwen ? ['3', 'batch', 'seq'] : ['batch', 'seq'],
+        },
         ...kv('past_key_values', 'past'),
       ],
-      outputs: [{ name: 'logits', dtypes: FLOAT, layout: ['batch', 'kept', 'vocab'] }, ...kv('present', 'total')],
+      outputs: [
+        { name: 'logits', dtypes: FLOAT, layout: ['batch', 'kept', 'vocab'] },
+        ...kv('present', 'total'),
+      ],
     },
   };
 }
 
-function checkTensors(dir: string, rel: string, kind: 'input' | 'output', have: OnnxValueInfo[], want: Want[]): void {
+function checkTensors(
+  dir: string,
+  rel: string,
+  kind: 'input' | 'output',
+  have: OnnxValueInfo[],
+  want: Want[],
+): void {
   for (const w of want) {
     const t = have.find((h) => h.name === w.name);
-    if (!t) throw invalid(dir, `${rel} has no ${kind} "${w.name}" (its ${kind}s: ${have.map((h) => h.name).join(', ') || 'none'})`);
+    if (!t)
+      throw invalid(
+        dir,
+        `${rel} has no ${kind} "${w.name}" (its ${kind}s: ${have.map((h) => h.name).join(', ') || 'none'})`,
+      );
     if (t.dtype !== 'unknown' && !w.dtypes.includes(t.dtype)) {
-      throw invalid(dir, `${rel} ${kind} "${w.name}" is ${t.dtype}, expected ${w.dtypes.join(' or ')}`);
+      throw invalid(
+        dir,
+        `${rel} ${kind} "${w.name}" is ${t.dtype}, expected ${w.dtypes.join(' or ')}`,
+      );
     }
     // A graph without shape information says nothing; a declared rank must match the layout fed.
     if (t.shape.length && t.shape.length !== w.layout.length) {
-      throw invalid(dir, `${rel} ${kind} "${w.name}" has shape [${t.shape.join(', ')}], expected [${w.layout.join(', ')}]`);
+      throw invalid(
+        dir,
+        `${rel} ${kind} "${w.name}" has shape [${t.shape.join(', ')}], expected [${w.layout.join(', ')}]`,
+      );
     }
   }
 }
 
 function fileDtype(scan: OnnxScan, fallback: string): string {
   const floatBytes = (scan.bytesByType.float32 ?? 0) + (scan.bytesByType.float16 ?? 0);
-  const intBytes = (scan.bytesByType.uint8 ?? 0) + (scan.bytesByType.int8 ?? 0) + (scan.bytesByType.uint4 ?? 0) + (scan.bytesByType.int4 ?? 0);
+  const intBytes =
+    (scan.bytesByType.uint8 ?? 0) +
+    (scan.bytesByType.int8 ?? 0) +
+    (scan.bytesByType.uint4 ?? 0) +
+    (scan.bytesByType.int4 ?? 0);
   if (intBytes > floatBytes) return fallback.startsWith('q') ? fallback : 'q8';
   return (scan.bytesByType.float16 ?? 0) > (scan.bytesByType.float32 ?? 0) ? 'fp16' : 'fp32';
 }
@@ -204,10 +272,19 @@ export async function inspectModelFolder(dir: string): Promise<LmmFolderInfo> {
     }
     vqa2 = r.data;
   }
-  const generation = fs.existsSync(path.join(abs, 'generation_config.json')) ? readJson(abs, 'generation_config.json') : {};
-  const genEos = ([] as unknown[]).concat(generation.eos_token_id ?? []).filter((x): x is number => typeof x === 'number');
+  const generation = fs.existsSync(path.join(abs, 'generation_config.json'))
+    ? readJson(abs, 'generation_config.json')
+    : {};
+  const genEos = ([] as unknown[])
+    .concat(generation.eos_token_id ?? [])
+    .filter((x): x is number => typeof x === 'number');
   const tok = loadTokenizer(abs, genEos);
-  const levelIds = levelTokenIds(abs, tok, vqa2 ? vqa2.answerPrefix : DEFAULT_ANSWER_PREFIX, vqa2?.levelWords ?? LEVELS);
+  const levelIds = levelTokenIds(
+    abs,
+    tok,
+    vqa2 ? vqa2.answerPrefix : DEFAULT_ANSWER_PREFIX,
+    vqa2?.levelWords ?? LEVELS,
+  );
 
   const want = expectedTensors(arch, text.layers);
   const onnx = {} as Record<Component, string>;
@@ -229,7 +306,8 @@ export async function inspectModelFolder(dir: string): Promise<LmmFolderInfo> {
     scans[component] = scan;
     const d = fileDtype(scan, dtype);
     files.push({ path: rel, sizeBytes: fs.statSync(file).size, dtype: d });
-    for (const ext of scan.externalFiles) files.push({ path: path.relative(abs, ext.file), sizeBytes: ext.sizeBytes, dtype: d });
+    for (const ext of scan.externalFiles)
+      files.push({ path: path.relative(abs, ext.file), sizeBytes: ext.sizeBytes, dtype: d });
   }
   const keep = scans.decoder_model_merged.inputs.find((t) => t.name === 'num_logits_to_keep');
   const sizeBytes = files.reduce((a, f) => a + f.sizeBytes, 0);
@@ -237,7 +315,10 @@ export async function inspectModelFolder(dir: string): Promise<LmmFolderInfo> {
   return {
     dir: abs,
     arch,
-    name: typeof config._name_or_path === 'string' && config._name_or_path ? path.basename(config._name_or_path) : path.basename(abs),
+    name:
+      typeof config._name_or_path === 'string' && config._name_or_path
+        ? path.basename(config._name_or_path)
+        : path.basename(abs),
     files,
     paramCount: COMPONENTS.reduce((a, c) => a + scans[c].paramCount, 0),
     sizeBytes,
@@ -254,7 +335,12 @@ export async function inspectModelFolder(dir: string): Promise<LmmFolderInfo> {
   };
 }
 
-function tokensPerFrame(arch: LmmArch, config: Record<string, unknown>, pre: Record<string, unknown>, vqa2: Vqa2Spec | null): { key: number; motion: number } {
+function tokensPerFrame(
+  arch: LmmArch,
+  config: Record<string, unknown>,
+  pre: Record<string, unknown>,
+  vqa2: Vqa2Spec | null,
+): { key: number; motion: number } {
   if (vqa2) {
     const key = vqa2.placeholders.find((p) => p.frames === 'key')!.tokensPerFrame;
     return { key, motion: vqa2.placeholders.find((p) => p.frames === 'motion')!.tokensPerFrame };
@@ -276,11 +362,18 @@ function tokensPerFrame(arch: LmmArch, config: Record<string, unknown>, pre: Rec
  * Memory to load the model (its files, plus ONNX Runtime's working copy overhead) and to run one
  * scoring pass (load + KV cache + the largest activations of the prefill).
  */
-export function estimateMemoryBytes(info: LmmFolderInfo, opts: { keyFrames: number; motionFrames: number }): { load: number; score: number } {
+export function estimateMemoryBytes(
+  info: LmmFolderInfo,
+  opts: { keyFrames: number; motionFrames: number },
+): { load: number; score: number } {
   const RUNTIME_OVERHEAD = 64 * 2 ** 20;
   const load = Math.round(info.sizeBytes * 1.1) + RUNTIME_OVERHEAD;
   const t = info.text;
-  const tokens = 128 + opts.keyFrames * info.tokensPerKeyFrame + opts.motionFrames * info.tokensPerMotionFrame + 1;
+  const tokens =
+    128 +
+    opts.keyFrames * info.tokensPerKeyFrame +
+    opts.motionFrames * info.tokensPerMotionFrame +
+    1;
   const kv = 2 * t.layers * t.kvHeads * t.headDim * tokens * 4;
   // per layer: hidden states, q/k/v, MLP intermediates, and one head group's attention scores
   const activations = tokens * (6 * t.hidden + 3 * t.inter) * 4 + t.heads * tokens * tokens * 4;

@@ -42,7 +42,11 @@ export function fromHalfBits(h: number): number {
 }
 
 /** A float tensor in the dtype the graph declares for it. */
-export function floatTensor(dtype: string, data: Float32Array, dims: readonly number[]): ort.Tensor {
+export function floatTensor(
+  dtype: string,
+  data: Float32Array,
+  dims: readonly number[],
+): ort.Tensor {
   if (dtype !== 'float16') return new ort.Tensor('float32', data, dims);
   const bits = new Uint16Array(data.length);
   for (let i = 0; i < data.length; i++) bits[i] = toHalfBits(data[i]!);

@@ -29,11 +29,14 @@ function readJson(file: string): Record<string, unknown> {
 
 function sizeOf(v: unknown): { width: number; height: number } | null {
   if (typeof v === 'number' && v > 0) return { width: v, height: v };
-  if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && x > 0)) return { height: v[0] as number, width: v[1] as number };
+  if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && x > 0))
+    return { height: v[0] as number, width: v[1] as number };
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    if (typeof o.height === 'number' && typeof o.width === 'number') return { width: o.width, height: o.height };
-    if (typeof o.shortest_edge === 'number') return { width: o.shortest_edge, height: o.shortest_edge };
+    if (typeof o.height === 'number' && typeof o.width === 'number')
+      return { width: o.width, height: o.height };
+    if (typeof o.shortest_edge === 'number')
+      return { width: o.shortest_edge, height: o.shortest_edge };
   }
   return null;
 }
@@ -56,10 +59,16 @@ export function frameSizesFor(dir: string): LmmFrameSizes {
   let qwen: { width: number; height: number } | null = null;
   if (typeof pre.max_pixels === 'number') {
     const unit = (Number(pre.patch_size) || 14) * (Number(pre.merge_size) || 2);
-    const side = Math.max(unit, Math.floor(Math.min(DEFAULT_KEY_SIDE, Math.sqrt(pre.max_pixels)) / unit) * unit);
+    const side = Math.max(
+      unit,
+      Math.floor(Math.min(DEFAULT_KEY_SIDE, Math.sqrt(pre.max_pixels)) / unit) * unit,
+    );
     qwen = { width: side, height: side };
   }
-  const key = sizeOf(kf) ?? sizeOf(pre.size) ?? qwen ?? sizeOf(pre.crop_size) ?? { width: DEFAULT_KEY_SIDE, height: DEFAULT_KEY_SIDE };
+  const key = sizeOf(kf) ??
+    sizeOf(pre.size) ??
+    qwen ??
+    sizeOf(pre.crop_size) ?? { width: DEFAULT_KEY_SIDE, height: DEFAULT_KEY_SIDE };
   const motion = sizeOf(mf) ?? { width: DEFAULT_MOTION_SIDE, height: DEFAULT_MOTION_SIDE };
   const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
   return {
@@ -137,14 +146,23 @@ export async function walkVideoFrames(
   const motionBudget = Math.max(4, cap - (cap % 4));
   const keyPick = evenIndices(seconds, opts.budget.keyFrames);
   const motionPick = evenIndices(motionExpected - (motionExpected % 4), motionBudget);
-  const out: VideoFrames = { keyFrames: [], motionFrames: [], keyTotal: 0, motionTotal: 0, capped: false };
+  const out: VideoFrames = {
+    keyFrames: [],
+    motionFrames: [],
+    keyTotal: 0,
+    motionTotal: 0,
+    capped: false,
+  };
   let seg: SegmentFrames | null = null;
   let motionIndex = 0;
   const flush = async () => {
     if (seg && seg.idx >= opts.startSegment) {
       const m = truncateMotion(seg.motionFrames);
       // more motion frames than one pass takes: spread the allowed number over the segment
-      seg.motionFrames = opts.motionLimit && m.length > opts.motionLimit ? [...evenIndices(m.length, opts.motionLimit)].map((i) => m[i]!) : m;
+      seg.motionFrames =
+        opts.motionLimit && m.length > opts.motionLimit
+          ? [...evenIndices(m.length, opts.motionLimit)].map((i) => m[i]!)
+          : m;
       await opts.onSegment(seg);
     }
     seg = null;
@@ -153,8 +171,20 @@ export async function walkVideoFrames(
     absPath,
     // without a motion input the motion stream only counts frames: decode it at 2×2 grey
     opts.motion
-      ? { keyWidth: opts.sizes.key.width, keyHeight: opts.sizes.key.height, motionWidth: opts.sizes.motion.width, motionHeight: opts.sizes.motion.height, motionFormat: 'rgb24' }
-      : { keyWidth: opts.sizes.key.width, keyHeight: opts.sizes.key.height, motionWidth: 2, motionHeight: 2, motionFormat: 'gray' },
+      ? {
+          keyWidth: opts.sizes.key.width,
+          keyHeight: opts.sizes.key.height,
+          motionWidth: opts.sizes.motion.width,
+          motionHeight: opts.sizes.motion.height,
+          motionFormat: 'rgb24',
+        }
+      : {
+          keyWidth: opts.sizes.key.width,
+          keyHeight: opts.sizes.key.height,
+          motionWidth: 2,
+          motionHeight: 2,
+          motionFormat: 'gray',
+        },
     { fps: video.fps, signal: opts.signal },
   );
   for await (const s of frames) {
@@ -162,7 +192,9 @@ export async function walkVideoFrames(
     if (!seg || seg.idx !== idx) {
       await flush();
       const startSec: number = idx * opts.segmentSec;
-      const endSec = video.durationSec ? Math.min(video.durationSec, startSec + opts.segmentSec) : startSec + opts.segmentSec;
+      const endSec = video.durationSec
+        ? Math.min(video.durationSec, startSec + opts.segmentSec)
+        : startSec + opts.segmentSec;
       seg = { idx, startSec, endSec, keyFrames: [], motionFrames: [] };
     }
     const inPass = idx >= opts.startSegment;
@@ -171,14 +203,17 @@ export async function walkVideoFrames(
     out.keyTotal++;
     for (const m of s.motion) {
       if (opts.motion && inPass) seg.motionFrames.push(rgb(m, opts.sizes.motion, false));
-      if (opts.motion && motionPick.has(motionIndex)) out.motionFrames.push(rgb(m, opts.sizes.motion, true));
+      if (opts.motion && motionPick.has(motionIndex))
+        out.motionFrames.push(rgb(m, opts.sizes.motion, true));
       motionIndex++;
     }
   }
   await flush();
   out.motionTotal = motionIndex;
   out.motionFrames = truncateMotion(out.motionFrames);
-  out.capped = out.keyTotal > out.keyFrames.length || (opts.motion && out.motionTotal - (out.motionTotal % 4) > out.motionFrames.length);
+  out.capped =
+    out.keyTotal > out.keyFrames.length ||
+    (opts.motion && out.motionTotal - (out.motionTotal % 4) > out.motionFrames.length);
   return out;
 }
 
@@ -189,7 +224,13 @@ export async function walkVideoFrames(
 export async function keyFramesRgb(
   absPath: string,
   durationSec: number | null,
-  opts: { startSec?: number; endSec?: number; maxFrames: number; size: { width: number; height: number }; signal?: AbortSignal },
+  opts: {
+    startSec?: number;
+    endSec?: number;
+    maxFrames: number;
+    size: { width: number; height: number };
+    signal?: AbortSignal;
+  },
 ): Promise<RgbFrame[]> {
   const start = Math.max(0, opts.startSec ?? 0);
   const end = opts.endSec ?? durationSec ?? start + opts.maxFrames;
@@ -197,19 +238,43 @@ export async function keyFramesRgb(
   const fps = span > opts.maxFrames ? opts.maxFrames / span : 1;
   const { width, height } = opts.size;
   const args = [
-    '-hide_banner', '-nostdin', '-v', 'error',
+    '-hide_banner',
+    '-nostdin',
+    '-v',
+    'error',
     ...(start > 0 ? ['-ss', String(start)] : []),
-    '-i', absPath,
-    '-t', String(span),
-    '-vf', `fps=${fps},scale=${width}:${height}:flags=bicubic,format=rgb24`,
-    '-frames:v', String(opts.maxFrames),
-    '-f', 'rawvideo', 'pipe:1',
+    '-i',
+    absPath,
+    '-t',
+    String(span),
+    '-vf',
+    `fps=${fps},scale=${width}:${height}:flags=bicubic,format=rgb24`,
+    '-frames:v',
+    String(opts.maxFrames),
+    '-f',
+    'rawvideo',
+    'pipe:1',
   ];
-  const r = await runMediaTool('ffmpeg', args, { signal: opts.signal, timeoutMs: 120_000, mediaPath: absPath });
-  if (r.exitCode !== 0) throw new MediaError('MEDIA_PROCESS_FAILED', `Could not extract key frames: ${lastErrorLine(r.stderr)}`, absPath);
+  const r = await runMediaTool('ffmpeg', args, {
+    signal: opts.signal,
+    timeoutMs: 120_000,
+    mediaPath: absPath,
+  });
+  if (r.exitCode !== 0)
+    throw new MediaError(
+      'MEDIA_PROCESS_FAILED',
+      `Could not extract key frames: ${lastErrorLine(r.stderr)}`,
+      absPath,
+    );
   const bytes = width * height * 3;
   const out: RgbFrame[] = [];
-  for (let o = 0; o + bytes <= r.stdout.length; o += bytes) out.push({ width, height, data: new Uint8Array(r.stdout.subarray(o, o + bytes)) });
-  if (!out.length) throw new MediaError('MEDIA_NO_FRAME', 'No key frame could be extracted from the video', absPath);
+  for (let o = 0; o + bytes <= r.stdout.length; o += bytes)
+    out.push({ width, height, data: new Uint8Array(r.stdout.subarray(o, o + bytes)) });
+  if (!out.length)
+    throw new MediaError(
+      'MEDIA_NO_FRAME',
+      'No key frame could be extracted from the video',
+      absPath,
+    );
   return out;
 }

@@ -60,7 +60,12 @@ export class ModelPool {
   }
 
   /** Run `fn` with the model loaded from `dir`; waits its turn behind earlier callers. */
-  async use<T>(dir: string, ep: LmmEp, fn: (m: LoadedLmm) => Promise<T>, opts: UseOptions = {}): Promise<T> {
+  async use<T>(
+    dir: string,
+    ep: LmmEp,
+    fn: (m: LoadedLmm) => Promise<T>,
+    opts: UseOptions = {},
+  ): Promise<T> {
     const key = this.key(dir, ep);
     let slot = this.slots.get(key);
     if (!slot) {
@@ -145,7 +150,8 @@ export class ModelPool {
     this.slots.clear();
     for (const s of slots) {
       if (s.timer) clearTimeout(s.timer);
-      for (const w of s.waiters.splice(0)) w.fail(new StudioError('CANCELLED', 'The model was released'));
+      for (const w of s.waiters.splice(0))
+        w.fail(new StudioError('CANCELLED', 'The model was released'));
       const m = await s.model?.catch(() => null);
       await m?.dispose();
     }

@@ -27,11 +27,32 @@ export interface OnnxScan {
 export class OnnxScanError extends Error {}
 
 const ELEM_TYPES: Record<number, [string, number]> = {
-  1: ['float32', 4], 2: ['uint8', 1], 3: ['int8', 1], 4: ['uint16', 2], 5: ['int16', 2], 6: ['int32', 4],
-  7: ['int64', 8], 9: ['bool', 1], 10: ['float16', 2], 11: ['float64', 8], 12: ['uint32', 4],
-  13: ['uint64', 8], 16: ['bfloat16', 2], 21: ['uint4', 0.5], 22: ['int4', 0.5],
+  1: ['float32', 4],
+  2: ['uint8', 1],
+  3: ['int8', 1],
+  4: ['uint16', 2],
+  5: ['int16', 2],
+  6: ['int32', 4],
+  7: ['int64', 8],
+  9: ['bool', 1],
+  10: ['float16', 2],
+  11: ['float64', 8],
+  12: ['uint32', 4],
+  13: ['uint64', 8],
+  16: ['bfloat16', 2],
+  21: ['uint4', 0.5],
+  22: ['int4', 0.5],
 };
-const WEIGHT_TYPES = new Set(['float32', 'float16', 'bfloat16', 'float64', 'uint8', 'int8', 'uint4', 'int4']);
+const WEIGHT_TYPES = new Set([
+  'float32',
+  'float16',
+  'bfloat16',
+  'float64',
+  'uint8',
+  'int8',
+  'uint4',
+  'int4',
+]);
 
 export function elemTypeName(t: number): string {
   return ELEM_TYPES[t]?.[0] ?? 'unknown';
@@ -98,7 +119,10 @@ function* fields(src: Source, start: number, end: number): Generator<Field> {
     } else if (wire === 1) next = pos + a + 8;
     else if (wire === 5) next = pos + a + 4;
     else throw new OnnxScanError(`unsupported protobuf wire type ${wire} at byte ${pos}`);
-    if (next > end) throw new OnnxScanError(`field ${num} at byte ${pos} runs past the end (${next} > ${end} bytes): the file is truncated`);
+    if (next > end)
+      throw new OnnxScanError(
+        `field ${num} at byte ${pos} runs past the end (${next} > ${end} bytes): the file is truncated`,
+      );
     yield { num, wire, value, len, next };
     pos = next;
   }
@@ -121,7 +145,8 @@ function valueInfo(src: Source, f: Field): OnnxValueInfo {
           let d: number | string = '?';
           for (const dv of fields(sub, dim.value, dim.value + dim.len)) {
             if (dv.num === 1 && dv.wire === 0) d = dv.value;
-            if (dv.num === 2 && dv.wire === 2) d = buf.toString('utf8', dv.value, dv.value + dv.len);
+            if (dv.num === 2 && dv.wire === 2)
+              d = buf.toString('utf8', dv.value, dv.value + dv.len);
           }
           out.shape.push(d);
         }
@@ -145,7 +170,7 @@ function tensorHead(src: Source, f: Field): TensorHead {
       if (v.wire === 0) t.dims.push(v.value);
       else {
         const buf = src.read(v.value, v.len);
-        for (let i = 0; i < buf.length; ) {
+        for (let i = 0; i < buf.length;) {
           const [d, n] = readVarint(buf, i);
           t.dims.push(d);
           i = n;
@@ -157,7 +182,7 @@ function tensorHead(src: Source, f: Field): TensorHead {
       const buf = src.read(v.value, v.len);
       let key = '';
       let val = '';
-      for (let i = 0; i < buf.length; ) {
+      for (let i = 0; i < buf.length;) {
         const [k, a] = readVarint(buf, i);
         const [l, b] = readVarint(buf, a);
         const s = buf.toString('utf8', b, b + l);
@@ -178,7 +203,13 @@ export function scanOnnx(file: string): OnnxScan {
   const fd = fs.openSync(file, 'r');
   try {
     const src = Source.ofFile(fd);
-    const scan: OnnxScan = { inputs: [], outputs: [], paramCount: 0, bytesByType: {}, externalFiles: [] };
+    const scan: OnnxScan = {
+      inputs: [],
+      outputs: [],
+      paramCount: 0,
+      bytesByType: {},
+      externalFiles: [],
+    };
     const external = new Map<string, number>();
     let graphSeen = false;
     for (const top of fields(src, 0, src.size)) {
@@ -195,18 +226,24 @@ export function scanOnnx(file: string): OnnxScan {
           if (WEIGHT_TYPES.has(name)) scan.paramCount += count;
           scan.bytesByType[name] = (scan.bytesByType[name] ?? 0) + count * size;
           if (t.external.location) {
-            const need = Number(t.external.offset ?? 0) + Number(t.external.length ?? Math.ceil(count * size));
+            const need =
+              Number(t.external.offset ?? 0) + Number(t.external.length ?? Math.ceil(count * size));
             const ext = path.resolve(path.dirname(file), t.external.location);
             external.set(ext, Math.max(external.get(ext) ?? 0, need));
           }
         }
       }
     }
-    if (!graphSeen) throw new OnnxScanError('no graph in the file (not an ONNX model, or truncated)');
+    if (!graphSeen)
+      throw new OnnxScanError('no graph in the file (not an ONNX model, or truncated)');
     for (const [ext, need] of external) {
-      if (!fs.existsSync(ext)) throw new OnnxScanError(`its external data file ${path.basename(ext)} is missing`);
+      if (!fs.existsSync(ext))
+        throw new OnnxScanError(`its external data file ${path.basename(ext)} is missing`);
       const have = fs.statSync(ext).size;
-      if (have < need) throw new OnnxScanError(`its external data file ${path.basename(ext)} is truncated (${have} bytes, the graph needs ${need})`);
+      if (have < need)
+        throw new OnnxScanError(
+          `its external data file ${path.basename(ext)} is truncated (${have} bytes, the graph needs ${need})`,
+        );
       scan.externalFiles.push({ file: ext, sizeBytes: have });
     }
     return scan;

@@ -3,12 +3,23 @@
 // merge groups contiguous), and Qwen2-VL / Qwen2.5-VL multimodal rotary position ids.
 import { LmmError } from './errors';
 
-export interface RgbFrame { width: number; height: number; data: Uint8Array /* RGB24 */ }
-export interface Normalisation { rescale: number; mean: number[]; std: number[] }
+export interface RgbFrame {
+  width: number;
+  height: number;
+  data: Uint8Array; /* RGB24 */
+}
+export interface Normalisation {
+  rescale: number;
+  mean: number[];
+  std: number[];
+}
 
 function checkFrame(f: RgbFrame, i: number): void {
   if (!(f.width > 0 && f.height > 0) || f.data.length !== f.width * f.height * 3) {
-    throw new LmmError('MODEL_INPUT_INVALID', `frame ${i}: ${f.width}×${f.height} needs ${f.width * f.height * 3} RGB bytes, got ${f.data.length}`);
+    throw new LmmError(
+      'MODEL_INPUT_INVALID',
+      `frame ${i}: ${f.width}×${f.height} needs ${f.width * f.height * 3} RGB bytes, got ${f.data.length}`,
+    );
   }
 }
 
@@ -29,8 +40,12 @@ export function resizeRgb(f: RgbFrame, width: number, height: number): RgbFrame 
       const x1 = Math.min(x0 + 1, f.width - 1);
       const wx = fx - x0;
       for (let c = 0; c < 3; c++) {
-        const a = f.data[(y0 * f.width + x0) * 3 + c]! * (1 - wx) + f.data[(y0 * f.width + x1) * 3 + c]! * wx;
-        const b = f.data[(y1 * f.width + x0) * 3 + c]! * (1 - wx) + f.data[(y1 * f.width + x1) * 3 + c]! * wx;
+        const a =
+          f.data[(y0 * f.width + x0) * 3 + c]! * (1 - wx) +
+          f.data[(y0 * f.width + x1) * 3 + c]! * wx;
+        const b =
+          f.data[(y1 * f.width + x0) * 3 + c]! * (1 - wx) +
+          f.data[(y1 * f.width + x1) * 3 + c]! * wx;
         out[(y * width + x) * 3 + c] = Math.round(a * (1 - wy) + b * wy);
       }
     }
@@ -39,7 +54,12 @@ export function resizeRgb(f: RgbFrame, width: number, height: number): RgbFrame 
 }
 
 /** Frames → float32 [N, 3, H, W], each resized to width×height and normalised. */
-export function framesToNchw(frames: RgbFrame[], width: number, height: number, norm: Normalisation): Float32Array {
+export function framesToNchw(
+  frames: RgbFrame[],
+  width: number,
+  height: number,
+  norm: Normalisation,
+): Float32Array {
   const plane = width * height;
   const out = new Float32Array(frames.length * 3 * plane);
   frames.forEach((frame, n) => {
@@ -56,7 +76,13 @@ export function framesToNchw(frames: RgbFrame[], width: number, height: number, 
 }
 
 /** Qwen2-VL's smart_resize: sides multiples of `factor`, pixel count within [minPixels, maxPixels]. */
-export function smartResize(height: number, width: number, factor: number, minPixels: number, maxPixels: number): { height: number; width: number } {
+export function smartResize(
+  height: number,
+  width: number,
+  factor: number,
+  minPixels: number,
+  maxPixels: number,
+): { height: number; width: number } {
   let h = Math.max(factor, Math.round(height / factor) * factor);
   let w = Math.max(factor, Math.round(width / factor) * factor);
   if (h * w > maxPixels) {
@@ -82,7 +108,12 @@ export interface QwenPatches {
  * patch by repeating the last frame; patches are ordered (t, h/m, w/m, m, m) so that each merge
  * group is contiguous, each patch flattened as (channel, temporal, row, col).
  */
-export function qwenPatches(frames: RgbFrame[], size: { width: number; height: number }, norm: Normalisation, p: { patch: number; temporal: number; merge: number }): QwenPatches {
+export function qwenPatches(
+  frames: RgbFrame[],
+  size: { width: number; height: number },
+  norm: Normalisation,
+  p: { patch: number; temporal: number; merge: number },
+): QwenPatches {
   const { width: W, height: H } = size;
   const padded = [...frames];
   while (padded.length % p.temporal) padded.push(frames[frames.length - 1]!);
@@ -117,11 +148,17 @@ export function qwenPatches(frames: RgbFrame[], size: { width: number; height: n
  * grid, offset by the position after the preceding text; text after it continues from max + 1.
  * tScale is 1 for Qwen2-VL; for Qwen2.5-VL it is seconds per temporal patch × tokens_per_second.
  */
-export function qwenPositionIds(ids: number[], videoTokenId: number, grid: [number, number, number] | null, merge: number, tScale: number): { positions: BigInt64Array; next: number } {
+export function qwenPositionIds(
+  ids: number[],
+  videoTokenId: number,
+  grid: [number, number, number] | null,
+  merge: number,
+  tScale: number,
+): { positions: BigInt64Array; next: number } {
   const s = ids.length;
   const pos = new BigInt64Array(3 * s);
   let next = 0;
-  for (let i = 0; i < s; ) {
+  for (let i = 0; i < s;) {
     if (grid && ids[i] === videoTokenId) {
       const [gt, gh, gw] = [grid[0], grid[1] / merge, grid[2] / merge];
       let max = next;

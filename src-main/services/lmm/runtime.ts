@@ -29,7 +29,11 @@ export interface LoadedLmm {
   provider: 'cuda' | 'cpu';
   fallbackReason: string | null;
   /** One prefill pass, no generation; logits of the five level words at the last prompt position. */
-  scoreLevels(input: { keyFrames: RgbFrame[]; motionFrames: RgbFrame[]; signal?: AbortSignal }): Promise<ScoreLevelsResult>;
+  scoreLevels(input: {
+    keyFrames: RgbFrame[];
+    motionFrames: RgbFrame[];
+    signal?: AbortSignal;
+  }): Promise<ScoreLevelsResult>;
   /** Streams tokens via onToken; stops within one token after signal aborts. */
   generate(input: {
     history: { role: 'user' | 'assistant'; text: string }[];
@@ -92,7 +96,10 @@ function pickToken(logits: Float32Array, temperature: number): number {
 
 export async function loadLmm(dir: string, opts: LoadOptions = {}): Promise<LoadedLmm> {
   const info = await inspectModelFolder(dir);
-  const need = estimateMemoryBytes(info, { keyFrames: opts.keyFrames ?? 16, motionFrames: info.vqa2 ? (opts.motionFrames ?? 64) : 0 });
+  const need = estimateMemoryBytes(info, {
+    keyFrames: opts.keyFrames ?? 16,
+    motionFrames: info.vqa2 ? (opts.motionFrames ?? 64) : 0,
+  });
   const free = opts.freeMemoryBytes ?? availableMemoryBytes();
   if (need.score > free) {
     throw new LmmError(
@@ -101,9 +108,18 @@ export async function loadLmm(dir: string, opts: LoadOptions = {}): Promise<Load
     );
   }
   const genFile = path.join(info.dir, 'generation_config.json');
-  const gen = fs.existsSync(genFile) ? (JSON.parse(fs.readFileSync(genFile, 'utf8')) as Record<string, unknown>) : {};
-  const tok = loadTokenizer(info.dir, ([] as unknown[]).concat(gen.eos_token_id ?? []).filter((x): x is number => typeof x === 'number'));
-  const pre = JSON.parse(fs.readFileSync(path.join(info.dir, 'preprocessor_config.json'), 'utf8')) as Record<string, unknown>;
+  const gen = fs.existsSync(genFile)
+    ? (JSON.parse(fs.readFileSync(genFile, 'utf8')) as Record<string, unknown>)
+    : {};
+  const tok = loadTokenizer(
+    info.dir,
+    ([] as unknown[])
+      .concat(gen.eos_token_id ?? [])
+      .filter((x): x is number => typeof x === 'number'),
+  );
+  const pre = JSON.parse(
+    fs.readFileSync(path.join(info.dir, 'preprocessor_config.json'), 'utf8'),
+  ) as Record<string, unknown>;
   const sessions = await createSessions(info, opts.ep ?? 'auto');
   const loop = new DecoderLoop(info, sessions);
   const weights = info.vqa2 ? info.vqa2.levelWeights : [...DEFAULT_LEVEL_WEIGHTS];
@@ -135,23 +151,47 @@ export async function loadLmm(dir: string, opts: LoadOptions = {}): Promise<Load
       serial(async () => {
         if (input.signal?.aborted) throw cancelled();
         const prompt = tok.chatPrompt([{ role: 'user', content: scoringPrompt(info) }]) + prefix;
-        const prepared = await prepareInput(info, pre, tok, loop, prompt, { keyFrames: input.keyFrames, motionFrames: input.motionFrames });
+        const prepared = await prepareInput(info, pre, tok, loop, prompt, {
+          keyFrames: input.keyFrames,
+          motionFrames: input.motionFrames,
+        });
         if (input.signal?.aborted) throw cancelled();
         const { logits } = await loop.prefill(prepared.embeds, prepared.positions, prepared.mrope);
-        const motionFramesUsed = info.vqa2 ? Math.min(input.motionFrames.length, info.vqa2.motionFrames.maxFrames) : 0;
-        return { levelLogits: info.levelTokenIds.map((id) => logits[id]!), weights, prompt, promptTokens: prepared.ids.length, motionFramesUsed };
+        const motionFramesUsed = info.vqa2
+          ? Math.min(input.motionFrames.length, info.vqa2.motionFrames.maxFrames)
+          : 0;
+        return {
+          levelLogits: info.levelTokenIds.map((id) => logits[id]!),
+          weights,
+          prompt,
+          promptTokens: prepared.ids.length,
+          motionFramesUsed,
+        };
       }),
     generate: (input) =>
       serial(async () => {
         if (input.signal?.aborted) throw cancelled();
-        const messages: ChatMessage[] = input.history.map((m) => ({ role: m.role, content: m.text }));
-        const content = input.frames.length ? `${visualPlaceholder(info)}${info.vqa2 ? '. ' : '\n'}${input.question}` : input.question;
+        const messages: ChatMessage[] = input.history.map((m) => ({
+          role: m.role,
+          content: m.text,
+        }));
+        const content = input.frames.length
+          ? `${visualPlaceholder(info)}${info.vqa2 ? '. ' : '\n'}${input.question}`
+          : input.question;
         messages.push({ role: 'user', content });
         const prompt = tok.chatPrompt(messages);
-        const visuals = input.frames.length ? { keyFrames: input.frames, motionFrames: input.motionFrames ?? input.frames } : null;
+        const visuals = input.frames.length
+          ? { keyFrames: input.frames, motionFrames: input.motionFrames ?? input.frames }
+          : null;
         const prepared = await prepareInput(info, pre, tok, loop, prompt, visuals);
-        let { logits, cache } = await loop.prefill(prepared.embeds, prepared.positions, prepared.mrope);
-        const maxNew = input.maxNewTokens ?? (typeof gen.max_new_tokens === 'number' ? gen.max_new_tokens : 1024);
+        let { logits, cache } = await loop.prefill(
+          prepared.embeds,
+          prepared.positions,
+          prepared.mrope,
+        );
+        const maxNew =
+          input.maxNewTokens ??
+          (typeof gen.max_new_tokens === 'number' ? gen.max_new_tokens : 1024);
         const temperature = input.temperature ?? defaultTemperature;
         const out: number[] = [];
         let emitted = '';
@@ -170,7 +210,9 @@ export async function loadLmm(dir: string, opts: LoadOptions = {}): Promise<Load
           if (n + 1 >= maxNew) break;
           if (input.signal?.aborted) throw cancelled(emitted);
           const embeds = await loop.embed([id]);
-          const positions = prepared.mrope ? BigInt64Array.from([position, position, position], (x) => BigInt(x)) : BigInt64Array.from([BigInt(position)]);
+          const positions = prepared.mrope
+            ? BigInt64Array.from([position, position, position], (x) => BigInt(x))
+            : BigInt64Array.from([BigInt(position)]);
           position++;
           ({ logits, cache } = await loop.step(embeds, 1, positions, prepared.mrope, cache, 1));
         }
@@ -182,7 +224,11 @@ export async function loadLmm(dir: string, opts: LoadOptions = {}): Promise<Load
       if (disposed) return;
       await serial(async () => undefined).catch(() => undefined);
       disposed = true;
-      await Promise.all([sessions.vision_encoder.release(), sessions.embed_tokens.release(), sessions.decoder_model_merged.release()]);
+      await Promise.all([
+        sessions.vision_encoder.release(),
+        sessions.embed_tokens.release(),
+        sessions.decoder_model_merged.release(),
+      ]);
     },
   };
   return lmm;

@@ -41,7 +41,8 @@ export function loadTokenizer(dir: string, generationEos: number[] = []): LmmTok
   const templateText = Array.isArray(source)
     ? (source as { name: string; template: string }[]).find((t) => t.name === 'default')?.template
     : source;
-  if (typeof templateText !== 'string' || !templateText) throw invalid(dir, 'tokenizer_config.json has no chat_template');
+  if (typeof templateText !== 'string' || !templateText)
+    throw invalid(dir, 'tokenizer_config.json has no chat_template');
   let tok: Tokenizer;
   let template: Template;
   try {
@@ -55,8 +56,10 @@ export function loadTokenizer(dir: string, generationEos: number[] = []): LmmTok
     throw invalid(dir, `the chat template cannot be parsed (${(e as Error).message})`);
   }
   const added = new Map<string, number>();
-  for (const t of (json.added_tokens as { id: number; content: string }[] | undefined) ?? []) added.set(t.content, t.id);
-  const vocab = ((json.model as { vocab?: Record<string, number> } | undefined)?.vocab ?? {}) as Record<string, number>;
+  for (const t of (json.added_tokens as { id: number; content: string }[] | undefined) ?? [])
+    added.set(t.content, t.id);
+  const vocab = ((json.model as { vocab?: Record<string, number> } | undefined)?.vocab ??
+    {}) as Record<string, number>;
   const specialId = (token: string): number | null => added.get(token) ?? vocab[token] ?? null;
   const eos = typeof config.eos_token === 'string' ? specialId(config.eos_token) : null;
   const eosIds = [...new Set([...generationEos, ...(eos === null ? [] : [eos])])];
@@ -74,14 +77,23 @@ export function loadTokenizer(dir: string, generationEos: number[] = []): LmmTok
  * Ids of the five level words (high … low) as they follow `prefix` (with a leading space after a
  * word, as the model reads them there). Each must be one token, or the folder is refused.
  */
-export function levelTokenIds(dir: string, tok: LmmTokenizer, prefix: string, words: readonly string[] = LEVELS): number[] {
+export function levelTokenIds(
+  dir: string,
+  tok: LmmTokenizer,
+  prefix: string,
+  words: readonly string[] = LEVELS,
+): number[] {
   const base = tok.encode(prefix);
   // After a word the answer continues with a space; after an empty prefix (or one ending in
   // whitespace) the word starts right there.
   const sep = prefix === '' || /\s$/.test(prefix) ? '' : ' ';
   return words.map((word) => {
     const ids = tok.encode(`${prefix}${sep}${word}`);
-    if (ids.length === base.length + 1 && base.every((id, i) => ids[i] === id)) return ids[ids.length - 1]!;
-    throw invalid(dir, `the tokenizer has no single token for the level word "${word}" after "${prefix}" (its vocabulary must hold "${sep}${word}")`);
+    if (ids.length === base.length + 1 && base.every((id, i) => ids[i] === id))
+      return ids[ids.length - 1]!;
+    throw invalid(
+      dir,
+      `the tokenizer has no single token for the level word "${word}" after "${prefix}" (its vocabulary must hold "${sep}${word}")`,
+    );
   });
 }

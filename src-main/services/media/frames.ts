@@ -75,18 +75,37 @@ export async function* sampleFrames(
     `[k]select='not(mod(n\\,${r}))',scale=${spec.keyWidth}:${spec.keyHeight}:flags=bicubic+accurate_rnd+full_chroma_int,format=rgb24[ko];` +
     `[m]scale=${spec.motionWidth}:${spec.motionHeight}:flags=area,format=${spec.motionFormat ?? 'gray'}[mo]`;
   const args = [
-    '-hide_banner', '-nostdin', '-v', 'error',
+    '-hide_banner',
+    '-nostdin',
+    '-v',
+    'error',
     ...(start > 0 ? ['-ss', String(start)] : []),
-    '-i', absPath,
-    '-filter_complex', graph,
-    '-map', '[ko]', '-fps_mode', 'passthrough', '-f', 'rawvideo', 'pipe:1',
-    '-map', '[mo]', '-fps_mode', 'passthrough', '-f', 'rawvideo', 'pipe:3',
+    '-i',
+    absPath,
+    '-filter_complex',
+    graph,
+    '-map',
+    '[ko]',
+    '-fps_mode',
+    'passthrough',
+    '-f',
+    'rawvideo',
+    'pipe:1',
+    '-map',
+    '[mo]',
+    '-fps_mode',
+    'passthrough',
+    '-f',
+    'rawvideo',
+    'pipe:3',
   ];
   const child = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
   const keyStream = child.stdout as Readable;
   const motionStream = child.stdio[3] as Readable;
   const keys = new FrameReader(spec.keyWidth * spec.keyHeight * 3);
-  const motion = new FrameReader(spec.motionWidth * spec.motionHeight * (spec.motionFormat === 'rgb24' ? 3 : 1));
+  const motion = new FrameReader(
+    spec.motionWidth * spec.motionHeight * (spec.motionFormat === 'rgb24' ? 3 : 1),
+  );
   let stderr = '';
   let exited = false;
   let exitCode: number | null = null;
@@ -140,7 +159,8 @@ export async function* sampleFrames(
       // A second is complete when its key frame and the next second's first motion frame exist,
       // or when ffmpeg has finished (the last, possibly short, second).
       const neededMotion = (second - start + 1) * r;
-      const secondComplete = haveKey && (motion.frames.length + motionUsed >= neededMotion || exited);
+      const secondComplete =
+        haveKey && (motion.frames.length + motionUsed >= neededMotion || exited);
       if (secondComplete) {
         const key = keys.frames.shift()!;
         if (keys.frames.length < MAX_QUEUED_KEYS && keyStream.isPaused()) keyStream.resume();
@@ -156,9 +176,18 @@ export async function* sampleFrames(
       if (keyStream.isPaused()) keyStream.resume();
       await new Promise<void>((res) => (wake = res));
     }
-    if (spawnError) throw new MediaError('MEDIA_SPAWN_FAILED', `Could not start ffmpeg: ${(spawnError as Error).message}`, absPath);
+    if (spawnError)
+      throw new MediaError(
+        'MEDIA_SPAWN_FAILED',
+        `Could not start ffmpeg: ${(spawnError as Error).message}`,
+        absPath,
+      );
     if (exitCode !== 0 && !opts.signal?.aborted) {
-      throw new MediaError('MEDIA_PROCESS_FAILED', `Decoding failed: ${lastErrorLine(stderr) || `ffmpeg exited with ${exitCode}`}`, absPath);
+      throw new MediaError(
+        'MEDIA_PROCESS_FAILED',
+        `Decoding failed: ${lastErrorLine(stderr) || `ffmpeg exited with ${exitCode}`}`,
+        absPath,
+      );
     }
   } finally {
     opts.signal?.removeEventListener('abort', kill);

@@ -68,7 +68,13 @@ const PLAYABLE: Record<Exclude<Container, 'other' | 'mkv'>, Set<string>> = {
   mp4: new Set(['h264', 'vp9', 'av1']),
   webm: new Set(['vp8', 'vp9', 'av1']),
 };
-const CONTAINER_NAMES: Record<string, string> = { avi: 'AVI', mpegts: 'MPEG-TS', flv: 'FLV', asf: 'ASF/WMV', mpeg: 'MPEG-PS' };
+const CONTAINER_NAMES: Record<string, string> = {
+  avi: 'AVI',
+  mpegts: 'MPEG-TS',
+  flv: 'FLV',
+  asf: 'ASF/WMV',
+  mpeg: 'MPEG-PS',
+};
 
 function containerOf(fileName: string, formatName: string | undefined): Container {
   const ext = path.extname(fileName).toLowerCase();
@@ -92,32 +98,46 @@ export function playabilityOf(probe: ProbeJson, fileName: string): Playability {
   const v = streams.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1);
   const hasAudio = streams.some((s) => s.codec_type === 'audio');
   const base = { width: v?.width ?? null, height: v?.height ?? null, hasAudio };
-  if (!v || !v.codec_name) return { ...base, playable: false, reason: 'The file has no readable video stream.' };
+  if (!v || !v.codec_name)
+    return { ...base, playable: false, reason: 'The file has no readable video stream.' };
   const codec = v.codec_name;
   const container = containerOf(fileName, probe.format?.format_name);
   const no = (reason: string): Playability => ({ ...base, playable: false, reason });
   if (container === 'other') {
     const fmt = (probe.format?.format_name ?? '').split(',')[0] ?? '';
-    return no(`${codecLabel(codec)} in ${CONTAINER_NAMES[fmt] ?? (fmt || 'this container')} cannot be played by the browser engine; it needs a proxy.`);
+    return no(
+      `${codecLabel(codec)} in ${CONTAINER_NAMES[fmt] ?? (fmt || 'this container')} cannot be played by the browser engine; it needs a proxy.`,
+    );
   }
-  if (container === 'mkv') return no('Matroska (.mkv) files play unreliably in the browser engine; they get a proxy.');
+  if (container === 'mkv')
+    return no('Matroska (.mkv) files play unreliably in the browser engine; they get a proxy.');
   if (!PLAYABLE[container].has(codec)) {
-    return no(`${codecLabel(codec)} video ${container === 'webm' ? 'in WebM' : 'in mp4/mov'} cannot be played by the browser engine; it needs a proxy.`);
+    return no(
+      `${codecLabel(codec)} video ${container === 'webm' ? 'in WebM' : 'in mp4/mov'} cannot be played by the browser engine; it needs a proxy.`,
+    );
   }
   const pix = v.pix_fmt ?? '';
   const eightBit420 = pix === 'yuv420p' || (codec === 'h264' && pix === 'yuvj420p');
   if (!eightBit420) {
-    const what = /1[0246](le|be)$/.test(pix) ? 'high bit depth' : /42[24]|444|gbr|rgb/.test(pix) ? 'chroma format' : 'pixel format';
-    return no(`${codecLabel(codec)} with ${what} ${pix || '(unknown)'} cannot be played by the browser engine; it needs a proxy.`);
+    const what = /1[0246](le|be)$/.test(pix)
+      ? 'high bit depth'
+      : /42[24]|444|gbr|rgb/.test(pix)
+        ? 'chroma format'
+        : 'pixel format';
+    return no(
+      `${codecLabel(codec)} with ${what} ${pix || '(unknown)'} cannot be played by the browser engine; it needs a proxy.`,
+    );
   }
   return { ...base, playable: true, reason: null };
 }
 
 /** The video's stored ffprobe JSON (from import), or a fresh probe when there is none. */
-export async function probeJsonFor(store: ProjectStore, video: VideoRow): Promise<ProbeJson | null> {
+export async function probeJsonFor(
+  store: ProjectStore,
+  video: VideoRow,
+): Promise<ProbeJson | null> {
   const r = store.connection.prepare('SELECT probe_json FROM videos WHERE id = ?').get(video.id) as
-    | { probe_json: string | null }
-    | undefined;
+    { probe_json: string | null } | undefined;
   if (r?.probe_json) {
     try {
       return JSON.parse(r.probe_json) as ProbeJson;
@@ -128,7 +148,16 @@ export async function probeJsonFor(store: ProjectStore, video: VideoRow): Promis
   const abs = store.toAbsPath(video.path);
   const res = await runMediaTool(
     'ffprobe',
-    ['-hide_banner', '-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', `file:${abs}`],
+    [
+      '-hide_banner',
+      '-v',
+      'error',
+      '-print_format',
+      'json',
+      '-show_format',
+      '-show_streams',
+      `file:${abs}`,
+    ],
     { timeoutMs: 60_000, mediaPath: abs },
   );
   if (res.exitCode !== 0) return null;
@@ -165,7 +194,10 @@ function sourceKey(video: VideoRow): ProxyMeta['source'] {
 }
 
 /** The finished proxy of this video (made from this very source), or null. */
-export function readyProxy(store: ProjectStore, video: VideoRow): { file: string; meta: ProxyMeta } | null {
+export function readyProxy(
+  store: ProjectStore,
+  video: VideoRow,
+): { file: string; meta: ProxyMeta } | null {
   const file = proxyPath(store, video.id);
   let meta: ProxyMeta;
   try {
@@ -255,12 +287,17 @@ export function proxyArgs(src: string, out: string): string[] {
  * Make the proxy of `video` (replacing a stale one). Resolves with its metadata; rejects with
  * MediaError (MEDIA_ABORTED when cancelled). No partial file is left behind in any case.
  */
-export async function makeProxy(store: ProjectStore, video: VideoRow, opts: MakeProxyOptions): Promise<ProxyMeta> {
+export async function makeProxy(
+  store: ProjectStore,
+  video: VideoRow,
+  opts: MakeProxyOptions,
+): Promise<ProxyMeta> {
   const dir = proxyDir(store);
   fs.mkdirSync(dir, { recursive: true });
   // temp files of this video left by a killed process
   for (const name of fs.readdirSync(dir)) {
-    if (name.startsWith(`${video.id}.`) && name.endsWith('.part')) fs.rmSync(path.join(dir, name), { force: true });
+    if (name.startsWith(`${video.id}.`) && name.endsWith('.part'))
+      fs.rmSync(path.join(dir, name), { force: true });
   }
   const src = store.toAbsPath(video.path);
   const out = proxyPath(store, video.id);
@@ -271,13 +308,27 @@ export async function makeProxy(store: ProjectStore, video: VideoRow, opts: Make
     await runFfmpegWithProgress(proxyArgs(src, tmp), src, opts);
     const probe = await runMediaTool(
       'ffprobe',
-      ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height,codec_name:format=duration', '-of', 'json', `file:${tmp}`],
+      [
+        '-v',
+        'error',
+        '-select_streams',
+        'v:0',
+        '-show_entries',
+        'stream=width,height,codec_name:format=duration',
+        '-of',
+        'json',
+        `file:${tmp}`,
+      ],
       { timeoutMs: 60_000, signal: opts.signal, mediaPath: tmp },
     );
     const parsed = JSON.parse(probe.stdout.toString('utf8') || '{}') as ProbeJson;
     const s = parsed.streams?.[0];
     if (probe.exitCode !== 0 || !s?.width || !s.height || s.codec_name !== 'h264') {
-      throw new MediaError('MEDIA_PROCESS_FAILED', `The proxy ffmpeg wrote is not readable (${lastErrorLine(probe.stderr) || 'no video stream'}).`, src);
+      throw new MediaError(
+        'MEDIA_PROCESS_FAILED',
+        `The proxy ffmpeg wrote is not readable (${lastErrorLine(probe.stderr) || 'no video stream'}).`,
+        src,
+      );
     }
     const dur = Number(parsed.format?.duration);
     const meta: ProxyMeta = {
@@ -308,7 +359,9 @@ export function removeProxy(store: ProjectStore, videoId: number): void {
 }
 
 /** Parse ffmpeg `-progress` key=value blocks as they stream in; calls back once per block. */
-export function progressParser(onBlock: (kv: Record<string, string>) => void): (chunk: string) => void {
+export function progressParser(
+  onBlock: (kv: Record<string, string>) => void,
+): (chunk: string) => void {
   let buf = '';
   let block: Record<string, string> = {};
   return (chunk) => {
@@ -333,7 +386,11 @@ export function progressParser(onBlock: (kv: Record<string, string>) => void): (
  * Run ffmpeg (arguments as an array, never a shell) reporting progress from `-progress pipe:1`;
  * abort kills it by pid (SIGTERM, then SIGKILL after a grace period) and waits for it to exit.
  */
-function runFfmpegWithProgress(args: string[], mediaPath: string, opts: MakeProxyOptions): Promise<void> {
+function runFfmpegWithProgress(
+  args: string[],
+  mediaPath: string,
+  opts: MakeProxyOptions,
+): Promise<void> {
   const { signal, onProgress, durationSec } = opts;
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted) {
@@ -366,7 +423,8 @@ function runFfmpegWithProgress(args: string[], mediaPath: string, opts: MakeProx
         if (!durationSec || !Number.isFinite(us) || us < 0) return;
         const fraction = Math.min(0.999, us / 1e6 / durationSec);
         const elapsed = (Date.now() - started) / 1000;
-        const etaSec = fraction > 0.01 ? Math.max(0, Math.round((elapsed * (1 - fraction)) / fraction)) : null;
+        const etaSec =
+          fraction > 0.01 ? Math.max(0, Math.round((elapsed * (1 - fraction)) / fraction)) : null;
         onProgress({ fraction, etaSec });
       }),
     );
@@ -381,13 +439,25 @@ function runFfmpegWithProgress(args: string[], mediaPath: string, opts: MakeProx
     };
     child.once('error', (e: NodeJS.ErrnoException) => {
       cleanup();
-      reject(new MediaError('MEDIA_SPAWN_FAILED', `Could not start ${bin}: ${e.code ?? e.message}`, mediaPath));
+      reject(
+        new MediaError(
+          'MEDIA_SPAWN_FAILED',
+          `Could not start ${bin}: ${e.code ?? e.message}`,
+          mediaPath,
+        ),
+      );
     });
     child.once('close', (code) => {
       cleanup();
       if (aborted) reject(new MediaError('MEDIA_ABORTED', 'Cancelled.', mediaPath));
       else if (code !== 0) {
-        reject(new MediaError('MEDIA_PROCESS_FAILED', `ffmpeg could not make the proxy: ${lastErrorLine(errTail) || `exit code ${code}`}`, mediaPath));
+        reject(
+          new MediaError(
+            'MEDIA_PROCESS_FAILED',
+            `ffmpeg could not make the proxy: ${lastErrorLine(errTail) || `exit code ${code}`}`,
+            mediaPath,
+          ),
+        );
       } else resolve();
     });
   });

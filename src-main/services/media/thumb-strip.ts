@@ -54,7 +54,10 @@ export function stripLayout(durationSec: number): StripLayout {
 }
 
 /** The finished strip of this video (made from this very source), or null. */
-export function readyStrip(store: ProjectStore, video: VideoRow): { file: string; meta: StripMeta } | null {
+export function readyStrip(
+  store: ProjectStore,
+  video: VideoRow,
+): { file: string; meta: StripMeta } | null {
   const file = stripPath(store, video.id);
   let meta: StripMeta;
   try {
@@ -64,7 +67,9 @@ export function readyStrip(store: ProjectStore, video: VideoRow): { file: string
   }
   const key = sourceKey(video);
   const same =
-    meta.source?.path === key.path && meta.source.sizeBytes === key.sizeBytes && meta.source.importedAt === key.importedAt;
+    meta.source?.path === key.path &&
+    meta.source.sizeBytes === key.sizeBytes &&
+    meta.source.importedAt === key.importedAt;
   return same && fs.existsSync(file) ? { file, meta } : null;
 }
 
@@ -78,7 +83,12 @@ export function readyStrip(store: ProjectStore, video: VideoRow): { file: string
  * Measured on a 2-hour 640×360 H.264 file (GOP 10 s): 18 s instead of 103 s decoding every frame.
  * Short videos decode every frame, so their tiles land on the frame nearest i × intervalSec.
  */
-export function stripArgs(src: string, out: string, layout: StripLayout, durationSec: number): string[] {
+export function stripArgs(
+  src: string,
+  out: string,
+  layout: StripLayout,
+  durationSec: number,
+): string[] {
   const keyframesOnly = durationSec >= STRIP_KEYFRAMES_FROM_SEC;
   return [
     '-hide_banner',
@@ -112,11 +122,19 @@ export function stripArgs(src: string, out: string, layout: StripLayout, duratio
  * Make the strip of `video` (replacing a stale one). Resolves with its record; rejects with
  * MediaError (MEDIA_ABORTED when cancelled). No partial file is left behind in any case.
  */
-export async function makeStrip(store: ProjectStore, video: VideoRow, signal?: AbortSignal): Promise<StripMeta> {
+export async function makeStrip(
+  store: ProjectStore,
+  video: VideoRow,
+  signal?: AbortSignal,
+): Promise<StripMeta> {
   const src = store.toAbsPath(video.path);
   const durationSec = video.durationSec;
   if (!durationSec || !(durationSec > 0)) {
-    throw new MediaError('MEDIA_UNREADABLE', `${video.name} has no known duration, so no thumbnail strip can be made.`, src);
+    throw new MediaError(
+      'MEDIA_UNREADABLE',
+      `${video.name} has no known duration, so no thumbnail strip can be made.`,
+      src,
+    );
   }
   const layout = stripLayout(durationSec);
   const dir = stripDir(store);
@@ -141,12 +159,31 @@ export async function makeStrip(store: ProjectStore, video: VideoRow, signal?: A
     }
     const probe = await runMediaTool(
       'ffprobe',
-      ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'json', `file:${tmp}`],
+      [
+        '-v',
+        'error',
+        '-select_streams',
+        'v:0',
+        '-show_entries',
+        'stream=width,height',
+        '-of',
+        'json',
+        `file:${tmp}`,
+      ],
       { timeoutMs: 60_000, signal, mediaPath: tmp },
     );
     const s = (JSON.parse(probe.stdout.toString('utf8') || '{}') as ProbeJson).streams?.[0];
-    if (probe.exitCode !== 0 || s?.width !== layout.columns * STRIP_TILE_WIDTH || !s.height || s.height % layout.rows !== 0) {
-      throw new MediaError('MEDIA_PROCESS_FAILED', `The thumbnail strip ffmpeg wrote is not the expected image (${s?.width ?? '?'}×${s?.height ?? '?'}).`, src);
+    if (
+      probe.exitCode !== 0 ||
+      s?.width !== layout.columns * STRIP_TILE_WIDTH ||
+      !s.height ||
+      s.height % layout.rows !== 0
+    ) {
+      throw new MediaError(
+        'MEDIA_PROCESS_FAILED',
+        `The thumbnail strip ffmpeg wrote is not the expected image (${s?.width ?? '?'}×${s?.height ?? '?'}).`,
+        src,
+      );
     }
     const meta: StripMeta = {
       ...layout,

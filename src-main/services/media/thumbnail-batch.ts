@@ -37,7 +37,13 @@ export async function makePosterThumbnails(
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const tmps = jobs.map((j) => `${j.outJpg}.${tag}.tmp`);
   await Promise.all(jobs.map((j) => fs.mkdir(path.dirname(j.outJpg), { recursive: true })));
-  const args = ['-hide_banner', '-nostdin', '-v', 'error', ...(opts.threads ? ['-threads', String(opts.threads)] : [])];
+  const args = [
+    '-hide_banner',
+    '-nostdin',
+    '-v',
+    'error',
+    ...(opts.threads ? ['-threads', String(opts.threads)] : []),
+  ];
   jobs.forEach((j) => {
     const at = posterTime(j.durationSec);
     args.push(...(at > 0 ? ['-ss', at.toFixed(3)] : []), '-i', `file:${j.absPath}`);
@@ -70,7 +76,10 @@ export async function makePosterThumbnails(
   const outcomes: PosterOutcome[] = [];
   try {
     if (jobs.length > 1) {
-      await runMediaTool('ffmpeg', args, { signal: opts.signal, timeoutMs: BATCH_TIMEOUT_MS }).catch((e: unknown) => {
+      await runMediaTool('ffmpeg', args, {
+        signal: opts.signal,
+        timeoutMs: BATCH_TIMEOUT_MS,
+      }).catch((e: unknown) => {
         // A cancel stops the batch; any other failure leaves it to the single-file path below.
         if (e instanceof MediaError && e.code === 'MEDIA_ABORTED') throw e;
       });
@@ -83,7 +92,12 @@ export async function makePosterThumbnails(
         continue;
       }
       try {
-        await makePosterThumbnail(job.absPath, job.outJpg, { durationSec: job.durationSec, streamIndex: job.streamIndex, signal: opts.signal, threads: opts.threads });
+        await makePosterThumbnail(job.absPath, job.outJpg, {
+          durationSec: job.durationSec,
+          streamIndex: job.streamIndex,
+          signal: opts.signal,
+          threads: opts.threads,
+        });
         outcomes.push({ ok: true });
       } catch (e) {
         if (!(e instanceof MediaError) || e.code === 'MEDIA_ABORTED') throw e;

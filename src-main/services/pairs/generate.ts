@@ -1,7 +1,11 @@
 // Turns stored facts into draft pairs with templates. Nothing is invented: every value written into
 // a question or answer comes from a fact (facts.ts), whose provenance ref the pair records.
 import type { DistortionTag } from '../../../src-preload/contract';
-import type { GeneratedPairPreview, PairTurn, TemplateBody } from '../../../src-preload/contract-pairs';
+import type {
+  GeneratedPairPreview,
+  PairTurn,
+  TemplateBody,
+} from '../../../src-preload/contract-pairs';
 import { LLAVA_PREAMBLE } from '../../../src-preload/contract-pairs';
 import type { ProjectStore } from '../store/project-store';
 import { FactReader, fmtSec, type LevelFact, type RangeFact, type VideoFacts } from './facts';
@@ -41,14 +45,17 @@ function joinAnd(items: string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
-const rangeText = (r: { startSec: number; endSec: number }) => `from ${fmtSec(r.startSec)} s to ${fmtSec(r.endSec)} s`;
+const rangeText = (r: { startSec: number; endSec: number }) =>
+  `from ${fmtSec(r.startSec)} s to ${fmtSec(r.endSec)} s`;
 
 /**
  * Ranges of one tag merged where they are equal, overlap or touch, so that a detected event and a
  * person's span over the same time are worded once. Each merged range keeps every source range,
  * so the pair still cites all the facts behind it.
  */
-export function mergeRanges(ranges: readonly RangeFact[]): { startSec: number; endSec: number; sources: RangeFact[] }[] {
+export function mergeRanges(
+  ranges: readonly RangeFact[],
+): { startSec: number; endSec: number; sources: RangeFact[] }[] {
   const sorted = [...ranges].sort((a, b) => a.startSec - b.startSec || a.endSec - b.endSec);
   const out: { startSec: number; endSec: number; sources: RangeFact[] }[] = [];
   for (const r of sorted) {
@@ -77,7 +84,12 @@ function pair(
   taskMark: string,
   conversations: PairTurn[],
   provenance: ProvenanceRef[],
-  opts: { level?: LevelFact | null; range?: RangeFact; video2Id?: number; extra?: Record<string, unknown> } = {},
+  opts: {
+    level?: LevelFact | null;
+    range?: RangeFact;
+    video2Id?: number;
+    extra?: Record<string, unknown>;
+  } = {},
 ): GeneratedPair {
   return {
     videoId: f.videoId,
@@ -94,20 +106,48 @@ function pair(
 }
 
 /** Pairs of one template kind for one video (comparison needs `partner`, the other video's facts). */
-export function renderTemplate(id: string, body: TemplateBody, f: VideoFacts, partner?: VideoFacts): GeneratedPair[] {
+export function renderTemplate(
+  id: string,
+  body: TemplateBody,
+  f: VideoFacts,
+  partner?: VideoFacts,
+): GeneratedPair[] {
   switch (id) {
     case 'rating':
-      return f.level ? [pair(f, 'rating', conv(body.question, fill(body.answer, { level: f.level.level })), f.level.refs, { level: f.level })] : [];
+      return f.level
+        ? [
+            pair(
+              f,
+              'rating',
+              conv(body.question, fill(body.answer, { level: f.level.level })),
+              f.level.refs,
+              { level: f.level },
+            ),
+          ]
+        : [];
     case 'distortion': {
       if (!f.spans.length) return [];
       const whole = pair(
         f,
         'description',
-        conv(body.question, fill(body.answer, { spans: joinAnd(f.spans.map((s) => `${s.tag} ${rangeText(s)}`)) })),
+        conv(
+          body.question,
+          fill(body.answer, { spans: joinAnd(f.spans.map((s) => `${s.tag} ${rangeText(s)}`)) }),
+        ),
         f.spans.map((s) => s.ref),
       );
       // a span's own pair states only its tag: the time range is the pair's (a clip, or said in the prompt)
-      const per = body.perSpan ? f.spans.map((s) => pair(f, 'description', conv(body.question, fill(body.answer, { spans: s.tag })), [s.ref], { range: s })) : [];
+      const per = body.perSpan
+        ? f.spans.map((s) =>
+            pair(
+              f,
+              'description',
+              conv(body.question, fill(body.answer, { spans: s.tag })),
+              [s.ref],
+              { range: s },
+            ),
+          )
+        : [];
       return [whole, ...per];
     }
     case 'temporal': {
@@ -117,7 +157,10 @@ export function renderTemplate(id: string, body: TemplateBody, f: VideoFacts, pa
         pair(
           f,
           'temporal',
-          conv(fill(body.question, { tag, tag_verb: TAG_VERBS[tag] }), fill(body.answer, { tag, ranges: joinAnd(mergeRanges(rs).map(rangeText)) })),
+          conv(
+            fill(body.question, { tag, tag_verb: TAG_VERBS[tag] }),
+            fill(body.answer, { tag, ranges: joinAnd(mergeRanges(rs).map(rangeText)) }),
+          ),
           rs.map((r) => r.ref),
         ),
       );
@@ -127,32 +170,75 @@ export function renderTemplate(id: string, body: TemplateBody, f: VideoFacts, pa
       for (const tag of [...new Set(f.spans.map((s) => s.tag))]) {
         const answers = ['Yes', 'No'];
         out.push(
-          pair(f, 'qbench', conv(choicePrompt(fill(body.question, { tag }), answers), fill(body.answer, { letter: 'A' })), f.spans.filter((s) => s.tag === tag).map((s) => s.ref), {
-            extra: { qbench: { question_type: 'yes-or-no', question: fill(body.question, { tag }), answers, correct_choice: 'A' } },
-          }),
+          pair(
+            f,
+            'qbench',
+            conv(
+              choicePrompt(fill(body.question, { tag }), answers),
+              fill(body.answer, { letter: 'A' }),
+            ),
+            f.spans.filter((s) => s.tag === tag).map((s) => s.ref),
+            {
+              extra: {
+                qbench: {
+                  question_type: 'yes-or-no',
+                  question: fill(body.question, { tag }),
+                  answers,
+                  correct_choice: 'A',
+                },
+              },
+            },
+          ),
         );
       }
       if (f.level) {
         const answers = LEVELS.map((l) => l[0]!.toUpperCase() + l.slice(1));
         const letter = LETTERS[LEVELS.indexOf(f.level.level)]!;
         out.push(
-          pair(f, 'qbench', conv(choicePrompt(QBENCH_LEVEL_QUESTION, answers), fill(body.answer, { letter })), f.level.refs, {
-            level: f.level,
-            extra: { qbench: { question_type: 'what/how', question: QBENCH_LEVEL_QUESTION, answers, correct_choice: letter } },
-          }),
+          pair(
+            f,
+            'qbench',
+            conv(choicePrompt(QBENCH_LEVEL_QUESTION, answers), fill(body.answer, { letter })),
+            f.level.refs,
+            {
+              level: f.level,
+              extra: {
+                qbench: {
+                  question_type: 'what/how',
+                  question: QBENCH_LEVEL_QUESTION,
+                  answers,
+                  correct_choice: letter,
+                },
+              },
+            },
+          ),
         );
       }
       return out;
     }
     case 'comparison': {
       if (!f.level || !partner?.level || f.level.level === partner.level.level) return [];
-      const better = LEVELS.indexOf(f.level.level) < LEVELS.indexOf(partner.level.level) ? 'first' : 'second';
-      const answer = fill(body.answer, { better, level1: f.level.level, level2: partner.level.level });
+      const better =
+        LEVELS.indexOf(f.level.level) < LEVELS.indexOf(partner.level.level) ? 'first' : 'second';
+      const answer = fill(body.answer, {
+        better,
+        level1: f.level.level,
+        level2: partner.level.level,
+      });
       return [
         {
-          ...pair(f, 'comparison', [{ from: 'human', value: `<video>\n<video>\n${body.question}` }, { from: 'gpt', value: answer }], [...f.level.refs, ...partner.level.refs], {
-            video2Id: partner.videoId,
-          }),
+          ...pair(
+            f,
+            'comparison',
+            [
+              { from: 'human', value: `<video>\n<video>\n${body.question}` },
+              { from: 'gpt', value: answer },
+            ],
+            [...f.level.refs, ...partner.level.refs],
+            {
+              video2Id: partner.videoId,
+            },
+          ),
           extra: { style: 'qwen' },
           gtScore: null,
         },
@@ -180,11 +266,17 @@ function partners(ids: number[], facts: Map<number, VideoFacts>): Map<number, Vi
   return out;
 }
 
-export function previewTemplate(store: ProjectStore, templateId: string, videoId: number, body?: TemplateBody): { pairs: GeneratedPair[]; problems: string[] } {
+export function previewTemplate(
+  store: ProjectStore,
+  templateId: string,
+  videoId: number,
+  body?: TemplateBody,
+): { pairs: GeneratedPair[]; problems: string[] } {
   const b = body ?? getTemplate(store, templateId).body;
   const problems = templateBodyProblems(templateId, b);
   if (problems.length) return { pairs: [], problems };
-  if (!store.getVideo(videoId)) throw new PairError('NOT_FOUND', `video ${videoId} is not in the project`);
+  if (!store.getVideo(videoId))
+    throw new PairError('NOT_FOUND', `video ${videoId} is not in the project`);
   const reader = new FactReader(store);
   const ids = templateId === 'comparison' ? store.videoIds() : [videoId];
   const facts = new Map(ids.map((id) => [id, reader.facts(id)]));
@@ -204,12 +296,19 @@ export function generatePairs(
   const reader = new FactReader(store, opts.calibrated);
   const facts = new Map(ids.map((id) => [id, reader.facts(id)]));
   const bodies = new Map(templateIds.map((t) => [t, getTemplate(store, t).body]));
-  const comparisonPartners = templateIds.includes('comparison') ? partners(ids, facts) : new Map<number, VideoFacts>();
+  const comparisonPartners = templateIds.includes('comparison')
+    ? partners(ids, facts)
+    : new Map<number, VideoFacts>();
   const inputs: PairInput[] = [];
   const seenComparisons = new Set<string>();
   for (const id of ids) {
     for (const t of templateIds) {
-      for (const g of renderTemplate(t, bodies.get(t)!, facts.get(id)!, comparisonPartners.get(id))) {
+      for (const g of renderTemplate(
+        t,
+        bodies.get(t)!,
+        facts.get(id)!,
+        comparisonPartners.get(id),
+      )) {
         if (g.video2Id) {
           const key = [g.videoId, g.video2Id].sort((a, b) => a - b).join('-');
           if (seenComparisons.has(key)) continue;
@@ -220,7 +319,9 @@ export function generatePairs(
     }
   }
   const db = store.connection;
-  const del = db.prepare(`DELETE FROM pairs WHERE template_id = ? AND video_id = ? AND status = 'draft' AND source = 'template'`);
+  const del = db.prepare(
+    `DELETE FROM pairs WHERE template_id = ? AND video_id = ? AND status = 'draft' AND source = 'template'`,
+  );
   return db.transaction(() => {
     let replaced = 0;
     for (const id of ids) for (const t of templateIds) replaced += del.run(t, id).changes;

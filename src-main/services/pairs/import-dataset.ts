@@ -4,7 +4,15 @@
 import path from 'node:path';
 import type { ImportKind, ImportReport } from '../../../src-preload/contract-pairs';
 import type { ProjectStore } from '../store/project-store';
-import { ImportError, MAX_IMPORT_BYTES, detectScale, parsePairItems, parseQbenchItems, parseRatingItems, readJsonFile } from './import-parse';
+import {
+  ImportError,
+  MAX_IMPORT_BYTES,
+  detectScale,
+  parsePairItems,
+  parseQbenchItems,
+  parseRatingItems,
+  readJsonFile,
+} from './import-parse';
 import { insertPairs, putQbenchSet, putVideoMos, type PairInput } from './pair-store';
 import type { PairExtra } from './pair-queries';
 
@@ -14,7 +22,9 @@ export interface VideoMatcher {
 
 /** Index of the project's readable videos by stored relative path and by file name. */
 export function videoMatcher(store: ProjectStore): VideoMatcher {
-  const rows = store.connection.prepare(`SELECT id, path FROM videos WHERE status = 'ok'`).all() as { id: number; path: string }[];
+  const rows = store.connection
+    .prepare(`SELECT id, path FROM videos WHERE status = 'ok'`)
+    .all() as { id: number; path: string }[];
   const norm = (p: string) => p.split(path.sep).join('/').replace(/^\.\//, '');
   const byPath = new Map<string, number>();
   const byName = new Map<string, number[]>();
@@ -35,12 +45,24 @@ export function videoMatcher(store: ProjectStore): VideoMatcher {
       const name = p.split('/').at(-1)!;
       const ids = byName.get(name) ?? [];
       if (ids.length === 1) return { videoId: ids[0]! };
-      return { reason: ids.length > 1 ? `file name "${name}" matches ${ids.length} videos` : 'no video with this path or file name in the project' };
+      return {
+        reason:
+          ids.length > 1
+            ? `file name "${name}" matches ${ids.length} videos`
+            : 'no video with this path or file name in the project',
+      };
     },
   };
 }
 
-function importPairs(store: ProjectStore, file: string, kind: 'llava' | 'qwen2.5vl', asDraft: boolean, report: ImportReport, maxBytes: number): void {
+function importPairs(
+  store: ProjectStore,
+  file: string,
+  kind: 'llava' | 'qwen2.5vl',
+  asDraft: boolean,
+  report: ImportReport,
+  maxBytes: number,
+): void {
   const items = parsePairItems(readJsonFile(file, maxBytes), kind);
   report.items = items.length;
   const matcher = videoMatcher(store);
@@ -54,7 +76,10 @@ function importPairs(store: ProjectStore, file: string, kind: 'llava' | 'qwen2.5
       continue;
     }
     const uid = it.id ?? `${stem}-${it.index + 1}`;
-    if (taken.get(uid)) throw new ImportError(`item ${it.index + 1}: id: "${uid}" is already used by a pair in this project`);
+    if (taken.get(uid))
+      throw new ImportError(
+        `item ${it.index + 1}: id: "${uid}" is already used by a pair in this project`,
+      );
     const extra: PairExtra = {
       style: kind === 'llava' ? 'llava' : 'qwen',
       keyOrder: it.keyOrder,
@@ -77,7 +102,13 @@ function importPairs(store: ProjectStore, file: string, kind: 'llava' | 'qwen2.5
   report.imported = inputs.length;
 }
 
-function importRatings(store: ProjectStore, file: string, report: ImportReport, scale: string | undefined, maxBytes: number): void {
+function importRatings(
+  store: ProjectStore,
+  file: string,
+  report: ImportReport,
+  scale: string | undefined,
+  maxBytes: number,
+): void {
   const items = parseRatingItems(readJsonFile(file, maxBytes));
   report.items = items.length;
   const matcher = videoMatcher(store);
@@ -90,7 +121,10 @@ function importRatings(store: ProjectStore, file: string, report: ImportReport, 
       continue;
     }
     const first = seen.get(m.videoId);
-    if (first !== undefined) throw new ImportError(`item ${it.index + 1}: video_path: "${it.videoPath}" rates the same video as item ${first + 1}`);
+    if (first !== undefined)
+      throw new ImportError(
+        `item ${it.index + 1}: video_path: "${it.videoPath}" rates the same video as item ${first + 1}`,
+      );
     seen.set(m.videoId, it.index);
     rows.push({ videoId: m.videoId, mos: it.mos, level: it.level });
   }
@@ -99,7 +133,12 @@ function importRatings(store: ProjectStore, file: string, report: ImportReport, 
   report.imported = putVideoMos(store, report.setName, report.scale, rows);
 }
 
-function importQbench(store: ProjectStore, file: string, report: ImportReport, maxBytes: number): void {
+function importQbench(
+  store: ProjectStore,
+  file: string,
+  report: ImportReport,
+  maxBytes: number,
+): void {
   const items = parseQbenchItems(readJsonFile(file, maxBytes));
   report.items = items.length;
   const matcher = videoMatcher(store);
@@ -108,7 +147,8 @@ function importQbench(store: ProjectStore, file: string, report: ImportReport, m
     const ids: number[] = [];
     for (const name of it.videoNames) {
       const m = matcher.match(name);
-      if ('reason' in m) report.unmatched.push({ index: it.index + 1, path: name, reason: m.reason });
+      if ('reason' in m)
+        report.unmatched.push({ index: it.index + 1, path: name, reason: m.reason });
       else ids.push(m.videoId);
     }
     if (ids.length !== it.videoNames.length) continue;
@@ -128,10 +168,16 @@ function importQbench(store: ProjectStore, file: string, report: ImportReport, m
   report.imported = putQbenchSet(store, report.setName, questions);
 }
 
-export function importDataset(store: ProjectStore, file: string, kind: ImportKind, opts: { asDraft?: boolean; scale?: string; maxMB?: number } = {}): ImportReport {
+export function importDataset(
+  store: ProjectStore,
+  file: string,
+  kind: ImportKind,
+  opts: { asDraft?: boolean; scale?: string; maxMB?: number } = {},
+): ImportReport {
   const maxBytes = opts.maxMB ? opts.maxMB * 1024 * 1024 : MAX_IMPORT_BYTES;
   const report: ImportReport = { kind, file, items: 0, imported: 0, unmatched: [] };
-  if (kind === 'llava' || kind === 'qwen2.5vl') importPairs(store, file, kind, !!opts.asDraft, report, maxBytes);
+  if (kind === 'llava' || kind === 'qwen2.5vl')
+    importPairs(store, file, kind, !!opts.asDraft, report, maxBytes);
   else if (kind === 'ratings') importRatings(store, file, report, opts.scale, maxBytes);
   else importQbench(store, file, report, maxBytes);
   return report;

@@ -37,7 +37,10 @@ export interface RatingItem {
 }
 
 /** A question-set item as read: the stored question's fields, before its videos are matched. */
-export interface QbenchItem extends Pick<QbenchQuestion, 'videoName' | 'questionType' | 'question' | 'answers' | 'correctChoice' | 'context' | 'extra'> {
+export interface QbenchItem extends Pick<
+  QbenchQuestion,
+  'videoName' | 'questionType' | 'question' | 'answers' | 'correctChoice' | 'context' | 'extra'
+> {
   index: number;
   /** One name, or two for `A.mp4_cat_B.mp4`. */
   videoNames: string[];
@@ -69,33 +72,48 @@ export function readJsonFile(file: string, maxBytes = MAX_IMPORT_BYTES): unknown
   }
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function fail(index: number, field: string, what: string): never {
   throw new ImportError(`item ${index + 1}: ${field}: ${what}`);
 }
 
-function str(item: Record<string, unknown>, index: number, key: string, optional = false): string | undefined {
+function str(
+  item: Record<string, unknown>,
+  index: number,
+  key: string,
+  optional = false,
+): string | undefined {
   const v = item[key];
   if (v === undefined && optional) return undefined;
-  if (typeof v !== 'string' || (!optional && v === '')) fail(index, key, v === undefined ? 'missing' : `must be a string, found ${typeof v}`);
+  if (typeof v !== 'string' || (!optional && v === ''))
+    fail(index, key, v === undefined ? 'missing' : `must be a string, found ${typeof v}`);
   return v;
 }
 
 function num(item: Record<string, unknown>, index: number, key: string): number | undefined {
   const v = item[key];
   if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) fail(index, key, `must be a number, found ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    fail(index, key, `must be a number, found ${JSON.stringify(v)}`);
   return v;
 }
 
 function turns(item: Record<string, unknown>, index: number, style: 'llava' | 'qwen'): PairTurn[] {
   const c = item.conversations;
-  if (!Array.isArray(c)) fail(index, 'conversations', c === undefined ? 'missing' : 'must be an array');
+  if (!Array.isArray(c))
+    fail(index, 'conversations', c === undefined ? 'missing' : 'must be an array');
   const out = c.map((t: unknown, i: number) => {
     if (!isObj(t)) fail(index, `conversations[${i}]`, 'must be an object {from, value}');
-    if (t.from !== 'human' && t.from !== 'gpt') fail(index, `conversations[${i}].from`, `must be "human" or "gpt", found ${JSON.stringify(t.from)}`);
-    if (typeof t.value !== 'string') fail(index, `conversations[${i}].value`, `must be a string, found ${typeof t.value}`);
+    if (t.from !== 'human' && t.from !== 'gpt')
+      fail(
+        index,
+        `conversations[${i}].from`,
+        `must be "human" or "gpt", found ${JSON.stringify(t.from)}`,
+      );
+    if (typeof t.value !== 'string')
+      fail(index, `conversations[${i}].value`, `must be a string, found ${typeof t.value}`);
     return { from: t.from, value: t.value } as PairTurn;
   });
   const problems = turnProblems(out, style);
@@ -120,11 +138,17 @@ function checkDuplicateIds(items: PairItem[]): void {
 
 export function parsePairItems(data: unknown, kind: 'llava' | 'qwen2.5vl'): PairItem[] {
   const pathKey = kind === 'llava' ? 'image' : 'video';
-  const modelled = new Set(['id', pathKey, 'conversations', ...(kind === 'llava' ? ['frames per sec', 'gt_score', 'task_mark'] : [])]);
+  const modelled = new Set([
+    'id',
+    pathKey,
+    'conversations',
+    ...(kind === 'llava' ? ['frames per sec', 'gt_score', 'task_mark'] : []),
+  ]);
   const items = array(data, 'samples').map((raw, index): PairItem => {
     if (!isObj(raw)) fail(index, 'item', 'must be an object');
     const id = raw.id;
-    if (id !== undefined && (typeof id !== 'string' || id === '')) fail(index, 'id', `must be a non-empty string, found ${JSON.stringify(id)}`);
+    if (id !== undefined && (typeof id !== 'string' || id === ''))
+      fail(index, 'id', `must be a non-empty string, found ${JSON.stringify(id)}`);
     const videoPath = str(raw, index, pathKey)!;
     const conversations = turns(raw, index, kind === 'llava' ? 'llava' : 'qwen');
     const sampleKeys: Record<string, unknown> = {};
@@ -153,8 +177,17 @@ export function parseRatingItems(data: unknown): RatingItem[] {
     const scoreKey = 'mos' in raw ? 'mos' : 'gt_score' in raw ? 'gt_score' : null;
     if (!scoreKey) fail(index, 'mos', 'missing (or gt_score)');
     const level = raw.level;
-    if (level !== undefined && !(Number.isInteger(level) && (level as number) >= 1 && (level as number) <= 5)) fail(index, 'level', `must be an integer 1–5, found ${JSON.stringify(level)}`);
-    return { index, videoPath: str(raw, index, pathKey)!, mos: num(raw, index, scoreKey)!, level: (level as number | undefined) ?? null };
+    if (
+      level !== undefined &&
+      !(Number.isInteger(level) && (level as number) >= 1 && (level as number) <= 5)
+    )
+      fail(index, 'level', `must be an integer 1–5, found ${JSON.stringify(level)}`);
+    return {
+      index,
+      videoPath: str(raw, index, pathKey)!,
+      mos: num(raw, index, scoreKey)!,
+      level: (level as number | undefined) ?? null,
+    };
   });
 }
 
@@ -168,17 +201,27 @@ export function detectScale(values: number[]): string {
   return 'other';
 }
 
-const QBENCH_KEYS = new Set(['video_name', 'question_type', 'question', 'answers', 'correct_choice', 'context']);
+const QBENCH_KEYS = new Set([
+  'video_name',
+  'question_type',
+  'question',
+  'answers',
+  'correct_choice',
+  'context',
+]);
 
 export function parseQbenchItems(data: unknown): QbenchItem[] {
   return array(data, 'questions').map((raw, index) => {
     if (!isObj(raw)) fail(index, 'item', 'must be an object');
     const videoName = str(raw, index, 'video_name')!;
     const answers = raw.answers ?? [];
-    if (!Array.isArray(answers) || !answers.every((a) => typeof a === 'string')) fail(index, 'answers', 'must be an array of strings');
+    if (!Array.isArray(answers) || !answers.every((a) => typeof a === 'string'))
+      fail(index, 'answers', 'must be an array of strings');
     const cc = raw.correct_choice;
-    if (cc !== undefined && cc !== null && (typeof cc !== 'string' || !/^[A-Z]$/.test(cc))) fail(index, 'correct_choice', `must be one uppercase letter, found ${JSON.stringify(cc)}`);
-    if (typeof cc === 'string' && cc.charCodeAt(0) - 65 >= answers.length) fail(index, 'correct_choice', `"${cc}" is past the ${answers.length} answers`);
+    if (cc !== undefined && cc !== null && (typeof cc !== 'string' || !/^[A-Z]$/.test(cc)))
+      fail(index, 'correct_choice', `must be one uppercase letter, found ${JSON.stringify(cc)}`);
+    if (typeof cc === 'string' && cc.charCodeAt(0) - 65 >= answers.length)
+      fail(index, 'correct_choice', `"${cc}" is past the ${answers.length} answers`);
     const extra: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(raw)) if (!QBENCH_KEYS.has(k)) extra[k] = v;
     return {
@@ -196,5 +239,9 @@ export function parseQbenchItems(data: unknown): QbenchItem[] {
 }
 
 export function parseKind(kind: ImportKind, data: unknown) {
-  return kind === 'ratings' ? parseRatingItems(data) : kind === 'qbench' ? parseQbenchItems(data) : parsePairItems(data, kind);
+  return kind === 'ratings'
+    ? parseRatingItems(data)
+    : kind === 'qbench'
+      ? parseQbenchItems(data)
+      : parsePairItems(data, kind);
 }

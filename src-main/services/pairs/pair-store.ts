@@ -120,8 +120,7 @@ export function toPairRecord(r: PairDbRow): PairRecord {
 
 export function getPair(store: ProjectStore, id: number): PairRecord | null {
   const r = store.connection.prepare(`SELECT ${PAIR_COLUMNS} FROM pairs WHERE id = ?`).get(id) as
-    | PairDbRow
-    | undefined;
+    PairDbRow | undefined;
   return r ? toPairRecord(r) : null;
 }
 
@@ -143,7 +142,10 @@ export function insertPairs(store: ProjectStore, inputs: readonly PairInput[]): 
     inputs.map((p, i) => {
       const problems = conversationProblems(p.conversations);
       if (problems.length) throw new PairError('BAD_INPUT', `pair ${i + 1}: ${problems[0]}`);
-      if ((p.startSec == null) !== (p.endSec == null) || (p.startSec != null && !(p.endSec! > p.startSec))) {
+      if (
+        (p.startSec == null) !== (p.endSec == null) ||
+        (p.startSec != null && !(p.endSec! > p.startSec))
+      ) {
         throw new PairError('BAD_INPUT', `pair ${i + 1}: a time range needs startSec < endSec`);
       }
       try {
@@ -167,9 +169,13 @@ export function insertPairs(store: ProjectStore, inputs: readonly PairInput[]): 
       } catch (e) {
         const msg = (e as Error).message;
         if (msg.includes('UNIQUE') && msg.includes('pairs.uid')) {
-          throw new PairError('CONFLICT', `pair ${i + 1}: id "${p.uid}" is already used in this project`);
+          throw new PairError(
+            'CONFLICT',
+            `pair ${i + 1}: id "${p.uid}" is already used in this project`,
+          );
         }
-        if (msg.includes('FOREIGN KEY')) throw new PairError('NOT_FOUND', `pair ${i + 1}: video not in the project`);
+        if (msg.includes('FOREIGN KEY'))
+          throw new PairError('NOT_FOUND', `pair ${i + 1}: video not in the project`);
         throw e;
       }
     }),
@@ -210,7 +216,9 @@ export type { QbenchQuestion };
 
 export function listQbenchSets(store: ProjectStore): { setName: string; count: number }[] {
   return store.connection
-    .prepare(`SELECT set_name AS setName, count(*) AS count FROM qbench_questions GROUP BY set_name ORDER BY set_name`)
+    .prepare(
+      `SELECT set_name AS setName, count(*) AS count FROM qbench_questions GROUP BY set_name ORDER BY set_name`,
+    )
     .all() as { setName: string; count: number }[];
 }
 
@@ -264,7 +272,11 @@ export interface QbenchQuestionInput {
 }
 
 /** Store a question set (replacing a set of the same name) in one transaction; returns the count. */
-export function putQbenchSet(store: ProjectStore, setName: string, items: readonly QbenchQuestionInput[]): number {
+export function putQbenchSet(
+  store: ProjectStore,
+  setName: string,
+  items: readonly QbenchQuestionInput[],
+): number {
   const db = store.connection;
   const del = db.prepare(`DELETE FROM qbench_questions WHERE set_name = ?`);
   const ins = db.prepare(

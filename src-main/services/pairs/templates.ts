@@ -31,7 +31,11 @@ export const BUILTIN_TEMPLATES: readonly TemplateDef[] = [
     id: 'distortion',
     kind: 'distortion',
     name: 'Distortion description (tagged spans)',
-    body: { question: 'Describe the distortions in this video and when they occur.', answer: 'The video shows {spans}.', perSpan: false },
+    body: {
+      question: 'Describe the distortions in this video and when they occur.',
+      answer: 'The video shows {spans}.',
+      perSpan: false,
+    },
     question: { allowed: [], required: [] },
     answer: { allowed: ['spans'], required: ['spans'] },
   },
@@ -57,7 +61,8 @@ export const BUILTIN_TEMPLATES: readonly TemplateDef[] = [
     name: 'Two-video comparison',
     body: {
       question: 'Which of the two videos has better quality, the first or the second?',
-      answer: 'The {better} video has better quality: the quality of the first video is {level1}, and the quality of the second video is {level2}.',
+      answer:
+        'The {better} video has better quality: the quality of the first video is {level1}, and the quality of the second video is {level2}.',
     },
     question: { allowed: [], required: [] },
     answer: { allowed: ['better', 'level1', 'level2'], required: ['better'] },
@@ -77,9 +82,17 @@ export function templateBodyProblems(id: string, body: TemplateBody): string[] {
   for (const field of ['question', 'answer'] as const) {
     const used = templatePlaceholders(body[field]);
     const rule = def[field];
-    for (const u of used) if (!rule.allowed.includes(u)) out.push(`${field}: unknown placeholder {${u}}${rule.allowed.length ? ` (allowed: ${rule.allowed.map((a) => `{${a}}`).join(', ')})` : ' (none allowed)'}`);
-    for (const r of rule.required) if (!used.includes(r)) out.push(`${field}: needs the placeholder {${r}}`);
-    if (/[<](image|video)[>]/.test(body[field])) out.push(`${field}: visual placeholders are added by the export format; remove <image>/<video>`);
+    for (const u of used)
+      if (!rule.allowed.includes(u))
+        out.push(
+          `${field}: unknown placeholder {${u}}${rule.allowed.length ? ` (allowed: ${rule.allowed.map((a) => `{${a}}`).join(', ')})` : ' (none allowed)'}`,
+        );
+    for (const r of rule.required)
+      if (!used.includes(r)) out.push(`${field}: needs the placeholder {${r}}`);
+    if (/[<](image|video)[>]/.test(body[field]))
+      out.push(
+        `${field}: visual placeholders are added by the export format; remove <image>/<video>`,
+      );
   }
   return out;
 }
@@ -98,7 +111,10 @@ function rowOf(def: TemplateDef, stored: TemplateBody | undefined): TemplateRow 
 }
 
 function storedBodies(store: ProjectStore): Map<string, TemplateBody> {
-  const rows = store.connection.prepare('SELECT id, body_json FROM pair_templates').all() as { id: string; body_json: string }[];
+  const rows = store.connection.prepare('SELECT id, body_json FROM pair_templates').all() as {
+    id: string;
+    body_json: string;
+  }[];
   return new Map(rows.map((r) => [r.id, JSON.parse(r.body_json) as TemplateBody]));
 }
 

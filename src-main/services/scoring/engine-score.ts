@@ -5,7 +5,12 @@
 import type { ProjectStore } from '../store/project-store';
 import { JobStore } from '../jobs/job-store';
 import { ScoreStore } from './score-store';
-import { DEFAULT_LEVEL_WEIGHTS, LevelScoreError, levelOfScore, validateLevelWeights } from '../levels/level-score';
+import {
+  DEFAULT_LEVEL_WEIGHTS,
+  LevelScoreError,
+  levelOfScore,
+  validateLevelWeights,
+} from '../levels/level-score';
 import type { JobProgress } from '../../../src-preload/contract';
 import { StudioError } from '../../../src-preload/contract-errors';
 import { OpenAiEngine, type EngineConfig } from '../engines/openai-engine';
@@ -48,11 +53,28 @@ export async function runEngineScoreJob(
   const params = job.params as unknown as EngineJobParams;
   const items = jobs.items(jobId);
   const progress: JobProgress = {
-    jobId, runId: params.runId ?? null, status: 'running', scorer: `engine:${params.engine.model}`, provider: 'engine', providerNote: params.engine.baseUrl,
-    segmentsDone: 0, segmentsTotal: items.length, videosDone: 0, videosFailed: 0, videosTotal: items.length, etaSec: null, current: null, errors: [],
+    jobId,
+    runId: params.runId ?? null,
+    status: 'running',
+    scorer: `engine:${params.engine.model}`,
+    provider: 'engine',
+    providerNote: params.engine.baseUrl,
+    segmentsDone: 0,
+    segmentsTotal: items.length,
+    videosDone: 0,
+    videosFailed: 0,
+    videosTotal: items.length,
+    etaSec: null,
+    current: null,
+    errors: [],
   };
   let pool: OpenAiEngine['pool'] | null = null;
-  const emit = () => onProgress({ ...progress, errors: [...progress.errors], ...(pool && pool.urls.length > 1 ? { replicas: pool.stats() } : {}) });
+  const emit = () =>
+    onProgress({
+      ...progress,
+      errors: [...progress.errors],
+      ...(pool && pool.urls.length > 1 ? { replicas: pool.stats() } : {}),
+    });
   try {
     const weights = validateLevelWeights(params.weights ?? DEFAULT_LEVEL_WEIGHTS);
     const config = resolve(params.engine);
@@ -66,7 +88,14 @@ export async function runEngineScoreJob(
         packVersion: '1',
         provider: 'engine',
         providerNote: config.baseUrl,
-        settings: { baseUrl: config.baseUrl, model: config.model, weights: [...weights], prefill: config.prefill ?? 'continue_final_message', topLogprobs: 20, frames: { ...config.frames } },
+        settings: {
+          baseUrl: config.baseUrl,
+          model: config.model,
+          weights: [...weights],
+          prefill: config.prefill ?? 'continue_final_message',
+          topLogprobs: 20,
+          frames: { ...config.frames },
+        },
         jobId,
       }).id;
       jobs.setParams(jobId, { ...params, runId });
@@ -93,10 +122,25 @@ export async function runEngineScoreJob(
       emit();
       const v0 = performance.now();
       try {
-        if (!video || video.status !== 'ok') throw new Error(video ? `Not scored: the video could not be read at import (${video.error ?? 'no metadata'})` : 'The video was removed from the project');
+        if (!video || video.status !== 'ok')
+          throw new Error(
+            video
+              ? `Not scored: the video could not be read at import (${video.error ?? 'no metadata'})`
+              : 'The video was removed from the project',
+          );
         const r = await engine.scoreVideo(it.videoId, { weights, signal });
         store.connection.transaction(() => {
-          scores.writeVideoResult({ runId: runId!, videoId: it.videoId, score: r.score, level: levelOfScore(r.score), probs: r.probs, features: {} }, []);
+          scores.writeVideoResult(
+            {
+              runId: runId!,
+              videoId: it.videoId,
+              score: r.score,
+              level: levelOfScore(r.score),
+              probs: r.probs,
+              features: {},
+            },
+            [],
+          );
           jobs.markItem(jobId, it.videoId, 'done');
         })();
         progress.videosDone++;
@@ -104,10 +148,17 @@ export async function runEngineScoreJob(
         timings.videos++;
       } catch (e) {
         if (isCancel(e, signal)) return 'stop';
-        const msg = e instanceof EngineError || e instanceof LevelScoreError ? `${e.message}${e instanceof LevelScoreError ? ' No score was stored.' : ''}` : (e as Error).message;
+        const msg =
+          e instanceof EngineError || e instanceof LevelScoreError
+            ? `${e.message}${e instanceof LevelScoreError ? ' No score was stored.' : ''}`
+            : (e as Error).message;
         store.connection.transaction(() => jobs.markItem(jobId, it.videoId, 'failed', msg))();
         progress.videosFailed++;
-        progress.errors.push({ videoId: it.videoId, name: video?.name ?? `#${it.videoId}`, error: msg });
+        progress.errors.push({
+          videoId: it.videoId,
+          name: video?.name ?? `#${it.videoId}`,
+          error: msg,
+        });
       }
       progress.segmentsDone++;
       const rate = (progress.segmentsDone - startDone) / ((performance.now() - t0) / 1000);
@@ -124,7 +175,9 @@ export async function runEngineScoreJob(
     // Replica figures (requests in flight) change between videos too: refresh them every second.
     const ticker = engine.pool.urls.length > 1 ? setInterval(emit, 1000) : null;
     try {
-      await Promise.all(Array.from({ length: Math.max(1, Math.min(engine.pool.capacity, pending.length)) }, worker));
+      await Promise.all(
+        Array.from({ length: Math.max(1, Math.min(engine.pool.capacity, pending.length)) }, worker),
+      );
     } finally {
       if (ticker) clearInterval(ticker);
     }

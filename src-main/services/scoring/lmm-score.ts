@@ -48,8 +48,20 @@ export async function runLmmScoreJob(
   const params = job.params as unknown as LmmJobParams;
   const items = jobs.items(jobId);
   const progress: JobProgress = {
-    jobId, runId: params.runId ?? null, status: 'running', scorer: `lmm:${params.model.name}`, provider: null, providerNote: null,
-    segmentsDone: 0, segmentsTotal: 0, videosDone: 0, videosFailed: 0, videosTotal: items.length, etaSec: null, current: null, errors: [],
+    jobId,
+    runId: params.runId ?? null,
+    status: 'running',
+    scorer: `lmm:${params.model.name}`,
+    provider: null,
+    providerNote: null,
+    segmentsDone: 0,
+    segmentsTotal: 0,
+    videosDone: 0,
+    videosFailed: 0,
+    videosTotal: items.length,
+    etaSec: null,
+    current: null,
+    errors: [],
   };
   const emit = () => onProgress({ ...progress, errors: [...progress.errors] });
   const { dir } = params.model;
@@ -64,20 +76,39 @@ export async function runLmmScoreJob(
   };
   /** One prefill pass on the shared session (in turn with chats and other jobs on this model). */
   const pass = (keyFrames: RgbFrame[], motionFrames: RgbFrame[]) =>
-    sessions.use(dir, ep, (m) => m.scoreLevels({ keyFrames, motionFrames, signal }), { signal, onQueue });
+    sessions.use(dir, ep, (m) => m.scoreLevels({ keyFrames, motionFrames, signal }), {
+      signal,
+      onQueue,
+    });
   try {
     const info = await inspectModelFolder(dir);
-    const loaded = await sessions.use(dir, ep, async (m: LoadedLmm) => ({ provider: m.provider, fallbackReason: m.fallbackReason }), { signal, onQueue });
+    const loaded = await sessions.use(
+      dir,
+      ep,
+      async (m: LoadedLmm) => ({ provider: m.provider, fallbackReason: m.fallbackReason }),
+      { signal, onQueue },
+    );
     progress.provider = loaded.provider;
     progress.providerNote = loaded.fallbackReason;
     const sizes = frameSizesFor(dir);
     const settings = {
-      model: { id: params.model.id, name: params.model.name, dir, arch: info.arch, paramCount: info.paramCount, dtypes: info.dtypes, files: info.files.map((f) => ({ path: f.path, sizeBytes: f.sizeBytes, dtype: f.dtype })) },
+      model: {
+        id: params.model.id,
+        name: params.model.name,
+        dir,
+        arch: info.arch,
+        paramCount: info.paramCount,
+        dtypes: info.dtypes,
+        files: info.files.map((f) => ({ path: f.path, sizeBytes: f.sizeBytes, dtype: f.dtype })),
+      },
       ep,
       frames: {
         segmentSec: params.segmentSec,
         keyFrames: 'first frame of each second (1 fps)',
-        motionFrames: info.arch === 'vqa2' ? 'every frame of the range, truncated to a multiple of 4' : 'none (the model has no motion input)',
+        motionFrames:
+          info.arch === 'vqa2'
+            ? 'every frame of the range, truncated to a multiple of 4'
+            : 'none (the model has no motion input)',
         keySize: sizes.key,
         motionSize: sizes.motion,
         videoBudget: params.budget,
@@ -86,7 +117,15 @@ export async function runLmmScoreJob(
     } as Record<string, unknown>;
     let runId = params.runId;
     if (runId === undefined || !scores.getRun(runId)) {
-      runId = scores.createRun({ kind: 'engine', packId: `lmm:${params.model.id ?? params.model.name}`, packVersion: info.arch, provider: loaded.provider, providerNote: loaded.fallbackReason, settings, jobId }).id;
+      runId = scores.createRun({
+        kind: 'engine',
+        packId: `lmm:${params.model.id ?? params.model.name}`,
+        packVersion: info.arch,
+        provider: loaded.provider,
+        providerNote: loaded.fallbackReason,
+        settings,
+        jobId,
+      }).id;
       jobs.setParams(jobId, { ...params, runId });
     } else {
       scores.updateRun(runId, { provider: loaded.provider, providerNote: loaded.fallbackReason });
@@ -116,10 +155,16 @@ export async function runLmmScoreJob(
       const weights = validateLevelWeights(r.weights);
       if (!promptRecorded) {
         // the prompt and weights come from the model's own files: record them once, as they were used
-        scores.updateRun(runId!, { settings: { ...settings, prompt: r.prompt, weights: [...weights] } });
+        scores.updateRun(runId!, {
+          settings: { ...settings, prompt: r.prompt, weights: [...weights] },
+        });
         promptRecorded = true;
       }
-      return { ...scoreFromLogits(r.levelLogits, weights), levelLogits: r.levelLogits, promptTokens: r.promptTokens };
+      return {
+        ...scoreFromLogits(r.levelLogits, weights),
+        levelLogits: r.levelLogits,
+        promptTokens: r.promptTokens,
+      };
     };
     for (const { it, video } of videos) {
       if (it.status !== 'pending') continue;
@@ -150,26 +195,42 @@ export async function runLmmScoreJob(
         pending = [];
       };
       try {
-        const whole = await walkVideoFrames(store.toAbsPath(video.path), { fps: video.fps, durationSec: video.durationSec }, {
-          sizes,
-          segmentSec: params.segmentSec,
-          startSegment: committed,
-          budget: params.budget,
-          motion: info.arch === 'vqa2',
-          motionLimit: motionLimitFor(dir),
-          signal,
-          onSegment: async (s) => {
-            const r = await scorePass(s.keyFrames, s.motionFrames);
-            pending.push({ idx: s.idx, startSec: s.startSec, endSec: s.endSec, score: r.score, probs: r.probs, features: { keyFrames: s.keyFrames.length, motionFrames: s.motionFrames.length, promptTokens: r.promptTokens } });
-            settled++;
-            progress.segmentsDone++;
-            progress.current = queueNote ?? video.name;
-            const rate = (progress.segmentsDone - startDone) / ((performance.now() - t0) / 1000);
-            progress.etaSec = rate > 0 ? (progress.segmentsTotal - progress.segmentsDone) / rate : null;
-            if (pending.length >= FLUSH_SEGMENTS) flush();
-            emit();
+        const whole = await walkVideoFrames(
+          store.toAbsPath(video.path),
+          { fps: video.fps, durationSec: video.durationSec },
+          {
+            sizes,
+            segmentSec: params.segmentSec,
+            startSegment: committed,
+            budget: params.budget,
+            motion: info.arch === 'vqa2',
+            motionLimit: motionLimitFor(dir),
+            signal,
+            onSegment: async (s) => {
+              const r = await scorePass(s.keyFrames, s.motionFrames);
+              pending.push({
+                idx: s.idx,
+                startSec: s.startSec,
+                endSec: s.endSec,
+                score: r.score,
+                probs: r.probs,
+                features: {
+                  keyFrames: s.keyFrames.length,
+                  motionFrames: s.motionFrames.length,
+                  promptTokens: r.promptTokens,
+                },
+              });
+              settled++;
+              progress.segmentsDone++;
+              progress.current = queueNote ?? video.name;
+              const rate = (progress.segmentsDone - startDone) / ((performance.now() - t0) / 1000);
+              progress.etaSec =
+                rate > 0 ? (progress.segmentsTotal - progress.segmentsDone) / rate : null;
+              if (pending.length >= FLUSH_SEGMENTS) flush();
+              emit();
+            },
           },
-        });
+        );
         flush();
         const v = await scorePass(whole.keyFrames, whole.motionFrames);
         const features = {
@@ -181,7 +242,17 @@ export async function runLmmScoreJob(
           promptTokens: v.promptTokens,
         };
         store.connection.transaction(() => {
-          scores.writeVideoResult({ runId: runId!, videoId: video.id, score: v.score, level: levelOfScore(v.score), probs: v.probs, features }, []);
+          scores.writeVideoResult(
+            {
+              runId: runId!,
+              videoId: video.id,
+              score: v.score,
+              level: levelOfScore(v.score),
+              probs: v.probs,
+              features,
+            },
+            [],
+          );
           jobs.markItem(jobId, video.id, 'done');
         })();
         progress.videosDone++;

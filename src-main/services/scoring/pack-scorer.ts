@@ -4,9 +4,21 @@
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { sampleFrames, type SecondOfFrames } from '../media/frames';
-import { createSession, describeProvider, loadPack, type LoadedPack, type ProviderName, type SessionInfo } from '../inference/packs';
+import {
+  createSession,
+  describeProvider,
+  loadPack,
+  type LoadedPack,
+  type ProviderName,
+  type SessionInfo,
+} from '../inference/packs';
 import { rgb24ToPlanar } from '../inference/brisque-onnx';
-import { scoreFromLogits, validateLevelWeights, LEVELS, type LevelWeights } from '../levels/level-score';
+import {
+  scoreFromLogits,
+  validateLevelWeights,
+  LEVELS,
+  type LevelWeights,
+} from '../levels/level-score';
 import { FreezeDetector } from './temporal';
 import { SEGMENT_MEASURES } from './quality-head';
 import type { ScoreEvent, SegmentScore } from './score-store';
@@ -41,14 +53,20 @@ export interface PackVideoResult {
 }
 
 /** Fit (w, h) inside a box keeping the aspect ratio, never upscaling; even sizes for ffmpeg. */
-export function fitInside(w: number, h: number, boxW: number, boxH: number): { width: number; height: number } {
+export function fitInside(
+  w: number,
+  h: number,
+  boxW: number,
+  boxH: number,
+): { width: number; height: number } {
   const s = Math.min(1, boxW / w, boxH / h);
   const even = (x: number) => Math.max(8, 2 * Math.round((x * s) / 2));
   return { width: even(w), height: even(h) };
 }
 
 export function resolvePackDir(appRoot: string, packId = 'builtin-nr'): string {
-  if (packId !== 'builtin-nr' && !/^[a-z0-9][a-z0-9._-]*$/.test(packId)) throw new Error(`Bad pack id ${packId}`);
+  if (packId !== 'builtin-nr' && !/^[a-z0-9][a-z0-9._-]*$/.test(packId))
+    throw new Error(`Bad pack id ${packId}`);
   return path.join(appRoot, 'resources', 'models', packId);
 }
 
@@ -61,16 +79,32 @@ export class PackScorer {
     readonly weights: LevelWeights,
   ) {}
 
-  static async create(packDir: string, opts: { providers?: ProviderName[]; segmentSec?: number; weights?: ArrayLike<number>; threads?: number } = {}) {
+  static async create(
+    packDir: string,
+    opts: {
+      providers?: ProviderName[];
+      segmentSec?: number;
+      weights?: ArrayLike<number>;
+      threads?: number;
+    } = {},
+  ) {
     const pack = loadPack(packDir);
     const sc = pack.manifest.scoring;
-    if (!sc) throw new Error(`Pack ${pack.manifest.id} has no "scoring" section: it cannot score videos`);
+    if (!sc)
+      throw new Error(`Pack ${pack.manifest.id} has no "scoring" section: it cannot score videos`);
     const segmentSec = opts.segmentSec ?? sc.segmentSec;
     if (!Number.isInteger(segmentSec) || segmentSec < 1) {
-      throw new Error(`Segment length must be a whole number of seconds ≥ 1 (key frames are sampled at 1 fps); got ${segmentSec}`);
+      throw new Error(
+        `Segment length must be a whole number of seconds ≥ 1 (key frames are sampled at 1 fps); got ${segmentSec}`,
+      );
     }
     const weights = validateLevelWeights(opts.weights ?? sc.levelWeights);
-    const info = await createSession(pack, SEGMENT_MODEL, opts.providers ?? ['cuda', 'cpu'], opts.threads);
+    const info = await createSession(
+      pack,
+      SEGMENT_MODEL,
+      opts.providers ?? ['cuda', 'cpu'],
+      opts.threads,
+    );
     return new PackScorer(pack, info, segmentSec, weights);
   }
 
@@ -81,7 +115,12 @@ export class PackScorer {
     return this.info.fallbacks.length ? describeProvider(this.info) : null;
   }
   get settings() {
-    return { segmentSec: this.segmentSec, weights: [...this.weights], keyFrame: this.pack.manifest.scoring!.keyFrame, motionFrame: this.pack.manifest.scoring!.motionFrame };
+    return {
+      segmentSec: this.segmentSec,
+      weights: [...this.weights],
+      keyFrame: this.pack.manifest.scoring!.keyFrame,
+      motionFrame: this.pack.manifest.scoring!.motionFrame,
+    };
   }
 
   async release(): Promise<void> {
@@ -96,7 +135,12 @@ export class PackScorer {
     const S = this.segmentSec;
     const startSegment = opts.startSegment ?? 0;
     // the segment model's relative pair rule: a calm shot gives no frozen spans
-    const freeze = new FreezeDetector(v.fps, undefined, null, Math.round(startSegment * S * Math.round(v.fps)));
+    const freeze = new FreezeDetector(
+      v.fps,
+      undefined,
+      null,
+      Math.round(startSegment * S * Math.round(v.fps)),
+    );
     let decodeWaitMs = 0;
     let inferMs = 0;
     let computed = 0;
@@ -113,7 +157,11 @@ export class PackScorer {
       motion.forEach((m, i) => motionF.set(m, i * mo.width * mo.height));
       const t = performance.now();
       const out = await this.info.session.run({
-        key_frames: new ort.Tensor('float32', rgb24ToPlanar(keys, key.width, key.height, seconds.length), [seconds.length, 3, key.height, key.width]),
+        key_frames: new ort.Tensor(
+          'float32',
+          rgb24ToPlanar(keys, key.width, key.height, seconds.length),
+          [seconds.length, 3, key.height, key.width],
+        ),
         motion_frames: new ort.Tensor('float32', motionF, [motion.length, mo.height, mo.width]),
       });
       inferMs += performance.now() - t;
@@ -124,8 +172,16 @@ export class PackScorer {
       const features: Record<string, number> = { quality };
       MEASURE_NAMES.forEach((n, i) => (features[n] = measures[i]!));
       const last = seconds[seconds.length - 1]!;
-      const endSec = v.durationSec != null ? Math.min((idx + 1) * S, v.durationSec) : (last.second + 1);
-      const seg: SegmentScore = { idx, startSec: idx * S, endSec: Math.max(endSec, idx * S + 1 / v.fps), score: ls.score, probs: ls.probs, features };
+      const endSec =
+        v.durationSec != null ? Math.min((idx + 1) * S, v.durationSec) : last.second + 1;
+      const seg: SegmentScore = {
+        idx,
+        startSec: idx * S,
+        endSec: Math.max(endSec, idx * S + 1 / v.fps),
+        score: ls.score,
+        probs: ls.probs,
+        features,
+      };
       segmentScores.push(ls.score);
       computed++;
       opts.onSegment?.(seg);
@@ -143,11 +199,20 @@ export class PackScorer {
     };
     let tWait = performance.now();
     try {
-      for await (const sec of sampleFrames(v.absPath, { keyWidth: key.width, keyHeight: key.height, motionWidth: mo.width, motionHeight: mo.height }, {
-        fps: v.fps,
-        startSecond: startSegment * S,
-        signal: opts.signal,
-      })) {
+      for await (const sec of sampleFrames(
+        v.absPath,
+        {
+          keyWidth: key.width,
+          keyHeight: key.height,
+          motionWidth: mo.width,
+          motionHeight: mo.height,
+        },
+        {
+          fps: v.fps,
+          startSecond: startSegment * S,
+          signal: opts.signal,
+        },
+      )) {
         decodeWaitMs += performance.now() - tWait;
         for (const m of sec.motion) freeze.push(m);
         if (group.length && Math.floor(sec.second / S) !== Math.floor(group[0]!.second / S)) {
@@ -165,20 +230,29 @@ export class PackScorer {
     }
     await inflight;
 
-    const events: ScoreEvent[] = freeze.finish().map((s) => ({ kind: 'freeze', startSec: s.startSec, endSec: s.endSec }));
-    return { events, segmentsComputed: computed, timings: { decodeWaitMs, inferMs, totalMs: performance.now() - t0 } };
+    const events: ScoreEvent[] = freeze
+      .finish()
+      .map((s) => ({ kind: 'freeze', startSec: s.startSec, endSec: s.endSec }));
+    return {
+      events,
+      segmentsComputed: computed,
+      timings: { decodeWaitMs, inferMs, totalMs: performance.now() - t0 },
+    };
   }
 }
 
 /** Aggregate segment results into the video's result: mean level probabilities → level-token score. */
 export function aggregateSegments(segments: SegmentScore[], weights: LevelWeights) {
   if (!segments.length) throw new Error('No segments were scored');
-  const probs = Object.fromEntries(LEVELS.map((l) => [l, segments.reduce((a, s) => a + s.probs[l], 0) / segments.length])) as SegmentScore['probs'];
+  const probs = Object.fromEntries(
+    LEVELS.map((l) => [l, segments.reduce((a, s) => a + s.probs[l], 0) / segments.length]),
+  ) as SegmentScore['probs'];
   // Σ mean(p)ᵢ wᵢ = mean of segment scores: the video score is VQA²'s formula on mean probabilities.
   const logits = LEVELS.map((l) => Math.log(Math.max(probs[l], 1e-12)));
   const ls = scoreFromLogits(logits, weights);
   const features: Record<string, number> = {};
-  for (const k of Object.keys(segments[0]!.features)) features[k] = segments.reduce((a, s) => a + (s.features[k] ?? 0), 0) / segments.length;
+  for (const k of Object.keys(segments[0]!.features))
+    features[k] = segments.reduce((a, s) => a + (s.features[k] ?? 0), 0) / segments.length;
   features.minSegmentScore = Math.min(...segments.map((s) => s.score));
   return { score: ls.score, level: ls.level, probs: ls.probs, features };
 }
@@ -196,10 +270,21 @@ export function qualityDropEvents(segments: SegmentScore[], drop = 0.15): ScoreE
       start ??= s;
       last = s;
     } else if (start) {
-      out.push({ kind: 'quality_drop', startSec: start.startSec, endSec: last!.endSec, data: { median } });
+      out.push({
+        kind: 'quality_drop',
+        startSec: start.startSec,
+        endSec: last!.endSec,
+        data: { median },
+      });
       start = null;
     }
   }
-  if (start) out.push({ kind: 'quality_drop', startSec: start.startSec, endSec: last!.endSec, data: { median } });
+  if (start)
+    out.push({
+      kind: 'quality_drop',
+      startSec: start.startSec,
+      endSec: last!.endSec,
+      data: { median },
+    });
   return out;
 }

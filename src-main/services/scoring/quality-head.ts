@@ -15,7 +15,11 @@ export function levelLogitsFromQuality(q: number, tau = DEFAULT_TAU): number[] {
   return LEVEL_CENTRES.map((c) => -((qc - c) ** 2) / (2 * tau * tau));
 }
 
-export function levelScoreFromQuality(q: number, weights: ArrayLike<number> = DEFAULT_LEVEL_WEIGHTS, tau = DEFAULT_TAU): LevelScore {
+export function levelScoreFromQuality(
+  q: number,
+  weights: ArrayLike<number> = DEFAULT_LEVEL_WEIGHTS,
+  tau = DEFAULT_TAU,
+): LevelScore {
   return scoreFromLogits(levelLogitsFromQuality(q, tau), weights);
 }
 
@@ -68,7 +72,9 @@ export interface HeadCoefficients {
  */
 export function qualityFromMeasures(measures: ArrayLike<number>, coeffs: HeadCoefficients): number {
   if (measures.length !== SEGMENT_MEASURES.length) {
-    throw new Error(`expected ${SEGMENT_MEASURES.length} measures (${SEGMENT_MEASURES.join(', ')}), got ${measures.length}`);
+    throw new Error(
+      `expected ${SEGMENT_MEASURES.length} measures (${SEGMENT_MEASURES.join(', ')}), got ${measures.length}`,
+    );
   }
   const m = (name: SegmentMeasure) => measures[SEGMENT_MEASURES.indexOf(name)]!;
   let q = 1 - (coeffs.brisque.weight / 100) * Math.min(100, Math.max(0, m('brisque_mean')));
@@ -80,7 +86,10 @@ export function qualityFromMeasures(measures: ArrayLike<number>, coeffs: HeadCoe
 }
 
 /** Level logits of a segment from its measures (what segment.onnx outputs as `level_logits`). */
-export function levelLogitsFromMeasures(measures: ArrayLike<number>, coeffs: HeadCoefficients): number[] {
+export function levelLogitsFromMeasures(
+  measures: ArrayLike<number>,
+  coeffs: HeadCoefficients,
+): number[] {
   const q = qualityFromMeasures(measures, coeffs);
   return coeffs.levelCentres.map((c) => -((q - c) ** 2) / (2 * coeffs.tau * coeffs.tau));
 }
@@ -110,7 +119,9 @@ export function creteBlur(grey: Uint8Array, width: number, height: number, taps 
       for (let x = 0; x < width; x++) {
         let s = 0;
         for (let t = -half; t <= half; t++) {
-          s += vertical ? at(x, Math.min(height - 1, Math.max(0, y + t))) : at(Math.min(width - 1, Math.max(0, x + t)), y);
+          s += vertical
+            ? at(x, Math.min(height - 1, Math.max(0, y + t)))
+            : at(Math.min(width - 1, Math.max(0, x + t)), y);
         }
         box[y * width + x] = s;
       }
@@ -139,7 +150,13 @@ export function creteBlur(grey: Uint8Array, width: number, height: number, taps 
  * (Donoho & Johnstone 1994); mean |HH| per 16×16-pixel block (partial blocks dropped); the
  * ⌈0.1·B⌉-th smallest block mean (the flattest 10 %, so edges and texture stay out) × √(π/2).
  */
-export function blockNoise(grey: Uint8Array, width: number, height: number, block = 16, percentile = 0.1): number {
+export function blockNoise(
+  grey: Uint8Array,
+  width: number,
+  height: number,
+  block = 16,
+  percentile = 0.1,
+): number {
   const w2 = Math.floor(width / 2);
   const h2 = Math.floor(height / 2);
   const b = block / 2;
@@ -158,7 +175,8 @@ export function blockNoise(grey: Uint8Array, width: number, height: number, bloc
       means.push(s / (b * b));
     }
   }
-  if (!means.length) throw new Error(`frame ${width}x${height} is smaller than one ${block}x${block} block`);
+  if (!means.length)
+    throw new Error(`frame ${width}x${height} is smaller than one ${block}x${block} block`);
   means.sort((x, y) => x - y);
   const k = Math.max(1, Math.ceil(means.length * percentile - 1e-9));
   return means[k - 1]! * Math.sqrt(Math.PI / 2);
@@ -210,14 +228,19 @@ export const MIN_ACTIVE = 16;
  * pillarbox) — framing, not clipped picture — and are left out of every key-frame measure. The full
  * frame when less than MIN_ACTIVE rows or columns would remain.
  */
-export function activeArea(frames: readonly Uint8Array[], w: number, h: number): { x0: number; y0: number; x1: number; y1: number } {
+export function activeArea(
+  frames: readonly Uint8Array[],
+  w: number,
+  h: number,
+): { x0: number; y0: number; x1: number; y1: number } {
   const rows = new Uint8Array(h);
   const cols = new Uint8Array(w);
   for (const f of frames) {
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
         const i = 3 * (y * w + x);
-        if (f[i]! > CLIP_DARK_MAX || f[i + 1]! > CLIP_DARK_MAX || f[i + 2]! > CLIP_DARK_MAX) rows[y] = cols[x] = 1;
+        if (f[i]! > CLIP_DARK_MAX || f[i + 1]! > CLIP_DARK_MAX || f[i + 2]! > CLIP_DARK_MAX)
+          rows[y] = cols[x] = 1;
       }
     }
   }
@@ -233,10 +256,15 @@ export function activeArea(frames: readonly Uint8Array[], w: number, h: number):
 }
 
 /** The rectangle [x0, x1) × [y0, y1) of an interleaved rgb24 frame of width w. */
-export function cropRgb(frame: Uint8Array, w: number, a: { x0: number; y0: number; x1: number; y1: number }): Uint8Array {
+export function cropRgb(
+  frame: Uint8Array,
+  w: number,
+  a: { x0: number; y0: number; x1: number; y1: number },
+): Uint8Array {
   const cw = a.x1 - a.x0;
   const out = new Uint8Array(cw * (a.y1 - a.y0) * 3);
-  for (let y = a.y0; y < a.y1; y++) out.set(frame.subarray(3 * (y * w + a.x0), 3 * (y * w + a.x1)), 3 * (y - a.y0) * cw);
+  for (let y = a.y0; y < a.y1; y++)
+    out.set(frame.subarray(3 * (y * w + a.x0), 3 * (y * w + a.x1)), 3 * (y - a.y0) * cw);
   return out;
 }
 

@@ -5,7 +5,11 @@ import type { EvalRunInfo } from '../../../src-preload/contract-evaluation';
 import { ScoreStore, type ModelRunRecord } from './score-store';
 
 /** "#4 builtin-nr 1.0.0 · 2026-11-30 21:03 UTC · 12 of 14 videos" */
-export function runLabel(run: Pick<ModelRunRecord, 'id' | 'packId' | 'packVersion' | 'createdAt'>, scored: number, total: number): string {
+export function runLabel(
+  run: Pick<ModelRunRecord, 'id' | 'packId' | 'packVersion' | 'createdAt'>,
+  scored: number,
+  total: number,
+): string {
   const when = run.createdAt.slice(0, 16).replace('T', ' ');
   return `#${run.id} ${run.packId} ${run.packVersion} · ${when} UTC · ${scored} of ${total} video${total === 1 ? '' : 's'}`;
 }
@@ -13,7 +17,12 @@ export function runLabel(run: Pick<ModelRunRecord, 'id' | 'packId' | 'packVersio
 /** Runs that scored at least one video, newest first. */
 export function listRuns(db: Database.Database): EvalRunInfo[] {
   const counts = new Map(
-    (db.prepare('SELECT run_id AS id, count(*) AS n FROM video_scores GROUP BY run_id').all() as { id: number; n: number }[]).map((r) => [r.id, r.n]),
+    (
+      db.prepare('SELECT run_id AS id, count(*) AS n FROM video_scores GROUP BY run_id').all() as {
+        id: number;
+        n: number;
+      }[]
+    ).map((r) => [r.id, r.n]),
   );
   const total = (db.prepare('SELECT count(*) AS n FROM videos').get() as { n: number }).n;
   return new ScoreStore(db)

@@ -11,7 +11,12 @@ import { levelOfScore, validateLevelWeights, DEFAULT_LEVEL_WEIGHTS } from '../le
 import type { ProviderName } from '../inference/packs';
 import type { JobProgress } from '../../../src-preload/contract';
 import { StudioError } from '../../../src-preload/contract-errors';
-import { ENGINE_SCORER_ID, runEngineScoreJob, type EngineJobParams, type EngineResolver } from './engine-score';
+import {
+  ENGINE_SCORER_ID,
+  runEngineScoreJob,
+  type EngineJobParams,
+  type EngineResolver,
+} from './engine-score';
 import { LMM_SCORER_ID, runLmmScoreJob, type LmmJobParams } from './lmm-score';
 import { modelPool } from '../lmm/model-pool';
 import { throttle } from '../util/throttle';
@@ -73,14 +78,27 @@ export class ScoreJobs {
         });
       return runEngineScoreJob(this.store, jobId, resolve, this.onProgress, signal);
     }
-    if (params.scorer === LMM_SCORER_ID) return runLmmScoreJob(this.store, jobId, modelPool(), this.onProgress, signal);
+    if (params.scorer === LMM_SCORER_ID)
+      return runLmmScoreJob(this.store, jobId, modelPool(), this.onProgress, signal);
     const items = this.jobs.items(jobId);
     const videos = items.map((i) => ({ item: i, video: this.store.getVideo(i.videoId) }));
     const isStreaming = params.scorer === STREAMING_SCORER_ID || params.scorer === 'p1203';
     let scorer: PackScorer | null = null;
     const progress: ScoreProgress = {
-      jobId, runId: params.runId ?? null, status: 'running', scorer: params.scorer, provider: null, providerNote: null,
-      segmentsDone: 0, segmentsTotal: 0, videosDone: 0, videosFailed: 0, videosTotal: items.length, etaSec: null, current: null, errors: [],
+      jobId,
+      runId: params.runId ?? null,
+      status: 'running',
+      scorer: params.scorer,
+      provider: null,
+      providerNote: null,
+      segmentsDone: 0,
+      segmentsTotal: 0,
+      videosDone: 0,
+      videosFailed: 0,
+      videosTotal: items.length,
+      etaSec: null,
+      current: null,
+      errors: [],
     };
     const gate = throttle(PROGRESS_MS);
     const emit = (force = false) => {
@@ -95,7 +113,10 @@ export class ScoreJobs {
         segmentSec = params.segmentSec ?? 2;
         progress.provider = 'cpu';
       } else {
-        scorer = await PackScorer.create(resolvePackDir(this.appRoot, params.scorer), { providers: params.providers, segmentSec: params.segmentSec });
+        scorer = await PackScorer.create(resolvePackDir(this.appRoot, params.scorer), {
+          providers: params.providers,
+          segmentSec: params.segmentSec,
+        });
         segmentSec = scorer.segmentSec;
         weights = scorer.weights;
         progress.provider = scorer.provider;
@@ -115,13 +136,18 @@ export class ScoreJobs {
         runId = run.id;
         this.jobs.setParams(jobId, { ...params, runId });
       } else {
-        this.scores.updateRun(runId, { provider: progress.provider!, providerNote: progress.providerNote });
+        this.scores.updateRun(runId, {
+          provider: progress.provider!,
+          providerNote: progress.providerNote,
+        });
       }
       progress.runId = runId;
       this.jobs.setStatus(jobId, 'running');
 
       for (const { item, video } of videos) {
-        const n = video?.durationSec ? Math.max(1, Math.ceil(video.durationSec / segmentSec - 1e-9)) : 1;
+        const n = video?.durationSec
+          ? Math.max(1, Math.ceil(video.durationSec / segmentSec - 1e-9))
+          : 1;
         progress.segmentsTotal += n;
         if (item.status === 'done') {
           progress.segmentsDone += n;
@@ -143,15 +169,26 @@ export class ScoreJobs {
       const timings = { decodeWaitMs: 0, inferMs: 0, totalMs: 0, videos: 0 };
 
       const scoreOne = async ({ item, video }: (typeof videos)[number]): Promise<void> => {
-        const segmentsOfItem = video?.durationSec ? Math.max(1, Math.ceil(video.durationSec / segmentSec - 1e-9)) : 1;
-        const committedBefore = Math.min(segmentsOfItem, this.scores.nextSegmentIndex(runId, item.videoId));
+        const segmentsOfItem = video?.durationSec
+          ? Math.max(1, Math.ceil(video.durationSec / segmentSec - 1e-9))
+          : 1;
+        const committedBefore = Math.min(
+          segmentsOfItem,
+          this.scores.nextSegmentIndex(runId, item.videoId),
+        );
         let segsThisVideo = 0;
         const fail = (error: string) => {
-          this.store.connection.transaction(() => this.jobs.markItem(jobId, item.videoId, 'failed', error))();
+          this.store.connection.transaction(() =>
+            this.jobs.markItem(jobId, item.videoId, 'failed', error),
+          )();
           // a failed video's remaining segments will not come: count them as settled
           progress.segmentsDone += Math.max(0, segmentsOfItem - committedBefore - segsThisVideo);
           progress.videosFailed++;
-          progress.errors.push({ videoId: item.videoId, name: video?.name ?? `#${item.videoId}`, error });
+          progress.errors.push({
+            videoId: item.videoId,
+            name: video?.name ?? `#${item.videoId}`,
+            error,
+          });
           emit(true);
         };
         if (!video) {
@@ -159,13 +196,22 @@ export class ScoreJobs {
           return;
         }
         if (video.status !== 'ok' || !video.width || !video.height || !video.fps) {
-          fail(`Not scored: the video could not be read at import (${video.error ?? 'no metadata'})`);
+          fail(
+            `Not scored: the video could not be read at import (${video.error ?? 'no metadata'})`,
+          );
           return;
         }
         progress.current = video.name;
         emit(true);
         const absPath = this.store.toAbsPath(video.path);
-        const info = { absPath, width: video.width, height: video.height, fps: video.fps, durationSec: video.durationSec, codec: video.codec };
+        const info = {
+          absPath,
+          width: video.width,
+          height: video.height,
+          fps: video.fps,
+          durationSec: video.durationSec,
+          codec: video.codec,
+        };
         let pending: SegmentScore[] = [];
         let lastFlush = performance.now();
         const flush = () => {
@@ -187,7 +233,17 @@ export class ScoreJobs {
             // streaming results are computed per video as a whole; commit them together
             this.store.connection.transaction(() => {
               this.scores.insertSegments(runId!, video.id, r.segments);
-              this.scores.writeVideoResult({ runId: runId!, videoId: video.id, score: r.video.score, level: levelOfScore(r.video.score), probs: r.video.probs, features: r.video.features }, r.events);
+              this.scores.writeVideoResult(
+                {
+                  runId: runId!,
+                  videoId: video.id,
+                  score: r.video.score,
+                  level: levelOfScore(r.video.score),
+                  probs: r.video.probs,
+                  features: r.video.features,
+                },
+                r.events,
+              );
               this.jobs.markItem(jobId, video.id, 'done');
             })();
             progress.segmentsDone += r.segments.length;
@@ -221,9 +277,13 @@ export class ScoreJobs {
 
       // Videos in parallel (setting `concurrency`, default 1): decode of one overlaps inference of another.
       const queue = videos.filter((x) => x.item.status === 'pending');
-      const workers = Array.from({ length: Math.max(1, Math.min(params.concurrency ?? 1, queue.length)) }, async () => {
-        for (let next = queue.shift(); next && !signal?.aborted; next = queue.shift()) await scoreOne(next);
-      });
+      const workers = Array.from(
+        { length: Math.max(1, Math.min(params.concurrency ?? 1, queue.length)) },
+        async () => {
+          for (let next = queue.shift(); next && !signal?.aborted; next = queue.shift())
+            await scoreOne(next);
+        },
+      );
       await Promise.all(workers);
       if (scorer) this.scores.updateRun(runId, { timings });
       const counts = this.jobs.counts(jobId);

@@ -36,7 +36,9 @@ export class ScoreQueue {
    * Queue every unfinished score job of the project, oldest first. Each promise settles with that
    * job's final progress (null when the queue was stopped first) or rejects with what it threw.
    */
-  resumeUnfinished(signal?: AbortSignal): { job: JobRecord; done: Promise<ScoreProgress | null> }[] {
+  resumeUnfinished(
+    signal?: AbortSignal,
+  ): { job: JobRecord; done: Promise<ScoreProgress | null> }[] {
     return this.jobs.unfinished().map((job) => ({ job, done: this.enqueue(job.id, signal) }));
   }
 
@@ -83,7 +85,9 @@ export class ScoreQueue {
       return;
     }
     this.hooks.onStart?.(entry.jobId);
-    const signal = entry.signal ? AbortSignal.any([entry.controller.signal, entry.signal]) : entry.controller.signal;
+    const signal = entry.signal
+      ? AbortSignal.any([entry.controller.signal, entry.signal])
+      : entry.controller.signal;
     const done = this.jobs
       .run(entry.jobId, signal)
       .then(entry.settle, (e: unknown) => {

@@ -70,30 +70,55 @@ const toRun = (r: RunRow): ModelRunRecord => ({
 export class ScoreStore {
   constructor(private readonly db: Database.Database) {}
 
-  createRun(r: Omit<ModelRunRecord, 'id' | 'createdAt' | 'finishedAt' | 'timings'>): ModelRunRecord {
+  createRun(
+    r: Omit<ModelRunRecord, 'id' | 'createdAt' | 'finishedAt' | 'timings'>,
+  ): ModelRunRecord {
     const info = this.db
       .prepare(
         `INSERT INTO model_runs (kind, pack_id, pack_version, provider, provider_note, settings_json, job_id, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(r.kind, r.packId, r.packVersion, r.provider, r.providerNote, JSON.stringify(r.settings), r.jobId, new Date().toISOString());
+      .run(
+        r.kind,
+        r.packId,
+        r.packVersion,
+        r.provider,
+        r.providerNote,
+        JSON.stringify(r.settings),
+        r.jobId,
+        new Date().toISOString(),
+      );
     return this.getRun(Number(info.lastInsertRowid))!;
   }
 
   getRun(id: number): ModelRunRecord | undefined {
-    const r = this.db.prepare('SELECT * FROM model_runs WHERE id = ?').get(id) as RunRow | undefined;
+    const r = this.db.prepare('SELECT * FROM model_runs WHERE id = ?').get(id) as
+      RunRow | undefined;
     return r && toRun(r);
   }
 
   runs(): ModelRunRecord[] {
-    return (this.db.prepare('SELECT * FROM model_runs ORDER BY id DESC').all() as RunRow[]).map(toRun);
+    return (this.db.prepare('SELECT * FROM model_runs ORDER BY id DESC').all() as RunRow[]).map(
+      toRun,
+    );
   }
 
-  updateRun(id: number, patch: { provider?: string; providerNote?: string | null; timings?: Record<string, number>; finished?: boolean; settings?: Record<string, unknown> }): void {
+  updateRun(
+    id: number,
+    patch: {
+      provider?: string;
+      providerNote?: string | null;
+      timings?: Record<string, number>;
+      finished?: boolean;
+      settings?: Record<string, unknown>;
+    },
+  ): void {
     const run = this.getRun(id);
     if (!run) return;
     this.db
-      .prepare('UPDATE model_runs SET provider = ?, provider_note = ?, settings_json = ?, timings_json = ?, finished_at = ? WHERE id = ?')
+      .prepare(
+        'UPDATE model_runs SET provider = ?, provider_note = ?, settings_json = ?, timings_json = ?, finished_at = ? WHERE id = ?',
+      )
       .run(
         patch.provider ?? run.provider,
         patch.providerNote !== undefined ? patch.providerNote : run.providerNote,
@@ -112,14 +137,25 @@ export class ScoreStore {
     );
     this.db.transaction(() => {
       for (const s of segments) {
-        stmt.run(runId, videoId, s.idx, s.startSec, s.endSec, s.score, JSON.stringify(s.probs), JSON.stringify(s.features));
+        stmt.run(
+          runId,
+          videoId,
+          s.idx,
+          s.startSec,
+          s.endSec,
+          s.score,
+          JSON.stringify(s.probs),
+          JSON.stringify(s.features),
+        );
       }
     })();
   }
 
   /** Index of the next segment to compute for a video in a run (resume point). */
   nextSegmentIndex(runId: number, videoId: number): number {
-    const r = this.db.prepare('SELECT max(idx) AS m FROM segment_scores WHERE run_id = ? AND video_id = ?').get(runId, videoId) as {
+    const r = this.db
+      .prepare('SELECT max(idx) AS m FROM segment_scores WHERE run_id = ? AND video_id = ?')
+      .get(runId, videoId) as {
       m: number | null;
     };
     return r.m == null ? 0 : r.m + 1;
@@ -128,8 +164,17 @@ export class ScoreStore {
   segments(runId: number, videoId: number): SegmentScore[] {
     return (
       this.db
-        .prepare('SELECT idx, start_sec, end_sec, score, probs_json, features_json FROM segment_scores WHERE run_id = ? AND video_id = ? ORDER BY idx')
-        .all(runId, videoId) as { idx: number; start_sec: number; end_sec: number; score: number; probs_json: string; features_json: string }[]
+        .prepare(
+          'SELECT idx, start_sec, end_sec, score, probs_json, features_json FROM segment_scores WHERE run_id = ? AND video_id = ? ORDER BY idx',
+        )
+        .all(runId, videoId) as {
+        idx: number;
+        start_sec: number;
+        end_sec: number;
+        score: number;
+        probs_json: string;
+        features_json: string;
+      }[]
     ).map((r) => ({
       idx: r.idx,
       startSec: r.start_sec,
@@ -147,18 +192,43 @@ export class ScoreStore {
         `INSERT OR REPLACE INTO video_scores (run_id, video_id, score, level, probs_json, features_json, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(v.runId, v.videoId, v.score, v.level, JSON.stringify(v.probs), JSON.stringify(v.features), new Date().toISOString());
+      .run(
+        v.runId,
+        v.videoId,
+        v.score,
+        v.level,
+        JSON.stringify(v.probs),
+        JSON.stringify(v.features),
+        new Date().toISOString(),
+      );
     this.db.prepare('DELETE FROM events WHERE run_id = ? AND video_id = ?').run(v.runId, v.videoId);
     const ev = this.db.prepare(
       'INSERT OR IGNORE INTO events (run_id, video_id, kind, start_sec, end_sec, data_json) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    for (const e of events) ev.run(v.runId, v.videoId, e.kind, e.startSec, e.endSec, e.data ? JSON.stringify(e.data) : null);
+    for (const e of events)
+      ev.run(
+        v.runId,
+        v.videoId,
+        e.kind,
+        e.startSec,
+        e.endSec,
+        e.data ? JSON.stringify(e.data) : null,
+      );
     this.db.prepare('UPDATE videos SET video_score = ? WHERE id = ?').run(v.score, v.videoId);
   }
 
   videoScore(runId: number, videoId: number): VideoScoreRecord | undefined {
-    const r = this.db.prepare('SELECT * FROM video_scores WHERE run_id = ? AND video_id = ?').get(runId, videoId) as
-      | { run_id: number; video_id: number; score: number; level: string; probs_json: string; features_json: string | null }
+    const r = this.db
+      .prepare('SELECT * FROM video_scores WHERE run_id = ? AND video_id = ?')
+      .get(runId, videoId) as
+      | {
+          run_id: number;
+          video_id: number;
+          score: number;
+          level: string;
+          probs_json: string;
+          features_json: string | null;
+        }
       | undefined;
     return (
       r && {
@@ -174,25 +244,38 @@ export class ScoreStore {
 
   /** The newest run that scored this video. */
   latestRunFor(videoId: number): number | undefined {
-    const r = this.db.prepare('SELECT max(run_id) AS id FROM video_scores WHERE video_id = ?').get(videoId) as { id: number | null };
+    const r = this.db
+      .prepare('SELECT max(run_id) AS id FROM video_scores WHERE video_id = ?')
+      .get(videoId) as { id: number | null };
     return r.id ?? undefined;
   }
 
   events(runId: number, videoId: number): ScoreEvent[] {
     return (
-      this.db.prepare('SELECT kind, start_sec, end_sec, data_json FROM events WHERE run_id = ? AND video_id = ? ORDER BY start_sec').all(runId, videoId) as {
+      this.db
+        .prepare(
+          'SELECT kind, start_sec, end_sec, data_json FROM events WHERE run_id = ? AND video_id = ? ORDER BY start_sec',
+        )
+        .all(runId, videoId) as {
         kind: string;
         start_sec: number;
         end_sec: number;
         data_json: string | null;
       }[]
-    ).map((r) => ({ kind: r.kind, startSec: r.start_sec, endSec: r.end_sec, ...(r.data_json ? { data: JSON.parse(r.data_json) } : {}) }));
+    ).map((r) => ({
+      kind: r.kind,
+      startSec: r.start_sec,
+      endSec: r.end_sec,
+      ...(r.data_json ? { data: JSON.parse(r.data_json) } : {}),
+    }));
   }
 
   /** Segment score curves of many videos for sparklines (of one run, or each video's latest), down-sampled. */
   sparklines(videoIds: number[], points = 24, runId?: number): Record<number, number[]> {
     const out: Record<number, number[]> = {};
-    const stmt = this.db.prepare('SELECT score FROM segment_scores WHERE run_id = ? AND video_id = ? ORDER BY idx');
+    const stmt = this.db.prepare(
+      'SELECT score FROM segment_scores WHERE run_id = ? AND video_id = ? ORDER BY idx',
+    );
     for (const id of videoIds) {
       const run = runId ?? this.latestRunFor(id);
       if (run === undefined) continue;

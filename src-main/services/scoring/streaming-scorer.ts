@@ -8,7 +8,11 @@ import { videoQualityMode0, type P1203Segment } from './p1203';
 import { integrateSession } from './p1203-integration';
 import { detectSwitches } from './p1203-switches';
 import { levelScoreFromQuality } from './quality-head';
-import { validateLevelWeights, type LevelWeights, DEFAULT_LEVEL_WEIGHTS } from '../levels/level-score';
+import {
+  validateLevelWeights,
+  type LevelWeights,
+  DEFAULT_LEVEL_WEIGHTS,
+} from '../levels/level-score';
 import { FreezeDetector } from './temporal';
 import type { ScoreEvent, SegmentScore } from './score-store';
 import type { VideoInfo } from './pack-scorer';
@@ -28,12 +32,26 @@ export interface StreamingOptions {
 export interface StreamingResult {
   segments: SegmentScore[];
   events: ScoreEvent[];
-  video: { score: number; level: string; probs: SegmentScore['probs']; features: Record<string, number> };
+  video: {
+    score: number;
+    level: string;
+    probs: SegmentScore['probs'];
+    features: Record<string, number>;
+  };
 }
 
 async function csvLines(args: string[], path: string, signal?: AbortSignal): Promise<string[][]> {
-  const r = await runMediaTool('ffprobe', ['-v', 'error', ...args, '-of', 'csv=p=0', path], { signal, mediaPath: path, maxStdoutBytes: 512 * 1024 * 1024 });
-  if (r.exitCode !== 0) throw new MediaError('MEDIA_PROCESS_FAILED', `ffprobe failed: ${lastErrorLine(r.stderr)}`, path);
+  const r = await runMediaTool('ffprobe', ['-v', 'error', ...args, '-of', 'csv=p=0', path], {
+    signal,
+    mediaPath: path,
+    maxStdoutBytes: 512 * 1024 * 1024,
+  });
+  if (r.exitCode !== 0)
+    throw new MediaError(
+      'MEDIA_PROCESS_FAILED',
+      `ffprobe failed: ${lastErrorLine(r.stderr)}`,
+      path,
+    );
   return r.stdout
     .toString('utf8')
     .split('\n')
@@ -43,10 +61,19 @@ async function csvLines(args: string[], path: string, signal?: AbortSignal): Pro
 }
 
 /** Per-segment bitrate (kbps) from the video stream's packet sizes. */
-export async function segmentBitrates(path: string, durationSec: number, segmentSec: number, signal?: AbortSignal): Promise<number[]> {
+export async function segmentBitrates(
+  path: string,
+  durationSec: number,
+  segmentSec: number,
+  signal?: AbortSignal,
+): Promise<number[]> {
   const n = Math.max(1, Math.ceil(durationSec / segmentSec - 1e-9));
   const bytes = new Array<number>(n).fill(0);
-  for (const [pts, size] of await csvLines(['-select_streams', 'v:0', '-show_entries', 'packet=pts_time,size'], path, signal)) {
+  for (const [pts, size] of await csvLines(
+    ['-select_streams', 'v:0', '-show_entries', 'packet=pts_time,size'],
+    path,
+    signal,
+  )) {
     const t = Number(pts);
     const s = Number(size);
     if (!Number.isFinite(t) || !Number.isFinite(s)) continue;
@@ -59,17 +86,41 @@ export async function segmentBitrates(path: string, durationSec: number, segment
 }
 
 /** Resolution at each key frame (switches happen at key frames in adaptive streams). */
-export async function keyFrameResolutions(path: string, signal?: AbortSignal): Promise<{ t: number; width: number; height: number }[]> {
-  return (await csvLines(['-select_streams', 'v:0', '-skip_frame', 'nokey', '-show_entries', 'frame=pts_time,width,height'], path, signal))
+export async function keyFrameResolutions(
+  path: string,
+  signal?: AbortSignal,
+): Promise<{ t: number; width: number; height: number }[]> {
+  return (
+    await csvLines(
+      [
+        '-select_streams',
+        'v:0',
+        '-skip_frame',
+        'nokey',
+        '-show_entries',
+        'frame=pts_time,width,height',
+      ],
+      path,
+      signal,
+    )
+  )
     .map(([t, w, h]) => ({ t: Number(t), width: Number(w), height: Number(h) }))
     .filter((r) => Number.isFinite(r.t) && r.width > 0 && r.height > 0);
 }
 
-export async function scoreStreaming(v: VideoInfo & { codec: string | null }, opts: StreamingOptions = {}): Promise<StreamingResult> {
+export async function scoreStreaming(
+  v: VideoInfo & { codec: string | null },
+  opts: StreamingOptions = {},
+): Promise<StreamingResult> {
   if (v.codec !== 'h264') {
-    throw new MediaError('MEDIA_UNREADABLE', `P.1203 mode 0 is specified for H.264 streams only; this video is ${v.codec ?? 'of unknown codec'}`, v.absPath);
+    throw new MediaError(
+      'MEDIA_UNREADABLE',
+      `P.1203 mode 0 is specified for H.264 streams only; this video is ${v.codec ?? 'of unknown codec'}`,
+      v.absPath,
+    );
   }
-  if (!v.durationSec || v.durationSec <= 0) throw new MediaError('MEDIA_UNREADABLE', 'The video has no known duration', v.absPath);
+  if (!v.durationSec || v.durationSec <= 0)
+    throw new MediaError('MEDIA_UNREADABLE', 'The video has no known duration', v.absPath);
   const S = opts.segmentSec ?? 2;
   const weights: LevelWeights = validateLevelWeights(opts.weights ?? DEFAULT_LEVEL_WEIGHTS);
   const [bitrates, resolutions] = await Promise.all([
@@ -78,17 +129,32 @@ export async function scoreStreaming(v: VideoInfo & { codec: string | null }, op
   ]);
   // Frozen spans = stalls in a recorded session (the player showed the same picture).
   const freeze = new FreezeDetector(v.fps);
-  for await (const sec of sampleFrames(v.absPath, { keyWidth: 16, keyHeight: 16, motionWidth: 64, motionHeight: 36 }, { fps: v.fps, signal: opts.signal })) {
+  for await (const sec of sampleFrames(
+    v.absPath,
+    { keyWidth: 16, keyHeight: 16, motionWidth: 64, motionHeight: 36 },
+    { fps: v.fps, signal: opts.signal },
+  )) {
     for (const m of sec.motion) freeze.push(m);
   }
   const stalls = freeze.finish();
 
   const p1203Segments: P1203Segment[] = bitrates.map((kbps, i) => {
     const start = i * S;
-    const res = [...resolutions].reverse().find((r) => r.t <= start + 1e-6) ?? resolutions[0] ?? { width: v.width, height: v.height };
-    return { startSec: start, durationSec: Math.min(S, v.durationSec! - start), bitrateKbps: Math.max(kbps, 1), width: res.width, height: res.height, fps: v.fps };
+    const res = [...resolutions].reverse().find((r) => r.t <= start + 1e-6) ??
+      resolutions[0] ?? { width: v.width, height: v.height };
+    return {
+      startSec: start,
+      durationSec: Math.min(S, v.durationSec! - start),
+      bitrateKbps: Math.max(kbps, 1),
+      width: res.width,
+      height: res.height,
+      fps: v.fps,
+    };
   });
-  const display = { displayWidth: opts.displayWidth ?? 1920, displayHeight: opts.displayHeight ?? 1080 };
+  const display = {
+    displayWidth: opts.displayWidth ?? 1920,
+    displayHeight: opts.displayHeight ?? 1080,
+  };
   const segments: SegmentScore[] = p1203Segments.map((s, idx) => {
     const pv = videoQualityMode0({ ...s, ...display });
     const ls = levelScoreFromQuality((pv - 1) / 4, weights);

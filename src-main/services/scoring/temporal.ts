@@ -107,7 +107,9 @@ export class FreezeDetector {
       const d = meanAbsDiff(this.prev, frame);
       this.madSum += d;
       this.pairs++;
-      const frozen = Number.isNaN(this.thr) ? d <= freezeThreshold(this.madSum / this.pairs) : d < this.thr;
+      const frozen = Number.isNaN(this.thr)
+        ? d <= freezeThreshold(this.madSum / this.pairs)
+        : d < this.thr;
       if (frozen && this.runStart === null) this.runStart = this.frameIndex - 1;
       if (!frozen && this.runStart !== null) this.close(this.frameIndex);
     }

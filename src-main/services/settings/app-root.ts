@@ -9,7 +9,8 @@ export function findAppRoot(start: string = __dirname): string {
     const pkg = path.join(dir, 'package.json');
     if (fs.existsSync(pkg)) {
       try {
-        if ((JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'vqa2-studio') return dir;
+        if ((JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'vqa2-studio')
+          return dir;
       } catch {
         // not ours; keep walking
       }

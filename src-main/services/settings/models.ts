@@ -20,7 +20,12 @@ export interface LmmSettings {
   segmentSec: number;
 }
 
-export const DEFAULT_LMM_SETTINGS: LmmSettings = { idleSec: 300, videoKeyFrames: 32, videoMotionFrames: 64, segmentSec: 2 };
+export const DEFAULT_LMM_SETTINGS: LmmSettings = {
+  idleSec: 300,
+  videoKeyFrames: 32,
+  videoMotionFrames: 64,
+  segmentSec: 2,
+};
 
 /** A registered model as stored: what the UI shows, less what depends on this machine right now. */
 export type ModelEntry = Omit<ModelView, 'estMemBytes' | 'providers' | 'missing'>;
@@ -38,13 +43,18 @@ export class ModelError extends StudioError<'BAD_INPUT' | 'NOT_FOUND' | 'MODEL_I
  * its CUDA provider library was installed beside the binding (the CPU-only install has none).
  */
 export function providersHere(): string[] {
-  const list = (ort as unknown as { listSupportedBackends?: () => { name: string }[] }).listSupportedBackends?.() ?? [];
+  const list =
+    (
+      ort as unknown as { listSupportedBackends?: () => { name: string }[] }
+    ).listSupportedBackends?.() ?? [];
   if (!list.some((b) => b.name === 'cuda')) return ['cpu'];
   let hasCudaLib = false;
   try {
     const pkgDir = path.dirname(require.resolve('onnxruntime-node/package.json'));
     const binDir = path.join(pkgDir, 'bin', 'napi-v6', process.platform, process.arch);
-    hasCudaLib = fs.readdirSync(binDir).some((f) => /onnxruntime_providers_cuda\.(so|dll)$/.test(f));
+    hasCudaLib = fs
+      .readdirSync(binDir)
+      .some((f) => /onnxruntime_providers_cuda\.(so|dll)$/.test(f));
   } catch {
     hasCudaLib = false;
   }
@@ -67,7 +77,9 @@ export class ModelRegistry {
   private readRaw(): Record<string, unknown> {
     try {
       const data = JSON.parse(fs.readFileSync(this.file, 'utf8')) as unknown;
-      return data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+      return data && typeof data === 'object' && !Array.isArray(data)
+        ? (data as Record<string, unknown>)
+        : {};
     } catch {
       return {};
     }
@@ -86,18 +98,25 @@ export class ModelRegistry {
     const raw = this.readRaw().lmmModels;
     // an entry this build cannot read (hand-edited, older) is left out, not a crash
     const ok = (m: unknown): m is ModelEntry =>
-      !!m && typeof m === 'object' && typeof (m as ModelEntry).id === 'string' && typeof (m as ModelEntry).dir === 'string' && Array.isArray((m as ModelEntry).files) && typeof (m as ModelEntry).estMem?.score === 'number';
+      !!m &&
+      typeof m === 'object' &&
+      typeof (m as ModelEntry).id === 'string' &&
+      typeof (m as ModelEntry).dir === 'string' &&
+      Array.isArray((m as ModelEntry).files) &&
+      typeof (m as ModelEntry).estMem?.score === 'number';
     return Array.isArray(raw) ? raw.filter(ok) : [];
   }
 
   settings(): LmmSettings {
     const raw = this.readRaw().lmm;
     const o = raw && typeof raw === 'object' ? (raw as Partial<LmmSettings>) : {};
-    const int = (v: unknown, d: number, min: number, max: number) => (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : d);
+    const int = (v: unknown, d: number, min: number, max: number) =>
+      typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : d;
     return {
       idleSec: int(o.idleSec, DEFAULT_LMM_SETTINGS.idleSec, 1, 86_400),
       videoKeyFrames: int(o.videoKeyFrames, DEFAULT_LMM_SETTINGS.videoKeyFrames, 1, 1024),
-      videoMotionFrames: int(o.videoMotionFrames, DEFAULT_LMM_SETTINGS.videoMotionFrames, 4, 4096) & ~3,
+      videoMotionFrames:
+        int(o.videoMotionFrames, DEFAULT_LMM_SETTINGS.videoMotionFrames, 4, 4096) & ~3,
       segmentSec: int(o.segmentSec, DEFAULT_LMM_SETTINGS.segmentSec, 1, 600),
     };
   }
@@ -112,7 +131,12 @@ export class ModelRegistry {
   }
 
   view(m: ModelEntry): ModelView {
-    return { ...m, estMemBytes: m.estMem.score, providers: providersHere(), missing: !fs.existsSync(m.dir) };
+    return {
+      ...m,
+      estMemBytes: m.estMem.score,
+      providers: providersHere(),
+      missing: !fs.existsSync(m.dir),
+    };
   }
 
   list(): ModelView[] {
@@ -122,15 +146,24 @@ export class ModelRegistry {
   /** Validate the folder and register it; nothing is written when validation fails. */
   async add(dir: string, name?: string): Promise<ModelView> {
     const abs = path.resolve(dir);
-    if (!fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) throw new ModelError('BAD_INPUT', `${abs} is not a folder`);
+    if (!fs.existsSync(abs) || !fs.statSync(abs).isDirectory())
+      throw new ModelError('BAD_INPUT', `${abs} is not a folder`);
     const n = name?.trim();
-    if (n !== undefined && (!n || n.length > MAX_NAME)) throw new ModelError('BAD_INPUT', `The model name must be 1 to ${MAX_NAME} characters`);
+    if (n !== undefined && (!n || n.length > MAX_NAME))
+      throw new ModelError('BAD_INPUT', `The model name must be 1 to ${MAX_NAME} characters`);
     const existing = this.entries().find((m) => m.dir === abs);
-    if (existing) throw new ModelError('BAD_INPUT', `${abs} is already registered as "${existing.name}" (${existing.id})`);
+    if (existing)
+      throw new ModelError(
+        'BAD_INPUT',
+        `${abs} is already registered as "${existing.name}" (${existing.id})`,
+      );
     const info = await inspectModelFolder(abs);
     const s = this.settings();
     // a segment pass (one key frame a second) is smaller than the per-video pass: size for the larger
-    const est = estimateMemoryBytes(info, { keyFrames: s.videoKeyFrames, motionFrames: s.videoMotionFrames });
+    const est = estimateMemoryBytes(info, {
+      keyFrames: s.videoKeyFrames,
+      motionFrames: s.videoMotionFrames,
+    });
     const entry: ModelEntry = {
       id: newModelId(),
       name: n || info.name,
@@ -159,7 +192,11 @@ export class ModelRegistry {
     const byId = this.get(ref);
     if (byId) return { id: byId.id, name: byId.name, dir: byId.dir };
     const abs = path.resolve(ref);
-    if (!fs.existsSync(abs)) throw new ModelError('BAD_INPUT', `No model "${ref}": not a registered model id (see vqa2 models list) and no such folder`);
+    if (!fs.existsSync(abs))
+      throw new ModelError(
+        'BAD_INPUT',
+        `No model "${ref}": not a registered model id (see vqa2 models list) and no such folder`,
+      );
     const info = await inspectModelFolder(abs);
     const reg = this.entries().find((m) => m.dir === abs);
     return { id: reg?.id ?? null, name: reg?.name ?? info.name, dir: abs };

@@ -30,7 +30,9 @@ export class StudioSettings {
   private readRaw(): Record<string, unknown> {
     try {
       const data = JSON.parse(fs.readFileSync(this.file, 'utf8')) as unknown;
-      return data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+      return data && typeof data === 'object' && !Array.isArray(data)
+        ? (data as Record<string, unknown>)
+        : {};
     } catch {
       return {};
     }
@@ -38,7 +40,8 @@ export class StudioSettings {
 
   get(): Settings {
     const raw = this.readRaw();
-    const annotator = typeof raw.annotator === 'string' ? raw.annotator.trim().slice(0, MAX_NAME) : '';
+    const annotator =
+      typeof raw.annotator === 'string' ? raw.annotator.trim().slice(0, MAX_NAME) : '';
     return { annotator: annotator || defaultAnnotator() };
   }
 
@@ -47,7 +50,11 @@ export class StudioSettings {
     if (patch.annotator !== undefined) {
       const a = patch.annotator.trim();
       if (!a) throw new StudioError('BAD_INPUT', 'The annotator name is empty');
-      if (a.length > MAX_NAME) throw new StudioError('BAD_INPUT', `The annotator name is longer than ${MAX_NAME} characters`);
+      if (a.length > MAX_NAME)
+        throw new StudioError(
+          'BAD_INPUT',
+          `The annotator name is longer than ${MAX_NAME} characters`,
+        );
       next.annotator = a;
     }
     fs.mkdirSync(path.dirname(this.file), { recursive: true });

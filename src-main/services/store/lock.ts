@@ -33,7 +33,11 @@ export class ProjectLock {
 
   static acquire(projectPath: string): ProjectLock {
     const lockPath = `${projectPath}.lock`;
-    const me: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
+    const me: LockOwner = {
+      pid: process.pid,
+      host: os.hostname(),
+      since: new Date().toISOString(),
+    };
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         fs.writeFileSync(lockPath, JSON.stringify(me), { flag: 'wx' });

@@ -3,8 +3,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { LibraryFilter, LibraryQuery, LibrarySort, VideoRow } from '../../../src-preload/contract';
-import { VIDEO_COLUMNS, defaultMosView, defaultRunId, fromSql, orderSql, sortParts, toRow, videoColumns, whereFor, type RowView, type VideoDbRow } from './video-rows';
+import type {
+  LibraryFilter,
+  LibraryQuery,
+  LibrarySort,
+  VideoRow,
+} from '../../../src-preload/contract';
+import {
+  VIDEO_COLUMNS,
+  defaultMosView,
+  defaultRunId,
+  fromSql,
+  orderSql,
+  sortParts,
+  toRow,
+  videoColumns,
+  whereFor,
+  type RowView,
+  type VideoDbRow,
+} from './video-rows';
 import { StoreError } from './errors';
 import { ProjectLock } from './lock';
 import { LATEST_SCHEMA_VERSION, applyMigrations } from './migrations';
@@ -202,7 +219,9 @@ export class ProjectStore {
 
   /** A row imported as readable that turned out not to be (no frame decodes): failed, with why. */
   markFailed(videoId: number, reason: string): void {
-    this.db.prepare("UPDATE videos SET status = 'failed', error = ? WHERE id = ?").run(reason, videoId);
+    this.db
+      .prepare("UPDATE videos SET status = 'failed', error = ? WHERE id = ?")
+      .run(reason, videoId);
   }
 
   setThumb(videoId: number, has: boolean): void {
@@ -238,10 +257,16 @@ export class ProjectStore {
 
   /** The library's view: the given run (default: defaultRunId's rule) and the default MOS source. */
   libraryView(runId?: number | null): RowView {
-    return { runId: runId === undefined ? defaultRunId(this.db) : runId, mos: defaultMosView(this.db) };
+    return {
+      runId: runId === undefined ? defaultRunId(this.db) : runId,
+      mos: defaultMosView(this.db),
+    };
   }
 
-  listVideos(q: LibraryQuery, view: RowView = this.libraryView(q.runId)): { total: number; rows: VideoRow[]; runId: number | null } {
+  listVideos(
+    q: LibraryQuery,
+    view: RowView = this.libraryView(q.runId),
+  ): { total: number; rows: VideoRow[]; runId: number | null } {
     const { sql: where, params } = whereFor(q.filter);
     const total = (
       this.db.prepare(`SELECT count(*) AS n FROM videos ${where}`).get(...params) as { n: number }
@@ -253,7 +278,9 @@ export class ProjectStore {
     const byId = new Map(
       (
         this.db
-          .prepare(`SELECT ${videoColumns(view)} FROM ${fromSql(view)} WHERE videos.id IN (${ids.map(() => '?').join(',')})`)
+          .prepare(
+            `SELECT ${videoColumns(view)} FROM ${fromSql(view)} WHERE videos.id IN (${ids.map(() => '?').join(',')})`,
+          )
           .all(...ids) as VideoDbRow[]
       ).map((r) => [r.id, r]),
     );
@@ -263,14 +290,21 @@ export class ProjectStore {
   /** The ids of one library page, in the library's order. */
   private pageIds(q: LibraryQuery, view: RowView, where: string, params: unknown[]): number[] {
     const ids = (sql: string, ...args: unknown[]) =>
-      (this.db.prepare(sql).raw().all(...args) as [number][]).map((r) => r[0]);
+      (
+        this.db
+          .prepare(sql)
+          .raw()
+          .all(...args) as [number][]
+      ).map((r) => r[0]);
     // A text filter leaves few rows, and the run's score and the MOS are computed per row: one scan
     // and a sort of the keys is fastest there.
     const column = q.sort?.column;
     if (q.filter?.text?.trim() || column === 'videoScore' || column === 'mos') {
       return ids(
         `SELECT videos.id FROM ${fromSql(view)} ${where} ORDER BY ${orderSql(q.sort, view)} LIMIT ? OFFSET ?`,
-        ...params, q.limit, q.offset,
+        ...params,
+        q.limit,
+        q.offset,
       );
     }
     // Otherwise the same order (set values first, NULLs last) in two parts the column's index
@@ -279,16 +313,24 @@ export class ProjectStore {
     const and = where ? `${where} AND` : 'WHERE';
     const page = ids(
       `SELECT id FROM videos ${and} ${parts.column} IS NOT NULL ORDER BY ${parts.order} LIMIT ? OFFSET ?`,
-      ...params, q.limit, q.offset,
+      ...params,
+      q.limit,
+      q.offset,
     );
     if (page.length < q.limit) {
       const setCount = page.length
         ? q.offset + page.length
-        : (this.db.prepare(`SELECT count(*) AS n FROM videos ${and} ${parts.column} IS NOT NULL`).get(...params) as { n: number }).n;
+        : (
+            this.db
+              .prepare(`SELECT count(*) AS n FROM videos ${and} ${parts.column} IS NOT NULL`)
+              .get(...params) as { n: number }
+          ).n;
       page.push(
         ...ids(
           `SELECT id FROM videos ${and} ${parts.column} IS NULL ORDER BY ${parts.nullOrder} LIMIT ? OFFSET ?`,
-          ...params, q.limit - page.length, Math.max(0, q.offset - setCount),
+          ...params,
+          q.limit - page.length,
+          Math.max(0, q.offset - setCount),
         ),
       );
     }
@@ -298,10 +340,13 @@ export class ProjectStore {
   /** Stored measurement vectors of the view's run for these videos (calibrated predictions need them). */
   runFeatures(runId: number, videoIds: number[]): Map<number, Record<string, number>> {
     const out = new Map<number, Record<string, number>>();
-    const stmt = this.db.prepare('SELECT features_json FROM video_scores WHERE run_id = ? AND video_id = ?');
+    const stmt = this.db.prepare(
+      'SELECT features_json FROM video_scores WHERE run_id = ? AND video_id = ?',
+    );
     for (const id of videoIds) {
       const r = stmt.get(runId, id) as { features_json: string | null } | undefined;
-      if (r) out.set(id, r.features_json ? (JSON.parse(r.features_json) as Record<string, number>) : {});
+      if (r)
+        out.set(id, r.features_json ? (JSON.parse(r.features_json) as Record<string, number>) : {});
     }
     return out;
   }

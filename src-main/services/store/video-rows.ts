@@ -36,7 +36,8 @@ const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 /** The MOS of the row's video under the view, as a SQL expression over `videos`. */
 export function mosSql(view: RowView | undefined): string {
   if (!view?.mos) return 'NULL';
-  if (view.mos.kind === 'list') return `(SELECT m.mos FROM video_mos m WHERE m.video_id = videos.id AND m.list_name = ${sqlString(view.mos.name)})`;
+  if (view.mos.kind === 'list')
+    return `(SELECT m.mos FROM video_mos m WHERE m.video_id = videos.id AND m.list_name = ${sqlString(view.mos.name)})`;
   return `(SELECT avg(r) FROM (SELECT avg(a.rating) AS r FROM annotations a
     WHERE a.video_id = videos.id AND a.kind = 'mos' AND a.deleted_at IS NULL GROUP BY a.annotator))`;
 }
@@ -52,7 +53,8 @@ export function fromSql(view: RowView | undefined): string {
 export function orderSql(sort: LibrarySort | undefined, view?: RowView): string {
   const { column, desc } = sort ?? { column: 'importedAt', desc: false };
   const dir = desc ? 'DESC' : 'ASC';
-  const expr = column === 'videoScore' ? 'rs.score' : column === 'mos' ? mosSql(view) : SORT_SQL[column];
+  const expr =
+    column === 'videoScore' ? 'rs.score' : column === 'mos' ? mosSql(view) : SORT_SQL[column];
   const collate = column === 'name' ? ' COLLATE NOCASE' : '';
   return `${expr} IS NULL, ${expr}${collate} ${dir}, id ${dir}`;
 }
@@ -67,9 +69,14 @@ export function videoColumns(view: RowView | undefined): string {
  * column's index serves directly, the rowid being its last key), then the NULL rows by id. One
  * ORDER BY with `column IS NULL` first would sort the whole table for every page.
  */
-export function sortParts(sort: LibrarySort | undefined): { column: string; order: string; nullOrder: string } {
+export function sortParts(sort: LibrarySort | undefined): {
+  column: string;
+  order: string;
+  nullOrder: string;
+} {
   const { column, desc } = sort ?? { column: 'importedAt', desc: false };
-  if (column === 'videoScore' || column === 'mos') throw new Error(`${column} is not a column of videos`);
+  if (column === 'videoScore' || column === 'mos')
+    throw new Error(`${column} is not a column of videos`);
   const dir = desc ? 'DESC' : 'ASC';
   const col = SORT_SQL[column];
   // the name index is case-insensitive, like the library's name order
@@ -96,9 +103,13 @@ export function defaultRunId(db: Database.Database): number | null {
 
 /** The project's default MOS source (people's votes, else the first rating list), for the MOS column. */
 export function defaultMosView(db: Database.Database): RowView['mos'] {
-  const votes = db.prepare(`SELECT 1 FROM annotations WHERE kind = 'mos' AND deleted_at IS NULL LIMIT 1`).get();
+  const votes = db
+    .prepare(`SELECT 1 FROM annotations WHERE kind = 'mos' AND deleted_at IS NULL LIMIT 1`)
+    .get();
   if (votes) return { kind: 'annotations' };
-  const list = db.prepare('SELECT list_name AS name FROM video_mos ORDER BY list_name LIMIT 1').get() as { name: string } | undefined;
+  const list = db
+    .prepare('SELECT list_name AS name FROM video_mos ORDER BY list_name LIMIT 1')
+    .get() as { name: string } | undefined;
   return list ? { kind: 'list', name: list.name } : null;
 }
 

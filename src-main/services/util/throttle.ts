@@ -40,10 +40,13 @@ export function throttle(intervalMs: number, opts: ThrottleOptions = {}): Thrott
     pass,
     passOrLater(later, force = false) {
       if (pass(force)) return true;
-      pending ??= setTimeout(() => {
-        pending = undefined;
-        later();
-      }, last + intervalMs - now());
+      pending ??= setTimeout(
+        () => {
+          pending = undefined;
+          later();
+        },
+        last + intervalMs - now(),
+      );
       return false;
     },
     cancel,

@@ -1,5 +1,13 @@
 // ApiClient over the preload bridge (window.studio) in the Electron host.
-import type { ApiClient, CallInput, CallName, CallOutput, EventName, Events, MediaKind } from '../../../src-preload/contract';
+import type {
+  ApiClient,
+  CallInput,
+  CallName,
+  CallOutput,
+  EventName,
+  Events,
+  MediaKind,
+} from '../../../src-preload/contract';
 import { ApiError } from '../../../src-preload/contract';
 import type { StudioBridge } from '../../../src-preload/bridge';
 

@@ -1,5 +1,13 @@
 // ApiClient over the web host's WebSocket (same calls and events as Electron's IPC).
-import type { ApiClient, CallInput, CallName, CallOutput, EventName, Events, MediaKind } from '../../../src-preload/contract';
+import type {
+  ApiClient,
+  CallInput,
+  CallName,
+  CallOutput,
+  EventName,
+  Events,
+  MediaKind,
+} from '../../../src-preload/contract';
 import { ApiError, type ApiErrorShape } from '../../../src-preload/contract';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
@@ -36,7 +44,9 @@ export class WebSocketApiClient implements ApiClient {
       };
       ws.onerror = () => {
         this.opening = null;
-        reject(new ApiError('DISCONNECTED', 'Cannot reach the studio server (is it still running?)'));
+        reject(
+          new ApiError('DISCONNECTED', 'Cannot reach the studio server (is it still running?)'),
+        );
       };
       ws.onclose = () => {
         this.ws = null;

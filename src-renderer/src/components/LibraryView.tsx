@@ -237,7 +237,12 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
         <button type="button" data-testid="open-evaluation" onClick={() => setPanel('evaluation')}>
           Evaluation
         </button>
-        <button type="button" data-testid="open-models" onClick={() => setModelsOpen(true)} title="In-process model folders (every project)">
+        <button
+          type="button"
+          data-testid="open-models"
+          onClick={() => setModelsOpen(true)}
+          title="In-process model folders (every project)"
+        >
           Models…
         </button>
         <button type="button" data-testid="close-project" onClick={() => void closeProject()}>
@@ -266,7 +271,9 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
       />
 
       <ErrorBanner
-        message={error ?? imports.error ?? jobs.error ?? rows.error ?? sparklines.error ?? runChoice.error}
+        message={
+          error ?? imports.error ?? jobs.error ?? rows.error ?? sparklines.error ?? runChoice.error
+        }
         onDismiss={() => (setError(null), imports.dismissError(), jobs.dismissError())}
       />
       {notice ? (

@@ -6,7 +6,10 @@ export function RunPicker({ choice }: { choice: LibraryRunChoice }) {
   const runs = choice.info?.runs ?? [];
   if (!runs.length) return null;
   return (
-    <label className="run-picker" title="The model run whose scores the Score, Level and Segments columns show">
+    <label
+      className="run-picker"
+      title="The model run whose scores the Score, Level and Segments columns show"
+    >
       <span className="muted">Scores of</span>
       <select
         data-testid="run-picker"

@@ -151,7 +151,11 @@ function Details({ data }: { data: VideoScores }) {
       {measurements.length ? (
         <dl className="measurements">
           {measurements.map((m) => (
-            <div key={m.key} className={m.abnormal ? 'abnormal' : undefined} data-abnormal={m.abnormal || undefined}>
+            <div
+              key={m.key}
+              className={m.abnormal ? 'abnormal' : undefined}
+              data-abnormal={m.abnormal || undefined}
+            >
               <dt>{m.label}</dt>
               <dd className="mono">{m.value}</dd>
               <dd className="measure-meaning">{m.hint}</dd>

@@ -206,7 +206,10 @@ export const libraryColumns = [
     header: ({ table }) => {
       const run = table.options.meta!.run;
       return (
-        <span className="header-two-line" title={run ? `Scores of run ${run.label}` : 'No model run yet'}>
+        <span
+          className="header-two-line"
+          title={run ? `Scores of run ${run.label}` : 'No model run yet'}
+        >
           Score
           <small className="muted truncate" data-testid="score-header-run">
             {run ? run.label.split(' · ')[0] : 'no run'}
@@ -276,7 +279,14 @@ export const libraryColumns = [
     header: ({ table }) => {
       const src = table.options.meta!.mosSource;
       return (
-        <span className="header-two-line" title={src ? `${src.label}, scale ${src.scale}` : 'No ratings yet: rate videos in review or a study, or import a rating list'}>
+        <span
+          className="header-two-line"
+          title={
+            src
+              ? `${src.label}, scale ${src.scale}`
+              : 'No ratings yet: rate videos in review or a study, or import a rating list'
+          }
+        >
           MOS
           <small className="muted">{src ? src.scale : 'none'}</small>
         </span>
@@ -316,7 +326,12 @@ export const libraryColumns = [
       const r = row.original.row;
       if (!r) return <Skeleton width="40%" />;
       const p = r.predictedMos;
-      if (!p) return <span className="muted" data-col="predictedMos">—</span>;
+      if (!p)
+        return (
+          <span className="muted" data-col="predictedMos">
+            —
+          </span>
+        );
       return (
         <span data-col="predictedMos" title={`95 % interval ${p.lo.toFixed(2)}–${p.hi.toFixed(2)}`}>
           {p.mos.toFixed(2)}{' '}

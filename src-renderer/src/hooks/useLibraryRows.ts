@@ -24,7 +24,11 @@ export interface LibraryRows {
 type Query = { sort: LibrarySort | undefined; filter: LibraryFilter; runId: number | undefined };
 
 /** `runId`: the model run whose scores the rows carry (undefined: the library's default run). */
-export function useLibraryRows(sort: LibrarySort | undefined, filter: LibraryFilter, runId?: number): LibraryRows {
+export function useLibraryRows(
+  sort: LibrarySort | undefined,
+  filter: LibraryFilter,
+  runId?: number,
+): LibraryRows {
   const api = useApi();
   const [version, bump] = useReducer((n: number) => n + 1, 0);
   const [error, setError] = useState<string | null>(null);
@@ -33,7 +37,13 @@ export function useLibraryRows(sort: LibrarySort | undefined, filter: LibraryFil
     () =>
       new RowLoader<VideoRow, Query>(
         (offset, limit, q) =>
-          api.call('library.list', { offset, limit, sort: q.sort, filter: q.filter, runId: q.runId }),
+          api.call('library.list', {
+            offset,
+            limit,
+            sort: q.sort,
+            filter: q.filter,
+            runId: q.runId,
+          }),
         () => {
           setError(null);
           bump();

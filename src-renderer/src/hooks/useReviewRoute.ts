@@ -19,9 +19,11 @@ export interface ReviewRoute {
 }
 
 export function useReviewRoute(): ReviewRoute {
-  const [state, setState] = useState<{ videoId: number | null; row: VideoRow | null; atSec: number | null }>(
-    () => ({ videoId: idFromHash(), row: null, atSec: null }),
-  );
+  const [state, setState] = useState<{
+    videoId: number | null;
+    row: VideoRow | null;
+    atSec: number | null;
+  }>(() => ({ videoId: idFromHash(), row: null, atSec: null }));
   // Whether this page pushed the review entry: then closing is a history Back, so the browser's
   // Forward/Back buttons stay meaningful; after a reload there is no entry of ours to go back to.
   const pushed = useRef(false);

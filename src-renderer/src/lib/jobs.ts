@@ -73,7 +73,8 @@ export const JOB_STATUS_LABEL: Record<JobProgress['status'], string> = {
 export function scorerNote(s: Pick<ScorerInfo, 'id' | 'kind'>): string | null {
   if (s.id === 'builtin-nr') return 'classical baseline (BRISQUE + temporal), not the VQA² LMM';
   if (s.kind === 'streaming') return 'streaming QoE, ITU-T P.1203 mode 0 (H.264 only)';
-  if (s.kind === 'model') return 'in-process model: level-token score from one prefill pass per segment and per video';
+  if (s.kind === 'model')
+    return 'in-process model: level-token score from one prefill pass per segment and per video';
   return null;
 }
 

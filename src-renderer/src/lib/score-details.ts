@@ -28,7 +28,10 @@ const percent = (v: number) => `${(v * 100).toFixed(1)} %`;
 const fullScale = (v: number) => `${(v * 100).toFixed(2)} %`;
 
 const fromThresholds: Record<string, Known> = Object.fromEntries(
-  MEASURE_THRESHOLDS.map((t) => [t.key, { label: t.label, format: t.format, hint: t.meaning, above: t.above }]),
+  MEASURE_THRESHOLDS.map((t) => [
+    t.key,
+    { label: t.label, format: t.format, hint: t.meaning, above: t.above },
+  ]),
 );
 
 // Order = display order: the measures a quality engineer looks at first come first.
@@ -36,8 +39,16 @@ const fromThresholds: Record<string, Known> = Object.fromEntries(
 const KNOWN: Record<string, Known> = {
   ...fromThresholds,
   motion: { label: 'Motion', format: fullScale, hint: 'mean frame difference, % of full scale' },
-  luma: { label: 'Brightness', format: percent, hint: 'mean grey level, % of full scale (dark scenes are fine)' },
-  contrast: { label: 'Contrast', format: percent, hint: 'grey standard deviation within a frame, % of full scale' },
+  luma: {
+    label: 'Brightness',
+    format: percent,
+    hint: 'mean grey level, % of full scale (dark scenes are fine)',
+  },
+  contrast: {
+    label: 'Contrast',
+    format: percent,
+    hint: 'grey standard deviation within a frame, % of full scale',
+  },
   minSegmentScore: {
     label: 'Worst segment',
     format: (v) => (v * 100).toFixed(1),
@@ -61,7 +72,13 @@ export function measurementRows(features: Record<string, number>): Measurement[]
   for (const [key, k] of Object.entries(KNOWN)) {
     const v = features[key];
     if (v !== undefined && Number.isFinite(v))
-      rows.push({ key, label: k.label, value: k.format(v), hint: k.hint, abnormal: k.above !== undefined && v > k.above });
+      rows.push({
+        key,
+        label: k.label,
+        value: k.format(v),
+        hint: k.hint,
+        abnormal: k.above !== undefined && v > k.above,
+      });
   }
   for (const key of Object.keys(features).sort()) {
     const v = features[key]!;

@@ -3,7 +3,11 @@
 // any answer can be saved as an instruction pair. The built-in analyst (not an LMM) is the default.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { VideoScores } from '../../../../src-preload/contract';
-import type { AttachmentInput, ChatMessageView, EngineView } from '../../../../src-preload/contract-assistant';
+import type {
+  AttachmentInput,
+  ChatMessageView,
+  EngineView,
+} from '../../../../src-preload/contract-assistant';
 import type { ModelView } from '../../../../src-preload/contract-models';
 import { isNonAnswer } from '../../../../src-preload/contract-assistant';
 import { useApi } from '../../api-context';
@@ -47,12 +51,20 @@ function attachLabel(a: ChatMessageView['attachment']): string | null {
   return `${a.kind} ${clockRange(a.startSec, a.endSec)}`;
 }
 
-export function AssistantPanel({ videoId, controller, segments, currentSegment, selectedSpan }: AssistantPanelProps) {
+export function AssistantPanel({
+  videoId,
+  controller,
+  segments,
+  currentSegment,
+  selectedSpan,
+}: AssistantPanelProps) {
   const api = useApi();
   const chat = useAssistantChat(videoId);
   const [engines, setEngines] = useState<EngineView[]>([]);
   const [models, setModels] = useState<ModelView[]>([]);
-  const [engineId, setEngineId] = useState<string>(() => localStorage.getItem(ENGINE_KEY) ?? 'analyst');
+  const [engineId, setEngineId] = useState<string>(
+    () => localStorage.getItem(ENGINE_KEY) ?? 'analyst',
+  );
   const [attach, setAttach] = useState<AttachKind>('none');
   const [question, setQuestion] = useState('');
   const [dialog, setDialog] = useState<'engines' | 'qbench' | null>(null);
@@ -76,7 +88,10 @@ export function AssistantPanel({ videoId, controller, segments, currentSegment, 
   useEffect(loadEngines, [loadEngines]);
 
   const model = models.find((m) => m.id === engineId);
-  const effectiveEngine = engineId === 'analyst' || model || engines.some((e) => e.id === engineId) ? engineId : 'analyst';
+  const effectiveEngine =
+    engineId === 'analyst' || model || engines.some((e) => e.id === engineId)
+      ? engineId
+      : 'analyst';
   const pickEngine = (id: string) => {
     setEngineId(id);
     localStorage.setItem(ENGINE_KEY, id);
@@ -89,8 +104,10 @@ export function AssistantPanel({ videoId, controller, segments, currentSegment, 
   const seg = currentSegment != null ? segments[currentSegment] : undefined;
   const attachment = (): AttachmentInput | null => {
     if (attach === 'time') return { kind: 'time', sec: controller.time };
-    if (attach === 'segment' && seg) return { kind: 'segment', idx: seg.idx, startSec: seg.startSec, endSec: seg.endSec };
-    if (attach === 'span' && selectedSpan) return { kind: 'span', startSec: selectedSpan.startSec, endSec: selectedSpan.endSec };
+    if (attach === 'segment' && seg)
+      return { kind: 'segment', idx: seg.idx, startSec: seg.startSec, endSec: seg.endSec };
+    if (attach === 'span' && selectedSpan)
+      return { kind: 'span', startSec: selectedSpan.startSec, endSec: selectedSpan.endSec };
     return null;
   };
 
@@ -104,7 +121,12 @@ export function AssistantPanel({ videoId, controller, segments, currentSegment, 
     <section className="assistant-panel" data-testid="assistant-panel" aria-label="Assistant">
       <header className="assistant-head">
         <h2>Assistant</h2>
-        <select aria-label="Engine" data-testid="assistant-engine" value={effectiveEngine} onChange={(e) => pickEngine(e.target.value)}>
+        <select
+          aria-label="Engine"
+          data-testid="assistant-engine"
+          value={effectiveEngine}
+          onChange={(e) => pickEngine(e.target.value)}
+        >
           <option value="analyst">{ANALYST_LABEL}</option>
           {engines.map((e) => (
             <option key={e.id} value={e.id}>
@@ -117,10 +139,22 @@ export function AssistantPanel({ videoId, controller, segments, currentSegment, 
             </option>
           ))}
         </select>
-        <button type="button" className="small" onClick={() => setDialog('engines')} data-testid="assistant-engines" title="Add or edit OpenAI-compatible engines">
+        <button
+          type="button"
+          className="small"
+          onClick={() => setDialog('engines')}
+          data-testid="assistant-engines"
+          title="Add or edit OpenAI-compatible engines"
+        >
           Engines…
         </button>
-        <button type="button" className="small" onClick={() => setDialog('qbench')} data-testid="assistant-qbench" title="Run a question set against an engine">
+        <button
+          type="button"
+          className="small"
+          onClick={() => setDialog('qbench')}
+          data-testid="assistant-qbench"
+          title="Run a question set against an engine"
+        >
           Question sets…
         </button>
       </header>
@@ -134,14 +168,26 @@ export function AssistantPanel({ videoId, controller, segments, currentSegment, 
       <ErrorBanner message={chat.error} onDismiss={() => chat.setError(null)} />
       <div className="assistant-messages" ref={listRef} data-testid="assistant-messages">
         {chat.messages.length === 0 && !chat.streaming ? (
-          <p className="muted assistant-empty">Ask about this video: “Why is the quality poor?”, “When does it freeze?”, “Compare the first and last minute”.</p>
+          <p className="muted assistant-empty">
+            Ask about this video: “Why is the quality poor?”, “When does it freeze?”, “Compare the
+            first and last minute”.
+          </p>
         ) : null}
         {chat.messages.map((m) => (
-          <article key={m.id} className={`assistant-msg ${m.role}`} data-testid={`assistant-msg-${m.role}`} data-status={m.status}>
+          <article
+            key={m.id}
+            className={`assistant-msg ${m.role}`}
+            data-testid={`assistant-msg-${m.role}`}
+            data-status={m.status}
+          >
             <div className="assistant-meta">
               {m.role === 'user' ? 'You' : engineLabel(m.engine, engines)}
-              {attachLabel(m.attachment) ? <span className="assistant-attach-tag">{attachLabel(m.attachment)}</span> : null}
-              {m.role === 'assistant' && m.timings.totalMs != null ? <span className="muted">{(Number(m.timings.totalMs) / 1000).toFixed(1)} s</span> : null}
+              {attachLabel(m.attachment) ? (
+                <span className="assistant-attach-tag">{attachLabel(m.attachment)}</span>
+              ) : null}
+              {m.role === 'assistant' && m.timings.totalMs != null ? (
+                <span className="muted">{(Number(m.timings.totalMs) / 1000).toFixed(1)} s</span>
+              ) : null}
             </div>
             {m.text ? <MessageText text={m.text} onSeek={(s) => controller.seek(s)} /> : null}
             {m.status === 'error' ? <p className="error-text">{m.error}</p> : null}
@@ -149,9 +195,16 @@ export function AssistantPanel({ videoId, controller, segments, currentSegment, 
             {m.role === 'assistant' && m.status === 'done' && !isNonAnswer(m.text) ? (
               <div className="assistant-actions">
                 {chat.saved[m.id] ? (
-                  <span className="muted" data-testid="assistant-saved">Saved as draft pair {chat.saved[m.id]}</span>
+                  <span className="muted" data-testid="assistant-saved">
+                    Saved as draft pair {chat.saved[m.id]}
+                  </span>
                 ) : (
-                  <button type="button" className="small" data-testid="assistant-save-pair" onClick={() => void chat.savePair(m.id)}>
+                  <button
+                    type="button"
+                    className="small"
+                    data-testid="assistant-save-pair"
+                    onClick={() => void chat.savePair(m.id)}
+                  >
                     Save as pair
                   </button>
                 )}
@@ -161,8 +214,23 @@ export function AssistantPanel({ videoId, controller, segments, currentSegment, 
         ))}
         {chat.streaming ? (
           <article className="assistant-msg assistant streaming" data-testid="assistant-streaming">
-            <div className="assistant-meta">{engineLabel(effectiveEngine === 'analyst' ? 'analyst' : model ? `lmm:${model.name}` : `openai:${engines.find((e) => e.id === effectiveEngine)?.model ?? ''}`, engines)} ·{' '}
-              {chat.queuePosition ? <span data-testid="assistant-queue">waiting for the model (place {chat.queuePosition} in line)…</span> : 'answering…'}
+            <div className="assistant-meta">
+              {engineLabel(
+                effectiveEngine === 'analyst'
+                  ? 'analyst'
+                  : model
+                    ? `lmm:${model.name}`
+                    : `openai:${engines.find((e) => e.id === effectiveEngine)?.model ?? ''}`,
+                engines,
+              )}{' '}
+              ·{' '}
+              {chat.queuePosition ? (
+                <span data-testid="assistant-queue">
+                  waiting for the model (place {chat.queuePosition} in line)…
+                </span>
+              ) : (
+                'answering…'
+              )}
             </div>
             <MessageText text={chat.streamText} onSeek={(s) => controller.seek(s)} />
           </article>
@@ -177,14 +245,19 @@ export function AssistantPanel({ videoId, controller, segments, currentSegment, 
       >
         <label className="assistant-attach">
           <span className="muted">Attach</span>
-          <select value={attach} onChange={(e) => setAttach(e.target.value as AttachKind)} data-testid="assistant-attach">
+          <select
+            value={attach}
+            onChange={(e) => setAttach(e.target.value as AttachKind)}
+            data-testid="assistant-attach"
+          >
             <option value="none">whole video</option>
             <option value="time">current time</option>
             <option value="segment" disabled={!seg}>
               current segment{seg ? ` (${clockRange(seg.startSec, seg.endSec)})` : ''}
             </option>
             <option value="span" disabled={!selectedSpan}>
-              selected span{selectedSpan ? ` (${clockRange(selectedSpan.startSec, selectedSpan.endSec)})` : ''}
+              selected span
+              {selectedSpan ? ` (${clockRange(selectedSpan.startSec, selectedSpan.endSec)})` : ''}
             </option>
           </select>
         </label>
@@ -205,7 +278,12 @@ export function AssistantPanel({ videoId, controller, segments, currentSegment, 
           }}
         />
         <div className="assistant-buttons">
-          <button type="button" className="small" onClick={() => void chat.newChat()} disabled={chat.streaming}>
+          <button
+            type="button"
+            className="small"
+            onClick={() => void chat.newChat()}
+            disabled={chat.streaming}
+          >
             New chat
           </button>
           {chat.streaming ? (
@@ -213,7 +291,12 @@ export function AssistantPanel({ videoId, controller, segments, currentSegment, 
               Stop
             </button>
           ) : (
-            <button type="submit" className="primary" data-testid="assistant-ask" disabled={!question.trim()}>
+            <button
+              type="submit"
+              className="primary"
+              data-testid="assistant-ask"
+              disabled={!question.trim()}
+            >
               Ask
             </button>
           )}
@@ -227,7 +310,9 @@ export function AssistantPanel({ videoId, controller, segments, currentSegment, 
           onClose={() => setDialog(null)}
         />
       ) : null}
-      {dialog === 'qbench' ? <QbenchDialog engines={engines} models={models} onClose={() => setDialog(null)} /> : null}
+      {dialog === 'qbench' ? (
+        <QbenchDialog engines={engines} models={models} onClose={() => setDialog(null)} />
+      ) : null}
     </section>
   );
 }

@@ -6,7 +6,15 @@ export function MessageText({ text, onSeek }: { text: string; onSeek(sec: number
     <div className="assistant-text">
       {splitTimestamps(text).map((p, i) =>
         p.kind === 'time' ? (
-          <button key={i} type="button" className="assistant-ts" data-testid="assistant-ts" data-sec={p.sec} title={`Seek to ${p.text}`} onClick={() => onSeek(p.sec)}>
+          <button
+            key={i}
+            type="button"
+            className="assistant-ts"
+            data-testid="assistant-ts"
+            data-sec={p.sec}
+            title={`Seek to ${p.text}`}
+            onClick={() => onSeek(p.sec)}
+          >
             {p.text}
           </button>
         ) : (

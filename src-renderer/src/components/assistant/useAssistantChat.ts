@@ -97,7 +97,8 @@ export function useAssistantChat(videoId: number) {
   );
 
   const cancel = useCallback(async () => {
-    if (activeRef.current) await api.call('assistant.cancel', { requestId: activeRef.current }).catch(() => undefined);
+    if (activeRef.current)
+      await api.call('assistant.cancel', { requestId: activeRef.current }).catch(() => undefined);
   }, [api]);
 
   const savePair = useCallback(
@@ -118,5 +119,17 @@ export function useAssistantChat(videoId: number) {
     setMessages([]);
   }, [api, videoId]);
 
-  return { messages, streaming: active !== null, streamText, queuePosition, error, setError, saved, ask, cancel, savePair, newChat };
+  return {
+    messages,
+    streaming: active !== null,
+    streamText,
+    queuePosition,
+    error,
+    setError,
+    saved,
+    ask,
+    cancel,
+    savePair,
+    newChat,
+  };
 }

@@ -3,7 +3,11 @@
 // statistics, and the rating studies (create, run a session).
 import { useCallback, useEffect, useState } from 'react';
 import type { ProjectInfo } from '../../../../src-preload/contract';
-import type { EvalOverview, EvalResult, EvalSubsetBy } from '../../../../src-preload/contract-evaluation';
+import type {
+  EvalOverview,
+  EvalResult,
+  EvalSubsetBy,
+} from '../../../../src-preload/contract-evaluation';
 import { useApi } from '../../api-context';
 import type { OpenVideo } from '../../lib/open-video';
 import { errorCode, errorMessage } from '../../lib/format';
@@ -39,18 +43,32 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ message: string; code: string | null } | null>(null);
   const [sessionStudy, setSessionStudy] = useState<number | null>(null);
-  const [progress, setProgress] = useState<{ done: number; total: number; etaSec: number | null } | null>(null);
+  const [progress, setProgress] = useState<{
+    done: number;
+    total: number;
+    etaSec: number | null;
+  } | null>(null);
 
   useEffect(() => api.on('eval.progress', setProgress), [api]);
 
-  const fail = useCallback((err: unknown) => setError({ message: errorMessage(err), code: errorCode(err) }), []);
+  const fail = useCallback(
+    (err: unknown) => setError({ message: errorMessage(err), code: errorCode(err) }),
+    [],
+  );
 
   const loadOverview = useCallback(() => {
     api.call('eval.overview', {}).then((o) => {
       setOverview(o);
       setSource((s) => s ?? o.sources[0]?.id ?? null);
       // runs side by side: the newest three that scored something
-      setRunIds((r) => r ?? o.runs.filter((x) => x.scoredVideos > 0).slice(0, 3).map((x) => x.id));
+      setRunIds(
+        (r) =>
+          r ??
+          o.runs
+            .filter((x) => x.scoredVideos > 0)
+            .slice(0, 3)
+            .map((x) => x.id),
+      );
     }, fail);
   }, [api, fail]);
 
@@ -136,15 +154,28 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
             {progress && progress.total > 0
               ? `Bootstrap ${progress.done} / ${progress.total}${progress.etaSec != null ? ` · ~${Math.ceil(progress.etaSec)} s left` : ''}`
               : 'Computing…'}
-            <button type="button" onClick={() => void api.call('eval.cancel', {}).catch(fail)} data-testid="eval-cancel">
+            <button
+              type="button"
+              onClick={() => void api.call('eval.cancel', {}).catch(fail)}
+              data-testid="eval-cancel"
+            >
               Cancel
             </button>
           </span>
         ) : null}
       </header>
-      <ErrorBanner message={error?.message ?? null} code={error?.code} onDismiss={() => setError(null)} />
+      <ErrorBanner
+        message={error?.message ?? null}
+        code={error?.code}
+        onDismiss={() => setError(null)}
+      />
       {tab === 'studies' ? (
-        <StudiesPanel overview={overview} onChanged={loadOverview} onStart={setSessionStudy} onError={fail} />
+        <StudiesPanel
+          overview={overview}
+          onChanged={loadOverview}
+          onStart={setSessionStudy}
+          onError={fail}
+        />
       ) : !overview ? (
         <p className="eval-empty">Loading…</p>
       ) : overview.sources.length === 0 || overview.runs.length === 0 ? (
@@ -156,10 +187,19 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
           </p>
           {overview.sources.length === 0 ? (
             <div className="eval-empty-actions">
-              <button type="button" className="primary" data-testid="eval-start-study" onClick={() => setTab('studies')}>
+              <button
+                type="button"
+                className="primary"
+                data-testid="eval-start-study"
+                onClick={() => setTab('studies')}
+              >
                 Start a rating study…
               </button>
-              <button type="button" data-testid="eval-import-ratings" onClick={() => setImporting(true)}>
+              <button
+                type="button"
+                data-testid="eval-import-ratings"
+                onClick={() => setImporting(true)}
+              >
                 Import a rating list…
               </button>
             </div>
@@ -170,7 +210,11 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
           <section className="eval-controls" aria-label="Evaluation settings">
             <label>
               MOS source
-              <select value={source ?? ''} data-testid="eval-source" onChange={(e) => setSource(e.target.value)}>
+              <select
+                value={source ?? ''}
+                data-testid="eval-source"
+                onChange={(e) => setSource(e.target.value)}
+              >
                 {overview.sources.map((s) => (
                   <option key={s.id} value={s.id}>
                     {s.label} — scale {s.scale}, {s.videos} videos
@@ -181,7 +225,11 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
             {source === 'annotations' && overview.studies.length ? (
               <label>
                 Votes
-                <select value={studyId ?? ''} onChange={(e) => setStudyId(e.target.value ? Number(e.target.value) : null)} data-testid="eval-study-filter">
+                <select
+                  value={studyId ?? ''}
+                  onChange={(e) => setStudyId(e.target.value ? Number(e.target.value) : null)}
+                  data-testid="eval-study-filter"
+                >
                   <option value="">All votes (review and studies)</option>
                   {overview.studies.map((st) => (
                     <option key={st.id} value={st.id}>
@@ -193,7 +241,12 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
             ) : null}
             {source === 'annotations' ? (
               <label className="eval-check">
-                <input type="checkbox" checked={excludeRejected} onChange={(e) => setExcludeRejected(e.target.checked)} data-testid="eval-exclude-rejected" />
+                <input
+                  type="checkbox"
+                  checked={excludeRejected}
+                  onChange={(e) => setExcludeRejected(e.target.checked)}
+                  data-testid="eval-exclude-rejected"
+                />
                 Exclude observers rejected by BT.500 screening
               </label>
             ) : null}
@@ -201,7 +254,12 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
               <legend>Model runs</legend>
               {overview.runs.map((r) => (
                 <label key={r.id} className="eval-check">
-                  <input type="checkbox" checked={runIds?.includes(r.id) ?? false} onChange={() => toggleRun(r.id)} data-testid={`eval-run-${r.id}`} />
+                  <input
+                    type="checkbox"
+                    checked={runIds?.includes(r.id) ?? false}
+                    onChange={() => toggleRun(r.id)}
+                    data-testid={`eval-run-${r.id}`}
+                  />
                   {r.label}
                   {r.finished ? '' : <span className="muted"> (unfinished)</span>}
                 </label>
@@ -209,7 +267,11 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
             </fieldset>
           </section>
           {result ? (
-            <div className={busy ? 'eval-results eval-stale' : 'eval-results'} aria-busy={busy} data-testid="eval-results">
+            <div
+              className={busy ? 'eval-results eval-stale' : 'eval-results'}
+              aria-busy={busy}
+              data-testid="eval-results"
+            >
               <MetricTable result={result} projectName={project.name} />
               <CalibrationPanel result={result} onError={fail} />
               <div className="eval-row">
@@ -219,14 +281,22 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
               <section className="eval-card" aria-label="Subset breakdown">
                 <header className="eval-card-header">
                   <h2>Subsets</h2>
-                  <select value={subsetBy ?? ''} data-testid="eval-subset-by" onChange={(e) => setSubsetBy((e.target.value || null) as EvalSubsetBy | null)}>
+                  <select
+                    value={subsetBy ?? ''}
+                    data-testid="eval-subset-by"
+                    onChange={(e) => setSubsetBy((e.target.value || null) as EvalSubsetBy | null)}
+                  >
                     <option value="">No breakdown</option>
                     <option value="codec">by codec</option>
                     <option value="resolution">by resolution</option>
                     <option value="tag">by distortion tag</option>
                   </select>
                 </header>
-                {subsetBy ? <MetricTable result={result} projectName={project.name} subsets /> : <p className="muted">Choose a breakdown to see the metrics per subset.</p>}
+                {subsetBy ? (
+                  <MetricTable result={result} projectName={project.name} subsets />
+                ) : (
+                  <p className="muted">Choose a breakdown to see the metrics per subset.</p>
+                )}
               </section>
             </div>
           ) : runIds && runIds.length === 0 ? (
@@ -234,7 +304,13 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
           ) : null}
         </div>
       )}
-      {importing ? <ImportDialog initialKind="ratings" onImported={loadOverview} onClose={() => setImporting(false)} /> : null}
+      {importing ? (
+        <ImportDialog
+          initialKind="ratings"
+          onImported={loadOverview}
+          onClose={() => setImporting(false)}
+        />
+      ) : null}
     </div>
   );
 }

@@ -1,6 +1,14 @@
 // Metric table: one row per model run (runs side by side) with bootstrap CIs, or per run and subset.
 import type { EvalResult } from '../../../../src-preload/contract-evaluation';
-import { METRIC_COLUMNS, fitNote, fmtCi, fmtMetric, metricsCsv, subsetsCsv, unreliableNote } from '../../lib/evaluation/metrics-table';
+import {
+  METRIC_COLUMNS,
+  fitNote,
+  fmtCi,
+  fmtMetric,
+  metricsCsv,
+  subsetsCsv,
+  unreliableNote,
+} from '../../lib/evaluation/metrics-table';
 import { downloadBlob } from '../../lib/evaluation/plot';
 
 interface MetricTableProps {
@@ -12,21 +20,32 @@ interface MetricTableProps {
 export function MetricTable({ result, projectName, subsets = false }: MetricTableProps) {
   const exportCsv = () => {
     const csv = subsets ? subsetsCsv(result) : metricsCsv(result);
-    downloadBlob(new Blob([csv], { type: 'text/csv' }), `${projectName}-${subsets ? 'subsets' : 'metrics'}.csv`);
+    downloadBlob(
+      new Blob([csv], { type: 'text/csv' }),
+      `${projectName}-${subsets ? 'subsets' : 'metrics'}.csv`,
+    );
   };
   const first = result.runs[0];
   return (
-    <section className={subsets ? 'eval-subsets' : 'eval-card'} aria-label={subsets ? 'Metrics per subset' : 'Metrics per model run'}>
+    <section
+      className={subsets ? 'eval-subsets' : 'eval-card'}
+      aria-label={subsets ? 'Metrics per subset' : 'Metrics per model run'}
+    >
       {subsets ? null : (
         <header className="eval-card-header">
           <h2>Model runs against MOS</h2>
           <span className="muted">
             {result.source.label}, scale {result.source.scale}
-            {first ? ` · ${Math.round(first.bootstrap.level * 100)} % bootstrap CI, B = ${first.bootstrap.resamples}, seed ${first.bootstrap.seed}` : ''}
+            {first
+              ? ` · ${Math.round(first.bootstrap.level * 100)} % bootstrap CI, B = ${first.bootstrap.resamples}, seed ${first.bootstrap.seed}`
+              : ''}
           </span>
         </header>
       )}
-      <table className="eval-table" data-testid={subsets ? 'eval-subset-table' : 'eval-metric-table'}>
+      <table
+        className="eval-table"
+        data-testid={subsets ? 'eval-subset-table' : 'eval-metric-table'}
+      >
         <thead>
           <tr>
             <th>Run</th>
@@ -68,7 +87,9 @@ export function MetricTable({ result, projectName, subsets = false }: MetricTabl
                       <td key={c.key} className="num">
                         <span
                           // figures after a fit that did not converge are not to be trusted: greyed, not bold
-                          className={unreliableNote(r, c.key) ? 'eval-value eval-unreliable' : 'eval-value'}
+                          className={
+                            unreliableNote(r, c.key) ? 'eval-value eval-unreliable' : 'eval-value'
+                          }
                           title={unreliableNote(r, c.key) ?? undefined}
                           data-testid={`eval-${r.run.id}-${c.key}`}
                         >
@@ -77,7 +98,10 @@ export function MetricTable({ result, projectName, subsets = false }: MetricTabl
                         <span className="eval-ci">{fmtCi(r.ci[c.key])}</span>
                       </td>
                     ))}
-                    <td className={note ? 'eval-warn' : 'eval-ok'} title={note ?? `converged in ${r.fit.iterations} iterations`}>
+                    <td
+                      className={note ? 'eval-warn' : 'eval-ok'}
+                      title={note ?? `converged in ${r.fit.iterations} iterations`}
+                    >
                       {note ? `⚠ ${note}` : 'converged'}
                     </td>
                   </tr>
@@ -86,7 +110,11 @@ export function MetricTable({ result, projectName, subsets = false }: MetricTabl
         </tbody>
       </table>
       <div className="eval-actions">
-        <button type="button" onClick={exportCsv} data-testid={subsets ? 'eval-export-subsets' : 'eval-export-csv'}>
+        <button
+          type="button"
+          onClick={exportCsv}
+          data-testid={subsets ? 'eval-export-subsets' : 'eval-export-csv'}
+        >
           Export CSV
         </button>
       </div>

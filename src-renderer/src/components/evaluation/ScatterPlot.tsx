@@ -10,11 +10,21 @@ import { fmtMetric } from '../../lib/evaluation/metrics-table';
 const W = 600;
 const H = 400;
 const M = { left: 56, right: 16, top: 16, bottom: 48 };
-const COLORS = { bg: '#1b1c20', grid: '#2f3238', axis: '#9599a3', text: '#e4e6ea', point: '#4f8ef7', curve: '#d4a72c' };
+const COLORS = {
+  bg: '#1b1c20',
+  grid: '#2f3238',
+  axis: '#9599a3',
+  text: '#e4e6ea',
+  point: '#4f8ef7',
+  curve: '#d4a72c',
+};
 
 /** Beside the point, on the side with room. */
 function tooltipPosition(px: number, py: number) {
-  return { top: py > H * 0.65 ? py - 96 : py - 8, ...(px > W / 2 ? { right: W - px + 12 } : { left: px + 12 }) };
+  return {
+    top: py > H * 0.65 ? py - 96 : py - 8,
+    ...(px > W / 2 ? { right: W - px + 12 } : { left: px + 12 }),
+  };
 }
 
 interface ScatterPlotProps {
@@ -36,7 +46,9 @@ export function ScatterPlot({ result, projectName, onOpenVideo }: ScatterPlotPro
     const ys = [...run.points.map((p) => p.mos), ...run.curve.map((c) => c.y)];
     const x = linearScale(xs.length ? xs : [0, 100], M.left, W - M.right);
     const y = linearScale(ys.length ? ys : [0, 1], H - M.bottom, M.top);
-    const curve = run.curve.map((c, i) => `${i ? 'L' : 'M'}${x(c.x * 100).toFixed(1)},${y(c.y).toFixed(1)}`).join('');
+    const curve = run.curve
+      .map((c, i) => `${i ? 'L' : 'M'}${x(c.x * 100).toFixed(1)},${y(c.y).toFixed(1)}`)
+      .join('');
     return { x, y, curve };
   }, [run]);
 
@@ -63,7 +75,11 @@ export function ScatterPlot({ result, projectName, onOpenVideo }: ScatterPlotPro
       <header className="eval-card-header">
         <h2>Score vs MOS</h2>
         {result.runs.length > 1 ? (
-          <select value={run.run.id} onChange={(e) => setRunId(Number(e.target.value))} data-testid="eval-plot-run">
+          <select
+            value={run.run.id}
+            onChange={(e) => setRunId(Number(e.target.value))}
+            data-testid="eval-plot-run"
+          >
             {result.runs.map((r) => (
               <option key={r.run.id} value={r.run.id}>
                 {r.run.label}
@@ -75,7 +91,16 @@ export function ScatterPlot({ result, projectName, onOpenVideo }: ScatterPlotPro
         )}
       </header>
       <div className="eval-plot-wrap">
-        <svg ref={svgRef} xmlns="http://www.w3.org/2000/svg" width={W} height={H} viewBox={`0 0 ${W} ${H}`} data-testid="eval-scatter" fontFamily="sans-serif" fontSize="11">
+        <svg
+          ref={svgRef}
+          xmlns="http://www.w3.org/2000/svg"
+          width={W}
+          height={H}
+          viewBox={`0 0 ${W} ${H}`}
+          data-testid="eval-scatter"
+          fontFamily="sans-serif"
+          fontSize="11"
+        >
           <rect x={0} y={0} width={W} height={H} fill={COLORS.bg} />
           {x.ticks.map((t) => (
             <g key={`x${t}`}>
@@ -96,10 +121,22 @@ export function ScatterPlot({ result, projectName, onOpenVideo }: ScatterPlotPro
           <text x={(M.left + W - M.right) / 2} y={H - 10} textAnchor="middle" fill={COLORS.text}>
             Model score ({run.run.label}, 0–100)
           </text>
-          <text transform={`translate(14 ${(M.top + H - M.bottom) / 2}) rotate(-90)`} textAnchor="middle" fill={COLORS.text}>
+          <text
+            transform={`translate(14 ${(M.top + H - M.bottom) / 2}) rotate(-90)`}
+            textAnchor="middle"
+            fill={COLORS.text}
+          >
             MOS (scale {result.source.scale})
           </text>
-          {geo.curve ? <path d={geo.curve} fill="none" stroke={COLORS.curve} strokeWidth={2} data-testid="eval-curve" /> : null}
+          {geo.curve ? (
+            <path
+              d={geo.curve}
+              fill="none"
+              stroke={COLORS.curve}
+              strokeWidth={2}
+              data-testid="eval-curve"
+            />
+          ) : null}
           {run.points.map((p, i) => (
             <circle
               key={p.videoId}
@@ -120,12 +157,19 @@ export function ScatterPlot({ result, projectName, onOpenVideo }: ScatterPlotPro
           ))}
         </svg>
         {hovered ? (
-          <div className="eval-tooltip" role="tooltip" data-testid="eval-tooltip" style={tooltipPosition(x(hovered.score * 100), y(hovered.mos))}>
+          <div
+            className="eval-tooltip"
+            role="tooltip"
+            data-testid="eval-tooltip"
+            style={tooltipPosition(x(hovered.score * 100), y(hovered.mos))}
+          >
             <strong>{hovered.name}</strong>
             <span>score {(hovered.score * 100).toFixed(1)}</span>
             <span>
               MOS {hovered.mos.toFixed(2)}
-              {hovered.mosCi95 ? ` (95 % CI ${hovered.mosCi95[0].toFixed(2)}–${hovered.mosCi95[1].toFixed(2)})` : ''}
+              {hovered.mosCi95
+                ? ` (95 % CI ${hovered.mosCi95[0].toFixed(2)}–${hovered.mosCi95[1].toFixed(2)})`
+                : ''}
             </span>
             <span className="muted">click to review</span>
           </div>

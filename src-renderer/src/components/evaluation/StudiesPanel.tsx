@@ -27,7 +27,12 @@ export function StudiesPanel({ overview, onChanged, onStart, onError }: StudiesP
   useEffect(() => {
     api.call('settings.get', {}).then((s) => setAnnotator(s.annotator), onError);
     api
-      .call('library.list', { offset: 0, limit: 1000, filter: { status: 'ok' }, sort: { column: 'name', desc: false } })
+      .call('library.list', {
+        offset: 0,
+        limit: 1000,
+        filter: { status: 'ok' },
+        sort: { column: 'name', desc: false },
+      })
       .then((r) => setVideos(r.rows.map((v) => ({ id: v.id, name: v.name }))), onError);
   }, [api, onError]);
 
@@ -102,7 +107,12 @@ export function StudiesPanel({ overview, onChanged, onStart, onError }: StudiesP
                       {mine?.status === 'done' ? (
                         <span className="muted">finished</span>
                       ) : (
-                        <button type="button" className="primary" onClick={() => onStart(s.id)} data-testid={`study-start-${s.id}`}>
+                        <button
+                          type="button"
+                          className="primary"
+                          onClick={() => onStart(s.id)}
+                          data-testid={`study-start-${s.id}`}
+                        >
                           {mine ? `Resume (${mine.rated} of ${mine.total} rated)` : 'Start'}
                         </button>
                       )}
@@ -120,7 +130,8 @@ export function StudiesPanel({ overview, onChanged, onStart, onError }: StudiesP
         <header className="eval-card-header">
           <h2>New study</h2>
           <span className="muted">
-            from the project’s playable videos ({videos ? `${pool.length} of ${videos.length} chosen` : '…'})
+            from the project’s playable videos (
+            {videos ? `${pool.length} of ${videos.length} chosen` : '…'})
           </span>
         </header>
         <form
@@ -132,7 +143,12 @@ export function StudiesPanel({ overview, onChanged, onStart, onError }: StudiesP
         >
           <label>
             Name
-            <input value={name} maxLength={200} onChange={(e) => setName(e.target.value)} data-testid="study-name" />
+            <input
+              value={name}
+              maxLength={200}
+              onChange={(e) => setName(e.target.value)}
+              data-testid="study-name"
+            />
           </label>
           <label>
             Test clips
@@ -144,22 +160,48 @@ export function StudiesPanel({ overview, onChanged, onStart, onError }: StudiesP
               data-testid="study-clips"
             />
             <span className={capped ? 'eval-warn' : 'muted'} data-testid="study-clips-note">
-              {capped ? `only ${tests} available: the study will have ${tests}` : `of ${Math.max(0, pool.length - training)} available`}
+              {capped
+                ? `only ${tests} available: the study will have ${tests}`
+                : `of ${Math.max(0, pool.length - training)} available`}
             </span>
           </label>
           <label>
             Training clips (shown first, not counted)
-            <input type="number" min={0} max={50} value={training} onChange={(e) => setTraining(Number(e.target.value))} data-testid="study-training" />
+            <input
+              type="number"
+              min={0}
+              max={50}
+              value={training}
+              onChange={(e) => setTraining(Number(e.target.value))}
+              data-testid="study-training"
+            />
           </label>
           <label>
             Repeated clips (consistency check)
-            <input type="number" min={0} max={limit} value={repeats} onChange={(e) => setRepeats(Number(e.target.value))} data-testid="study-repeats" />
+            <input
+              type="number"
+              min={0}
+              max={limit}
+              value={repeats}
+              onChange={(e) => setRepeats(Number(e.target.value))}
+              data-testid="study-repeats"
+            />
           </label>
           <label>
             Seed (blank: random)
-            <input value={seed} onChange={(e) => setSeed(e.target.value)} aria-invalid={seedBad} data-testid="study-seed" />
+            <input
+              value={seed}
+              onChange={(e) => setSeed(e.target.value)}
+              aria-invalid={seedBad}
+              data-testid="study-seed"
+            />
           </label>
-          <button type="submit" className="primary" disabled={!name.trim() || seedBad || tests < 2} data-testid="study-create">
+          <button
+            type="submit"
+            className="primary"
+            disabled={!name.trim() || seedBad || tests < 2}
+            data-testid="study-create"
+          >
             Create and start ({tests} clips)
           </button>
         </form>
@@ -171,7 +213,11 @@ export function StudiesPanel({ overview, onChanged, onStart, onError }: StudiesP
             <button type="button" className="small" onClick={() => setLeft(new Set())}>
               All
             </button>
-            <button type="button" className="small" onClick={() => setLeft(new Set((videos ?? []).map((v) => v.id)))}>
+            <button
+              type="button"
+              className="small"
+              onClick={() => setLeft(new Set((videos ?? []).map((v) => v.id)))}
+            >
               None
             </button>
           </div>
@@ -179,7 +225,12 @@ export function StudiesPanel({ overview, onChanged, onStart, onError }: StudiesP
             {(videos ?? []).map((v) => (
               <li key={v.id}>
                 <label className="eval-check">
-                  <input type="checkbox" checked={!left.has(v.id)} onChange={() => toggle(v.id)} data-testid="study-video-pick" />
+                  <input
+                    type="checkbox"
+                    checked={!left.has(v.id)}
+                    onChange={() => toggle(v.id)}
+                    data-testid="study-video-pick"
+                  />
                   {v.name}
                 </label>
               </li>
@@ -187,8 +238,9 @@ export function StudiesPanel({ overview, onChanged, onStart, onError }: StudiesP
           </ul>
         </details>
         <p className="muted">
-          Each annotator sees the clips in their own random order (seeded by the study and their name). Clips play full screen, then
-          you rate them Excellent / Good / Fair / Poor / Bad (keys 5–1). Ratings are saved as you go; pause any time and resume later.
+          Each annotator sees the clips in their own random order (seeded by the study and their
+          name). Clips play full screen, then you rate them Excellent / Good / Fair / Poor / Bad
+          (keys 5–1). Ratings are saved as you go; pause any time and resume later.
         </p>
       </section>
     </div>

@@ -21,13 +21,16 @@ export function StudySessionScreen({ studyId, onExit }: StudySessionScreenProps)
   const rootRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    api.call('study.session', { studyId }).then(setSession, (err: unknown) => setError(errorMessage(err)));
+    api
+      .call('study.session', { studyId })
+      .then(setSession, (err: unknown) => setError(errorMessage(err)));
   }, [api, studyId]);
 
   useEffect(() => {
     // Full screen where the browser allows it; the overlay covers the window either way.
     const el = rootRef.current;
-    if (el && !document.fullscreenElement && el.requestFullscreen) el.requestFullscreen().catch(() => undefined);
+    if (el && !document.fullscreenElement && el.requestFullscreen)
+      el.requestFullscreen().catch(() => undefined);
     return () => {
       if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
     };
@@ -69,7 +72,10 @@ export function StudySessionScreen({ studyId, onExit }: StudySessionScreenProps)
     if (session && session.status === 'active') {
       // leaving mid-way keeps the place: the session is paused, not lost
       // a failed pause leaves the session active: it resumes at the same place either way
-      void api.call('study.pause', { studyId, paused: true }).catch(() => undefined).then(onExit);
+      void api
+        .call('study.pause', { studyId, paused: true })
+        .catch(() => undefined)
+        .then(onExit);
     } else onExit();
   }, [api, studyId, session, onExit]);
 
@@ -98,10 +104,14 @@ export function StudySessionScreen({ studyId, onExit }: StudySessionScreenProps)
         <strong>{session?.studyName ?? 'Study'}</strong>
         {session ? (
           <span className="study-progress" data-testid="study-progress">
-            {session.status === 'done' ? `${total} of ${total}` : progressLabel(session.position, total)}
+            {session.status === 'done'
+              ? `${total} of ${total}`
+              : progressLabel(session.position, total)}
           </span>
         ) : null}
-        {item?.kind === 'training' ? <span className="study-training">Training clip — not counted</span> : null}
+        {item?.kind === 'training' ? (
+          <span className="study-training">Training clip — not counted</span>
+        ) : null}
         <span className="study-spacer" />
         {session?.status === 'active' ? (
           <button type="button" onClick={() => pause(true)} data-testid="study-pause">
@@ -129,18 +139,33 @@ export function StudySessionScreen({ studyId, onExit }: StudySessionScreenProps)
       ) : session.status === 'paused' ? (
         <div className="study-center" data-testid="study-paused">
           <h2>Paused at clip {progressLabel(session.position, total)}</h2>
-          <button type="button" className="primary" onClick={() => pause(false)} data-testid="study-resume">
+          <button
+            type="button"
+            className="primary"
+            onClick={() => pause(false)}
+            data-testid="study-resume"
+          >
             Resume
           </button>
         </div>
       ) : item && phase === 'play' ? (
-        <ClipPlayer key={`${item.position}`} videoId={item.videoId} onEnded={() => setPhase('rate')} />
+        <ClipPlayer
+          key={`${item.position}`}
+          videoId={item.videoId}
+          onEnded={() => setPhase('rate')}
+        />
       ) : item ? (
         <div className="study-center study-rating" data-testid="study-rating">
           <h2>How would you rate the quality of this video?</h2>
           <div className="acr-buttons">
             {ACR_LEVELS.map((l) => (
-              <button key={l.value} type="button" disabled={saving} onClick={() => rate(l.value)} data-testid={`acr-${l.value}`}>
+              <button
+                key={l.value}
+                type="button"
+                disabled={saving}
+                onClick={() => rate(l.value)}
+                data-testid={`acr-${l.value}`}
+              >
                 <kbd>{l.value}</kbd> {l.label}
               </button>
             ))}
@@ -172,9 +197,19 @@ function ClipPlayer({ videoId, onEnded }: { videoId: number; onEnded(): void }) 
       ) : media.error ? (
         <p className="study-center">{media.error}</p>
       ) : (
-        <p className="study-center">{media.progress ? `Preparing the clip… ${Math.round(media.progress.fraction * 100)} %` : 'Loading clip…'}</p>
+        <p className="study-center">
+          {media.progress
+            ? `Preparing the clip… ${Math.round(media.progress.fraction * 100)} %`
+            : 'Loading clip…'}
+        </p>
       )}
-      <button type="button" className="primary study-skip" onClick={onEnded} data-testid="study-rate-now" title="Stop the clip and rate it now">
+      <button
+        type="button"
+        className="primary study-skip"
+        onClick={onEnded}
+        data-testid="study-rate-now"
+        title="Stop the clip and rate it now"
+      >
         Rate now ▸
       </button>
     </div>

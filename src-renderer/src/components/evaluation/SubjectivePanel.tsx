@@ -3,13 +3,25 @@ import type { EvalResult } from '../../../../src-preload/contract-evaluation';
 import { fmtMetric, mosCsv } from '../../lib/evaluation/metrics-table';
 import { downloadBlob } from '../../lib/evaluation/plot';
 
-export function SubjectivePanel({ result, projectName }: { result: EvalResult; projectName: string }) {
+export function SubjectivePanel({
+  result,
+  projectName,
+}: {
+  result: EvalResult;
+  projectName: string;
+}) {
   const m = result.mos;
   const isVotes = result.source.id === 'annotations';
   const withCi = m.perVideo.filter((v) => v.ci95);
-  const meanHalf = withCi.length ? withCi.reduce((s, v) => s + (v.ci95![1] - v.ci95![0]) / 2, 0) / withCi.length : null;
+  const meanHalf = withCi.length
+    ? withCi.reduce((s, v) => s + (v.ci95![1] - v.ci95![0]) / 2, 0) / withCi.length
+    : null;
   return (
-    <section className="eval-card eval-subjective" aria-label="Human ratings" data-testid="eval-subjective">
+    <section
+      className="eval-card eval-subjective"
+      aria-label="Human ratings"
+      data-testid="eval-subjective"
+    >
       <header className="eval-card-header">
         <h2>Human ratings</h2>
       </header>
@@ -26,9 +38,13 @@ export function SubjectivePanel({ result, projectName }: { result: EvalResult; p
             <dd>
               {m.ratings} / {m.observers}
             </dd>
-            <dt title="Mean half-width of the per-video 95 % confidence intervals (Student t)">Mean 95 % CI ±</dt>
+            <dt title="Mean half-width of the per-video 95 % confidence intervals (Student t)">
+              Mean 95 % CI ±
+            </dt>
             <dd>{meanHalf == null ? '— (one vote per video)' : meanHalf.toFixed(2)}</dd>
-            <dt title="Krippendorff's alpha, interval metric, over videos with at least two votes">Krippendorff α (interval)</dt>
+            <dt title="Krippendorff's alpha, interval metric, over videos with at least two votes">
+              Krippendorff α (interval)
+            </dt>
             <dd data-testid="eval-alpha">{fmtMetric(m.alpha, 3)}</dd>
           </>
         ) : null}
@@ -39,16 +55,21 @@ export function SubjectivePanel({ result, projectName }: { result: EvalResult; p
             BT.500 observer screening
           </h3>
           <p className="muted eval-explain" data-testid="eval-pq-explain">
-            P / Q: how many videos this observer rated above / below the other observers’ usual range (mean ± 2 SD, or ± √20 SD when the votes are not
-            normally distributed); an observer is rejected when P and Q are frequent and lopsided.
+            P / Q: how many videos this observer rated above / below the other observers’ usual
+            range (mean ± 2 SD, or ± √20 SD when the votes are not normally distributed); an
+            observer is rejected when P and Q are frequent and lopsided.
           </p>
           <table className="eval-table compact" data-testid="eval-screening">
             <thead>
               <tr>
                 <th>Observer</th>
                 <th className="num">Rated</th>
-                <th className="num" title="videos rated above the others' range">P</th>
-                <th className="num" title="videos rated below the others' range">Q</th>
+                <th className="num" title="videos rated above the others' range">
+                  P
+                </th>
+                <th className="num" title="videos rated below the others' range">
+                  Q
+                </th>
                 <th>Result</th>
               </tr>
             </thead>
@@ -60,7 +81,11 @@ export function SubjectivePanel({ result, projectName }: { result: EvalResult; p
                   <td className="num">{o.p}</td>
                   <td className="num">{o.q}</td>
                   <td className={o.rejected ? 'eval-warn' : ''}>
-                    {o.rejected ? (m.excluded.includes(o.observer) ? 'rejected, excluded' : 'rejected') : 'kept'}
+                    {o.rejected
+                      ? m.excluded.includes(o.observer)
+                        ? 'rejected, excluded'
+                        : 'rejected'
+                      : 'kept'}
                   </td>
                 </tr>
               ))}
@@ -72,7 +97,9 @@ export function SubjectivePanel({ result, projectName }: { result: EvalResult; p
         <button
           type="button"
           data-testid="eval-export-mos"
-          onClick={() => downloadBlob(new Blob([mosCsv(result)], { type: 'text/csv' }), `${projectName}-mos.csv`)}
+          onClick={() =>
+            downloadBlob(new Blob([mosCsv(result)], { type: 'text/csv' }), `${projectName}-mos.csv`)
+          }
         >
           Export MOS per video (CSV)
         </button>

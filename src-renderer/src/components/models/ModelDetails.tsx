@@ -35,7 +35,12 @@ export function ModelDetails({ model: m, onRemove }: { model: ModelView; onRemov
         <dt>Providers here</dt>
         <dd data-testid="model-providers">
           {m.providers.join(', ')}
-          {m.providers.includes('cuda') ? null : <span className="muted"> (CUDA: reinstall onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12)</span>}
+          {m.providers.includes('cuda') ? null : (
+            <span className="muted">
+              {' '}
+              (CUDA: reinstall onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12)
+            </span>
+          )}
         </dd>
         <dt>Folder</dt>
         <dd className="mono truncate" title={m.dir}>
@@ -63,7 +68,12 @@ export function ModelDetails({ model: m, onRemove }: { model: ModelView; onRemov
         </tbody>
       </table>
       <div className="model-actions">
-        <button type="button" className="danger-outline" onClick={onRemove} data-testid="model-remove">
+        <button
+          type="button"
+          className="danger-outline"
+          onClick={onRemove}
+          data-testid="model-remove"
+        >
           Remove from the studio
         </button>
         <span className="hint">The folder on disk is not touched.</span>

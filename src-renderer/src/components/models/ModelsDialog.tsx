@@ -37,7 +37,10 @@ export function ModelsDialog({ onClose }: { onClose(): void }) {
     setBusy(true);
     setError(null);
     try {
-      const m = await api.call('models.add', { dir: dir.trim(), ...(name.trim() ? { name: name.trim() } : {}) });
+      const m = await api.call('models.add', {
+        dir: dir.trim(),
+        ...(name.trim() ? { name: name.trim() } : {}),
+      });
       setDir('');
       setName('');
       await load();
@@ -65,8 +68,8 @@ export function ModelsDialog({ onClose }: { onClose(): void }) {
     <Modal title="Models" onClose={onClose} testId="models-dialog" className="models-dialog">
       <div className="modal-body models-body">
         <p className="muted models-intro">
-          Model folders in the Hugging Face ONNX layout, run inside the studio for scoring, the assistant and question sets. They are kept for
-          every project on this machine.
+          Model folders in the Hugging Face ONNX layout, run inside the studio for scoring, the
+          assistant and question sets. They are kept for every project on this machine.
         </p>
         <form
           className="models-add"
@@ -77,13 +80,29 @@ export function ModelsDialog({ onClose }: { onClose(): void }) {
         >
           <label className="field models-add-dir">
             <span className="section-label">Model folder</span>
-            <input value={dir} onChange={(e) => setDir(e.target.value)} placeholder="/models/vqa2-llava-ov-onnx" data-testid="model-dir" spellCheck={false} />
+            <input
+              value={dir}
+              onChange={(e) => setDir(e.target.value)}
+              placeholder="/models/vqa2-llava-ov-onnx"
+              data-testid="model-dir"
+              spellCheck={false}
+            />
           </label>
           <label className="field models-add-name">
             <span className="section-label">Name (optional)</span>
-            <input value={name} onChange={(e) => setName(e.target.value)} maxLength={100} data-testid="model-name" />
+            <input
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              maxLength={100}
+              data-testid="model-name"
+            />
           </label>
-          <button type="submit" className="primary" disabled={busy || !dir.trim()} data-testid="model-add">
+          <button
+            type="submit"
+            className="primary"
+            disabled={busy || !dir.trim()}
+            data-testid="model-add"
+          >
             {busy ? 'Checking…' : 'Add'}
           </button>
         </form>
@@ -94,16 +113,29 @@ export function ModelsDialog({ onClose }: { onClose(): void }) {
         ) : null}
         <div className="models-main">
           <nav className="engine-list models-list" aria-label="Models">
-            {models.length === 0 ? <p className="muted">No models yet. Add a folder above.</p> : null}
+            {models.length === 0 ? (
+              <p className="muted">No models yet. Add a folder above.</p>
+            ) : null}
             {models.map((m) => (
-              <button key={m.id} type="button" className={m.id === selected ? 'active' : ''} onClick={() => setSelected(m.id)} data-testid="model-item" data-model={m.id}>
+              <button
+                key={m.id}
+                type="button"
+                className={m.id === selected ? 'active' : ''}
+                onClick={() => setSelected(m.id)}
+                data-testid="model-item"
+                data-model={m.id}
+              >
                 {m.name}
                 <span className="muted"> {m.arch}</span>
                 {m.missing ? <span className="error-text"> (folder missing)</span> : null}
               </button>
             ))}
           </nav>
-          {current ? <ModelDetails model={current} onRemove={() => void remove(current.id)} /> : <div />}
+          {current ? (
+            <ModelDetails model={current} onRemove={() => void remove(current.id)} />
+          ) : (
+            <div />
+          )}
         </div>
       </div>
       <footer className="modal-footer">

@@ -1,7 +1,11 @@
 // Export: format, which pairs, how videos and time ranges are written, train/val split, output
 // folder; then progress (done/total/ETA) with cancel, and the manifest's counts when done.
 import { useEffect, useRef, useState } from 'react';
-import type { ExportFormat, ExportOptions, ExportProgress } from '../../../../src-preload/contract-pairs';
+import type {
+  ExportFormat,
+  ExportOptions,
+  ExportProgress,
+} from '../../../../src-preload/contract-pairs';
 import { EXPORT_FORMATS } from '../../../../src-preload/contract-pairs';
 import { useApi } from '../../api-context';
 import { errorMessage, formatEta, plural } from '../../lib/format';
@@ -16,7 +20,10 @@ const FORMAT_LABELS: Record<ExportFormat, string> = {
 };
 
 /** Pairs an export with this status choice writes (before format-specific leave-outs). */
-export function pairsToWrite(status: ExportOptions['status'], counts: Record<string, number>): number {
+export function pairsToWrite(
+  status: ExportOptions['status'],
+  counts: Record<string, number>,
+): number {
   const approved = counts.approved ?? 0;
   const drafts = counts.draft ?? 0;
   return status === 'approved' ? approved : status === 'draft' ? drafts : approved + drafts;
@@ -25,13 +32,22 @@ export function pairsToWrite(status: ExportOptions['status'], counts: Record<str
 function exportCountText(status: ExportOptions['status'], counts: Record<string, number>): string {
   const n = pairsToWrite(status, counts);
   const of = `${plural(counts.approved ?? 0, 'approved pair')}, ${plural(counts.draft ?? 0, 'draft')}, ${counts.rejected ?? 0} rejected in the project`;
-  if (n === 0 && status === 'approved') return `No approved pairs to write (${of}): approve drafts first, or choose Drafts.`;
+  if (n === 0 && status === 'approved')
+    return `No approved pairs to write (${of}): approve drafts first, or choose Drafts.`;
   return `Writes ${plural(n, 'pair')} (${of}).`;
 }
 
 export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onClose(): void }) {
   const api = useApi();
-  const [opts, setOpts] = useState<ExportOptions>({ format: 'llava', outDir: defaultDir, status: 'approved', videos: 'copy', ranges: 'prompt', valFraction: 0, seed: 0 });
+  const [opts, setOpts] = useState<ExportOptions>({
+    format: 'llava',
+    outDir: defaultDir,
+    status: 'approved',
+    videos: 'copy',
+    ranges: 'prompt',
+    valFraction: 0,
+    seed: 0,
+  });
   const [jobId, setJobId] = useState<string | null>(null);
   const [progress, setProgress] = useState<ExportProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -55,7 +71,8 @@ export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onCl
       () => setCounts(null),
     );
   }, [api]);
-  const set = <K extends keyof ExportOptions>(k: K, v: ExportOptions[K]) => setOpts((o) => ({ ...o, [k]: v }));
+  const set = <K extends keyof ExportOptions>(k: K, v: ExportOptions[K]) =>
+    setOpts((o) => ({ ...o, [k]: v }));
   const start = async () => {
     setError(null);
     setProgress(null);
@@ -80,14 +97,27 @@ export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onCl
       <div className="modal-body export-form">
         <label className="field">
           <span className="section-label">Format</span>
-          <select data-testid="export-format" value={opts.format} onChange={(e) => set('format', e.target.value as ExportFormat)}>
-            {EXPORT_FORMATS.map((f) => <option key={f} value={f}>{FORMAT_LABELS[f]}</option>)}
+          <select
+            data-testid="export-format"
+            value={opts.format}
+            onChange={(e) => set('format', e.target.value as ExportFormat)}
+          >
+            {EXPORT_FORMATS.map((f) => (
+              <option key={f} value={f}>
+                {FORMAT_LABELS[f]}
+              </option>
+            ))}
           </select>
         </label>
         <div className="field-row">
           <label className="field">
             <span className="section-label">Pairs</span>
-            <select data-testid="export-status" disabled={!pairFormat} value={opts.status} onChange={(e) => set('status', e.target.value as ExportOptions['status'])}>
+            <select
+              data-testid="export-status"
+              disabled={!pairFormat}
+              value={opts.status}
+              onChange={(e) => set('status', e.target.value as ExportOptions['status'])}
+            >
               <option value="approved">Approved</option>
               <option value="draft">Drafts</option>
               <option value="all">All but rejected</option>
@@ -95,7 +125,10 @@ export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onCl
           </label>
           <label className="field">
             <span className="section-label">Videos</span>
-            <select value={opts.videos} onChange={(e) => set('videos', e.target.value as ExportOptions['videos'])}>
+            <select
+              value={opts.videos}
+              onChange={(e) => set('videos', e.target.value as ExportOptions['videos'])}
+            >
               <option value="copy">Copy into videos/</option>
               <option value="hardlink">Hard-link into videos/</option>
               <option value="reference">Symlink (reference) in videos/</option>
@@ -103,7 +136,11 @@ export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onCl
           </label>
           <label className="field">
             <span className="section-label">Time ranges</span>
-            <select disabled={!pairFormat} value={opts.ranges} onChange={(e) => set('ranges', e.target.value as ExportOptions['ranges'])}>
+            <select
+              disabled={!pairFormat}
+              value={opts.ranges}
+              onChange={(e) => set('ranges', e.target.value as ExportOptions['ranges'])}
+            >
               <option value="prompt">State the range in the prompt</option>
               <option value="clip">Extract clips (ffmpeg)</option>
             </select>
@@ -112,11 +149,28 @@ export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onCl
         <div className="field-row">
           <label className="field">
             <span className="section-label">Validation share (by video)</span>
-            <input type="number" min={0} max={0.9} step={0.05} disabled={!pairFormat} value={opts.valFraction} onChange={(e) => set('valFraction', Math.min(0.9, Math.max(0, Number(e.target.value) || 0)))} />
+            <input
+              type="number"
+              min={0}
+              max={0.9}
+              step={0.05}
+              disabled={!pairFormat}
+              value={opts.valFraction}
+              onChange={(e) =>
+                set('valFraction', Math.min(0.9, Math.max(0, Number(e.target.value) || 0)))
+              }
+            />
           </label>
           <label className="field">
             <span className="section-label">Split seed</span>
-            <input type="number" min={0} step={1} disabled={!pairFormat} value={opts.seed} onChange={(e) => set('seed', Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
+            <input
+              type="number"
+              min={0}
+              step={1}
+              disabled={!pairFormat}
+              value={opts.seed}
+              onChange={(e) => set('seed', Math.max(0, Math.floor(Number(e.target.value) || 0)))}
+            />
           </label>
         </div>
         {pairFormat && counts ? (
@@ -126,29 +180,67 @@ export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onCl
         ) : null}
         <label className="field">
           <span className="section-label">Output folder (new or empty; written atomically)</span>
-          <input data-testid="export-out" className="mono" value={opts.outDir} onChange={(e) => set('outDir', e.target.value)} />
+          <input
+            data-testid="export-out"
+            className="mono"
+            value={opts.outDir}
+            onChange={(e) => set('outDir', e.target.value)}
+          />
         </label>
         {progress ? (
-          <div className="export-progress" data-testid="export-progress" data-status={progress.status}>
-            <div className="progress-track"><div className="progress-fill" style={{ width: `${progress.status === 'done' ? 100 : pct}%` }} /></div>
+          <div
+            className="export-progress"
+            data-testid="export-progress"
+            data-status={progress.status}
+          >
+            <div className="progress-track">
+              <div
+                className="progress-fill"
+                style={{ width: `${progress.status === 'done' ? 100 : pct}%` }}
+              />
+            </div>
             <p>
-              {progress.status === 'running' ? `${progress.phase} ${progress.done}/${progress.total}${progress.etaSec != null ? ` · ${formatEta(progress.etaSec)}` : ''}` : null}
+              {progress.status === 'running'
+                ? `${progress.phase} ${progress.done}/${progress.total}${progress.etaSec != null ? ` · ${formatEta(progress.etaSec)}` : ''}`
+                : null}
               {progress.status === 'done' && progress.manifest
                 ? `Wrote ${plural(progress.manifest.counts.samples, 'sample')} (${progress.manifest.counts.train} train, ${progress.manifest.counts.val} val), ${plural(progress.manifest.counts.videos, 'video')}, ${plural(progress.manifest.counts.clips, 'clip')} to ${progress.outDir}`
                 : null}
-              {progress.status === 'failed' ? <span className="error-text">Export failed: {progress.error}</span> : null}
+              {progress.status === 'failed' ? (
+                <span className="error-text">Export failed: {progress.error}</span>
+              ) : null}
               {progress.status === 'cancelled' ? 'Cancelled; nothing was written.' : null}
             </p>
           </div>
         ) : null}
-        {error ? <p className="error-text" role="alert">{error}</p> : null}
+        {error ? (
+          <p className="error-text" role="alert">
+            {error}
+          </p>
+        ) : null}
       </div>
       <footer className="modal-footer">
         {running && jobId ? (
-          <button type="button" className="danger-outline" onClick={() => void api.call('pairs.cancelExport', { jobId })}>Cancel export</button>
+          <button
+            type="button"
+            className="danger-outline"
+            onClick={() => void api.call('pairs.cancelExport', { jobId })}
+          >
+            Cancel export
+          </button>
         ) : null}
-        <button type="button" onClick={onClose}>Close</button>
-        <button type="button" className="primary" data-testid="export-start" disabled={running || !opts.outDir} onClick={() => void start()}>Export</button>
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+        <button
+          type="button"
+          className="primary"
+          data-testid="export-start"
+          disabled={running || !opts.outDir}
+          onClick={() => void start()}
+        >
+          Export
+        </button>
       </footer>
     </Modal>
   );

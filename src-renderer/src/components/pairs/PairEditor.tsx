@@ -29,14 +29,21 @@ export function PairEditor({ pair, onSaved, onOpenVideo }: PairEditorProps) {
     setBusy(true);
     setError(null);
     try {
-      onSaved(await api.call('pairs.update', { id: pair.id, ...(dirty ? { conversations: turns } : {}), ...(status ? { status } : {}) }));
+      onSaved(
+        await api.call('pairs.update', {
+          id: pair.id,
+          ...(dirty ? { conversations: turns } : {}),
+          ...(status ? { status } : {}),
+        }),
+      );
     } catch (e) {
       setError(errorMessage(e));
     } finally {
       setBusy(false);
     }
   };
-  const setTurn = (i: number, value: string) => setTurns((t) => t.map((x, k) => (k === i ? { ...x, value } : x)));
+  const setTurn = (i: number, value: string) =>
+    setTurns((t) => t.map((x, k) => (k === i ? { ...x, value } : x)));
 
   return (
     <section className="pair-editor" data-testid="pair-editor" aria-label="Pair editor">
@@ -45,7 +52,9 @@ export function PairEditor({ pair, onSaved, onOpenVideo }: PairEditorProps) {
           <div className="mono">{pair.uid}</div>
           <div className="muted">
             {pair.videoName}
-            {pair.video2Name ? ` + ${pair.video2Name}` : ''} · {rangeLabel(pair.startSec, pair.endSec)} · {pair.style === 'llava' ? 'LLaVA <image>×2' : 'Qwen <video>'}
+            {pair.video2Name ? ` + ${pair.video2Name}` : ''} ·{' '}
+            {rangeLabel(pair.startSec, pair.endSec)} ·{' '}
+            {pair.style === 'llava' ? 'LLaVA <image>×2' : 'Qwen <video>'}
           </div>
         </div>
         <span className={`pair-status pair-status-${pair.status}`} data-testid="pair-editor-status">
@@ -73,11 +82,17 @@ export function PairEditor({ pair, onSaved, onOpenVideo }: PairEditorProps) {
         <div className="row">
           <button
             type="button"
-            onClick={() => setTurns((t) => [...t, { from: 'human', value: '' }, { from: 'gpt', value: '' }])}
+            onClick={() =>
+              setTurns((t) => [...t, { from: 'human', value: '' }, { from: 'gpt', value: '' }])
+            }
           >
             + Turn pair
           </button>
-          <button type="button" disabled={turns.length <= 2} onClick={() => setTurns((t) => t.slice(0, -2))}>
+          <button
+            type="button"
+            disabled={turns.length <= 2}
+            onClick={() => setTurns((t) => t.slice(0, -2))}
+          >
             − Last turns
           </button>
         </div>
@@ -93,19 +108,44 @@ export function PairEditor({ pair, onSaved, onOpenVideo }: PairEditorProps) {
           Valid: turns alternate and placeholders match the format.
         </p>
       )}
-      {error ? <p className="error-text" role="alert">{error}</p> : null}
+      {error ? (
+        <p className="error-text" role="alert">
+          {error}
+        </p>
+      ) : null}
       <div className="pair-actions">
-        <button type="button" className="primary" data-testid="pair-save" disabled={!dirty || problems.length > 0 || busy} onClick={() => void save()}>
+        <button
+          type="button"
+          className="primary"
+          data-testid="pair-save"
+          disabled={!dirty || problems.length > 0 || busy}
+          onClick={() => void save()}
+        >
           Save
         </button>
-        <button type="button" data-testid="pair-approve" disabled={problems.length > 0 || busy} onClick={() => void save('approved')}>
+        <button
+          type="button"
+          data-testid="pair-approve"
+          disabled={problems.length > 0 || busy}
+          onClick={() => void save('approved')}
+        >
           {dirty ? 'Save & approve' : 'Approve'}
         </button>
-        <button type="button" className="danger-outline" data-testid="pair-reject" disabled={busy} onClick={() => void save('rejected')}>
+        <button
+          type="button"
+          className="danger-outline"
+          data-testid="pair-reject"
+          disabled={busy}
+          onClick={() => void save('rejected')}
+        >
           Reject
         </button>
         <span className="spacer" />
-        <button type="button" data-testid="pair-open-video" onClick={() => onOpenVideo(pair.videoId, pair.startSec ?? undefined)}>
+        <button
+          type="button"
+          data-testid="pair-open-video"
+          onClick={() => onOpenVideo(pair.videoId, pair.startSec ?? undefined)}
+        >
           ▶ Video{pair.startSec != null ? ` at ${pair.startSec.toFixed(1)} s` : ''}
         </button>
       </div>

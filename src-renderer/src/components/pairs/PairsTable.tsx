@@ -1,7 +1,12 @@
 // The pairs grid: react-table columns with a selection checkbox per row; clicking a row opens it
 // in the editor. The server filters and pages; this renders one page.
 import { useMemo } from 'react';
-import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from '@tanstack/react-table';
+import {
+  createColumnHelper,
+  flexRender,
+  getCoreRowModel,
+  useReactTable,
+} from '@tanstack/react-table';
 import type { PairRow } from '../../../../src-preload/contract-pairs';
 import { answerExcerpt, basisLabel, questionExcerpt, rangeLabel } from '../../lib/pairs/pair-text';
 
@@ -16,7 +21,14 @@ interface PairsTableProps {
   onOpen(row: PairRow): void;
 }
 
-export function PairsTable({ rows, selected, activeId, onToggle, onToggleAll, onOpen }: PairsTableProps) {
+export function PairsTable({
+  rows,
+  selected,
+  activeId,
+  onToggle,
+  onToggleAll,
+  onOpen,
+}: PairsTableProps) {
   const columns = useMemo(
     () => [
       col.display({
@@ -39,7 +51,12 @@ export function PairsTable({ rows, selected, activeId, onToggle, onToggleAll, on
           />
         ),
       }),
-      col.accessor('status', { header: 'Status', cell: (c) => <span className={`pair-status pair-status-${c.getValue()}`}>{c.getValue()}</span> }),
+      col.accessor('status', {
+        header: 'Status',
+        cell: (c) => (
+          <span className={`pair-status pair-status-${c.getValue()}`}>{c.getValue()}</span>
+        ),
+      }),
       col.accessor('videoName', {
         header: 'Video',
         cell: (c) => (
@@ -54,15 +71,31 @@ export function PairsTable({ rows, selected, activeId, onToggle, onToggleAll, on
       col.accessor('source', { header: 'Source' }),
       col.accessor('levelFrom', {
         header: 'Level from',
-        cell: (c) => (c.getValue() ? <span className={`basis basis-${c.getValue()}`}>{basisLabel(c.getValue())}</span> : null),
+        cell: (c) =>
+          c.getValue() ? (
+            <span className={`basis basis-${c.getValue()}`}>{basisLabel(c.getValue())}</span>
+          ) : null,
       }),
-      col.accessor((r) => questionExcerpt(r.conversations), { id: 'question', header: 'Question', cell: (c) => <span title={c.getValue()}>{c.getValue()}</span> }),
-      col.accessor((r) => answerExcerpt(r.conversations), { id: 'answer', header: 'Answer', cell: (c) => <span title={c.getValue()}>{c.getValue()}</span> }),
+      col.accessor((r) => questionExcerpt(r.conversations), {
+        id: 'question',
+        header: 'Question',
+        cell: (c) => <span title={c.getValue()}>{c.getValue()}</span>,
+      }),
+      col.accessor((r) => answerExcerpt(r.conversations), {
+        id: 'answer',
+        header: 'Answer',
+        cell: (c) => <span title={c.getValue()}>{c.getValue()}</span>,
+      }),
     ],
     [rows, selected, onToggle, onToggleAll],
   );
   // eslint-disable-next-line react-hooks/incompatible-library -- one page of rows; the table re-renders with it
-  const table = useReactTable({ data: rows, columns, getCoreRowModel: getCoreRowModel(), getRowId: (r) => String(r.id) });
+  const table = useReactTable({
+    data: rows,
+    columns,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (r) => String(r.id),
+  });
   return (
     <div className="pairs-table-scroll">
       <table className="pairs-table" data-testid="pairs-table">
@@ -95,7 +128,11 @@ export function PairsTable({ rows, selected, activeId, onToggle, onToggleAll, on
           ))}
         </tbody>
       </table>
-      {rows.length === 0 ? <p className="muted pairs-empty">No pairs match. Generate some from templates, or import a dataset.</p> : null}
+      {rows.length === 0 ? (
+        <p className="muted pairs-empty">
+          No pairs match. Generate some from templates, or import a dataset.
+        </p>
+      ) : null}
     </div>
   );
 }

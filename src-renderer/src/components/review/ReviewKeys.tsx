@@ -36,7 +36,10 @@ export function useReviewKeys(run: (a: ReviewAction, focusInSegments: boolean) =
 /** Each hint, and what a hover over it explains. */
 const HINTS: [string, string?][] = [
   ['Space play/pause', 'Plays at the rate shown in the Rate menu'],
-  ['J/L play back/forward, again: faster', 'J plays backwards, L forwards; each further press of the same key is faster (1.5×, 2×, 4×, 8×); the other key turns round at 1×'],
+  [
+    'J/L play back/forward, again: faster',
+    'J plays backwards, L forwards; each further press of the same key is faster (1.5×, 2×, 4×, 8×); the other key turns round at 1×',
+  ],
   ['K pause'],
   [', . frame'],
   ['←/→ 1 s (Shift 5 s)'],
@@ -52,7 +55,11 @@ const HINTS: [string, string?][] = [
 
 export function KeyHints() {
   return (
-    <footer className="status-bar review-keys" aria-label="Keyboard shortcuts" data-testid="key-hints">
+    <footer
+      className="status-bar review-keys"
+      aria-label="Keyboard shortcuts"
+      data-testid="key-hints"
+    >
       {HINTS.map(([h, title]) => (
         <span key={h} title={title}>
           {h}

@@ -39,7 +39,8 @@ export function clock(sec: number): string {
  *  a 0.5–1.5 s span reads "0:00.5–0:01.5" rather than a misleading "0:00–0:01". */
 export function clockRange(startSec: number, endSec: number): string {
   const tenths = (x: number) => Math.round(x * 10);
-  if (tenths(startSec) % 10 === 0 && tenths(endSec) % 10 === 0) return `${clock(Math.round(startSec))}–${clock(Math.round(endSec))}`;
+  if (tenths(startSec) % 10 === 0 && tenths(endSec) % 10 === 0)
+    return `${clock(Math.round(startSec))}–${clock(Math.round(endSec))}`;
   const fine = (x: number) => `${clock(Math.floor(tenths(x) / 10))}.${tenths(x) % 10}`;
   return `${fine(startSec)}–${fine(endSec)}`;
 }

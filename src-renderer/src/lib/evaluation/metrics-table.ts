@@ -1,13 +1,25 @@
 // The evaluation metric table as rows of text: the same cells feed the view and the CSV export.
 import { stringify } from 'csv-stringify/browser/esm/sync';
-import type { EvalMetricKey, EvalResult, EvalRunResult } from '../../../../src-preload/contract-evaluation';
+import type {
+  EvalMetricKey,
+  EvalResult,
+  EvalRunResult,
+} from '../../../../src-preload/contract-evaluation';
 
 export const METRIC_COLUMNS: { key: EvalMetricKey; label: string; title: string }[] = [
   { key: 'srcc', label: 'SRCC', title: 'Spearman rank correlation (scipy.stats.spearmanr)' },
   { key: 'krcc', label: 'KRCC', title: "Kendall's tau-b (scipy.stats.kendalltau)" },
   { key: 'plcc', label: 'PLCC', title: 'Pearson correlation of raw scores and MOS' },
-  { key: 'plccLogistic', label: 'PLCC (logistic)', title: 'Pearson correlation after the VQEG 4-parameter logistic fit' },
-  { key: 'rmseLogistic', label: 'RMSE (logistic)', title: 'Root mean squared error after the logistic fit, in MOS units' },
+  {
+    key: 'plccLogistic',
+    label: 'PLCC (logistic)',
+    title: 'Pearson correlation after the VQEG 4-parameter logistic fit',
+  },
+  {
+    key: 'rmseLogistic',
+    label: 'RMSE (logistic)',
+    title: 'Root mean squared error after the logistic fit, in MOS units',
+  },
 ];
 
 export function fmtMetric(v: number | null | undefined, digits = 4): string {
@@ -53,7 +65,11 @@ export function metricsCsv(result: EvalResult): string {
     result.source.id,
     result.source.scale,
     r.n,
-    ...METRIC_COLUMNS.flatMap((c) => [r.metrics[c.key] ?? '', r.ci[c.key]?.[0] ?? '', r.ci[c.key]?.[1] ?? '']),
+    ...METRIC_COLUMNS.flatMap((c) => [
+      r.metrics[c.key] ?? '',
+      r.ci[c.key]?.[0] ?? '',
+      r.ci[c.key]?.[1] ?? '',
+    ]),
     r.fit.converged,
     r.bootstrap.resamples,
     r.bootstrap.seed,
@@ -65,14 +81,40 @@ export function metricsCsv(result: EvalResult): string {
 export function subsetsCsv(result: EvalResult): string {
   const header = ['run_id', 'subset_by', 'subset', 'n', ...METRIC_COLUMNS.map((c) => c.key)];
   const rows = result.runs.flatMap((r) =>
-    r.subsets.map((s) => [r.run.id, s.by, s.key, s.n, ...METRIC_COLUMNS.map((c) => s[c.key] ?? '')]),
+    r.subsets.map((s) => [
+      r.run.id,
+      s.by,
+      s.key,
+      s.n,
+      ...METRIC_COLUMNS.map((c) => s[c.key] ?? ''),
+    ]),
   );
   return stringify([header, ...rows]);
 }
 
 /** CSV of the MOS per video: votes, mean, SD and the t-based 95 % CI. */
 export function mosCsv(result: EvalResult): string {
-  const header = ['video_id', 'name', 'mos_source', 'scale', 'votes', 'mos', 'sd', 'ci95_low', 'ci95_high'];
-  const rows = result.mos.perVideo.map((v) => [v.videoId, v.name, result.source.id, result.source.scale, v.n, v.mos, v.sd ?? '', v.ci95?.[0] ?? '', v.ci95?.[1] ?? '']);
+  const header = [
+    'video_id',
+    'name',
+    'mos_source',
+    'scale',
+    'votes',
+    'mos',
+    'sd',
+    'ci95_low',
+    'ci95_high',
+  ];
+  const rows = result.mos.perVideo.map((v) => [
+    v.videoId,
+    v.name,
+    result.source.id,
+    result.source.scale,
+    v.n,
+    v.mos,
+    v.sd ?? '',
+    v.ci95?.[0] ?? '',
+    v.ci95?.[1] ?? '',
+  ]);
   return stringify([header, ...rows]);
 }

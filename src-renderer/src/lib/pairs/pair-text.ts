@@ -1,7 +1,11 @@
 // Small text helpers of the pairs view: range labels, one-line excerpts of a conversation, and
 // the editor's live check (the same rules the main process applies before writing).
 import type { PairRow, PairTurn } from '../../../../src-preload/contract-pairs';
-import { LLAVA_PREAMBLE, QWEN_PREAMBLE, turnProblems } from '../../../../src-preload/contract-pairs';
+import {
+  LLAVA_PREAMBLE,
+  QWEN_PREAMBLE,
+  turnProblems,
+} from '../../../../src-preload/contract-pairs';
 
 export function rangeLabel(startSec: number | null, endSec: number | null): string {
   if (startSec == null || endSec == null) return 'whole video';
@@ -11,7 +15,12 @@ export function rangeLabel(startSec: number | null, endSec: number | null): stri
 /** The first question without the visual preamble, on one line. */
 export function questionExcerpt(turns: readonly PairTurn[], max = 90): string {
   const first = turns[0]?.value ?? '';
-  const q = first.replace(LLAVA_PREAMBLE, '').replace(/^(<video>\n)+/, '').replace(QWEN_PREAMBLE, '').replace(/\s+/g, ' ').trim();
+  const q = first
+    .replace(LLAVA_PREAMBLE, '')
+    .replace(/^(<video>\n)+/, '')
+    .replace(QWEN_PREAMBLE, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return q.length > max ? `${q.slice(0, max - 1)}…` : q;
 }
 
@@ -21,7 +30,10 @@ export function answerExcerpt(turns: readonly PairTurn[], max = 70): string {
 }
 
 /** Problems of an edited conversation against the pair's format (placeholders, turn order). */
-export function editProblems(pair: Pick<PairRow, 'style' | 'video2Id'>, turns: readonly PairTurn[]): string[] {
+export function editProblems(
+  pair: Pick<PairRow, 'style' | 'video2Id'>,
+  turns: readonly PairTurn[],
+): string[] {
   return turnProblems(turns, pair.style, pair.video2Id ? 2 : 1);
 }
 
