@@ -223,13 +223,11 @@ export class ScoringApi {
           videosTotal: total,
           etaSec: null,
           current: null,
-          errors: jobs.jobs
-            .items(j.id, 'failed')
-            .map((it) => ({
-              videoId: it.videoId,
-              name: store?.getVideo(it.videoId)?.name ?? `#${it.videoId}`,
-              error: it.error ?? '',
-            })),
+          errors: jobs.jobs.items(j.id, 'failed').map((it) => ({
+            videoId: it.videoId,
+            name: store?.getVideo(it.videoId)?.name ?? `#${it.videoId}`,
+            error: it.error ?? '',
+          })),
         };
       });
   }

@@ -184,16 +184,14 @@ describe('question sets on several replicas', () => {
     putQbenchSet(
       store,
       'spread',
-      ids
-        .slice(0, 12)
-        .map((videoId, i) => ({
-          videoId,
-          videoName: `v${i}.mp4`,
-          questionType: 'yes-or-no',
-          question: `Is ${i} blurry?`,
-          answers: ['Yes', 'No'],
-          correctChoice: 'A',
-        })),
+      ids.slice(0, 12).map((videoId, i) => ({
+        videoId,
+        videoName: `v${i}.mp4`,
+        questionType: 'yes-or-no',
+        question: `Is ${i} blurry?`,
+        answers: ['Yes', 'No'],
+        correctChoice: 'A',
+      })),
     );
     const engine = new OpenAiEngine(store, {
       baseUrl: servers[0]!.url,
