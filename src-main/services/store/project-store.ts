@@ -14,8 +14,8 @@ import {
   defaultMosView,
   defaultRunId,
   fromSql,
+  libraryPageIds,
   orderSql,
-  sortParts,
   toRow,
   videoColumns,
   whereFor,
@@ -272,7 +272,7 @@ export class ProjectStore {
       this.db.prepare(`SELECT count(*) AS n FROM videos ${where}`).get(...params) as { n: number }
     ).n;
     if (!total) return { total, rows: [], runId: view.runId };
-    const ids = this.pageIds(q, view, where, params);
+    const ids = libraryPageIds(this.db, q, view, where, params);
     if (!ids.length) return { total, rows: [], runId: view.runId };
     // then the page's columns: the MOS and the run's score for 100 rows, not for the whole library
     const byId = new Map(
@@ -285,56 +285,6 @@ export class ProjectStore {
       ).map((r) => [r.id, r]),
     );
     return { total, rows: ids.map((id) => toRow(byId.get(id)!)), runId: view.runId };
-  }
-
-  /** The ids of one library page, in the library's order. */
-  private pageIds(q: LibraryQuery, view: RowView, where: string, params: unknown[]): number[] {
-    const ids = (sql: string, ...args: unknown[]) =>
-      (
-        this.db
-          .prepare(sql)
-          .raw()
-          .all(...args) as [number][]
-      ).map((r) => r[0]);
-    // A text filter leaves few rows, and the run's score and the MOS are computed per row: one scan
-    // and a sort of the keys is fastest there.
-    const column = q.sort?.column;
-    if (q.filter?.text?.trim() || column === 'videoScore' || column === 'mos') {
-      return ids(
-        `SELECT videos.id FROM ${fromSql(view)} ${where} ORDER BY ${orderSql(q.sort, view)} LIMIT ? OFFSET ?`,
-        ...params,
-        q.limit,
-        q.offset,
-      );
-    }
-    // Otherwise the same order (set values first, NULLs last) in two parts the column's index
-    // serves; one ORDER BY with `column IS NULL` first would sort the whole table for every page.
-    const parts = sortParts(q.sort);
-    const and = where ? `${where} AND` : 'WHERE';
-    const page = ids(
-      `SELECT id FROM videos ${and} ${parts.column} IS NOT NULL ORDER BY ${parts.order} LIMIT ? OFFSET ?`,
-      ...params,
-      q.limit,
-      q.offset,
-    );
-    if (page.length < q.limit) {
-      const setCount = page.length
-        ? q.offset + page.length
-        : (
-            this.db
-              .prepare(`SELECT count(*) AS n FROM videos ${and} ${parts.column} IS NOT NULL`)
-              .get(...params) as { n: number }
-          ).n;
-      page.push(
-        ...ids(
-          `SELECT id FROM videos ${and} ${parts.column} IS NULL ORDER BY ${parts.nullOrder} LIMIT ? OFFSET ?`,
-          ...params,
-          q.limit - page.length,
-          Math.max(0, q.offset - setCount),
-        ),
-      );
-    }
-    return page;
   }
 
   /** Stored measurement vectors of the view's run for these videos (calibrated predictions need them). */

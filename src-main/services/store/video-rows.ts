@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3';
 import type {
   LibraryFilter,
+  LibraryQuery,
   LibrarySort,
   SortColumn,
   VideoRow,
@@ -176,4 +177,60 @@ export function whereFor(filter: LibraryFilter | undefined): { sql: string; para
     params.push(filter.codec);
   }
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+}
+
+/** The ids of one library page, in the library's order (`where`/`params` from whereFor). */
+export function libraryPageIds(
+  db: Database.Database,
+  q: LibraryQuery,
+  view: RowView,
+  where: string,
+  params: unknown[],
+): number[] {
+  const ids = (sql: string, ...args: unknown[]) =>
+    (
+      db
+        .prepare(sql)
+        .raw()
+        .all(...args) as [number][]
+    ).map((r) => r[0]);
+  // A text filter leaves few rows, and the run's score and the MOS are computed per row: one scan
+  // and a sort of the keys is fastest there.
+  const column = q.sort?.column;
+  if (q.filter?.text?.trim() || column === 'videoScore' || column === 'mos') {
+    return ids(
+      `SELECT videos.id FROM ${fromSql(view)} ${where} ORDER BY ${orderSql(q.sort, view)} LIMIT ? OFFSET ?`,
+      ...params,
+      q.limit,
+      q.offset,
+    );
+  }
+  // Otherwise the same order (set values first, NULLs last) in two parts the column's index
+  // serves; one ORDER BY with `column IS NULL` first would sort the whole table for every page.
+  const parts = sortParts(q.sort);
+  const and = where ? `${where} AND` : 'WHERE';
+  const page = ids(
+    `SELECT id FROM videos ${and} ${parts.column} IS NOT NULL ORDER BY ${parts.order} LIMIT ? OFFSET ?`,
+    ...params,
+    q.limit,
+    q.offset,
+  );
+  if (page.length < q.limit) {
+    const setCount = page.length
+      ? q.offset + page.length
+      : (
+          db
+            .prepare(`SELECT count(*) AS n FROM videos ${and} ${parts.column} IS NOT NULL`)
+            .get(...params) as { n: number }
+        ).n;
+    page.push(
+      ...ids(
+        `SELECT id FROM videos ${and} ${parts.column} IS NULL ORDER BY ${parts.nullOrder} LIMIT ? OFFSET ?`,
+        ...params,
+        q.limit - page.length,
+        Math.max(0, q.offset - setCount),
+      ),
+    );
+  }
+  return page;
 }
