@@ -1,6 +1,6 @@
 // The open project: header, toolbar, virtualized table, import progress and footer counts.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { SortingState, TableMeta, VisibilityState } from '@tanstack/react-table';
+import type { SortingState, TableMeta } from '@tanstack/react-table';
 import type {
   LibraryFilter,
   LibrarySort,
@@ -17,7 +17,8 @@ import { useLibraryRuns } from '../hooks/useLibraryRuns';
 import { RunPicker } from './RunPicker';
 import { useSelection } from '../hooks/useSelection';
 import { useSparklines } from '../hooks/useSparklines';
-import { errorMessage, formatCount, plural } from '../lib/format';
+import { errorMessage, plural } from '../lib/format';
+import { LibraryStatusBar } from './LibraryStatusBar';
 import { progressKey } from '../lib/jobs';
 import { ErrorBanner } from './ErrorBanner';
 import { FolderBrowser } from './FolderBrowser';
@@ -35,19 +36,11 @@ import { PairsView } from './pairs/PairsView';
 import { EvaluationView } from './evaluation/EvaluationView';
 import type { OpenVideo } from '../lib/open-video';
 import { useReviewRoute } from '../hooks/useReviewRoute';
+import { useColumnVisibility } from '../hooks/useColumnVisibility';
 
-const VISIBILITY_KEY = 'vqa2.library.columns';
 const SORT_COLUMN_OF = new Map(libraryColumns.map((c) => [c.id, c.meta?.sortColumn]));
 /** While a job runs, new scores are refetched at most this often (scores land per video). */
 const SCORE_REFRESH_MS = 2000;
-
-function loadVisibility(): VisibilityState {
-  try {
-    return JSON.parse(localStorage.getItem(VISIBILITY_KEY) ?? '{}') as VisibilityState;
-  } catch {
-    return {};
-  }
-}
 
 interface LibraryViewProps {
   project: ProjectInfo;
@@ -61,7 +54,7 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
   const [status, setStatus] = useState<StatusFilter>('all');
   const [codec, setCodec] = useState('');
   const [sorting, setSorting] = useState<SortingState>([]);
-  const [visibility, setVisibility] = useState<VisibilityState>(loadVisibility);
+  const [visibility, setVisibility] = useColumnVisibility();
   const [facets, setFacets] = useState({ codecs: [] as string[], ok: 0, failed: 0 });
   const [browsing, setBrowsing] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
@@ -128,8 +121,6 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
     void refresh();
     return api.on('library.changed', () => void refresh());
   }, [api]);
-
-  useEffect(() => localStorage.setItem(VISIBILITY_KEY, JSON.stringify(visibility)), [visibility]);
 
   const dragging = useFileDrop(
     (paths) => void imports.start(paths),
@@ -320,29 +311,15 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
         />
       ) : null}
 
-      <footer className="status-bar" data-testid="library-footer">
-        <span>{plural(projectTotal, 'video')}</span>
-        <span>· {formatCount(facets.failed)} failed</span>
-        <span>· {formatCount(selection.ids.size)} selected</span>
-        {filtered && rows.total !== null ? (
-          <span className="muted">· {formatCount(rows.total)} shown</span>
-        ) : null}
-        <div className="spacer" />
-        <button
-          type="button"
-          className="jobs-toggle"
-          aria-expanded={jobsOpen}
-          data-testid="jobs-toggle"
-          onClick={() => setJobsOpen((o) => !o)}
-        >
-          Jobs
-          {activeCount ? (
-            <span className="jobs-badge" aria-label={`${activeCount} active`}>
-              {activeCount}
-            </span>
-          ) : null}
-        </button>
-      </footer>
+      <LibraryStatusBar
+        total={projectTotal}
+        failed={facets.failed}
+        selected={selection.ids.size}
+        shown={filtered ? rows.total : null}
+        jobsOpen={jobsOpen}
+        activeJobs={activeCount}
+        onToggleJobs={() => setJobsOpen((o) => !o)}
+      />
 
       {imports.summary ? (
         <ImportSummaryToast summary={imports.summary} onDismiss={imports.dismissSummary} />
