@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fetch the reference images used by the BRISQUE oracle test
-# (tests/integration/brisque-oracle.test.ts) from Debian's `opencv-doc` package.
+# (tests/integration/brisque-oracle.test.ts) and the two real clips of the distortion-ladder test
+# (tests/integration/ladders.test.ts) from Debian's `opencv-doc` package.
 #
 # Idempotent: does nothing when the images are already extracted.
 # Result: .cache/opencv-doc/usr/share/doc/opencv-doc/examples/data/{baboon,fruits,...}.jpg
@@ -9,7 +10,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="$ROOT/.cache/opencv-doc"
 DATA="$CACHE/usr/share/doc/opencv-doc/examples/data"
-IMAGES=(baboon.jpg fruits.jpg starry_night.jpg butterfly.jpg messi5.jpg text_defocus.jpg text_motion.jpg)
+IMAGES=(baboon.jpg fruits.jpg starry_night.jpg butterfly.jpg messi5.jpg text_defocus.jpg text_motion.jpg
+  vtest.avi Megamind.avi)
 
 have_all() {
   local f
@@ -20,7 +22,7 @@ have_all() {
 }
 
 if have_all; then
-  echo "opencv-doc images already present in $DATA"
+  echo "opencv-doc images and clips already present in $DATA"
   exit 0
 fi
 

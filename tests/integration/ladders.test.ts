@@ -4,7 +4,7 @@
 // gaussian blur, noise, x264 CRF, frame freezing, darkening — on every content: lavfi testsrc2,
 // mandelbrot, life and cellauto (the last two drawn with 4x4-pixel cells, see the pack README),
 // plus two real clips from Debian's opencv-doc (vtest.avi: a street scene; Megamind.avi: an
-// animated trailer) when scripts/fetch-opencv-doc-images.sh has extracted them.
+// animated trailer), which the test fetches itself with scripts/fetch-opencv-doc-images.sh.
 //
 // Clips are 4 s at 640x360, generated with ffmpeg into os.tmpdir() once per ffmpeg build and recipe
 // (content-keyed cache, like tests/helpers/fixtures.ts), then scored like the studio does: the
@@ -19,6 +19,7 @@ import { runMediaTool } from '../../src-main/services/media/run';
 import { loadPack, type LoadedPack } from '../../src-main/services/inference/packs';
 import { PackScorer, aggregateSegments } from '../../src-main/services/scoring/pack-scorer';
 import type { SegmentScore } from '../../src-main/services/scoring/score-store';
+import { runFetchScript } from '../helpers/fetch-data';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PACK = path.join(ROOT, 'resources/models/builtin-nr');
@@ -216,11 +217,14 @@ interface Scored {
 describe('built-in pack: video score falls along distortion ladders', () => {
   let pack: LoadedPack;
   let scorer: PackScorer;
-  const contents = CONTENTS.filter((c) => !c.pre || fs.existsSync(c.input[3]!));
+  // the real clips are fetched (idempotent, cached) before any test looks for them
+  let contents: Content[] = [];
   const table: string[] = [];
   const timings = { segments: 0, segmentMs: 0, clips: 0, clipMs: 0, wallMs: 0, generateMs: 0 };
 
   beforeAll(async () => {
+    runFetchScript('fetch-opencv-doc-images.sh');
+    contents = CONTENTS.filter((c) => !c.pre || fs.existsSync(c.input[3]!));
     pack = loadPack(PACK);
     scorer = await PackScorer.create(PACK, { providers: ['cpu'], threads: 1 });
   });
