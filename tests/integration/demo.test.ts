@@ -8,8 +8,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runVqa2 } from '../helpers/cli';
 import { levelOfScore } from '../../src-main/services/levels/level-score';
+import { runFetchScript } from '../helpers/fetch-data';
 
 interface DemoJson {
+  samples: {
+    kind: 'real' | 'synthetic';
+    note: string;
+    clips: { name: string; from: string; distortion: string }[];
+  };
   videos: {
     path: string;
     status: string;
@@ -38,6 +44,9 @@ let dir: string;
 let out: DemoJson;
 
 beforeAll(() => {
+  // the demo cuts its clips from real footage when the fetch script can provide it; fetch it here
+  // (cached) so the demo's own fetch is instant and the real-footage path is what is tested
+  runFetchScript('fetch-real-clips.sh');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vqa2-demo-'));
   const r = runVqa2(
     path.join(dir, 'home'),
@@ -52,6 +61,46 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('vqa2 demo', () => {
+  it('cuts its clips from real footage and says so', () => {
+    expect(out.samples.kind).toBe('real');
+    expect(out.samples.note).toMatch(/real camera and film footage/);
+    expect(text.stdout).toMatch(/^Clips: real camera and film footage/m);
+    const names = out.videos.map((v) => path.basename(v.path)).sort();
+    expect(names).toEqual([...out.samples.clips.map((c) => c.name), 'broken_truncated.mp4'].sort());
+    // several sources, each distortion kind the built-in scorer measures
+    expect(new Set(out.samples.clips.map((c) => c.from)).size).toBeGreaterThanOrEqual(3);
+    expect(new Set(out.samples.clips.map((c) => c.distortion))).toEqual(
+      new Set(['clean', 'blur', 'compression', 'noise', 'freeze', 'dark']),
+    );
+  });
+
+  it('scores every distorted clip below the clean clip it was cut from', () => {
+    const score = (name: string) =>
+      out.videos.find((v) => path.basename(v.path) === name)?.videoScore ?? null;
+    const pairs: string[] = [];
+    for (const c of out.samples.clips.filter((x) => x.distortion !== 'clean')) {
+      const clean = out.samples.clips.find((x) => x.from === c.from && x.distortion === 'clean');
+      if (!clean) continue;
+      pairs.push(c.name);
+      expect(score(c.name), `${c.name} vs ${clean.name}`).toBeLessThan(score(clean.name)!);
+    }
+    expect(pairs.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('falls back to synthetic patterns on request, and says what they are good for', () => {
+    const r = runVqa2(
+      path.join(dir, 'home'),
+      ['demo', '--dir', path.join(dir, 'demo-synthetic'), '--synthetic', '--json'],
+      300_000,
+    );
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as DemoJson;
+    expect(j.samples.kind).toBe('synthetic');
+    expect(j.samples.note).toMatch(/check the pipeline, not the clips’ quality order/);
+    expect(j.videos.some((v) => path.basename(v.path) === 'testsrc2_clean.mp4')).toBe(true);
+    expect(j.videos.filter((v) => v.videoScore != null).length).toBeGreaterThanOrEqual(3);
+  });
+
   it('imports the sample clips, keeps the broken one with a reason, and scores the rest', () => {
     const broken = out.videos.find((v) => v.path.endsWith('broken_truncated.mp4'));
     expect(broken).toMatchObject({ status: 'failed' });

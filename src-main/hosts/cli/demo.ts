@@ -1,16 +1,27 @@
-// `vqa2 demo`: generates sample clips with ffmpeg, builds a fresh project from them, scores it,
+// `vqa2 demo`: cuts sample clips with ffmpeg, builds a fresh project from them, scores it,
 // asks the built-in analyst about the weakest clip, and exports the rating pairs made from the
 // scores as a VQA²/LLaVA dataset — the studio's main path, on its embedded defaults.
+// The clips come from real footage when scripts/fetch-real-clips.sh can provide it (clips from
+// Debian packages, cached in .cache/real-clips), otherwise from lavfi test patterns; `--synthetic`
+// asks for the patterns. The output says which, because the built-in scorer is built for natural
+// footage and ranks synthetic patterns arbitrarily.
 // Nobody rates the demo's clips, so its rating pairs take their level from the model score: they
 // stay drafts marked "from model", are exported explicitly as drafts (status draft), and the demo
 // says so — the same file a user gets by exporting drafts, never presented as approved data.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { ProjectStore, projectFilePath, cacheDirFor } from '../../services/store/project-store';
 import { importVideos } from '../../services/library/import';
-import { generateSampleClips } from '../../services/media/samples';
+import {
+  REAL_SAMPLE_SPECS,
+  generateRealSampleClips,
+  generateSampleClips,
+  readRealClipList,
+} from '../../services/media/samples';
+import { findAppRoot } from '../../services/settings/app-root';
 import { listLibrary } from '../../services/library/library-view';
 import { EXIT, listJson, videoTable } from './output';
 import { scoreStore, scoreTable } from './score';
@@ -21,18 +32,86 @@ import { exportDataset } from '../../services/export/export-dataset';
 
 const DEMO_QUESTION = 'How good is the quality of this video, and why?';
 
+interface DemoClips {
+  kind: 'real' | 'synthetic';
+  files: string[];
+  /** for real clips: what each was cut from and what was done to it */
+  clips: { name: string; from: string; distortion: string }[];
+  note: string;
+}
+
+/** Runs the fetch script (idempotent; quick once cached) and resolves with its error, if any. */
+function runFetch(script: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile('bash', [script], { timeout: 600_000 }, (err, _out, stderr) => {
+      if (!err) resolve(null);
+      else resolve((String(stderr).trim().split('\n').pop() ?? '') || err.message);
+    });
+  });
+}
+
+async function demoClips(
+  dir: string,
+  synthetic: boolean,
+  say: (s: string) => void,
+): Promise<DemoClips> {
+  if (!synthetic) {
+    const root = findAppRoot();
+    const list = path.join(root, '.cache', 'real-clips', 'clips.tsv');
+    const script = path.join(root, 'scripts', 'fetch-real-clips.sh');
+    let sources = readRealClipList(list);
+    let why = 'scripts/fetch-real-clips.sh is not in this installation';
+    if (!sources && fs.existsSync(script)) {
+      say(
+        'Fetching real camera and film clips from Debian packages (scripts/fetch-real-clips.sh) …',
+      );
+      const err = await runFetch(script);
+      sources = readRealClipList(list);
+      why = err ?? 'the fetched list lacks clips the demo needs';
+    }
+    if (sources) {
+      const videosDir = path.join(dir, 'videos');
+      say(`Cutting sample clips from real footage into ${videosDir} …`);
+      return {
+        kind: 'real',
+        files: await generateRealSampleClips(videosDir, sources),
+        clips: REAL_SAMPLE_SPECS.map((s) => ({
+          name: s.name,
+          from: s.from,
+          distortion: s.distortion,
+        })),
+        note: 'real camera and film footage, clean and distorted',
+      };
+    }
+    say(`  no real footage (${why}); using synthetic test patterns instead`);
+  }
+  const videosDir = path.join(dir, 'videos-synthetic');
+  say(`Generating synthetic sample clips in ${videosDir} …`);
+  return {
+    kind: 'synthetic',
+    files: await generateSampleClips(videosDir),
+    clips: [],
+    note:
+      'synthetic lavfi test patterns: the built-in scorer is built for natural footage, so these ' +
+      'scores check the pipeline, not the clips’ quality order',
+  };
+}
+
 export async function runDemo(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { dir: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      dir: { type: 'string' },
+      json: { type: 'boolean' },
+      synthetic: { type: 'boolean' },
+    },
   });
   const dir = path.resolve(values.dir ?? 'vqa2-demo');
-  const videosDir = path.join(dir, 'videos');
   const say = (s: string) => process.stderr.write(s + '\n');
 
-  say(`Generating sample clips in ${videosDir} …`);
-  const clips = await generateSampleClips(videosDir);
-  say(`  ${clips.length} clips ready`);
+  const clips = await demoClips(dir, !!values.synthetic, say);
+  const videosDir = path.dirname(clips.files[0]!);
+  say(`  ${clips.files.length} clips ready (${clips.note})`);
 
   const file = projectFilePath(path.join(dir, 'demo'));
   // A fresh project each run: the demo must always show the same result.
@@ -102,6 +181,7 @@ export async function runDemo(args: string[]): Promise<number> {
       process.stdout.write(
         JSON.stringify(
           {
+            samples: { kind: clips.kind, note: clips.note, clips: clips.clips },
             videos: listJson(rows, (p) => store.toAbsPath(p), runId),
             scores: scored.results,
             assistant,
@@ -113,7 +193,7 @@ export async function runDemo(args: string[]): Promise<number> {
       );
     } else {
       process.stdout.write(
-        `\nProject ${store.path}\n\n${videoTable(rows)}\n\nScores (${scored.results[0]?.provider ?? 'cpu'}):\n\n${scoreTable(scored.results)}\n\n`,
+        `\nClips: ${clips.note}.\nProject ${store.path}\n\n${videoTable(rows)}\n\nScores (${scored.results[0]?.provider ?? 'cpu'}):\n\n${scoreTable(scored.results)}\n\n`,
       );
       if (assistant)
         process.stdout.write(

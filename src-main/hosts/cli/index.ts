@@ -25,7 +25,7 @@ import { throttle } from '../../services/util/throttle';
 const HELP = `vqa2 ${pkg.version} — VQA² Studio command line
 
 Usage:
-  vqa2 demo [--dir DIR] [--json]             sample project: import, score, ask, export
+  vqa2 demo [--dir DIR] [--synthetic] [--json] sample project: import, score, ask, export
   vqa2 project create <file>                 new project file (.vqa2.sqlite)
   vqa2 import <project> <path…> [--concurrency N] [--json]
                                              add videos (folders recursively)
