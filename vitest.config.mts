@@ -8,6 +8,8 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+          // a few unit tests run ESLint or regenerate an ONNX graph: seconds, more on a busy machine
+          testTimeout: 60_000,
         },
       },
       {
