@@ -1,7 +1,7 @@
 // Scoring with an in-process model folder: per segment (the key and motion frames of its time range)
 // and per video (frames spread over the clip within the frame budgets, the cap recorded), each one
 // prefill pass whose five level logits go through the shared level-token function. Stored as a
-// model run like every other scorer; durable like the other score jobs (segments committed as they
+// model run of kind 'model' (pack id: the model's id; its name, folder and files in the settings); durable like the other score jobs (segments committed as they
 // come, a killed job resumes after its last committed segment, cancel keeps what was committed).
 import type { ProjectStore } from '../store/project-store';
 import { JobStore } from '../jobs/job-store';
@@ -118,8 +118,8 @@ export async function runLmmScoreJob(
     let runId = params.runId;
     if (runId === undefined || !scores.getRun(runId)) {
       runId = scores.createRun({
-        kind: 'engine',
-        packId: `lmm:${params.model.id ?? params.model.name}`,
+        kind: 'model',
+        packId: params.model.id ?? params.model.name,
         packVersion: info.arch,
         provider: loaded.provider,
         providerNote: loaded.fallbackReason,
