@@ -144,11 +144,17 @@ export interface ReplicaStats {
   lastError: string | null;
 }
 
-/** A model run: which scorer (pack, streaming model or engine) scored with which settings, where. */
+/**
+ * A model run: which scorer (pack, streaming model, OpenAI-compatible engine, or in-process model
+ * folder) scored with which settings, where.
+ */
 export interface ModelRunInfo {
   id: number;
-  kind: 'pack' | 'streaming' | 'engine';
+  kind: 'pack' | 'streaming' | 'engine' | 'model';
+  /** The pack's id, the engine's, or for kind 'model' the registered model's id. */
   packId: string;
+  /** What to call the scorer on screen: the model's name for kind 'model', else the pack id. */
+  name: string;
   packVersion: string;
   provider: string | null;
   providerNote: string | null;

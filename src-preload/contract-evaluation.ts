@@ -18,7 +18,7 @@ export interface EvalMosSource {
 export interface EvalRunInfo {
   id: number;
   label: string;
-  kind: 'pack' | 'streaming' | 'engine';
+  kind: 'pack' | 'streaming' | 'engine' | 'model';
   createdAt: string;
   /** false while the run's job has not finished (cancelled, failed or running) */
   finished: boolean;

@@ -249,6 +249,7 @@ export class ScoringApi {
             id: run.id,
             kind: run.kind,
             packId: run.packId,
+            name: run.name,
             packVersion: run.packVersion,
             provider: run.provider,
             providerNote: run.providerNote,

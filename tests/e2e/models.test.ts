@@ -156,11 +156,12 @@ describe('in-process models, as a user', () => {
     const run = db((d) =>
       d
         .prepare(
-          'SELECT r.pack_id, r.settings_json, v.score FROM model_runs r JOIN video_scores v ON v.run_id = r.id',
+          'SELECT r.kind, r.pack_id, r.settings_json, v.score FROM model_runs r JOIN video_scores v ON v.run_id = r.id',
         )
         .get(),
-    ) as { pack_id: string; settings_json: string; score: number };
-    expect(run.pack_id).toMatch(/^lmm:m[0-9a-f]+$/);
+    ) as { kind: string; pack_id: string; settings_json: string; score: number };
+    expect(run.kind).toBe('model');
+    expect(run.pack_id).toMatch(/^m[0-9a-f]+$/);
     expect(JSON.parse(run.settings_json)).toMatchObject({
       ep: 'cpu',
       model: { name: 'Tiny VQA² scorer', arch: 'vqa2' },
@@ -183,6 +184,8 @@ describe('in-process models, as a user', () => {
     const page = studio!.page!;
     await page.locator('[data-testid="library-row"]', { hasText: 'clip.mp4' }).dblclick();
     await page.getByTestId('review-view').waitFor();
+    // the review header names the scorer by the model's name, not an internal id
+    await expect.poll(() => page.getByTestId('review-run').textContent()).toBe('Tiny VQA² scorer');
     await page.getByTestId('assistant-toggle').click();
     const panel = page.getByTestId('assistant-panel');
     await panel.waitFor();

@@ -111,9 +111,10 @@ describe('models through the API', () => {
     const videoId = api.project!.videoIds()[0]!;
     const scores = await callApi<{
       score: number;
-      run: { packId: string; settings: Record<string, unknown> };
+      run: { kind: string; packId: string; name: string; settings: Record<string, unknown> };
     }>(api, 'video.scores', { videoId });
-    expect(scores.run.packId).toBe(`lmm:${model.id}`);
+    // a model run, named by the model
+    expect(scores.run).toMatchObject({ kind: 'model', packId: model.id, name: model.name });
     expect(scores.run.settings).toMatchObject({ ep: 'cpu', weights: [1, 0.75, 0.5, 0.25, 0] });
     expect(scores.score).toBeGreaterThanOrEqual(0);
   });

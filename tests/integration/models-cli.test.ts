@@ -308,8 +308,8 @@ describe('vqa2 score --model', () => {
         provider: string;
         finished_at: string | null;
       };
-      expect(run.kind).toBe('engine');
-      expect(run.pack_id).toBe(`lmm:${add.id}`);
+      expect(run.kind).toBe('model');
+      expect(run.pack_id).toBe(add.id);
       expect(run.provider).toBe(res!.model && 'cpu');
       expect(run.finished_at).not.toBeNull();
       const settings = JSON.parse(run.settings_json) as {

@@ -47,14 +47,14 @@ export interface ScoreJson {
 function modelOfRun(
   run:
     | {
-        packId: string;
+        kind: string;
         provider: string | null;
         providerNote: string | null;
         settings: Record<string, unknown>;
       }
     | undefined,
 ): ScoreJson['model'] {
-  if (!run?.packId.startsWith('lmm:')) return undefined;
+  if (run?.kind !== 'model') return undefined;
   const m = run.settings.model as {
     id: string | null;
     name: string;

@@ -1,7 +1,7 @@
 // Key frames for an engine: 1 fps (fewer, evenly spread, when the range is longer than the cap),
-// resized to fit a square box, JPEG, from one ffmpeg run piped as MJPEG (never written to disk).
-import { runMediaTool, lastErrorLine } from '../media/run';
-import { MediaError } from '../media/errors';
+// resized to fit a square box, JPEG, from one ffmpeg run piped as MJPEG (never written to disk);
+// the range and frame-rate rule are shared with the in-process models (lmm/key-frame-range.ts).
+import { extractKeyFrames } from '../lmm/key-frame-range';
 
 export interface FrameOptions {
   /** At most this many frames (default 16). */
@@ -45,50 +45,13 @@ export async function keyFrameDataUrls(
 ): Promise<string[]> {
   const maxFrames = Math.max(1, opts.maxFrames ?? DEFAULT_FRAME_SETTINGS.maxFrames);
   const side = Math.max(16, opts.maxSide ?? DEFAULT_FRAME_SETTINGS.maxSide);
-  const start = Math.max(0, opts.startSec ?? 0);
-  const end = opts.endSec ?? durationSec ?? start + maxFrames;
-  const span = Math.max(0.001, end - start);
-  // 1 fps, or fewer frames spread evenly when the range is longer than the cap
-  const fps = span > maxFrames ? maxFrames / span : 1;
-  const args = [
-    '-hide_banner',
-    '-nostdin',
-    '-v',
-    'error',
-    ...(start > 0 ? ['-ss', String(start)] : []),
-    '-i',
+  const jpegs = await extractKeyFrames(
     absPath,
-    '-t',
-    String(span),
-    '-vf',
-    `fps=${fps},scale=${side}:${side}:force_original_aspect_ratio=decrease`,
-    '-frames:v',
-    String(maxFrames),
-    '-f',
-    'image2pipe',
-    '-c:v',
-    'mjpeg',
-    '-q:v',
-    '4',
-    'pipe:1',
-  ];
-  const r = await runMediaTool('ffmpeg', args, {
-    signal: opts.signal,
-    timeoutMs: 120_000,
-    mediaPath: absPath,
-  });
-  if (r.exitCode !== 0)
-    throw new MediaError(
-      'MEDIA_PROCESS_FAILED',
-      `Could not extract key frames: ${lastErrorLine(r.stderr)}`,
-      absPath,
-    );
-  const jpegs = splitJpegs(r.stdout);
-  if (!jpegs.length)
-    throw new MediaError(
-      'MEDIA_NO_FRAME',
-      'No key frame could be extracted from the video',
-      absPath,
-    );
+    durationSec,
+    { ...opts, maxFrames },
+    `scale=${side}:${side}:force_original_aspect_ratio=decrease`,
+    ['-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '4', 'pipe:1'],
+    splitJpegs,
+  );
   return jpegs.map((j) => `data:image/jpeg;base64,${j.toString('base64')}`);
 }

@@ -329,7 +329,7 @@ export async function evaluateRuns(
     runs.push({
       run: listed.find((r) => r.id === run.id) ?? {
         id: run.id,
-        label: `#${run.id} ${run.packId} ${run.packVersion} (no video scored)`,
+        label: `#${run.id} ${run.name} ${run.packVersion} (no video scored)`,
         kind: run.kind,
         createdAt: run.createdAt,
         finished: run.finishedAt != null,

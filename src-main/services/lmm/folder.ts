@@ -151,8 +151,11 @@ function pickOnnx(dir: string, component: Component): { file: string; dtype: str
   );
 }
 
-/** A tensor the runtime uses: name, allowed dtypes, and its layout (the rank is checked). */
-type Want = { name: string; dtypes: string[]; layout: string[] };
+/**
+ * A tensor the runtime uses: name, allowed dtypes, and its layout (the rank is checked); an
+ * optional one is used when the graph has it.
+ */
+type Want = { name: string; dtypes: string[]; layout: string[]; optional?: boolean };
 const FLOAT = ['float32', 'float16'];
 const INT64 = ['int64'];
 
@@ -179,14 +182,30 @@ export function expectedTensors(
       .map((name) => ({ name, dtypes: FLOAT, layout: ['batch', 'kv_heads', len, 'head_dim'] }));
   const frames = ['frames', 'channels', 'height', 'width'];
   const rows = ['rows', 'hidden'];
+  // The published LLaVA-OneVision export takes views [batch, num_patches, 3, h, w] and returns the
+  // projector output of each view; pooling and the newline are the runtime's (llava-video.ts).
+  const ov = arch === 'llava_onevision';
+  const views = ['batch', 'num_patches', 'channels', 'height', 'width'];
   const vision: Want[] = [
-    { name: 'pixel_values', dtypes: FLOAT, layout: qwen ? ['patches', 'patch_values'] : frames },
+    {
+      name: 'pixel_values',
+      dtypes: FLOAT,
+      layout: qwen ? ['patches', 'patch_values'] : ov ? views : frames,
+    },
   ];
   if (arch === 'vqa2') vision.push({ name: 'motion_pixel_values', dtypes: FLOAT, layout: frames });
   if (arch === 'qwen2_vl') vision.push({ name: 'grid_thw', dtypes: INT64, layout: ['grids', '3'] });
   if (arch === 'qwen2_5_vl')
     vision.push({ name: 'image_grid_thw', dtypes: INT64, layout: ['grids', '3'] });
-  const visionOut: Want[] = [{ name: 'image_features', dtypes: FLOAT, layout: rows }];
+  const visionOut: Want[] = [
+    {
+      name: 'image_features',
+      dtypes: FLOAT,
+      layout: ov ? ['views', 'tokens_per_view', 'hidden'] : rows,
+    },
+  ];
+  if (ov)
+    visionOut.push({ name: 'image_newline', dtypes: FLOAT, layout: ['hidden'], optional: true });
   if (arch === 'vqa2') visionOut.push({ name: 'motion_features', dtypes: FLOAT, layout: rows });
   return {
     vision_encoder: { inputs: vision, outputs: visionOut },
@@ -222,6 +241,7 @@ function checkTensors(
 ): void {
   for (const w of want) {
     const t = have.find((h) => h.name === w.name);
+    if (!t && w.optional) continue;
     if (!t)
       throw invalid(
         dir,
@@ -301,6 +321,18 @@ export async function inspectModelFolder(dir: string): Promise<LmmFolderInfo> {
       throw e;
     }
     checkTensors(abs, rel, 'input', scan.inputs, want[component].inputs);
+    // An input the runtime does not know would be left unfed and fail at the first run.
+    const unknown = scan.inputs.filter(
+      (t) =>
+        !want[component].inputs.some((w) => w.name === t.name) &&
+        !(component === 'decoder_model_merged' && t.name === 'num_logits_to_keep'),
+    );
+    if (unknown.length) {
+      throw invalid(
+        abs,
+        `${rel} has input${unknown.length > 1 ? 's' : ''} the runtime does not feed: ${unknown.map((t) => `"${t.name}" [${t.shape.join(', ')}]`).join(', ')} (expected only ${want[component].inputs.map((w) => w.name).join(', ')})`,
+      );
+    }
     checkTensors(abs, rel, 'output', scan.outputs, want[component].outputs);
     onnx[component] = file;
     scans[component] = scan;

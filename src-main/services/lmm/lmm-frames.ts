@@ -5,8 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sampleFrames } from '../media/frames';
-import { runMediaTool, lastErrorLine } from '../media/run';
-import { MediaError } from '../media/errors';
+import { extractKeyFrames, type KeyFrameRange } from './key-frame-range';
 import type { RgbFrame } from './runtime';
 
 export interface LmmFrameSizes {
@@ -224,57 +223,21 @@ export async function walkVideoFrames(
 export async function keyFramesRgb(
   absPath: string,
   durationSec: number | null,
-  opts: {
-    startSec?: number;
-    endSec?: number;
-    maxFrames: number;
-    size: { width: number; height: number };
-    signal?: AbortSignal;
-  },
+  opts: KeyFrameRange & { size: { width: number; height: number } },
 ): Promise<RgbFrame[]> {
-  const start = Math.max(0, opts.startSec ?? 0);
-  const end = opts.endSec ?? durationSec ?? start + opts.maxFrames;
-  const span = Math.max(0.001, end - start);
-  const fps = span > opts.maxFrames ? opts.maxFrames / span : 1;
   const { width, height } = opts.size;
-  const args = [
-    '-hide_banner',
-    '-nostdin',
-    '-v',
-    'error',
-    ...(start > 0 ? ['-ss', String(start)] : []),
-    '-i',
-    absPath,
-    '-t',
-    String(span),
-    '-vf',
-    `fps=${fps},scale=${width}:${height}:flags=bicubic,format=rgb24`,
-    '-frames:v',
-    String(opts.maxFrames),
-    '-f',
-    'rawvideo',
-    'pipe:1',
-  ];
-  const r = await runMediaTool('ffmpeg', args, {
-    signal: opts.signal,
-    timeoutMs: 120_000,
-    mediaPath: absPath,
-  });
-  if (r.exitCode !== 0)
-    throw new MediaError(
-      'MEDIA_PROCESS_FAILED',
-      `Could not extract key frames: ${lastErrorLine(r.stderr)}`,
-      absPath,
-    );
   const bytes = width * height * 3;
-  const out: RgbFrame[] = [];
-  for (let o = 0; o + bytes <= r.stdout.length; o += bytes)
-    out.push({ width, height, data: new Uint8Array(r.stdout.subarray(o, o + bytes)) });
-  if (!out.length)
-    throw new MediaError(
-      'MEDIA_NO_FRAME',
-      'No key frame could be extracted from the video',
-      absPath,
-    );
-  return out;
+  return extractKeyFrames(
+    absPath,
+    durationSec,
+    opts,
+    `scale=${width}:${height}:flags=bicubic,format=rgb24`,
+    ['-f', 'rawvideo', 'pipe:1'],
+    (buf) => {
+      const out: RgbFrame[] = [];
+      for (let o = 0; o + bytes <= buf.length; o += bytes)
+        out.push({ width, height, data: new Uint8Array(buf.subarray(o, o + bytes)) });
+      return out;
+    },
+  );
 }

@@ -4,4 +4,9 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /**
+   * Rebuilds a table others reference: run with foreign keys off (dropping the old table must not
+   * cascade to its children), every key checked before the commit.
+   */
+  foreignKeysOff?: boolean;
 }

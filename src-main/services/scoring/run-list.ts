@@ -4,14 +4,14 @@ import type Database from 'better-sqlite3';
 import type { EvalRunInfo } from '../../../src-preload/contract-evaluation';
 import { ScoreStore, type ModelRunRecord } from './score-store';
 
-/** "#4 builtin-nr 1.0.0 · 2026-11-30 21:03 UTC · 12 of 14 videos" */
+/** "#4 builtin-nr 1.0.0 · 2026-11-30 21:03 UTC · 12 of 14 videos" (a model run: the model's name) */
 export function runLabel(
-  run: Pick<ModelRunRecord, 'id' | 'packId' | 'packVersion' | 'createdAt'>,
+  run: Pick<ModelRunRecord, 'id' | 'name' | 'packVersion' | 'createdAt'>,
   scored: number,
   total: number,
 ): string {
   const when = run.createdAt.slice(0, 16).replace('T', ' ');
-  return `#${run.id} ${run.packId} ${run.packVersion} · ${when} UTC · ${scored} of ${total} video${total === 1 ? '' : 's'}`;
+  return `#${run.id} ${run.name} ${run.packVersion} · ${when} UTC · ${scored} of ${total} video${total === 1 ? '' : 's'}`;
 }
 
 /** Runs that scored at least one video, newest first. */

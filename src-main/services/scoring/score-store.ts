@@ -53,25 +53,35 @@ interface RunRow {
   finished_at: string | null;
 }
 
-const toRun = (r: RunRow): ModelRunRecord => ({
-  id: r.id,
-  kind: r.kind,
-  packId: r.pack_id,
-  packVersion: r.pack_version,
-  provider: r.provider,
-  providerNote: r.provider_note,
-  settings: JSON.parse(r.settings_json) as Record<string, unknown>,
-  timings: JSON.parse(r.timings_json) as Record<string, number>,
-  jobId: r.job_id,
-  createdAt: r.created_at,
-  finishedAt: r.finished_at,
-});
+/** A model run's on-screen name: the model's own name (from its settings) for in-process models. */
+function runName(kind: RunRow['kind'], packId: string, settings: Record<string, unknown>): string {
+  const model = settings.model as { name?: unknown } | undefined;
+  return kind === 'model' && typeof model?.name === 'string' && model.name ? model.name : packId;
+}
+
+const toRun = (r: RunRow): ModelRunRecord => {
+  const settings = JSON.parse(r.settings_json) as Record<string, unknown>;
+  return {
+    id: r.id,
+    kind: r.kind,
+    packId: r.pack_id,
+    name: runName(r.kind, r.pack_id, settings),
+    packVersion: r.pack_version,
+    provider: r.provider,
+    providerNote: r.provider_note,
+    settings,
+    timings: JSON.parse(r.timings_json) as Record<string, number>,
+    jobId: r.job_id,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+  };
+};
 
 export class ScoreStore {
   constructor(private readonly db: Database.Database) {}
 
   createRun(
-    r: Omit<ModelRunRecord, 'id' | 'createdAt' | 'finishedAt' | 'timings'>,
+    r: Omit<ModelRunRecord, 'id' | 'name' | 'createdAt' | 'finishedAt' | 'timings'>,
   ): ModelRunRecord {
     const info = this.db
       .prepare(

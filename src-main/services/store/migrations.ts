@@ -5,6 +5,7 @@ import { PAIRS_MIGRATION } from '../schema/pairs';
 import { ASSISTANT_MIGRATION } from '../schema/assistant';
 import { EVALUATION_MIGRATION } from '../schema/evaluation';
 import { CALIBRATION_MIGRATION } from '../schema/calibration';
+import { MODEL_RUN_KIND_MIGRATION } from '../schema/model-runs';
 import type { Migration } from '../schema/migration';
 
 export type { Migration };
@@ -168,6 +169,7 @@ export const MIGRATIONS: Migration[] = [
   ASSISTANT_MIGRATION,
   EVALUATION_MIGRATION,
   CALIBRATION_MIGRATION,
+  MODEL_RUN_KIND_MIGRATION,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -183,10 +185,25 @@ export function applyMigrations(db: Database.Database, upTo = LATEST_SCHEMA_VERS
   }
   for (const m of MIGRATIONS) {
     if (m.version <= current || m.version > upTo) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    })();
+    // The pragma is a no-op inside a transaction, so it is switched around it.
+    const fkOn = db.pragma('foreign_keys', { simple: true }) === 1;
+    if (m.foreignKeysOff && fkOn) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        if (m.foreignKeysOff) {
+          const broken = db.pragma('foreign_key_check') as { table: string }[];
+          if (broken.length)
+            throw new StoreError(
+              'PROJECT_INVALID',
+              `Migration ${m.version} (${m.name}) would leave ${broken.length} broken reference(s) in ${broken[0]!.table}; nothing was changed.`,
+            );
+        }
+        db.pragma(`user_version = ${m.version}`);
+      })();
+    } finally {
+      if (m.foreignKeysOff && fkOn) db.pragma('foreign_keys = ON');
+    }
   }
   return db.pragma('user_version', { simple: true }) as number;
 }

@@ -107,7 +107,7 @@ function Details({ data }: { data: VideoScores }) {
       {run ? (
         <p className="score-run">
           <span className="mono">
-            {run.packId} {run.packVersion}
+            {run.name} {run.packVersion}
           </span>
           {' · '}
           <span data-testid="detail-provider">{run.provider ?? 'cpu'}</span>

@@ -52,7 +52,11 @@ export function ReviewHeader({
         <ScoreValue score={scores?.score ?? row?.videoScore ?? null} />
       </span>
       <LevelChip level={scores?.level ?? levelOfScore(row?.videoScore)} />
-      {scores?.run ? <span className="muted mono">{scores.run.packId}</span> : null}
+      {scores?.run ? (
+        <span className="muted mono" data-testid="review-run">
+          {scores.run.name}
+        </span>
+      ) : null}
       <div className="spacer" />
       <button
         type="button"
