@@ -1105,10 +1105,28 @@ export function buildSegmentModel(svr, head = HEAD) {
   g.f64('seg_wsb_floor', [WSB_FLOOR]);
   g.f64('seg_half_d', [0.5]);
   const grey8Shape = g.op('Shape', [gray8]);
+  g.i64('seg_axes_last', [3]);
+  g.i64('seg_s_3', [3]);
+  g.i64('seg_e_4', [4]);
+  // Mean of a [N, 1, R, L] map of small integers per frame: row sums in float32 (exact: at most
+  // L * 255 < 2^24 for the key frames' L <= 640), then float64 over the rows; float64 casts of the
+  // whole map would cost more than the measure itself.
+  const rowLen = (x) =>
+    g.op('Cast', [g.op('Squeeze', [g.op('Slice', [g.op('Shape', [x]), 'seg_s_3', 'seg_e_4'])])], {
+      to: T.DOUBLE,
+    });
+  const frameMean = (x) =>
+    g.op('Div', [
+      g.op('ReduceMean', [toD(g.op('ReduceSum', [x, 'seg_axes_last'], { keepdims: 1 }))], {
+        axes: [1, 2, 3],
+        keepdims: 0,
+      }),
+      rowLen(x),
+    ]);
   const wsbAxis = (axis, cropStart) => {
     // differences along `axis` (2: rows, vertical; 3: columns, horizontal)
     const d = g.op('Sub', [sliceAx(gray8, 1, 'max', axis), sliceAx(gray8, 0, 'm1', axis)]);
-    const ad = toD(g.op('Abs', [d]));
+    const ad = g.op('Abs', [d]);
     const dim = (i) =>
       g.op('Squeeze', [
         g.op('Slice', [
@@ -1131,18 +1149,20 @@ export function buildSegmentModel(svr, head = HEAD) {
           'seg_zero_i',
         ]),
       ],
-      { to: T.DOUBLE },
+      { to: T.FLOAT },
     ); // [len - 1]
     const mask = axis === 2 ? g.op('Unsqueeze', [onGrid, 'seg_one_i']) : onGrid; // [len-1, 1] or [len-1]
-    const nOnGrid = g.op('Max', [g.op('ReduceSum', [onGrid], { keepdims: 1 }), 'seg_one_d']);
-    const other = g.op('Cast', [dim(5 - axis)], { to: T.DOUBLE }); // lines per boundary
-    const b = g.op('Div', [
-      g.op('ReduceSum', [g.op('Mul', [ad, mask]), 'seg_axes_123'], { keepdims: 0 }),
-      g.op('Mul', [nOnGrid, other]),
+    // share of the map's positions on the grid: B = mean(|d| on grid) = mean(|d| * mask) / share
+    const share = g.op('Max', [
+      g.op('Div', [
+        toD(g.op('ReduceSum', [onGrid], { keepdims: 1 })),
+        g.op('Cast', [g.op('Sub', [len, 'seg_one_scalar'])], { to: T.DOUBLE }),
+      ]),
+      'seg_wsb_floor',
     ]);
-    const meanAbs = g.op('ReduceMean', [ad], { axes: [1, 2, 3], keepdims: 0 });
+    const b = g.op('Div', [frameMean(g.op('Mul', [ad, mask])), share]);
     const a = g.op('Div', [
-      g.op('Sub', [g.op('Mul', [meanAbs, 'seg_wsb_blockf']), b]),
+      g.op('Sub', [g.op('Mul', [frameMean(ad), 'seg_wsb_blockf']), b]),
       'seg_wsb_blockm1',
     ]);
     const sg = g.op('Sign', [d]);
@@ -1150,10 +1170,7 @@ export function buildSegmentModel(svr, head = HEAD) {
       g.op('Mul', [sliceAx(sg, 1, 'max', axis), sliceAx(sg, 0, 'm1', axis)]),
       'seg_zero_f',
     ]);
-    const z = g.op('ReduceMean', [g.op('Cast', [crossing], { to: T.DOUBLE })], {
-      axes: [1, 2, 3],
-      keepdims: 0,
-    });
+    const z = frameMean(g.op('Cast', [crossing], { to: T.FLOAT }));
     return { b, a, z };
   };
   g.f32('seg_zero_f', [0], []);
