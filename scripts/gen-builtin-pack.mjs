@@ -4,7 +4,8 @@
 //                  computes it, with the LIVE-trained epsilon-SVR shipped by OpenCV
 //                  (Debian: opencv-data, /usr/share/opencv4/quality/brisque_{model,range}_live.yml).
 //   segment.onnx   the pack's segment model: the same BRISQUE nodes on a segment's key frames, plus
-//                  blur (Crété-Roffet 2007), noise (flattest-block Haar HH estimate), exposure and frame-difference
+//                  blur (Crété-Roffet 2007), noise (flattest-block Haar HH estimate), coding artefacts
+//                  (Wang, Sheikh & Bovik 2002), exposure and frame-difference
 //                  measures (temporal.ts) and the fixed level head (HEAD below) -> five level logits.
 //   manifest.json  pack manifest (inputs/outputs/license, scoring settings, the head's coefficients).
 //
@@ -40,7 +41,7 @@ import onnxProto from 'onnx-proto';
 const { onnx } = onnxProto;
 
 export const PACK_ID = 'builtin-nr';
-export const PACK_VERSION = '2.0.0';
+export const PACK_VERSION = '2.1.0';
 export const DEFAULT_MODEL_YML = '/usr/share/opencv4/quality/brisque_model_live.yml';
 export const DEFAULT_RANGE_YML = '/usr/share/opencv4/quality/brisque_range_live.yml';
 export const OPSET = 17;
@@ -786,6 +787,7 @@ export const SEGMENT_MEASURES = [
   'noise',
   'clip_dark',
   'clip_bright',
+  'compression',
 ];
 
 /**
@@ -807,6 +809,26 @@ export const CRETE_TAPS = 9;
 /** Noise: mean |HH| per NOISE_BLOCK x NOISE_BLOCK-pixel block; the flattest 10 % of blocks decide. */
 export const NOISE_BLOCK = 16;
 export const NOISE_BLOCK_PERCENTILE = 0.1;
+/**
+ * Compression: Wang, Sheikh & Bovik 2002 ("No-reference perceptual quality assessment of JPEG
+ * compressed images", ICIP 2002), their published model on an 8-pixel block grid:
+ *   S = alpha + beta * B^(g1) * A^(g2) * Z^(g3), a predicted quality on their 1 (worst) .. 10 (best) scale,
+ * with B the mean absolute difference across block boundaries, A the in-block activity, Z the
+ * zero-crossing rate of the neighbour differences (averaged over the two axes). Constants as the
+ * authors' reference implementation (UT Austin, 2002) states them. B, A, Z are floored at
+ * WSB_FLOOR so that a frame without boundary steps (or without any variation) stays finite.
+ */
+export const WSB_BLOCK = 8;
+export const WSB = {
+  alpha: -245.8909,
+  beta: 261.9373,
+  g1: -239.8886 / 1e4,
+  g2: 160.1664 / 1e4,
+  g3: 64.2859 / 1e4,
+};
+export const WSB_FLOOR = 1e-6;
+/** The compression measure is the predicted impairment 10 - S on that scale, 0 at best. */
+export const WSB_TOP = 10;
 
 /**
  * The head: the single source of its coefficients (written to manifest.json `scoring.head` and
@@ -869,6 +891,16 @@ export const HEAD = {
       scale: 0.2,
       weight: 0.9,
       description: 'blown highlights: share of pixels at white (grey >= 251) above 5 %',
+    },
+    {
+      name: 'compression',
+      measure: 'compression',
+      direction: 1,
+      threshold: 1.8,
+      scale: 1.8,
+      weight: 0.9,
+      description:
+        'coding artefacts: Wang-Sheikh-Bovik predicted quality (1..10) below the top fifth of its scale (8.2), one fifth (1.8) per e-fold',
     },
     {
       name: 'flicker',
@@ -1059,6 +1091,102 @@ export function buildSegmentModel(svr, head = HEAD) {
   g.f64('seg_sqrt_half_pi', [Math.sqrt(Math.PI / 2)]);
   const noiseFrame = g.op('Mul', [toD(kth), 'seg_sqrt_half_pi']);
 
+  // Compression (Wang, Sheikh & Bovik 2002), per key frame, on the grid of the ORIGINAL frame (the
+  // coding grid): a difference d(x) = p(x + 1) - p(x) of the active area crosses a block boundary
+  // when (x + 1 + crop start) is a multiple of WSB_BLOCK.
+  //   B = mean |d| on boundaries, A = (WSB_BLOCK * mean |d| - B) / (WSB_BLOCK - 1),
+  //   Z = share of neighbouring differences with opposite signs; each the mean of the two axes.
+  // |d| sums exceed 2^24: summed in float64.
+  g.i64('seg_wsb_block', [WSB_BLOCK]);
+  g.i64('seg_zero_i', [0], []);
+  g.i64('seg_one_scalar', [1], []);
+  g.f64('seg_wsb_blockf', [WSB_BLOCK]);
+  g.f64('seg_wsb_blockm1', [WSB_BLOCK - 1]);
+  g.f64('seg_wsb_floor', [WSB_FLOOR]);
+  g.f64('seg_half_d', [0.5]);
+  const grey8Shape = g.op('Shape', [gray8]);
+  g.i64('seg_axes_last', [3]);
+  g.i64('seg_s_3', [3]);
+  g.i64('seg_e_4', [4]);
+  // Mean of a [N, 1, R, L] map of small integers per frame: row sums in float32 (exact: at most
+  // L * 255 < 2^24 for the key frames' L <= 640), then float64 over the rows; float64 casts of the
+  // whole map would cost more than the measure itself.
+  const rowLen = (x) =>
+    g.op('Cast', [g.op('Squeeze', [g.op('Slice', [g.op('Shape', [x]), 'seg_s_3', 'seg_e_4'])])], {
+      to: T.DOUBLE,
+    });
+  const frameMean = (x) =>
+    g.op('Div', [
+      g.op('ReduceMean', [toD(g.op('ReduceSum', [x, 'seg_axes_last'], { keepdims: 1 }))], {
+        axes: [1, 2, 3],
+        keepdims: 0,
+      }),
+      rowLen(x),
+    ]);
+  const wsbAxis = (axis, cropStart) => {
+    // differences along `axis` (2: rows, vertical; 3: columns, horizontal)
+    const d = g.op('Sub', [sliceAx(gray8, 1, 'max', axis), sliceAx(gray8, 0, 'm1', axis)]);
+    const ad = g.op('Abs', [d]);
+    const dim = (i) =>
+      g.op('Squeeze', [
+        g.op('Slice', [
+          grey8Shape,
+          g.i64(`seg_wsb_d${i}_${axis}`, [i]),
+          g.i64(`seg_wsb_e${i}_${axis}`, [i + 1]),
+        ]),
+      ]); // scalar shape[i]
+    const len = dim(axis); // H or W
+    const idx = g.op('Range', [
+      'seg_zero_i',
+      g.op('Sub', [len, 'seg_one_scalar']),
+      'seg_one_scalar',
+    ]);
+    const onGrid = g.op(
+      'Cast',
+      [
+        g.op('Equal', [
+          g.op('Mod', [g.op('Add', [g.op('Add', [idx, 'seg_one_i']), cropStart]), 'seg_wsb_block']),
+          'seg_zero_i',
+        ]),
+      ],
+      { to: T.FLOAT },
+    ); // [len - 1]
+    const mask = axis === 2 ? g.op('Unsqueeze', [onGrid, 'seg_one_i']) : onGrid; // [len-1, 1] or [len-1]
+    // share of the map's positions on the grid: B = mean(|d| on grid) = mean(|d| * mask) / share
+    const share = g.op('Max', [
+      g.op('Div', [
+        toD(g.op('ReduceSum', [onGrid], { keepdims: 1 })),
+        g.op('Cast', [g.op('Sub', [len, 'seg_one_scalar'])], { to: T.DOUBLE }),
+      ]),
+      'seg_wsb_floor',
+    ]);
+    const b = g.op('Div', [frameMean(g.op('Mul', [ad, mask])), share]);
+    const a = g.op('Div', [
+      g.op('Sub', [g.op('Mul', [frameMean(ad), 'seg_wsb_blockf']), b]),
+      'seg_wsb_blockm1',
+    ]);
+    const sg = g.op('Sign', [d]);
+    const crossing = g.op('Less', [
+      g.op('Mul', [sliceAx(sg, 1, 'max', axis), sliceAx(sg, 0, 'm1', axis)]),
+      'seg_zero_f',
+    ]);
+    const z = frameMean(g.op('Cast', [crossing], { to: T.FLOAT }));
+    return { b, a, z };
+  };
+  g.f32('seg_zero_f', [0], []);
+  const wv = wsbAxis(2, r0);
+  const wh = wsbAxis(3, c0);
+  const both = (k) =>
+    g.op('Max', [g.op('Mul', [g.op('Add', [wv[k], wh[k]]), 'seg_half_d']), 'seg_wsb_floor']);
+  const wsbPow = (x, e) => g.op('Pow', [both(x), g.f64(`seg_wsb_${x}_exp`, [e])]);
+  const wsbFrame = g.op('Add', [
+    g.f64('seg_wsb_alpha', [WSB.alpha]),
+    g.op('Mul', [
+      g.f64('seg_wsb_beta', [WSB.beta]),
+      g.op('Mul', [g.op('Mul', [wsbPow('b', WSB.g1), wsbPow('a', WSB.g2)]), wsbPow('z', WSB.g3)]),
+    ]),
+  ]); // [N], predicted quality 1..10 per key frame
+
   // Clipping: share of key-frame pixels crushed to black / blown to white (OpenCV 8-bit grey), mean
   // over the key frames
   g.f32('seg_clip_dark_max', [CLIP_DARK_MAX]);
@@ -1095,6 +1223,8 @@ export function buildSegmentModel(svr, head = HEAD) {
   const brisqueMean = meanW(toD('brisque'));
   const blurMean = meanW(blurFrame);
   const noiseMean = meanW(noiseFrame);
+  g.f64('seg_wsb_top', [WSB_TOP]);
+  const compression = g.op('Relu', [g.op('Sub', ['seg_wsb_top', meanW(wsbFrame)])]);
 
   // ---- temporal measures on the grey motion frames (float64, as temporal.ts) ----
   const x = toD('motion_frames');
@@ -1150,6 +1280,7 @@ export function buildSegmentModel(svr, head = HEAD) {
     noise: noiseMean,
     clip_dark: clipDark,
     clip_bright: clipBright,
+    compression,
   };
   const measuresD = g.op(
     'Concat',
@@ -1231,7 +1362,7 @@ export function buildSegmentModel(svr, head = HEAD) {
       }),
     ],
     docString:
-      'Built-in no-reference segment model: BRISQUE (OpenCV LIVE SVR) per key frame, Crété-Roffet blur, block noise estimate, ' +
+      'Built-in no-reference segment model: BRISQUE (OpenCV LIVE SVR) per key frame, Crété-Roffet blur, block noise estimate, Wang-Sheikh-Bovik coding artefacts, ' +
       'frame-difference measures and a fixed, documented level head. A classical baseline, not the VQA² LMM.',
   });
   return encodeModel(
@@ -1268,12 +1399,13 @@ export function buildManifest() {
     description:
       'Classical no-reference baseline, not the VQA² LMM: BRISQUE (Mittal, Moorthy, Bovik 2012) per key frame, ' +
       'computed as OpenCV cv::quality::QualityBRISQUE does, with the LIVE-trained SVR shipped by OpenCV, plus blur, ' +
-      'noise, exposure and frame-difference measures (motion, freeze, flicker), mapped by a fixed, documented head to ' +
+      'noise, coding-artefact, exposure and frame-difference measures (motion, freeze, flicker), mapped by a fixed, documented head to ' +
       'five level logits per 2 s segment (segment.onnx). brisque.onnx alone gives BRISQUE 0 (best) to 100 (worst).',
     attribution: [
       'BRISQUE: A. Mittal, A. K. Moorthy, A. C. Bovik, "No-Reference Image Quality Assessment in the Spatial Domain", IEEE TIP 21(12), 2012.',
       'SVR model and feature ranges: OpenCV contrib, modules/quality (brisque_model_live.yml, brisque_range_live.yml), Apache-2.0, trained on the LIVE IQA database (release 2).',
       'Blur: F. Crete-Roffet, T. Dolmiere, P. Ladret, M. Nicolas, "The blur effect: perception and estimation with a new no-reference perceptual blur metric", SPIE Human Vision and Electronic Imaging XII, 6492, 2007.',
+      'Compression: Z. Wang, H. R. Sheikh, A. C. Bovik, "No-reference perceptual quality assessment of JPEG compressed images", IEEE ICIP 2002, with the constants of the authors\' reference implementation (LIVE, UT Austin, 2002).',
       'Noise: finest Haar HH sub-band as in D. L. Donoho, I. M. Johnstone, "Ideal spatial adaptation by wavelet shrinkage", Biometrika 81(3), 1994; estimated from the flattest blocks (block-based estimation, S. I. Olsen, "Estimation of noise in images: an evaluation", CVGIP: Graphical Models and Image Processing 55(4), 1993).',
     ],
     models: [
@@ -1364,7 +1496,7 @@ export function buildManifest() {
             kind: 'measures',
             names: SEGMENT_MEASURES,
             description:
-              'brisque_mean (0..100), motion (mean absolute frame difference / 255), freeze (share of frame pairs with MAD <= max(0.005, 0.05 * the segment mean MAD)), flicker (mean |change of mean luma| / 255), luma (mean / 255), contrast (mean per-frame std of grey / 255), blur (Crete-Roffet, 0 sharp .. 1 flat, key frames), noise (std estimate in grey levels from the flattest 10 % of 16x16 blocks of the finest Haar HH band, key frames), clip_dark (share of key-frame grey pixels <= 4), clip_bright (share of key-frame grey pixels >= 251).',
+              "brisque_mean (0..100), motion (mean absolute frame difference / 255), freeze (share of frame pairs with MAD <= max(0.005, 0.05 * the segment mean MAD)), flicker (mean |change of mean luma| / 255), luma (mean / 255), contrast (mean per-frame std of grey / 255), blur (Crete-Roffet, 0 sharp .. 1 flat, key frames), noise (std estimate in grey levels from the flattest 10 % of 16x16 blocks of the finest Haar HH band, key frames), clip_dark (share of key-frame grey pixels <= 4), clip_bright (share of key-frame grey pixels >= 251), compression (10 - the Wang-Sheikh-Bovik 2002 predicted quality 1..10 on the original frame's 8-pixel block grid, floored at 0; key frames).",
           },
         ],
         executionProviders: ['cpu'],

@@ -75,6 +75,15 @@ export const MEASURE_THRESHOLDS: readonly MeasureThreshold[] = [
     problem: 'blown highlights (detail clipped to white)',
   },
   {
+    key: 'compression',
+    label: 'Compression artefacts',
+    meaning:
+      'predicted impairment 10 − S, S the Wang–Sheikh–Bovik coding quality 1 … 10 (blocking, lost texture); 0 none',
+    above: 1.8,
+    format: (v) => v.toFixed(1),
+    problem: 'visible coding artefacts (heavy compression)',
+  },
+  {
     key: 'flicker',
     label: 'Flicker',
     meaning: 'mean frame-to-frame change of brightness, % of full scale',

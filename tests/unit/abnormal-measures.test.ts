@@ -28,6 +28,15 @@ describe('abnormalMeasures', () => {
     expect(ab[1]!.threshold).toBe(0.45);
   });
 
+  it('names coding artefacts once the predicted impairment leaves the top fifth of its scale', () => {
+    expect(abnormalMeasures({ ...calm, compression: 1.2 })).toEqual([]);
+    const ab = abnormalMeasures({ ...calm, compression: 3.1 });
+    expect(ab.map((a) => a.key)).toEqual(['compression']);
+    expect(ab[0]!.text).toMatch(
+      /Compression artefacts 3\.1 \(above 1\.8: visible coding artefacts/,
+    );
+  });
+
   it('a value exactly at the threshold is not abnormal; missing or non-finite values are ignored', () => {
     const at = Object.fromEntries(MEASURE_THRESHOLDS.map((t) => [t.key, t.above]));
     expect(abnormalMeasures(at)).toEqual([]);

@@ -28,6 +28,8 @@ import {
   openCvGrey,
   qualityFromMeasures,
   SEGMENT_MEASURES,
+  WSB_TOP,
+  wsbQuality,
   type HeadCoefficients,
 } from '../../src-main/services/scoring/quality-head';
 import { temporalMeasures } from '../../src-main/services/scoring/temporal';
@@ -213,6 +215,11 @@ describe('segment.onnx vs the TypeScript references', () => {
     const noise = wmean(greys.map((g) => blockNoise(g, aw, ah)));
     expect(Math.abs(out.measures[idx('blur')]! - blur)).toBeLessThanOrEqual(1e-5);
     expect(Math.abs(out.measures[idx('noise')]! - noise)).toBeLessThanOrEqual(1e-5);
+    // coding artefacts on the original frame's block grid (the crop offset kept)
+    const wsb = wmean(greys.map((g) => wsbQuality(g, aw, ah, area.x0, area.y0)));
+    expect(
+      Math.abs(out.measures[idx('compression')]! - Math.max(0, WSB_TOP - wsb)),
+    ).toBeLessThanOrEqual(1e-5);
     const clips = greys.map((g) => clippedShares(g));
     const dark = wmean(clips.map((c) => c.dark));
     const bright = wmean(clips.map((c) => c.bright));
@@ -371,7 +378,7 @@ describe('the head (TypeScript reference)', () => {
       scoring: { head: HeadCoefficients };
     }
   ).scoring.head;
-  const base = [20, 0.02, 0, 0.002, 0.45, 0.22, 0.25, 1, 0.01, 0.01];
+  const base = [20, 0.02, 0, 0.002, 0.45, 0.22, 0.25, 1, 0.01, 0.01, 0.5];
 
   it('every penalty lowers q strictly once its measure passes the threshold', () => {
     for (const p of head.penalties) {
@@ -399,7 +406,11 @@ describe('the head (TypeScript reference)', () => {
       expect(p.weight).toBeLessThan(1);
       expect(p.scale).toBeGreaterThan(0);
     }
-    expect(qualityFromMeasures([0, 0, 0, 0, 0.5, 0.25, 0, 0, 0, 0], head)).toBeLessThanOrEqual(1);
-    expect(qualityFromMeasures([100, 1, 1, 1, 0, 0, 1, 100, 1, 1], head)).toBeGreaterThanOrEqual(0);
+    expect(qualityFromMeasures([0, 0, 0, 0, 0.5, 0.25, 0, 0, 0, 0, 0], head)).toBeLessThanOrEqual(
+      1,
+    );
+    expect(
+      qualityFromMeasures([100, 1, 1, 1, 0, 0, 1, 100, 1, 1, 20], head),
+    ).toBeGreaterThanOrEqual(0);
   });
 });

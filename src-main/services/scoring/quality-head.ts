@@ -42,6 +42,7 @@ export const SEGMENT_MEASURES = [
   'noise',
   'clip_dark',
   'clip_bright',
+  'compression',
 ] as const;
 export type SegmentMeasure = (typeof SEGMENT_MEASURES)[number];
 
@@ -180,6 +181,72 @@ export function blockNoise(
   means.sort((x, y) => x - y);
   const k = Math.max(1, Math.ceil(means.length * percentile - 1e-9));
   return means[k - 1]! * Math.sqrt(Math.PI / 2);
+}
+
+/**
+ * Coding artefacts (Z. Wang, H. R. Sheikh, A. C. Bovik, "No-reference perceptual quality assessment
+ * of JPEG compressed images", ICIP 2002), with the constants of the authors' reference code:
+ * S = α + β·B^γ₁·A^γ₂·Z^γ₃, a predicted quality on their 1 (worst) … 10 (best) scale. Along each
+ * axis, with d the neighbour differences: B = mean |d| across the boundaries of the 8-pixel block
+ * grid, A = (8·mean |d| − B)/7 (activity inside blocks), Z = share of neighbouring d with opposite
+ * signs; B, A, Z are the means of the two axes, floored at 1e-6 (finite on frames without steps).
+ * The grid is the original frame's: `gridX`/`gridY` are where the (cropped) grey starts in it, so
+ * column x of the grey sits at x + gridX of the coded picture.
+ */
+export const WSB_MODEL = {
+  alpha: -245.8909,
+  beta: 261.9373,
+  g1: -239.8886 / 1e4,
+  g2: 160.1664 / 1e4,
+  g3: 64.2859 / 1e4,
+} as const;
+export const WSB_BLOCK = 8;
+/** The `compression` measure is 10 − S (floored at 0): the predicted impairment, 0 at the top of the scale. */
+export const WSB_TOP = 10;
+
+export function wsbQuality(
+  grey: Uint8Array,
+  width: number,
+  height: number,
+  gridX = 0,
+  gridY = 0,
+): number {
+  const axis = (vertical: boolean, start: number) => {
+    const len = vertical ? height : width; // along the differences
+    const lines = vertical ? width : height;
+    const at = (line: number, k: number) =>
+      vertical ? grey[k * width + line]! : grey[line * width + k]!;
+    let sumAll = 0;
+    let sumGrid = 0;
+    let onGrid = 0;
+    let crossings = 0;
+    for (let k = 0; k + 1 < len; k++) if ((k + 1 + start) % WSB_BLOCK === 0) onGrid++;
+    for (let line = 0; line < lines; line++) {
+      let prev = 0;
+      for (let k = 0; k + 1 < len; k++) {
+        const d = at(line, k + 1) - at(line, k);
+        sumAll += Math.abs(d);
+        if ((k + 1 + start) % WSB_BLOCK === 0) sumGrid += Math.abs(d);
+        if (k > 0 && Math.sign(d) * Math.sign(prev) < 0) crossings++;
+        prev = d;
+      }
+    }
+    const b = sumGrid / (Math.max(1, onGrid) * lines);
+    const a = ((WSB_BLOCK * sumAll) / ((len - 1) * lines) - b) / (WSB_BLOCK - 1);
+    const z = crossings / (Math.max(0, len - 2) * lines);
+    return { b, a, z };
+  };
+  const v = axis(true, gridY);
+  const h = axis(false, gridX);
+  const floor = (x: number) => Math.max(1e-6, x);
+  const { alpha, beta, g1, g2, g3 } = WSB_MODEL;
+  return (
+    alpha +
+    beta *
+      floor((v.b + h.b) / 2) ** g1 *
+      floor((v.a + h.a) / 2) ** g2 *
+      floor((v.z + h.z) / 2) ** g3
+  );
 }
 
 /** Contrast of a segment: mean over its grey frames of the per-frame standard deviation, / 255. */

@@ -13,7 +13,7 @@ import {
   type LevelWeights,
   DEFAULT_LEVEL_WEIGHTS,
 } from '../levels/level-score';
-import { FreezeDetector } from './temporal';
+import { FreezeDetector, FREEZE_MIN_SEC } from './temporal';
 import type { ScoreEvent, SegmentScore } from './score-store';
 import type { VideoInfo } from './pack-scorer';
 
@@ -127,8 +127,10 @@ export async function scoreStreaming(
     segmentBitrates(v.absPath, v.durationSec, S, opts.signal),
     keyFrameResolutions(v.absPath, opts.signal),
   ]);
-  // Frozen spans = stalls in a recorded session (the player showed the same picture).
-  const freeze = new FreezeDetector(v.fps);
+  // Frozen spans = stalls in a recorded session (the player showed the same picture). A pair repeats
+  // by the pack's relative rule (at most 1/20 of the change so far, or the re-encoding floor), not
+  // freezedetect's absolute −50 dB bar, under which a calm shot's small steady change reads as frozen.
+  const freeze = new FreezeDetector(v.fps, FREEZE_MIN_SEC, null);
   for await (const sec of sampleFrames(
     v.absPath,
     { keyWidth: 16, keyHeight: 16, motionWidth: 64, motionHeight: 36 },
