@@ -34,10 +34,10 @@ it('library: 100,000-video project open, sorted pages, text filter', async () =>
   expect(r.videos).toBe(100_000);
 });
 
-it('import: 200 short clips, parallel vs sequential probing', async () => {
+it('import: 1,000 short clips with posters, vs spawning ffprobe once per clip', async () => {
   const r = await runImportBench();
   report('import', r);
-  expect(r.clips).toBe(200);
+  expect(r.clips).toBe(1000);
 });
 
 it('score: built-in pack vs decode-only, segments/s, RSS on a 10-minute clip', async () => {

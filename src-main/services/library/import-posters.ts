@@ -11,7 +11,7 @@ export interface PosterInfo {
 }
 
 /** Files per ffmpeg run in the poster pass: start-up paid once per batch, a failure costs a retry of at most this many. */
-const POSTER_BATCH = 32;
+export const POSTER_BATCH = 32;
 
 /**
  * The poster pass, alongside probing: whenever POSTER_BATCH committed rows wait (or probing has
@@ -70,7 +70,10 @@ export async function posterPass(
 }
 
 /** The next poster batch: rows on screen first, then the oldest committed. */
-function takeBatch<T extends { id: number }>(waiting: T[], first?: ReadonlySet<number>): T[] {
+export function takeBatch<T extends { id: number }>(
+  waiting: T[],
+  first?: ReadonlySet<number>,
+): T[] {
   if (!first?.size) return waiting.splice(0, POSTER_BATCH);
   const batch: T[] = [];
   for (let i = 0; i < waiting.length && batch.length < POSTER_BATCH;) {

@@ -21,6 +21,8 @@ export interface ImportOptions {
   onProgress?: (p: ImportProgress) => void;
   /** Ids of the rows the library shows now: their posters are made before the others'. */
   postersFirst?: () => ReadonlySet<number>;
+  /** Read metadata in-process where possible (default); false: always ffprobe (benchmarks compare). */
+  inProcessProbe?: boolean;
   /** After each poster batch is stored (posters landed, or rows turned failed). */
   onPosters?: () => void;
 }
@@ -156,7 +158,7 @@ export async function importVideos(
         claimed.set(key, absPath);
       }
 
-      const probe = await probeVideo(absPath, { signal });
+      const probe = await probeVideo(absPath, { signal, inProcess: opts.inProcessProbe });
       if (!probe.ok)
         return {
           kind: 'row',

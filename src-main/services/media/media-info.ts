@@ -90,8 +90,9 @@ function num(v: unknown): number | null {
 
 /** ffprobe's pix_fmt for the common 8-bit 4:2:0 case only; anything else stays unknown (a proxy is made). */
 function pixFmt(v: Track): string | undefined {
-  if (v.ColorSpace === 'YUV' && v.ChromaSubsampling === '4:2:0' && num(v.BitDepth) === 8)
-    return 'yuv420p';
+  // VP9 in WebM states no colour space; it would say RGB when it is one.
+  const yuv = v.ColorSpace === undefined || v.ColorSpace === 'YUV';
+  if (yuv && v.ChromaSubsampling === '4:2:0' && num(v.BitDepth) === 8) return 'yuv420p';
   return undefined;
 }
 
