@@ -106,8 +106,8 @@ function mediaInfo(): Promise<MediaInfo<'object'>> {
     return mediaInfoFactory({
       format: 'object',
       full: false,
-      locateFile: (file) =>
-        path.join(dist, file).replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`),
+      // Electron's fs reads inside app.asar, so the file is found in a packaged app too.
+      locateFile: (file) => path.join(dist, file),
     });
   })();
   return instance;
