@@ -96,6 +96,8 @@ function pixFmt(v: Track): string | undefined {
   return undefined;
 }
 
+const ANALYZE_TIMEOUT_MS = 15_000;
+
 let instance: Promise<MediaInfo<'object'>> | null = null;
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -140,7 +142,23 @@ export interface InProcessProbe {
  * MediaInfo instance analyses one file at once, and the work is a few milliseconds of CPU.
  */
 export function probeInProcess(absPath: string, sizeBytes: number): Promise<InProcessProbe | null> {
-  const run = queue.then(() => analyze(absPath, sizeBytes).then(fromTracks, () => null));
+  // Any failure of the module or of reading its answer means: ask ffprobe. So does a file it is
+  // still reading after ANALYZE_TIMEOUT_MS; that instance is dropped (it cannot be interrupted) and
+  // the next file gets a fresh one, so one odd file never holds up the rest.
+  const run = queue
+    .then(() => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<null>((resolve) => {
+        timer = setTimeout(() => {
+          instance = null;
+          resolve(null);
+        }, ANALYZE_TIMEOUT_MS);
+      });
+      return Promise.race([analyze(absPath, sizeBytes).then(fromTracks), timeout]).finally(() =>
+        clearTimeout(timer),
+      );
+    })
+    .catch(() => null);
   queue = run.catch(() => null);
   return run;
 
