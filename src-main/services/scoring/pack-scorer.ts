@@ -223,9 +223,10 @@ export class PackScorer {
       prevMotion = seconds[seconds.length - 1]!.motion.at(-1) ?? prevMotion;
     };
 
-    // Decode and inference overlap: a finished segment goes to ONNX Runtime while ffmpeg decodes the
-    // next one. One segment at most waits for inference (bounded memory); segments still complete
-    // in order, so onSegment sees them in order.
+    // Decode and inference overlap: a finished segment goes to ONNX Runtime (in its worker thread,
+    // so this thread keeps draining ffmpeg's pipes) while ffmpeg decodes the next one. One segment
+    // at most waits for inference (bounded memory); segments still complete in order, so
+    // onSegment sees them in order.
     let inflight: Promise<void> | null = null;
     const submit = async (seconds: SecondOfFrames[]) => {
       if (inflight) await inflight;
