@@ -131,6 +131,8 @@ export class StudioApi {
     for (const d of this.domains) await d.idle();
   }
   private running = new Set<Promise<unknown>>();
+  /** Rows of the library page shown last: an import makes their posters first. */
+  private shownIds: ReadonlySet<number> = new Set();
 
   private afterOpen(): ProjectInfo {
     const info = this.info();
@@ -170,6 +172,11 @@ export class StudioApi {
       jobId,
       signal: controller.signal,
       concurrency: this.opts.importConcurrency,
+      postersFirst: () => this.shownIds,
+      // posters landing (or a row turning failed when its first frame does not decode)
+      onPosters: () => {
+        if (changed.pass()) this.emit('library.changed', { reason: 'import' });
+      },
       onProgress: (p) => {
         this.emit('import.progress', p);
         // rows are committed in batches during the import: let the library show them as they land
@@ -235,7 +242,11 @@ export class StudioApi {
       'project.current': async () => (this.store ? this.info() : null),
       'project.recent': async () => this.recent.list(),
       'project.forgetRecent': async ({ paths }) => this.recent.forget(paths),
-      'library.list': async (q) => listLibrary(this.requireStore(), q),
+      'library.list': async (q) => {
+        const page = listLibrary(this.requireStore(), q);
+        this.shownIds = new Set(page.rows.map((r) => r.id));
+        return page;
+      },
       'library.runs': async () => libraryRuns(this.requireStore()),
       'library.ids': async ({ filter }) => this.requireStore().videoIds(filter),
       'library.facets': async () => this.requireStore().facets(),

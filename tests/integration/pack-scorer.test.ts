@@ -1,6 +1,6 @@
-// The built-in pack's scorer overlaps decoding and inference (one segment in flight): segments
-// still arrive in order with the same values as one at a time, and a cancel leaves nothing
-// running behind the rejected call.
+// The built-in pack's scorer overlaps decoding and inference (one segment in flight, the model in a
+// worker thread): segments still arrive in order with the same values as one at a time on the
+// calling thread, and a cancel leaves nothing running behind the rejected call.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PackScorer } from '../../src-main/services/scoring/pack-scorer';
@@ -54,5 +54,30 @@ describe('PackScorer', () => {
     expect(seen.length).toBeGreaterThanOrEqual(2);
     expect(seen.length).toBeLessThan(6);
     expect(seen).toEqual(seen.map((_, i) => i));
+  }, 120_000);
+
+  it('gives the same segment values with the model in a worker thread as on the calling thread', async () => {
+    const inThread = await PackScorer.create(PACK, {
+      providers: ['cpu'],
+      threads: 1,
+      worker: false,
+    });
+    try {
+      const a: SegmentScore[] = [];
+      const b: SegmentScore[] = [];
+      await scorer.scoreVideo(video(), { onSegment: (s) => a.push(s) });
+      await inThread.scoreVideo(video(), { onSegment: (s) => b.push(s) });
+      expect(b.map((s) => s.idx)).toEqual(a.map((s) => s.idx));
+      a.forEach((s, i) => {
+        const t = b[i]!;
+        expect(Math.abs(s.score - t.score)).toBeLessThan(1e-5);
+        for (const [k, v] of Object.entries(s.features))
+          expect(Math.abs(v - t.features[k]!), k).toBeLessThanOrEqual(
+            1e-5 * Math.max(1, Math.abs(v)),
+          );
+      });
+    } finally {
+      await inThread.release();
+    }
   }, 120_000);
 });

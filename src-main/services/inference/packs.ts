@@ -184,6 +184,8 @@ export async function createSession(
   modelFile: string,
   preferred: ProviderName[] = ['cuda', 'cpu'],
   threads?: number,
+  /** false: intra-op threads sleep between operators instead of spinning (leaves CPU to ffmpeg). */
+  spinning?: boolean,
 ): Promise<SessionInfo> {
   const model = pack.manifest.models.find((m) => m.file === modelFile);
   if (!model)
@@ -203,6 +205,9 @@ export async function createSession(
         graphOptimizationLevel: 'all',
         logSeverityLevel: 4,
         ...(threads ? { intraOpNumThreads: threads } : {}),
+        ...(spinning === false
+          ? { extra: { session: { intra_op: { allow_spinning: '0' } } } }
+          : {}),
       });
       checkSessionAgainstManifest(session, model, `${pack.manifest.id}/${model.file}`);
       return { session, provider, fallbacks };

@@ -3,20 +3,15 @@
 // find files that probe fine but cannot be decoded; throttled progress, ETA and cancellation.
 import fs from 'node:fs';
 import os from 'node:os';
-import {
-  initialImportProgress,
-  type ImportProgress,
-  type ImportSkipKind,
-  type ImportSummary,
-} from '../../../src-preload/contract';
+import type { ImportProgress, ImportSkipKind, ImportSummary } from '../../../src-preload/contract';
 import type { NewVideo, ProjectStore } from '../store/project-store';
 import { isAbortError, MediaError } from '../media/errors';
 import { resolveMediaTools } from '../media/ffmpeg-path';
 import { partialHash } from '../media/hash';
 import { probeVideo } from '../media/probe';
-import { makePosterThumbnails } from '../media/thumbnail-batch';
 import { scanPaths } from './scan';
-import { throttle } from '../util/throttle';
+import { ProgressReporter } from './import-progress';
+import { posterPass, type PosterInfo } from './import-posters';
 
 export interface ImportOptions {
   jobId: string;
@@ -24,74 +19,20 @@ export interface ImportOptions {
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: (p: ImportProgress) => void;
+  /** Ids of the rows the library shows now: their posters are made before the others'. */
+  postersFirst?: () => ReadonlySet<number>;
+  /** Read metadata in-process where possible (default); false: always ffprobe (benchmarks compare). */
+  inProcessProbe?: boolean;
+  /** After each poster batch is stored (posters landed, or rows turned failed). */
+  onPosters?: () => void;
 }
 
 type FileOutcome =
   | { kind: 'skipped'; why: ImportSkipKind; reason: string }
   | { kind: 'row'; video: NewVideo; poster?: PosterInfo };
 
-/** What the poster pass needs of a readable row. */
-interface PosterInfo {
-  durationSec: number | null;
-  streamIndex?: number;
-}
-
-/** Files per ffmpeg run in the poster pass: start-up paid once per batch, a failure costs a retry of at most this many. */
-const POSTER_BATCH = 16;
-
 const FLUSH_EVERY_ROWS = 50;
 const FLUSH_EVERY_MS = 250;
-const PROGRESS_INTERVAL_MS = 100;
-const ETA_WINDOW = 32;
-
-/** Emits at most one progress event per PROGRESS_INTERVAL_MS (a trailing one keeps "current" fresh). */
-class ProgressReporter {
-  readonly state: ImportProgress;
-  private readonly gate = throttle(PROGRESS_INTERVAL_MS);
-  private completions: number[] = [];
-
-  constructor(
-    jobId: string,
-    private readonly listener: ((p: ImportProgress) => void) | undefined,
-  ) {
-    this.state = initialImportProgress(jobId);
-  }
-
-  /** Record one finished file: throughput over the last ETA_WINDOW completions drives the ETA. */
-  complete(kind: 'added' | 'failed' | 'skipped'): void {
-    this.state[kind] += 1;
-    this.state.done += 1;
-    this.completions.push(performance.now());
-    if (this.completions.length > ETA_WINDOW) this.completions.shift();
-    this.update();
-  }
-
-  private eta(): number | null {
-    const c = this.completions;
-    const first = c[0];
-    const last = c[c.length - 1];
-    if (c.length < 2 || first === undefined || last === undefined || last <= first) return null;
-    const perSec = (c.length - 1) / ((last - first) / 1000);
-    return (this.state.total - this.state.done) / perSec;
-  }
-
-  update(force = false): void {
-    if (!this.listener) return;
-    if (!this.gate.passOrLater(() => this.update(), force)) return;
-    this.state.etaSec = this.state.phase === 'done' ? 0 : this.eta();
-    this.listener({ ...this.state });
-  }
-
-  stop(): void {
-    this.gate.cancel();
-  }
-
-  finish(): void {
-    this.state.phase = 'done';
-    this.state.current = null;
-    this.update(true);
-  }
-}
 
 /** Collects finished rows and writes them in one transaction per batch. */
 class BatchWriter {
@@ -146,52 +87,6 @@ function emptyRow(
     partialHash: hash,
     probeJson: null,
   };
-}
-
-/**
- * The poster pass, alongside probing: whenever POSTER_BATCH committed rows wait (or probing has
- * ended), one ffmpeg run makes their posters. A row whose first frame cannot be decoded becomes
- * failed with the reason, and the counts follow. It is not cancelled with the import: it only
- * finishes rows already committed, so a cancelled import leaves no row without its poster.
- */
-async function posterPass(
-  store: ProjectStore,
-  waiting: { id: number; absPath: string; poster: PosterInfo }[],
-  probingDone: () => boolean,
-  opts: { threads: number; progress: ProgressReporter; fatal: () => boolean },
-): Promise<void> {
-  for (;;) {
-    if (opts.fatal()) return;
-    const ended = probingDone();
-    if (waiting.length < POSTER_BATCH && !ended) {
-      await new Promise((r) => setTimeout(r, 50));
-      continue;
-    }
-    if (!waiting.length) return;
-    const batch = waiting.splice(0, POSTER_BATCH);
-    const outcomes = await makePosterThumbnails(
-      batch.map((r) => ({
-        absPath: r.absPath,
-        outJpg: store.thumbPath(r.id),
-        durationSec: r.poster.durationSec,
-        streamIndex: r.poster.streamIndex,
-      })),
-      { threads: opts.threads },
-    );
-    store.connection.transaction(() => {
-      outcomes.forEach((o, k) => {
-        const id = batch[k]!.id;
-        if (o.ok) store.setThumb(id, true);
-        else {
-          // Probed fine but no frame decodes (truncated mid-stream, corrupt data): not usable for scoring.
-          store.markFailed(id, o.reason);
-          opts.progress.state.added -= 1;
-          opts.progress.state.failed += 1;
-        }
-      });
-    })();
-    opts.progress.update();
-  }
 }
 
 export async function importVideos(
@@ -263,7 +158,7 @@ export async function importVideos(
         claimed.set(key, absPath);
       }
 
-      const probe = await probeVideo(absPath, { signal });
+      const probe = await probeVideo(absPath, { signal, inProcess: opts.inProcessProbe });
       if (!probe.ok)
         return {
           kind: 'row',
@@ -336,6 +231,8 @@ export async function importVideos(
       threads,
       progress,
       fatal: () => fatal !== null,
+      first: opts.postersFirst,
+      onBatch: opts.onPosters,
     }).catch((e: unknown) => {
       fatal ??= e;
     });

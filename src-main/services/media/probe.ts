@@ -1,6 +1,8 @@
-// Reads a video's technical metadata with ffprobe and turns every failure into a sentence a
-// person understands (empty, truncated, not a video, audio only, undecodable codec).
+// Reads a video's technical metadata — in-process (MediaInfo in WebAssembly) when the file is clean
+// and common, else with ffprobe — and turns every failure into a sentence a person understands
+// (empty, truncated, not a video, audio only, undecodable codec).
 import fs from 'node:fs/promises';
+import { probeInProcess } from './media-info';
 import { lastErrorLine, runMediaTool } from './run';
 
 export interface VideoMeta {
@@ -11,8 +13,11 @@ export interface VideoMeta {
   codec: string;
   bitrateKbps: number | null;
   sizeBytes: number;
-  /** Index of the video stream the metadata describes (thumbnails decode this one). */
-  streamIndex: number;
+  /**
+   * ffmpeg's index of the video stream the metadata describes (thumbnails decode this one);
+   * undefined when the file has one video stream and no cover art (the first is the one).
+   */
+  streamIndex?: number;
 }
 
 export type ProbeOutcome =
@@ -132,10 +137,13 @@ export function undecodableReason(codec: string): string {
   return `The video codec ${codec} cannot be decoded by this ffmpeg build.`;
 }
 
-/** Probe one file. Never throws for a bad file; throws MediaError only when ffprobe is unusable, on abort or timeout. */
+/**
+ * Probe one file. Never throws for a bad file; throws MediaError only when ffprobe is unusable, on
+ * abort or timeout. `inProcess: false` forces ffprobe (the in-process reader is tried first otherwise).
+ */
 export async function probeVideo(
   absPath: string,
-  opts: { signal?: AbortSignal } = {},
+  opts: { signal?: AbortSignal; inProcess?: boolean } = {},
 ): Promise<ProbeOutcome> {
   let sizeBytes: number;
   try {
@@ -153,6 +161,17 @@ export async function probeVideo(
     };
   }
   if (sizeBytes === 0) return { ok: false, reason: 'The file is empty (0 bytes).' };
+
+  if (opts.inProcess !== false) {
+    const fast = await probeInProcess(absPath, sizeBytes);
+    if (fast) {
+      // The same early codec check as below: a codec this ffmpeg cannot decode fails here.
+      const decodable = await decodableVideoCodecs();
+      if (decodable && !decodable.has(fast.meta.codec))
+        return { ok: false, reason: undecodableReason(fast.meta.codec) };
+      return { ok: true, meta: fast.meta, probeJson: fast.probeJson };
+    }
+  }
 
   const result = await runMediaTool(
     'ffprobe',

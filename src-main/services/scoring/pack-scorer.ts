@@ -1,6 +1,7 @@
 // Scores one video with an ONNX model pack: frames are streamed segment by segment (bounded
 // memory), each segment's key + motion frames go through the pack's segment model, its level
 // logits through VQA²'s level-token function. Segments are handed out in batches for commit.
+import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { sampleFrames, type SecondOfFrames } from '../media/frames';
@@ -13,6 +14,7 @@ import {
   type SessionInfo,
 } from '../inference/packs';
 import { rgb24ToPlanar } from '../inference/brisque-onnx';
+import { WorkerSession, type FloatFeeds } from '../inference/session-worker';
 import {
   scoreFromLogits,
   validateLevelWeights,
@@ -70,6 +72,14 @@ export function resolvePackDir(appRoot: string, packId = 'builtin-nr'): string {
   return path.join(appRoot, 'resources', 'models', packId);
 }
 
+/**
+ * ONNX Runtime threads when none are asked for: one per core but one, which is left to ffmpeg's
+ * decoding (they run at the same time); at least one.
+ */
+function defaultThreads(): number {
+  return Math.max(1, os.availableParallelism() - 1);
+}
+
 /** A loaded pack with its segment-model session; create once, score many videos, release. */
 export class PackScorer {
   private constructor(
@@ -77,6 +87,8 @@ export class PackScorer {
     private readonly info: SessionInfo,
     readonly segmentSec: number,
     readonly weights: LevelWeights,
+    /** The model in a worker thread (default), so decoding goes on while it runs. */
+    private readonly worker: WorkerSession | null,
   ) {}
 
   static async create(
@@ -85,7 +97,12 @@ export class PackScorer {
       providers?: ProviderName[];
       segmentSec?: number;
       weights?: ArrayLike<number>;
+      /** ONNX Runtime intra-op threads; default: one per core but one, which decodes. */
       threads?: number;
+      /** Whether idle intra-op threads spin; default false on CPU (ffmpeg wants the cycles). */
+      spinning?: boolean;
+      /** false: run the model on the calling thread (decoding then pauses while it runs). */
+      worker?: boolean;
     } = {},
   ) {
     const pack = loadPack(packDir);
@@ -99,13 +116,19 @@ export class PackScorer {
       );
     }
     const weights = validateLevelWeights(opts.weights ?? sc.levelWeights);
-    const info = await createSession(
-      pack,
-      SEGMENT_MODEL,
-      opts.providers ?? ['cuda', 'cpu'],
-      opts.threads,
-    );
-    return new PackScorer(pack, info, segmentSec, weights);
+    const providers = opts.providers ?? ['cuda', 'cpu'];
+    const threads = opts.threads ?? defaultThreads();
+    const info = await createSession(pack, SEGMENT_MODEL, providers, threads, opts.spinning);
+    if (opts.worker === false) return new PackScorer(pack, info, segmentSec, weights, null);
+    // The session above chose the provider and checked the model against the manifest; the
+    // worker runs the same model with the same options, and the first session is let go.
+    const worker = new WorkerSession(path.join(pack.dir, SEGMENT_MODEL), {
+      provider: info.provider,
+      threads,
+      spinning: opts.spinning ?? (info.provider === 'cpu' ? false : undefined),
+    });
+    await info.session.release();
+    return new PackScorer(pack, info, segmentSec, weights, worker);
   }
 
   get provider(): string {
@@ -124,7 +147,20 @@ export class PackScorer {
   }
 
   async release(): Promise<void> {
-    await this.info.session.release();
+    if (this.worker) await this.worker.release();
+    else await this.info.session.release();
+  }
+
+  private async infer(feeds: FloatFeeds): Promise<FloatFeeds> {
+    if (this.worker) return this.worker.run(feeds);
+    const out = await this.info.session.run(
+      Object.fromEntries(
+        Object.entries(feeds).map(([k, f]) => [k, new ort.Tensor('float32', f.data, f.dims)]),
+      ),
+    );
+    return Object.fromEntries(
+      Object.entries(out).map(([k, t]) => [k, { data: t.data as Float32Array, dims: t.dims }]),
+    );
   }
 
   async scoreVideo(v: VideoInfo, opts: PackScorerOptions = {}): Promise<PackVideoResult> {
@@ -156,18 +192,17 @@ export class PackScorer {
       const motionF = new Float32Array(motion.length * mo.width * mo.height);
       motion.forEach((m, i) => motionF.set(m, i * mo.width * mo.height));
       const t = performance.now();
-      const out = await this.info.session.run({
-        key_frames: new ort.Tensor(
-          'float32',
-          rgb24ToPlanar(keys, key.width, key.height, seconds.length),
-          [seconds.length, 3, key.height, key.width],
-        ),
-        motion_frames: new ort.Tensor('float32', motionF, [motion.length, mo.height, mo.width]),
+      const out = await this.infer({
+        key_frames: {
+          data: rgb24ToPlanar(keys, key.width, key.height, seconds.length),
+          dims: [seconds.length, 3, key.height, key.width],
+        },
+        motion_frames: { data: motionF, dims: [motion.length, mo.height, mo.width] },
       });
       inferMs += performance.now() - t;
-      const logits = out['level_logits']!.data as Float32Array;
-      const measures = out['measures']!.data as Float32Array;
-      const quality = (out['quality']!.data as Float32Array)[0]!;
+      const logits = out['level_logits']!.data;
+      const measures = out['measures']!.data;
+      const quality = out['quality']!.data[0]!;
       const ls = scoreFromLogits(logits, this.weights);
       const features: Record<string, number> = { quality };
       MEASURE_NAMES.forEach((n, i) => (features[n] = measures[i]!));
@@ -188,9 +223,10 @@ export class PackScorer {
       prevMotion = seconds[seconds.length - 1]!.motion.at(-1) ?? prevMotion;
     };
 
-    // Decode and inference overlap: a finished segment goes to ONNX Runtime while ffmpeg decodes the
-    // next one. One segment at most waits for inference (bounded memory); segments still complete
-    // in order, so onSegment sees them in order.
+    // Decode and inference overlap: a finished segment goes to ONNX Runtime (in its worker thread,
+    // so this thread keeps draining ffmpeg's pipes) while ffmpeg decodes the next one. One segment
+    // at most waits for inference (bounded memory); segments still complete in order, so
+    // onSegment sees them in order.
     let inflight: Promise<void> | null = null;
     const submit = async (seconds: SecondOfFrames[]) => {
       if (inflight) await inflight;
