@@ -360,7 +360,7 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
         />
       ) : null}
       {detail ? (
-        <ScoreDetail row={detail.row} anchor={detail.anchor} onClose={closeDetail} />
+        <ScoreDetail row={detail.row} runId={runId} anchor={detail.anchor} onClose={closeDetail} />
       ) : null}
       {panel === 'pairs' ? (
         <PairsView project={project} onBack={() => setPanel(null)} onOpenVideo={openVideo} />

@@ -1,5 +1,6 @@
-// A small popover with one video's latest score: level probabilities, provider, main
-// measurements and events. The full review view (timeline, frames) is a separate screen.
+// A small popover with one video's score from the run the library shows (the run picker's
+// choice; the newest run when none is chosen): level probabilities, provider, main measurements
+// and events. The full review view (timeline, frames) is a separate screen.
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { VideoRow, VideoScores } from '../../../src-preload/contract';
 import { useApi } from '../api-context';
@@ -10,6 +11,8 @@ import { LevelChip, ScoreValue, Sparkline } from './ScoreCells';
 
 interface ScoreDetailProps {
   row: VideoRow;
+  /** The run whose Score column was clicked: the popover must explain that number, not another run's. */
+  runId: number | undefined;
   anchor: DOMRect;
   onClose(): void;
 }
@@ -18,7 +21,7 @@ const WIDTH = 360;
 /** Events listed; a long stream can have hundreds of stalls. */
 const MAX_EVENTS = 8;
 
-export function ScoreDetail({ row, anchor, onClose }: ScoreDetailProps) {
+export function ScoreDetail({ row, runId, anchor, onClose }: ScoreDetailProps) {
   const api = useApi();
   const ref = useRef<HTMLDivElement>(null);
   const [data, setData] = useState<VideoScores | null>(null);
@@ -27,14 +30,14 @@ export function ScoreDetail({ row, anchor, onClose }: ScoreDetailProps) {
 
   useEffect(() => {
     let live = true;
-    api.call('video.scores', { videoId: row.id }).then(
+    api.call('video.scores', { videoId: row.id, runId }).then(
       (d) => live && setData(d),
       (err: unknown) => live && setError(errorMessage(err)),
     );
     return () => {
       live = false;
     };
-  }, [api, row.id]);
+  }, [api, row.id, runId]);
 
   useEffect(() => {
     // Close on a click elsewhere or Escape, like the column menu.
@@ -105,9 +108,9 @@ function Details({ data }: { data: VideoScores }) {
   return (
     <>
       {run ? (
-        <p className="score-run">
+        <p className="score-run" data-testid="detail-run" data-run-id={run.id}>
           <span className="mono">
-            {run.packId} {run.packVersion}
+            #{run.id} {run.packId} {run.packVersion}
           </span>
           {' · '}
           <span data-testid="detail-provider">{run.provider ?? 'cpu'}</span>
@@ -121,6 +124,11 @@ function Details({ data }: { data: VideoScores }) {
         </p>
       ) : null}
       {run ? null : <p className="muted">Not scored yet.</p>}
+      {run && data.score === null ? (
+        <p className="muted" data-testid="detail-not-scored">
+          This run did not score this video.
+        </p>
+      ) : null}
       {data.probs ? (
         <div className="level-bars" aria-label="Level probabilities" data-testid="level-bars">
           {levelBars(data.probs).map(({ level, p }) => (

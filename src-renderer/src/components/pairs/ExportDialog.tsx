@@ -1,6 +1,6 @@
 // Export: format, which pairs, how videos and time ranges are written, train/val split, output
-// folder; then progress (done/total/ETA) with cancel, and the manifest's counts when done.
-import { useEffect, useRef, useState } from 'react';
+// folder; for the per-video tables, which run's scores and whether levels are calibrated; then progress (done/total/ETA) with cancel, and the manifest's counts when done.
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type {
   ExportFormat,
   ExportOptions,
@@ -10,6 +10,7 @@ import { EXPORT_FORMATS } from '../../../../src-preload/contract-pairs';
 import { useApi } from '../../api-context';
 import { errorMessage, formatEta, plural } from '../../lib/format';
 import { Modal } from '../Modal';
+import { LevelsChoice, useRunsInfo } from './LevelsChoice';
 
 const FORMAT_LABELS: Record<ExportFormat, string> = {
   llava: 'VQA² / LLaVA-OneVision JSON',
@@ -48,6 +49,7 @@ export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onCl
     valFraction: 0,
     seed: 0,
   });
+  const runs = useRunsInfo();
   const [jobId, setJobId] = useState<string | null>(null);
   const [progress, setProgress] = useState<ExportProgress | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -71,14 +73,22 @@ export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onCl
       () => setCounts(null),
     );
   }, [api]);
+  const pairFormat = opts.format !== 'csv-mos' && opts.format !== 'scores-json';
   const set = <K extends keyof ExportOptions>(k: K, v: ExportOptions[K]) =>
     setOpts((o) => ({ ...o, [k]: v }));
+  const setLevels = useCallback(
+    (v: NonNullable<ExportOptions['levels']>) => setOpts((o) => ({ ...o, levels: v })),
+    [],
+  );
   const start = async () => {
     setError(null);
     setProgress(null);
     startedId.current = null;
     try {
-      const id = (await api.call('pairs.export', opts)).jobId;
+      // run and levels matter only to the per-video tables; pair formats do not take them
+      const { runId, levels, ...rest } = opts;
+      const input = pairFormat ? rest : { ...rest, runId, levels };
+      const id = (await api.call('pairs.export', input)).jobId;
       startedId.current = id;
       setJobId(id);
       const early = latest.current.get(id);
@@ -88,7 +98,6 @@ export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onCl
     }
   };
   const running = jobId != null && (progress == null || progress.status === 'running');
-  const pairFormat = opts.format !== 'csv-mos' && opts.format !== 'scores-json';
   const toWrite = counts ? pairsToWrite(opts.status, counts) : null;
   const pct = progress && progress.total ? Math.round((progress.done / progress.total) * 100) : 0;
 
@@ -126,6 +135,7 @@ export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onCl
           <label className="field">
             <span className="section-label">Videos</span>
             <select
+              data-testid="export-videos"
               value={opts.videos}
               onChange={(e) => set('videos', e.target.value as ExportOptions['videos'])}
             >
@@ -173,6 +183,37 @@ export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onCl
             />
           </label>
         </div>
+        {pairFormat ? null : (
+          <>
+            <label className="field">
+              <span className="section-label">Scores of</span>
+              <select
+                data-testid="export-run"
+                value={opts.runId ?? ''}
+                onChange={(e) =>
+                  set('runId', e.target.value === '' ? undefined : Number(e.target.value))
+                }
+              >
+                <option value="">
+                  Library default{runs?.defaultRunId != null ? ` (#${runs.defaultRunId})` : ''}
+                </option>
+                {(runs?.runs ?? []).map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.label}
+                    {r.calibrated ? ' · calibrated' : ''}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <LevelsChoice
+              info={runs}
+              runId={opts.runId}
+              value={opts.levels ?? 'model'}
+              onChange={setLevels}
+              testId="export-levels"
+            />
+          </>
+        )}
         {pairFormat && counts ? (
           <p className={toWrite === 0 ? 'hint warn-text' : 'hint'} data-testid="export-count">
             {exportCountText(opts.status, counts)}

@@ -10,6 +10,8 @@ import { useApi } from '../../api-context';
 import { errorMessage, plural } from '../../lib/format';
 import { basisLabel, rangeLabel } from '../../lib/pairs/pair-text';
 import { Modal } from '../Modal';
+import { LevelsChoice, useRunsInfo } from './LevelsChoice';
+import type { LevelsSource } from '../../lib/pairs/levels-choice';
 
 interface TemplatesDialogProps {
   videos: { id: number; name: string }[];
@@ -32,6 +34,9 @@ export function TemplatesDialog({ videos, onGenerated, onClose }: TemplatesDialo
   );
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // generation uses the library's default run; its calibration, when chosen, sets unrated levels
+  const runs = useRunsInfo();
+  const [levels, setLevels] = useState<LevelsSource>('model');
 
   useEffect(() => {
     void api
@@ -69,7 +74,7 @@ export function TemplatesDialog({ videos, onGenerated, onClose }: TemplatesDialo
   const generate = async () => {
     setBusy(true);
     try {
-      const r = await api.call('pairs.generate', { templateIds: [...checked] });
+      const r = await api.call('pairs.generate', { templateIds: [...checked], levels });
       onGenerated(
         `Generated ${plural(r.created, 'draft pair')} for ${plural(r.videos, 'video')}${r.replaced ? ` (replaced ${r.replaced} earlier drafts)` : ''}.`,
       );
@@ -223,6 +228,15 @@ export function TemplatesDialog({ videos, onGenerated, onClose }: TemplatesDialo
           {error}
         </p>
       ) : null}
+      <div className="modal-body templates-levels">
+        <LevelsChoice
+          info={runs}
+          runId={undefined}
+          value={levels}
+          onChange={setLevels}
+          testId="generate-levels"
+        />
+      </div>
       <footer className="modal-footer">
         <span className="muted">
           Generating replaces earlier drafts of the same template; approved pairs stay.
