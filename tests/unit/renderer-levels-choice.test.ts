@@ -5,7 +5,7 @@ import type { LibraryRuns } from '../../src-preload/contract';
 import {
   calibratedLevelsBlocker,
   effectiveRun,
-} from '../../src-renderer/src/lib/pairs/levels-choice';
+} from '../../src-renderer/src/features/pairs/logic/levels-choice';
 
 const run = (id: number, calibrated: boolean) => ({
   id,
