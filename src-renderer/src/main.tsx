@@ -3,7 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createApiClient } from './shared/api';
 import { ApiContext } from './shared/api/api-context';
-import { App } from './app/AppShell';
+import { AppShell } from './app/AppShell';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -12,7 +12,7 @@ if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
     <ApiContext.Provider value={createApiClient()}>
-      <App />
+      <AppShell />
     </ApiContext.Provider>
   </StrictMode>,
 );

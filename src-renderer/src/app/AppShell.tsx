@@ -1,19 +1,29 @@
-// Top level: asks the host which project is open (so a reload keeps it) and shows either the
-// start screen or the library.
-import { useEffect, useState } from 'react';
+// The application shell: asks the host which project is open (so a reload keeps it), shows the
+// start screen or the project, and owns navigation: the project header, the panels over the
+// library (pairs, evaluation), the review of one video and the models dialog, all kept in the URL
+// (useRoute) so a reload returns to the same view.
+import { useCallback, useEffect, useState } from 'react';
 import type { ProjectInfo } from '../../../src-preload/contract';
 import { useApi } from '../shared/api/api-context';
+import { ErrorScope } from '../shared/data/error-sink';
+import { useAction } from '../shared/data/useAction';
 import { ErrorBanner } from '../shared/ui/ErrorBanner';
-import { LibraryView } from '../features/library/LibraryView';
-import { ProjectScreen } from '../features/projects/ProjectScreen';
 import { errorCode, errorMessage } from '../shared/format';
+import type { OpenVideo } from '../shared/open-video';
+import { LibraryView, type BrowseContext } from '../features/library/LibraryView';
+import { ProjectScreen } from '../features/projects/ProjectScreen';
+import { PairsView } from '../features/pairs/PairsView';
+import { EvaluationView } from '../features/evaluation/EvaluationView';
+import { ReviewView } from '../features/review/ReviewView';
+import { ModelsDialog } from '../features/scoring/models/ModelsDialog';
+import { useRoute } from './useRoute';
 
 type Loaded =
   | { state: 'loading' }
   | { state: 'ready'; project: ProjectInfo | null }
   | { state: 'error'; message: string; code: string | null };
 
-export function App() {
+export function AppShell() {
   const api = useApi();
   const [app, setApp] = useState<Loaded>({ state: 'loading' });
 
@@ -51,13 +61,110 @@ export function App() {
     );
   }
   return app.project ? (
-    // key: a different project starts with fresh filters, selection and cache.
-    <LibraryView
+    // key: a different project starts with fresh filters, selection, cache and view.
+    <ProjectShell
       key={app.project.path}
       project={app.project}
-      onClose={() => setApp({ state: 'ready', project: null })}
+      onClosed={() => setApp({ state: 'ready', project: null })}
     />
   ) : (
     <ProjectScreen onOpened={(project) => setApp({ state: 'ready', project })} />
+  );
+}
+
+const NO_CONTEXT: BrowseContext = { sort: undefined, filter: {}, runId: undefined };
+
+function ProjectShell({ project, onClosed }: { project: ProjectInfo; onClosed(): void }) {
+  const nav = useRoute();
+  const [modelsOpen, setModelsOpen] = useState(false);
+  // bumped when the models dialog closes: the library asks for its scorer list again
+  const [modelsVersion, setModelsVersion] = useState(0);
+  // the library's sort, filter and run: the review's N/P walk the same order
+  const [browse, setBrowse] = useState<BrowseContext>(NO_CONTEXT);
+  const close = useAction('project.close');
+  const { openReview } = nav;
+  const openVideo: OpenVideo = useCallback(
+    (videoId, atSec) => openReview(videoId, null, atSec),
+    [openReview],
+  );
+
+  return (
+    <div className="app-frame">
+      <ErrorScope>
+        <header className="app-header">
+          <span className="app-mark">
+            VQA<sup>2</sup>
+          </span>
+          <h1 className="project-name" data-testid="project-title" title={project.path}>
+            {project.name}
+          </h1>
+          <span className="project-path mono truncate muted">{project.path}</span>
+          <div className="spacer" />
+          <button type="button" data-testid="open-pairs" onClick={() => nav.showPanel('pairs')}>
+            Pairs
+          </button>
+          <button
+            type="button"
+            data-testid="open-evaluation"
+            onClick={() => nav.showPanel('evaluation')}
+          >
+            Evaluation
+          </button>
+          <button
+            type="button"
+            data-testid="open-models"
+            onClick={() => setModelsOpen(true)}
+            title="In-process model folders (every project)"
+          >
+            Models…
+          </button>
+          <button
+            type="button"
+            data-testid="close-project"
+            disabled={close.pending}
+            onClick={() => void close.run({}).then((r) => r.ok && onClosed())}
+          >
+            Close
+          </button>
+        </header>
+        <LibraryView
+          reviewing={nav.reviewId !== null}
+          onOpenReview={openReview}
+          onBrowseContext={setBrowse}
+          modelsVersion={modelsVersion}
+        />
+      </ErrorScope>
+      {modelsOpen ? (
+        <ModelsDialog
+          onClose={() => {
+            setModelsOpen(false);
+            setModelsVersion((v) => v + 1);
+          }}
+        />
+      ) : null}
+      {nav.panel === 'pairs' ? (
+        <PairsView project={project} onBack={() => nav.showPanel(null)} onOpenVideo={openVideo} />
+      ) : null}
+      {nav.panel === 'evaluation' ? (
+        <EvaluationView
+          project={project}
+          onBack={() => nav.showPanel(null)}
+          onOpenVideo={openVideo}
+        />
+      ) : null}
+      {nav.reviewId !== null ? (
+        <ReviewView
+          key="review"
+          videoId={nav.reviewId}
+          initialRow={nav.reviewRow}
+          initialTimeSec={nav.reviewAtSec}
+          sort={browse.sort}
+          filter={browse.filter}
+          runId={browse.runId}
+          onBack={nav.closeReview}
+          onOpen={(id) => openReview(id, null)}
+        />
+      ) : null}
+    </div>
   );
 }

@@ -3,35 +3,38 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { JobProgress, ScorerInfo } from '../../../../src-preload/contract';
 import { useApi } from '../../shared/api/api-context';
-import { errorMessage } from '../../shared/format';
+import { usePostError } from '../../shared/data/error-sink';
+import { useAction } from '../../shared/data/useAction';
+import { useCall } from '../../shared/data/useCall';
 import { isJobActive, mergeJobList, mergeJobProgress } from './logic/jobs';
 
 export interface JobsState {
   jobs: JobProgress[];
   activeCount: number;
   scorers: ScorerInfo[];
-  error: string | null;
   cancel(jobId: string): Promise<void>;
-  dismissError(): void;
   /** Ask for the scorer list again (models were added or removed). */
   reloadScorers(): void;
 }
 
+const NO_SCORERS: ScorerInfo[] = [];
+
 export function useJobs(): JobsState {
   const api = useApi();
+  const sink = usePostError();
   const [jobs, setJobs] = useState<JobProgress[]>([]);
-  const [scorers, setScorers] = useState<ScorerInfo[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const scorers = useCall('score.scorers', {});
+  const cancelCall = useAction('jobs.cancel');
 
   useEffect(() => {
-    let live = true;
-    const fail = (err: unknown) => live && setError(errorMessage(err));
+    // progress events merge into the listed state, so the list is fetched here, not by useCall
+    let current = true;
     const refresh = () =>
-      api
-        .call('jobs.list', {})
-        .then((listed) => live && setJobs((cur) => mergeJobList(cur, listed)), fail);
+      api.call('jobs.list', {}).then(
+        (listed) => current && setJobs((cur) => mergeJobList(cur, listed)),
+        (err: unknown) => current && sink.post(err, 'jobs.list'),
+      );
     void refresh();
-    api.call('score.scorers', {}).then((s) => live && setScorers(s), fail);
     const offProgress = api.on('job.progress', (p) => setJobs((cur) => mergeJobProgress(cur, p)));
     // A job that ends while this window was disconnected is only seen by asking again.
     const offChanged = api.on(
@@ -39,34 +42,25 @@ export function useJobs(): JobsState {
       ({ reason }) => reason === 'score' && void refresh(),
     );
     return () => {
-      live = false;
+      current = false;
       offProgress();
       offChanged();
     };
-  }, [api]);
+  }, [api, sink]);
 
+  const { run } = cancelCall;
   const cancel = useCallback(
     async (jobId: string) => {
-      try {
-        await api.call('jobs.cancel', { jobId });
-      } catch (err) {
-        setError(errorMessage(err));
-      }
+      await run({ jobId });
     },
-    [api],
+    [run],
   );
-
-  const reloadScorers = useCallback(() => {
-    api.call('score.scorers', {}).then(setScorers, (err: unknown) => setError(errorMessage(err)));
-  }, [api]);
 
   return {
     jobs,
     activeCount: jobs.filter(isJobActive).length,
-    scorers,
-    reloadScorers,
-    error,
+    scorers: scorers.data ?? NO_SCORERS,
+    reloadScorers: scorers.refetch,
     cancel,
-    dismissError: useCallback(() => setError(null), []),
   };
 }

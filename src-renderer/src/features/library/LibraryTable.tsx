@@ -1,11 +1,12 @@
 // The virtualized library grid: react-table renders columns, headers and cells and tracks
 // visibility; the server sorts; the virtualizer decides which rows exist in the DOM;
 // useLibraryRows supplies them page by page.
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import {
   flexRender,
   getCoreRowModel,
   useReactTable,
+  type Row,
   type SortingState,
   type TableMeta,
   type VisibilityState,
@@ -80,8 +81,18 @@ export function LibraryTable({
     meta,
   });
 
-  const columnStyle = (size: number, grow?: boolean): React.CSSProperties =>
-    grow ? { flex: `1 0 ${size}px`, minWidth: size } : { flex: `0 0 ${size}px`, width: size };
+  // Row handlers are read at event time, so memoized rows never call a stale one.
+  const handlers = useRef({ onRowClick, onRowOpen });
+  useEffect(() => {
+    handlers.current = { onRowClick, onRowOpen };
+  });
+  // What every row's cells show beyond the row itself: a change re-renders all rows, nothing else does.
+  const { run, calibration, mosSource } = meta;
+  const shared = useMemo(() => ({ run, calibration, mosSource }), [run, calibration, mosSource]);
+  const columnsKey = table
+    .getVisibleLeafColumns()
+    .map((c) => c.id)
+    .join(' ');
   const minWidth = table.getVisibleLeafColumns().reduce((w, c) => w + c.getSize(), 0);
 
   return (
@@ -145,35 +156,18 @@ export function LibraryTable({
         {table.getRowModel().rows.map((row, i) => {
           const v = virtualRows[i]!;
           const r = row.original.row;
-          const selected = r ? meta.isSelected(r.id) : false;
           return (
-            <div
+            <BodyRow
               key={r ? `v${r.id}` : `i${v.index}`}
-              role="row"
-              aria-rowindex={v.index + 2}
-              aria-selected={selected}
-              className={`table-row body-row${selected ? ' selected' : ''}${r?.status === 'failed' ? ' failed' : ''}`}
-              style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
-              data-testid={r ? 'library-row' : 'library-row-loading'}
-              data-video-id={r?.id}
-              data-index={v.index}
-              onClick={(e) => onRowClick(row.original, e)}
-              onDoubleClick={() => onRowOpen(row.original)}
-            >
-              {row.getVisibleCells().map((cell) => {
-                const m = cell.column.columnDef.meta;
-                return (
-                  <div
-                    key={cell.id}
-                    role="gridcell"
-                    className={`cell cell-${cell.column.id}${m?.numeric ? ' numeric' : ''}`}
-                    style={columnStyle(cell.column.getSize(), m?.grow)}
-                  >
-                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                  </div>
-                );
-              })}
-            </div>
+              row={row}
+              item={row.original}
+              start={v.start}
+              selected={r ? meta.isSelected(r.id) : false}
+              spark={r ? meta.sparkline(r.id) : undefined}
+              shared={shared}
+              columnsKey={columnsKey}
+              handlers={handlers}
+            />
           );
         })}
       </div>
@@ -186,3 +180,70 @@ export function LibraryTable({
     </div>
   );
 }
+
+const columnStyle = (size: number, grow?: boolean): React.CSSProperties =>
+  grow ? { flex: `1 0 ${size}px`, minWidth: size } : { flex: `0 0 ${size}px`, width: size };
+
+interface BodyRowProps {
+  row: Row<LibraryItem>;
+  item: LibraryItem;
+  start: number;
+  selected: boolean;
+  /** this row's sparkline values (compared by identity: the cache keeps arrays stable) */
+  spark: number[] | undefined;
+  shared: unknown;
+  columnsKey: string;
+  handlers: React.RefObject<{
+    onRowClick(item: LibraryItem, e: React.MouseEvent): void;
+    onRowOpen(item: LibraryItem): void;
+  }>;
+}
+
+/**
+ * One body row. Scrolling re-renders the table on every frame and a page arriving changes the
+ * row getter; a row whose video, position, selection, sparkline and shared cell inputs are
+ * unchanged skips rendering, so a frame renders only the rows that came into view. The
+ * react-table row object is new each render but its cells read `row.original` (the same) and
+ * the table's live options, so the previous one stays valid.
+ */
+const BodyRow = memo(
+  function BodyRow({ row, item, start, selected, handlers }: BodyRowProps) {
+    const r = item.row;
+    return (
+      <div
+        role="row"
+        aria-rowindex={item.index + 2}
+        aria-selected={selected}
+        className={`table-row body-row${selected ? ' selected' : ''}${r?.status === 'failed' ? ' failed' : ''}`}
+        style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT }}
+        data-testid={r ? 'library-row' : 'library-row-loading'}
+        data-video-id={r?.id}
+        data-index={item.index}
+        onClick={(e) => handlers.current.onRowClick(item, e)}
+        onDoubleClick={() => handlers.current.onRowOpen(item)}
+      >
+        {row.getVisibleCells().map((cell) => {
+          const m = cell.column.columnDef.meta;
+          return (
+            <div
+              key={cell.id}
+              role="gridcell"
+              className={`cell cell-${cell.column.id}${m?.numeric ? ' numeric' : ''}`}
+              style={columnStyle(cell.column.getSize(), m?.grow)}
+            >
+              {flexRender(cell.column.columnDef.cell, cell.getContext())}
+            </div>
+          );
+        })}
+      </div>
+    );
+  },
+  (a, b) =>
+    a.item.row === b.item.row &&
+    a.item.index === b.item.index &&
+    a.start === b.start &&
+    a.selected === b.selected &&
+    a.spark === b.spark &&
+    a.shared === b.shared &&
+    a.columnsKey === b.columnsKey,
+);

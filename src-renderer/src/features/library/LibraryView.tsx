@@ -1,12 +1,9 @@
-// The open project: header, toolbar, virtualized table, import progress and footer counts.
+// The library of the open project: toolbar, virtualized table, import progress, jobs panel and
+// footer counts. Navigation (header, panels, review) belongs to the app shell; the library tells
+// it its sort, filter and run so the review walks the same order.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SortingState, TableMeta } from '@tanstack/react-table';
-import type {
-  LibraryFilter,
-  LibrarySort,
-  ProjectInfo,
-  VideoRow,
-} from '../../../../src-preload/contract';
+import type { LibraryFilter, LibrarySort, VideoRow } from '../../../../src-preload/contract';
 import { useApi } from '../../shared/api/api-context';
 import { useDebounced } from '../../shared/hooks/useDebounced';
 import { useFileDrop } from '../../shared/hooks/useFileDrop';
@@ -17,10 +14,12 @@ import { useLibraryRuns } from './useLibraryRuns';
 import { RunPicker } from './RunPicker';
 import { useSelection } from './useSelection';
 import { useSparklines } from './useSparklines';
-import { errorMessage, plural } from '../../shared/format';
+import { plural } from '../../shared/format';
+import { ErrorOutlet, usePostError } from '../../shared/data/error-sink';
+import { useAction } from '../../shared/data/useAction';
+import { useCall } from '../../shared/data/useCall';
 import { LibraryStatusBar } from './LibraryStatusBar';
 import { progressKey } from '../jobs/logic/jobs';
-import { ErrorBanner } from '../../shared/ui/ErrorBanner';
 import { FolderBrowser } from '../../shared/ui/FolderBrowser';
 import { ImportProgressBar, ImportSummaryToast } from './ImportStatus';
 import { JobsPanel } from '../jobs/JobsPanel';
@@ -29,44 +28,54 @@ import { libraryColumns, type LibraryItem } from './libraryColumns';
 import { LibraryToolbar, type StatusFilter } from './LibraryToolbar';
 import { ConfirmDialog } from '../../shared/ui/Modal';
 import { ScoreDetail } from '../scoring/ScoreDetail';
-import { ModelsDialog } from '../scoring/models/ModelsDialog';
 import { ScoreDialog } from '../scoring/ScoreDialog';
-import { ReviewView } from '../review/ReviewView';
-import { PairsView } from '../pairs/PairsView';
-import { EvaluationView } from '../evaluation/EvaluationView';
-import type { OpenVideo } from '../../shared/open-video';
-import { useReviewRoute } from '../../app/useReviewRoute';
 import { useColumnVisibility } from './useColumnVisibility';
 
 const SORT_COLUMN_OF = new Map(libraryColumns.map((c) => [c.id, c.meta?.sortColumn]));
 /** While a job runs, new scores are refetched at most this often (scores land per video). */
 const SCORE_REFRESH_MS = 2000;
 
-interface LibraryViewProps {
-  project: ProjectInfo;
-  onClose(): void;
+/** What the review needs to walk the library's order with N/P. */
+export interface BrowseContext {
+  sort: LibrarySort | undefined;
+  filter: LibraryFilter;
+  runId: number | undefined;
 }
 
-export function LibraryView({ project, onClose }: LibraryViewProps) {
+interface LibraryViewProps {
+  /** a review is open above the library: its keys are not the library's */
+  reviewing: boolean;
+  onOpenReview(videoId: number, row: VideoRow | null): void;
+  onBrowseContext(context: BrowseContext): void;
+  /** changes when in-process models were added or removed: the scorer list is asked for again */
+  modelsVersion: number;
+}
+
+const NO_FACETS = { codecs: [] as string[], ok: 0, failed: 0 };
+
+export function LibraryView({
+  reviewing,
+  onOpenReview: openReview,
+  onBrowseContext,
+  modelsVersion,
+}: LibraryViewProps) {
   const api = useApi();
+  const postError = usePostError();
   const [text, setText] = useState('');
   const debouncedText = useDebounced(text.trim(), 250);
   const [status, setStatus] = useState<StatusFilter>('all');
   const [codec, setCodec] = useState('');
   const [sorting, setSorting] = useState<SortingState>([]);
   const [visibility, setVisibility] = useColumnVisibility();
-  const [facets, setFacets] = useState({ codecs: [] as string[], ok: 0, failed: 0 });
+  const facets =
+    useCall('library.facets', {}, { refetchOn: ['library.changed'] }).data ?? NO_FACETS;
   const [browsing, setBrowsing] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [scoring, setScoring] = useState(false);
   const [jobsOpen, setJobsOpen] = useState(false);
   const [detail, setDetail] = useState<{ row: VideoRow; anchor: DOMRect } | null>(null);
-  /** A project-wide view over the library (pairs, evaluation); the review opens above it. */
-  const [panel, setPanel] = useState<'pairs' | 'evaluation' | null>(null);
-  const [modelsOpen, setModelsOpen] = useState(false);
-  const review = useReviewRoute();
+  const remove = useAction('library.remove');
 
   const filter = useMemo<LibraryFilter>(
     () => ({
@@ -84,6 +93,7 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
 
   const runChoice = useLibraryRuns();
   const { runId } = runChoice;
+  useEffect(() => onBrowseContext({ sort, filter, runId }), [onBrowseContext, sort, filter, runId]);
   const rows = useLibraryRows(sort, filter, runId);
   const { rowAt } = rows;
   const idAt = useCallback((i: number) => rowAt(i)?.id, [rowAt]);
@@ -92,6 +102,10 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
   const jobs = useJobs();
   const sparklines = useSparklines(runId);
   const { refresh: refreshRows } = rows;
+  const { reloadScorers } = jobs;
+  useEffect(() => {
+    if (modelsVersion > 0) reloadScorers();
+  }, [modelsVersion, reloadScorers]);
   const { invalidate: refreshSparklines } = sparklines;
 
   // A running job writes scores video by video; show them without waiting for the job's end
@@ -115,13 +129,6 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
     if (activeCount > 0) setJobsOpen(true);
   }, [activeCount]);
 
-  useEffect(() => {
-    const refresh = () =>
-      api.call('library.facets', {}).then(setFacets, (err: unknown) => setError(errorMessage(err)));
-    void refresh();
-    return api.on('library.changed', () => void refresh());
-  }, [api]);
-
   const dragging = useFileDrop(
     (paths) => void imports.start(paths),
     () =>
@@ -138,15 +145,14 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
       onCheck: (item, shift) =>
         item.row && selection.click(item.index, item.row.id, shift ? 'range' : 'toggle'),
       headerCheck: selection.headerState,
-      onHeaderCheck: () =>
-        void selection.toggleAll().catch((err: unknown) => setError(errorMessage(err))),
+      onHeaderCheck: () => void selection.toggleAll().catch((err: unknown) => postError.post(err)),
       sparkline: sparklines.get,
       onScoreClick: (row, anchor) => setDetail({ row, anchor: anchor.getBoundingClientRect() }),
       run: runChoice.info?.runs.find((r) => r.id === runId) ?? null,
       calibration: runId !== undefined ? (runChoice.info?.calibrations[runId] ?? null) : null,
       mosSource: runChoice.info?.mosSource ?? null,
     }),
-    [api, selection, sparklines.get, runChoice.info, runId],
+    [api, postError, selection, sparklines.get, runChoice.info, runId],
   );
 
   const onRowClick = useCallback(
@@ -160,18 +166,12 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
 
   const closeDetail = useCallback(() => setDetail(null), []);
 
-  const { open: openReview } = review;
-  const openVideo: OpenVideo = useCallback(
-    (videoId, atSec) => openReview(videoId, null, atSec),
-    [openReview],
-  );
   const onRowOpen = useCallback(
     (item: LibraryItem) => item.row && openReview(item.row.id, item.row),
     [openReview],
   );
   // Enter opens the one selected video (the table's rows are not focus targets themselves).
   const onlySelected = selection.ids.size === 1 ? [...selection.ids][0]! : null;
-  const reviewing = review.videoId !== null;
   useEffect(() => {
     if (reviewing || onlySelected === null) return;
     const onKey = (e: KeyboardEvent) => {
@@ -191,21 +191,7 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
 
   const removeSelected = async () => {
     setConfirmRemove(false);
-    try {
-      await api.call('library.remove', { ids: [...selection.ids] });
-      selection.clear();
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  };
-
-  const closeProject = async () => {
-    try {
-      await api.call('project.close', {});
-      onClose();
-    } catch (err) {
-      setError(errorMessage(err));
-    }
+    if ((await remove.run({ ids: [...selection.ids] })).ok) selection.clear();
   };
 
   const projectTotal = facets.ok + facets.failed;
@@ -213,34 +199,6 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
 
   return (
     <div className="library" data-testid="library-view">
-      <header className="app-header">
-        <span className="app-mark">
-          VQA<sup>2</sup>
-        </span>
-        <h1 className="project-name" data-testid="project-title" title={project.path}>
-          {project.name}
-        </h1>
-        <span className="project-path mono truncate muted">{project.path}</span>
-        <div className="spacer" />
-        <button type="button" data-testid="open-pairs" onClick={() => setPanel('pairs')}>
-          Pairs
-        </button>
-        <button type="button" data-testid="open-evaluation" onClick={() => setPanel('evaluation')}>
-          Evaluation
-        </button>
-        <button
-          type="button"
-          data-testid="open-models"
-          onClick={() => setModelsOpen(true)}
-          title="In-process model folders (every project)"
-        >
-          Models…
-        </button>
-        <button type="button" data-testid="close-project" onClick={() => void closeProject()}>
-          Close
-        </button>
-      </header>
-
       <LibraryToolbar
         text={text}
         onText={setText}
@@ -261,12 +219,7 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
         runPicker={<RunPicker choice={runChoice} />}
       />
 
-      <ErrorBanner
-        message={
-          error ?? imports.error ?? jobs.error ?? rows.error ?? sparklines.error ?? runChoice.error
-        }
-        onDismiss={() => (setError(null), imports.dismissError(), jobs.dismissError())}
-      />
+      <ErrorOutlet />
       {notice ? (
         <div className="notice" role="status" data-testid="drop-notice">
           <span>{notice}</span>
@@ -351,35 +304,8 @@ export function LibraryView({ project, onClose }: LibraryViewProps) {
           }}
         />
       ) : null}
-      {modelsOpen ? (
-        <ModelsDialog
-          onClose={() => {
-            setModelsOpen(false);
-            jobs.reloadScorers();
-          }}
-        />
-      ) : null}
       {detail ? (
         <ScoreDetail row={detail.row} runId={runId} anchor={detail.anchor} onClose={closeDetail} />
-      ) : null}
-      {panel === 'pairs' ? (
-        <PairsView project={project} onBack={() => setPanel(null)} onOpenVideo={openVideo} />
-      ) : null}
-      {panel === 'evaluation' ? (
-        <EvaluationView project={project} onBack={() => setPanel(null)} onOpenVideo={openVideo} />
-      ) : null}
-      {review.videoId !== null ? (
-        <ReviewView
-          key="review"
-          videoId={review.videoId}
-          initialRow={review.row}
-          initialTimeSec={review.atSec}
-          sort={sort}
-          filter={filter}
-          runId={runId}
-          onBack={review.close}
-          onOpen={(id) => review.open(id, null)}
-        />
       ) : null}
       {confirmRemove ? (
         <ConfirmDialog

@@ -6,23 +6,22 @@ import {
   type ImportSummary,
 } from '../../../../src-preload/contract';
 import { useApi } from '../../shared/api/api-context';
-import { errorMessage } from '../../shared/format';
+import { useAction } from '../../shared/data/useAction';
 
 export interface ImportState {
   progress: ImportProgress | null;
   summary: ImportSummary | null;
-  error: string | null;
   start(paths: string[]): Promise<void>;
   cancel(): Promise<void>;
   dismissSummary(): void;
-  dismissError(): void;
 }
 
 export function useImport(): ImportState {
   const api = useApi();
   const [progress, setProgress] = useState<ImportProgress | null>(null);
   const [summary, setSummary] = useState<ImportSummary | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const importCall = useAction('library.import');
+  const cancelCall = useAction('library.cancelImport');
   // A tiny import can finish before `library.import` answers; remember finished jobs so the
   // placeholder bar below is not shown for a job that is already done.
   const finished = useRef(new Set<string>());
@@ -45,36 +44,24 @@ export function useImport(): ImportState {
   const start = useCallback(
     async (paths: string[]) => {
       if (paths.length === 0) return;
-      setError(null);
       setSummary(null);
-      try {
-        const { jobId } = await api.call('library.import', { paths });
-        if (finished.current.has(jobId)) return;
-        // Show the bar at once; the first progress event fills in the numbers.
-        setProgress((p) => p ?? initialImportProgress(jobId));
-      } catch (err) {
-        setError(errorMessage(err));
-      }
+      const r = await importCall.run({ paths });
+      if (!r.ok || finished.current.has(r.value.jobId)) return;
+      // Show the bar at once; the first progress event fills in the numbers.
+      setProgress((p) => p ?? initialImportProgress(r.value.jobId));
     },
-    [api],
+    [importCall],
   );
 
   const cancel = useCallback(async () => {
-    if (!progress) return;
-    try {
-      await api.call('library.cancelImport', { jobId: progress.jobId });
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }, [api, progress]);
+    if (progress) await cancelCall.run({ jobId: progress.jobId });
+  }, [cancelCall, progress]);
 
   return {
     progress,
     summary,
-    error,
     start,
     cancel,
     dismissSummary: useCallback(() => setSummary(null), []),
-    dismissError: useCallback(() => setError(null), []),
   };
 }

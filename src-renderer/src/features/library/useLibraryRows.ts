@@ -1,9 +1,9 @@
 // Feeds the virtualized table from `library.list`, page by page (see lib/row-loader.ts), and
 // refetches what is on screen when the library changes.
-import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer } from 'react';
 import type { LibraryFilter, LibrarySort, VideoRow } from '../../../../src-preload/contract';
 import { useApi } from '../../shared/api/api-context';
-import { errorMessage } from '../../shared/format';
+import { usePostError } from '../../shared/data/error-sink';
 import { RowLoader } from './logic/row-loader';
 
 export const PAGE_SIZE = 100;
@@ -16,7 +16,6 @@ export interface LibraryRows {
   setVisibleRange(first: number, last: number): void;
   /** Refetch what is on screen, keeping it shown meanwhile (e.g. while a job writes scores). */
   refresh(): void;
-  error: string | null;
   /** Changes whenever cached content changes. */
   version: number;
 }
@@ -31,7 +30,7 @@ export function useLibraryRows(
 ): LibraryRows {
   const api = useApi();
   const [version, bump] = useReducer((n: number) => n + 1, 0);
-  const [error, setError] = useState<string | null>(null);
+  const sink = usePostError();
 
   const loader = useMemo(
     () =>
@@ -45,13 +44,13 @@ export function useLibraryRows(
             runId: q.runId,
           }),
         () => {
-          setError(null);
+          sink.clear('library.list');
           bump();
         },
-        (err) => setError(errorMessage(err)),
+        (err) => sink.post(err, 'library.list'),
         PAGE_SIZE,
       ),
-    [api],
+    [api, sink],
   );
 
   const queryKey = JSON.stringify([sort, filter, runId]);
@@ -75,5 +74,5 @@ export function useLibraryRows(
     [loader, version],
   );
 
-  return { total: loader.cache.total, rowAt, setVisibleRange, refresh, error, version };
+  return { total: loader.cache.total, rowAt, setVisibleRange, refresh, version };
 }

@@ -1,9 +1,9 @@
 // Segment-score sparklines for the rows the table renders (see lib/sparkline.ts), refetched
 // when the library changes. `get` changes identity whenever new values arrive, so memoized
 // table meta picks them up.
-import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer } from 'react';
 import { useApi } from '../../shared/api/api-context';
-import { errorMessage } from '../../shared/format';
+import { usePostError } from '../../shared/data/error-sink';
 import { SparklineCache } from '../../shared/scores/sparkline';
 
 /** Samples per sparkline: about one per 3 px of a 64 px line. */
@@ -12,23 +12,22 @@ export const SPARKLINE_POINTS = 24;
 export interface Sparklines {
   get(id: number): number[] | undefined;
   invalidate(): void;
-  error: string | null;
 }
 
 /** `runId`: whose segment scores (undefined: each video's newest run). */
 export function useSparklines(runId?: number): Sparklines {
   const api = useApi();
   const [version, bump] = useReducer((n: number) => n + 1, 0);
-  const [error, setError] = useState<string | null>(null);
+  const sink = usePostError();
 
   const cache = useMemo(
     () =>
       new SparklineCache(
         (ids) => api.call('library.sparklines', { ids, points: SPARKLINE_POINTS, runId }),
         bump,
-        (err) => setError(errorMessage(err)),
+        (err) => sink.post(err, 'library.sparklines'),
       ),
-    [api, runId],
+    [api, runId, sink],
   );
   useEffect(() => {
     cache.start();
@@ -43,5 +42,5 @@ export function useSparklines(runId?: number): Sparklines {
     [cache, version],
   );
   const invalidate = useCallback(() => cache.invalidate(), [cache]);
-  return { get, invalidate, error };
+  return { get, invalidate };
 }

@@ -3,8 +3,7 @@
 // and events. The full review view (timeline, frames) is a separate screen.
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { VideoRow, VideoScores } from '../../../../src-preload/contract';
-import { useApi } from '../../shared/api/api-context';
-import { errorMessage } from '../../shared/format';
+import { useCall } from '../../shared/data/useCall';
 import { levelColor, levelOfScore } from '../../shared/scores/score-colors';
 import { formatSpan, levelBars, measurementRows, scoreExplanation } from './logic/score-details';
 import { LevelChip, ScoreValue, Sparkline } from '../../shared/scores/ScoreCells';
@@ -22,22 +21,12 @@ const WIDTH = 360;
 const MAX_EVENTS = 8;
 
 export function ScoreDetail({ row, runId, anchor, onClose }: ScoreDetailProps) {
-  const api = useApi();
   const ref = useRef<HTMLDivElement>(null);
-  const [data, setData] = useState<VideoScores | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // quiet: the popover shows its own failure, where the user is looking
+  const scores = useCall('video.scores', { videoId: row.id, runId }, { quiet: true });
+  const data = scores.data ?? null;
+  const error = scores.error;
   const [top, setTop] = useState(anchor.bottom + 6);
-
-  useEffect(() => {
-    let live = true;
-    api.call('video.scores', { videoId: row.id, runId }).then(
-      (d) => live && setData(d),
-      (err: unknown) => live && setError(errorMessage(err)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, row.id, runId]);
 
   useEffect(() => {
     // Close on a click elsewhere or Escape, like the column menu.

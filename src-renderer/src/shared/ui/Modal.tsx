@@ -1,5 +1,7 @@
-// A native modal <dialog>: focus is trapped and Escape closes it without extra code.
+// A native modal <dialog>: focus is trapped and Escape closes it without extra code. It is an
+// error scope: calls made inside it report failures in it, not behind it.
 import { useEffect, useRef, type ReactNode } from 'react';
+import { ErrorOutlet, ErrorScope } from '../data/error-sink';
 
 interface ModalProps {
   title: string;
@@ -33,7 +35,11 @@ export function Modal({ title, onClose, children, className, testId }: ModalProp
           ×
         </button>
       </header>
-      {children}
+      {/* errors of the calls made inside the dialog show in it, above its content */}
+      <ErrorScope>
+        <ErrorOutlet />
+        {children}
+      </ErrorScope>
     </dialog>
   );
 }
