@@ -8,7 +8,10 @@ import type {
 } from '../../../../src-preload/contract-pairs';
 import { EXPORT_FORMATS } from '../../../../src-preload/contract-pairs';
 import { useApi } from '../../shared/api/api-context';
-import { errorMessage, formatEta, plural } from '../../shared/format';
+import { formatEta, plural } from '../../shared/format';
+import { withErrorScope } from '../../shared/data/error-sink';
+import { useAction } from '../../shared/data/useAction';
+import { useCall } from '../../shared/data/useCall';
 import { Modal } from '../../shared/ui/Modal';
 import { LevelsChoice, useRunsInfo } from './LevelsChoice';
 
@@ -38,7 +41,13 @@ function exportCountText(status: ExportOptions['status'], counts: Record<string,
   return `Writes ${plural(n, 'pair')} (${of}).`;
 }
 
-export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onClose(): void }) {
+export const ExportDialog = withErrorScope(function ExportDialog({
+  defaultDir,
+  onClose,
+}: {
+  defaultDir: string;
+  onClose(): void;
+}) {
   const api = useApi();
   const [opts, setOpts] = useState<ExportOptions>({
     format: 'llava',
@@ -52,7 +61,8 @@ export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onCl
   const runs = useRunsInfo();
   const [jobId, setJobId] = useState<string | null>(null);
   const [progress, setProgress] = useState<ExportProgress | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const exportCall = useAction('pairs.export');
+  const cancelCall = useAction('pairs.cancelExport');
   // A small export can finish before `pairs.export` returns its job id: every job's latest event
   // is kept, and the started job's is shown once its id is known.
   const latest = useRef(new Map<string, ExportProgress>());
@@ -66,13 +76,7 @@ export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onCl
     [api],
   );
   // how many pairs each choice writes, said before Export is pressed
-  const [counts, setCounts] = useState<Record<string, number> | null>(null);
-  useEffect(() => {
-    api.call('pairs.facets', {}).then(
-      (f) => setCounts(f.counts),
-      () => setCounts(null),
-    );
-  }, [api]);
+  const counts = useCall('pairs.facets', {}, { quiet: true }).data?.counts ?? null;
   const pairFormat = opts.format !== 'csv-mos' && opts.format !== 'scores-json';
   const set = <K extends keyof ExportOptions>(k: K, v: ExportOptions[K]) =>
     setOpts((o) => ({ ...o, [k]: v }));
@@ -81,21 +85,17 @@ export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onCl
     [],
   );
   const start = async () => {
-    setError(null);
     setProgress(null);
     startedId.current = null;
-    try {
-      // run and levels matter only to the per-video tables; pair formats do not take them
-      const { runId, levels, ...rest } = opts;
-      const input = pairFormat ? rest : { ...rest, runId, levels };
-      const id = (await api.call('pairs.export', input)).jobId;
-      startedId.current = id;
-      setJobId(id);
-      const early = latest.current.get(id);
-      if (early) setProgress(early);
-    } catch (e) {
-      setError(errorMessage(e));
-    }
+    // run and levels matter only to the per-video tables; pair formats do not take them
+    const { runId, levels, ...rest } = opts;
+    const r = await exportCall.run(pairFormat ? rest : { ...rest, runId, levels });
+    if (!r.ok) return;
+    const id = r.value.jobId;
+    startedId.current = id;
+    setJobId(id);
+    const early = latest.current.get(id);
+    if (early) setProgress(early);
   };
   const running = jobId != null && (progress == null || progress.status === 'running');
   const toWrite = counts ? pairsToWrite(opts.status, counts) : null;
@@ -254,18 +254,13 @@ export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onCl
             </p>
           </div>
         ) : null}
-        {error ? (
-          <p className="error-text" role="alert">
-            {error}
-          </p>
-        ) : null}
       </div>
       <footer className="modal-footer">
         {running && jobId ? (
           <button
             type="button"
             className="danger-outline"
-            onClick={() => void api.call('pairs.cancelExport', { jobId })}
+            onClick={() => void cancelCall.run({ jobId })}
           >
             Cancel export
           </button>
@@ -285,4 +280,4 @@ export function ExportDialog({ defaultDir, onClose }: { defaultDir: string; onCl
       </footer>
     </Modal>
   );
-}
+});

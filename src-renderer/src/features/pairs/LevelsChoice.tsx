@@ -1,26 +1,14 @@
 // The "Levels" choice of the export and generation dialogs: the model score's level, or the level
 // of the MOS the run's calibration predicts. The calibrated option is disabled, with the reason
 // shown, when the run has no calibration; a choice that became impossible falls back to the model.
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import type { LibraryRuns } from '../../../../src-preload/contract';
-import { useApi } from '../../shared/api/api-context';
+import { useCall } from '../../shared/data/useCall';
 import { calibratedLevelsBlocker, type LevelsSource } from './logic/levels-choice';
 
-/** library.runs, or null until it answers (or when it fails: the choice then stays "model"). */
+/** library.runs, or null until it answers (the calibrated choice stays disabled meanwhile). */
 export function useRunsInfo(): LibraryRuns | null {
-  const api = useApi();
-  const [info, setInfo] = useState<LibraryRuns | null>(null);
-  useEffect(() => {
-    let live = true;
-    api.call('library.runs', {}).then(
-      (r) => live && setInfo(r),
-      () => undefined,
-    );
-    return () => {
-      live = false;
-    };
-  }, [api]);
-  return info;
+  return useCall('library.runs', {}, { refetchOn: ['library.changed'] }).data ?? null;
 }
 
 interface LevelsChoiceProps {

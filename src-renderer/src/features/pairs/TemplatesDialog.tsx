@@ -7,7 +7,10 @@ import type {
   TemplateRow,
 } from '../../../../src-preload/contract-pairs';
 import { useApi } from '../../shared/api/api-context';
-import { errorMessage, plural } from '../../shared/format';
+import { plural } from '../../shared/format';
+import { usePostError, withErrorScope } from '../../shared/data/error-sink';
+import { useAction } from '../../shared/data/useAction';
+import { useCall } from '../../shared/data/useCall';
 import { basisLabel, rangeLabel } from './logic/pair-text';
 import { Modal } from '../../shared/ui/Modal';
 import { LevelsChoice, useRunsInfo } from './LevelsChoice';
@@ -19,7 +22,11 @@ interface TemplatesDialogProps {
   onClose(): void;
 }
 
-export function TemplatesDialog({ videos, onGenerated, onClose }: TemplatesDialogProps) {
+export const TemplatesDialog = withErrorScope(function TemplatesDialog({
+  videos,
+  onGenerated,
+  onClose,
+}: TemplatesDialogProps) {
   const api = useApi();
   const [templates, setTemplates] = useState<TemplateRow[]>([]);
   const [activeId, setActiveId] = useState('rating');
@@ -32,17 +39,18 @@ export function TemplatesDialog({ videos, onGenerated, onClose }: TemplatesDialo
   const [checked, setChecked] = useState<Set<string>>(
     new Set(['rating', 'distortion', 'temporal', 'qbench', 'comparison']),
   );
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const sink = usePostError();
+  const putTemplate = useAction('pairs.putTemplate');
+  const resetTemplate = useAction('pairs.resetTemplate');
+  const generateCall = useAction('pairs.generate');
   // generation uses the library's default run; its calibration, when chosen, sets unrated levels
   const runs = useRunsInfo();
   const [levels, setLevels] = useState<LevelsSource>('model');
 
+  const listed = useCall('pairs.templates', {}).data;
   useEffect(() => {
-    void api
-      .call('pairs.templates', {})
-      .then(setTemplates, (e: unknown) => setError(errorMessage(e)));
-  }, [api]);
+    if (listed) setTemplates(listed);
+  }, [listed]);
   const active = templates.find((t) => t.id === activeId);
   useEffect(() => {
     if (active) setBody(active.body);
@@ -52,36 +60,27 @@ export function TemplatesDialog({ videos, onGenerated, onClose }: TemplatesDialo
     const t = setTimeout(() => {
       api
         .call('pairs.preview', { templateId: activeId, body, videoId })
-        .then(setPreview, (e: unknown) => setError(errorMessage(e)));
+        .then(setPreview, (e: unknown) => sink.post(e, 'pairs.preview'));
     }, 150);
     return () => clearTimeout(t);
-  }, [api, activeId, body, videoId]);
+  }, [api, sink, activeId, body, videoId]);
 
   const save = async () => {
     if (!body) return;
-    try {
-      const row = await api.call('pairs.putTemplate', { id: activeId, body });
-      setTemplates((ts) => ts.map((t) => (t.id === row.id ? row : t)));
-      setError(null);
-    } catch (e) {
-      setError(errorMessage(e));
-    }
+    const r = await putTemplate.run({ id: activeId, body });
+    if (r.ok) setTemplates((ts) => ts.map((t) => (t.id === r.value.id ? r.value : t)));
   };
   const reset = async () => {
-    const row = await api.call('pairs.resetTemplate', { id: activeId });
-    setTemplates((ts) => ts.map((t) => (t.id === row.id ? row : t)));
+    const r = await resetTemplate.run({ id: activeId });
+    if (r.ok) setTemplates((ts) => ts.map((t) => (t.id === r.value.id ? r.value : t)));
   };
   const generate = async () => {
-    setBusy(true);
-    try {
-      const r = await api.call('pairs.generate', { templateIds: [...checked], levels });
-      onGenerated(
-        `Generated ${plural(r.created, 'draft pair')} for ${plural(r.videos, 'video')}${r.replaced ? ` (replaced ${r.replaced} earlier drafts)` : ''}.`,
-      );
-    } catch (e) {
-      setError(errorMessage(e));
-      setBusy(false);
-    }
+    const r = await generateCall.run({ templateIds: [...checked], levels });
+    if (!r.ok) return;
+    const { created, videos: n, replaced } = r.value;
+    onGenerated(
+      `Generated ${plural(created, 'draft pair')} for ${plural(n, 'video')}${replaced ? ` (replaced ${replaced} earlier drafts)` : ''}.`,
+    );
   };
   const dirty = active && body && JSON.stringify(body) !== JSON.stringify(active.body);
 
@@ -223,11 +222,6 @@ export function TemplatesDialog({ videos, onGenerated, onClose }: TemplatesDialo
           </div>
         ) : null}
       </div>
-      {error ? (
-        <p className="error-text modal-body" role="alert">
-          {error}
-        </p>
-      ) : null}
       <div className="modal-body templates-levels">
         <LevelsChoice
           info={runs}
@@ -248,7 +242,7 @@ export function TemplatesDialog({ videos, onGenerated, onClose }: TemplatesDialo
           type="button"
           className="primary"
           data-testid="templates-generate"
-          disabled={busy || checked.size === 0}
+          disabled={generateCall.pending || checked.size === 0}
           onClick={() => void generate()}
         >
           Generate for all videos
@@ -256,4 +250,4 @@ export function TemplatesDialog({ videos, onGenerated, onClose }: TemplatesDialo
       </footer>
     </Modal>
   );
-}
+});

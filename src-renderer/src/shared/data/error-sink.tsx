@@ -1,9 +1,18 @@
 // One place that shows failed calls, the same way everywhere: `postError(err)` from any component
 // or data hook puts the error in the nearest <ErrorScope>, whose <ErrorOutlet> shows it as a
-// banner where the view placed it (the library under its toolbar, a dialog at the top of its body:
-// a modal dialog covers the page, so its errors must show inside it). One error at a time, the
+// banner where the view placed it (the library under its toolbar; a dialog, made with
+// withErrorScope, at the top of its Modal: a modal dialog covers the page, so its errors must
+// show inside it). One error at a time, the
 // newest; dismissing it, or a later success of the same source, clears it.
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useMemo,
+  useState,
+  type ComponentType,
+  type ReactNode,
+} from 'react';
 import { ErrorBanner } from '../ui/ErrorBanner';
 import { errorCode, errorMessage } from '../format';
 
@@ -57,4 +66,20 @@ export function ErrorOutlet() {
   return (
     <ErrorBanner message={view.shown.message} code={view.shown.code} onDismiss={view.dismiss} />
   );
+}
+
+/**
+ * A component with its own scope: its hooks' failures go to the outlet it renders (a dialog's
+ * Modal renders one), not to the view behind it.
+ */
+export function withErrorScope<P extends object>(Component: ComponentType<P>): ComponentType<P> {
+  function Scoped(props: P) {
+    return (
+      <ErrorScope>
+        <Component {...props} />
+      </ErrorScope>
+    );
+  }
+  Scoped.displayName = `withErrorScope(${Component.displayName ?? Component.name})`;
+  return Scoped;
 }

@@ -1,7 +1,7 @@
-// A native modal <dialog>: focus is trapped and Escape closes it without extra code. It is an
-// error scope: calls made inside it report failures in it, not behind it.
+// A native modal <dialog>: focus is trapped and Escape closes it without extra code. It shows the
+// nearest error scope's error inside itself, where the user is looking.
 import { useEffect, useRef, type ReactNode } from 'react';
-import { ErrorOutlet, ErrorScope } from '../data/error-sink';
+import { ErrorOutlet } from '../data/error-sink';
 
 interface ModalProps {
   title: string;
@@ -35,11 +35,10 @@ export function Modal({ title, onClose, children, className, testId }: ModalProp
           ×
         </button>
       </header>
-      {/* errors of the calls made inside the dialog show in it, above its content */}
-      <ErrorScope>
-        <ErrorOutlet />
-        {children}
-      </ErrorScope>
+      {/* the nearest error scope's error shows in the dialog, above its content: the page
+          behind is covered (a dialog made withErrorScope shows only its own) */}
+      <ErrorOutlet />
+      {children}
     </dialog>
   );
 }
