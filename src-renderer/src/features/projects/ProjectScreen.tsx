@@ -1,8 +1,10 @@
 // Start screen: create a project, open one, or reopen a recent one.
-import { useEffect, useState } from 'react';
-import type { AppInfo, ProjectInfo, RecentProject } from '../../../../src-preload/contract';
-import { useApi } from '../../shared/api/api-context';
-import { errorCode, errorMessage, formatRelativeTime, PROJECT_EXT } from '../../shared/format';
+import { useState } from 'react';
+import type { ProjectInfo, RecentProject } from '../../../../src-preload/contract';
+import { ErrorOutlet, withErrorScope } from '../../shared/data/error-sink';
+import { useAction } from '../../shared/data/useAction';
+import { useCall } from '../../shared/data/useCall';
+import { formatRelativeTime, PROJECT_EXT } from '../../shared/format';
 import { ErrorBanner } from '../../shared/ui/ErrorBanner';
 import { FolderBrowser, type BrowseMode } from '../../shared/ui/FolderBrowser';
 
@@ -10,42 +12,30 @@ interface ProjectScreenProps {
   onOpened(project: ProjectInfo): void;
 }
 
-export function ProjectScreen({ onOpened }: ProjectScreenProps) {
-  const api = useApi();
-  const [recent, setRecent] = useState<RecentProject[] | null>(null);
-  const [info, setInfo] = useState<AppInfo | null>(null);
+export const ProjectScreen = withErrorScope(function ProjectScreen({
+  onOpened,
+}: ProjectScreenProps) {
+  const recentCall = useCall('project.recent', {});
+  // after "forget", the list the call answered replaces the first one
+  const [forgotten, setForgotten] = useState<RecentProject[] | null>(null);
+  const recent = forgotten ?? recentCall.data ?? (recentCall.error ? [] : null);
+  const info = useCall('app.info', {}, { quiet: true }).data ?? null;
   const [browse, setBrowse] = useState<BrowseMode | null>(null);
   const [pathInput, setPathInput] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ message: string; code: string | null } | null>(null);
-
-  useEffect(() => {
-    api.call('project.recent', {}).then(setRecent, (err: unknown) => {
-      setRecent([]);
-      setError({ message: errorMessage(err), code: errorCode(err) });
-    });
-    api.call('app.info', {}).then(setInfo, () => undefined);
-  }, [api]);
+  const forgetCall = useAction('project.forgetRecent');
+  const create = useAction('project.create');
+  const open = useAction('project.open');
+  const busy = create.pending || open.pending;
 
   const missing = (recent ?? []).filter((r) => !r.exists).map((r) => r.path);
   const forget = async (paths: string[]) => {
-    try {
-      setRecent(await api.call('project.forgetRecent', { paths }));
-    } catch (err) {
-      setError({ message: errorMessage(err), code: errorCode(err) });
-    }
+    const r = await forgetCall.run({ paths });
+    if (r.ok) setForgotten(r.value);
   };
 
   const run = async (name: 'project.create' | 'project.open', path: string) => {
-    setBusy(true);
-    setError(null);
-    try {
-      onOpened(await api.call(name, { path }));
-    } catch (err) {
-      setError({ message: errorMessage(err), code: errorCode(err) });
-    } finally {
-      setBusy(false);
-    }
+    const r = await (name === 'project.create' ? create : open).run({ path });
+    if (r.ok) onOpened(r.value);
   };
 
   const typedPath = pathInput.trim();
@@ -61,11 +51,7 @@ export function ProjectScreen({ onOpened }: ProjectScreenProps) {
           <p className="muted">Video quality assessment and annotation</p>
         </header>
 
-        <ErrorBanner
-          message={error?.message ?? null}
-          code={error?.code}
-          onDismiss={() => setError(null)}
-        />
+        <ErrorOutlet />
         {ffmpegError ? <ErrorBanner message={`ffmpeg is not available: ${ffmpegError}`} /> : null}
 
         <section className="project-actions" aria-label="Start">
@@ -200,4 +186,4 @@ export function ProjectScreen({ onOpened }: ProjectScreenProps) {
       ) : null}
     </main>
   );
-}
+});
