@@ -1,4 +1,4 @@
-// Feeds the virtualized table from `library.list`, page by page (see lib/row-loader.ts), and
+// Feeds the virtualized table from `library.list`, page by page (see logic/row-loader.ts), and
 // refetches what is on screen when the library changes.
 import { useCallback, useEffect, useMemo, useReducer } from 'react';
 import type { LibraryFilter, LibrarySort, VideoRow } from '../../../../src-preload/contract';

@@ -1,4 +1,4 @@
-// Segment-score sparklines for the rows the table renders (see lib/sparkline.ts), refetched
+// Segment-score sparklines for the rows the table renders (see shared/scores/sparkline.ts), refetched
 // when the library changes. `get` changes identity whenever new values arrive, so memoized
 // table meta picks them up.
 import { useCallback, useEffect, useMemo, useReducer } from 'react';

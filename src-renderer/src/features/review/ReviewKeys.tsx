@@ -1,5 +1,5 @@
 // The review view's keyboard: one window listener that turns presses into actions
-// (lib/review/keys.ts), and the strip of key hints at the bottom of the screen.
+// (logic/keys.ts), and the strip of key hints at the bottom of the screen.
 import { useEffect } from 'react';
 import { reviewKeyAction, type ReviewAction } from './logic/keys';
 

@@ -1,5 +1,5 @@
 // The review screen for one video: player, timeline, segment table and annotation panel, wired
-// to one PlayerController and one keyboard map (lib/review/keys.ts). Opened from the library,
+// to one PlayerController and one keyboard map (logic/keys.ts). Opened from the library,
 // which stays mounted underneath so its filter, sort and scroll survive the round trip.
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type {

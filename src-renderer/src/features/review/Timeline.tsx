@@ -2,7 +2,7 @@
 // step curve, 0–100 axis), events lane, annotations lane, thumbnails lane, a playhead and a hover
 // readout.
 // Lanes are memoized on the view only; the playhead moves through a ref on the player clock,
-// so playback costs no React renders. Only the visible window is drawn (lib/review/lanes.ts).
+// so playback costs no React renders. Only the visible window is drawn (logic/lanes.ts).
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Annotation, VideoScores } from '../../../../src-preload/contract';
 import type { PlayerController } from './logic/player';

@@ -1,5 +1,5 @@
 // One video's annotations by the current annotator, with autosave (each change is one call) and
-// undo/redo as inverse calls (lib/review/undo.ts). Refetches when another window changes them.
+// undo/redo as inverse calls (logic/undo.ts). Refetches when another window changes them.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Annotation, CallInput } from '../../../../src-preload/contract';
 import { useApi } from '../../shared/api/api-context';

@@ -1,5 +1,5 @@
 // Small score visuals shared by the library table and the score popover: the coloured score,
-// the level chip and the segment sparkline. All colours come from lib/score-colors.ts.
+// the level chip and the segment sparkline. All colours come from score-colors.ts.
 import { useId } from 'react';
 import type { LevelName } from '../../../../src-preload/contract';
 import { formatScore } from '../format';
