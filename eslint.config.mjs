@@ -14,6 +14,23 @@ const ELECTRON_SUBPATH_BAN = {
   message: 'Only src-main/hosts/electron may import electron.',
 };
 
+/** The renderer's bans (Node, Electron, src-main), plus one zone of its own folders. */
+function rendererBans(extra) {
+  return {
+    paths: NODE_BUILTINS.map((name) => ({
+      name,
+      message: 'The renderer talks to the ApiClient only.',
+    })),
+    patterns: [
+      {
+        group: ['node:*', 'electron', 'electron/*', '**/src-main/**', '**/src-main'],
+        message: 'The renderer talks to the ApiClient only.',
+      },
+      ...(extra ? [extra] : []),
+    ],
+  };
+}
+
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'test-output/**', '.cache/**'] },
   js.configs.recommended,
@@ -116,20 +133,31 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       'react-hooks/set-state-in-effect': 'off',
+      'no-restricted-imports': ['error', rendererBans()],
+    },
+  },
+  {
+    // Inside the renderer: app/ (the shell) sits on features/, which sit on shared/.
+    files: ['src-renderer/src/features/**'],
+    rules: {
       'no-restricted-imports': [
         'error',
-        {
-          paths: NODE_BUILTINS.map((name) => ({
-            name,
-            message: 'The renderer talks to the ApiClient only.',
-          })),
-          patterns: [
-            {
-              group: ['node:*', 'electron', 'electron/*', '**/src-main/**', '**/src-main'],
-              message: 'The renderer talks to the ApiClient only.',
-            },
-          ],
-        },
+        rendererBans({
+          group: ['**/app/*', '**/app/**'],
+          message: 'A feature may not import the app shell (it gets navigation through props).',
+        }),
+      ],
+    },
+  },
+  {
+    files: ['src-renderer/src/shared/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        rendererBans({
+          group: ['**/app/*', '**/app/**', '**/features/*', '**/features/**'],
+          message: 'shared/ may not import features/ or app/ (features build on shared, not back).',
+        }),
       ],
     },
   },

@@ -1,9 +1,9 @@
 // Renderer entry: picks the host's ApiClient and mounts the app.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createApiClient } from './api';
-import { ApiContext } from './api-context';
-import { App } from './App';
+import { createApiClient } from './shared/api';
+import { ApiContext } from './shared/api/api-context';
+import { AppShell } from './app/AppShell';
 import './styles.css';
 
 const root = document.getElementById('root');
@@ -12,7 +12,7 @@ if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
     <ApiContext.Provider value={createApiClient()}>
-      <App />
+      <AppShell />
     </ApiContext.Provider>
   </StrictMode>,
 );

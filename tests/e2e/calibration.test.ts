@@ -14,6 +14,8 @@ import {
   prepareE2e,
 } from './web-host';
 import { makeCalibrationProject, type CalibrationProject } from '../helpers/calibration-project';
+import { levelOfScore } from '../../src-main/services/levels/level-score';
+import { levelOfMos } from '../../src-main/services/evaluation/calibrated-levels';
 
 let tmp: string;
 let p: CalibrationProject;
@@ -73,6 +75,39 @@ describe('one run per score column, MOS and calibration', () => {
     const mos = await cells('mos');
     expect(mos.filter((m) => m !== '—')).toHaveLength(12);
     await expect.poll(() => cells('predictedMos')).toEqual(Array(16).fill('—'));
+  });
+
+  it("the score popover explains the picked run's number, not the newest run's", async () => {
+    // the partial run is newer: before the popover followed the picker it showed that run here
+    const row = page.getByTestId('library-row').filter({ hasText: nameOf(p.partialVideos[0]!) });
+    const detail = page.getByTestId('score-detail');
+    const open = async () => {
+      await row.locator('.score-button').click();
+      await detail.getByTestId('detail-run').waitFor();
+      return {
+        run: await detail.getByTestId('detail-run').getAttribute('data-run-id'),
+        text: await detail.getByTestId('detail-run').textContent(),
+        score: await detail.locator('.score-big').textContent(),
+        cell: await row.locator('[data-col="videoScore"]').textContent(),
+      };
+    };
+    const builtin = await open();
+    expect(builtin.run).toBe(String(p.builtinRun));
+    expect(builtin.text).toContain('builtin-nr');
+    expect(builtin.score).toBe(builtin.cell);
+    await page.keyboard.press('Escape');
+    await detail.waitFor({ state: 'detached' });
+    await page.getByTestId('run-picker').selectOption(String(p.partialRun));
+    await expect
+      .poll(() => page.getByTestId('score-header-run').textContent())
+      .toBe(`#${p.partialRun} p1203-mode0 1.0.0`);
+    const partial = await open();
+    expect(partial.run).toBe(String(p.partialRun));
+    expect(partial.text).toContain('p1203-mode0');
+    expect(partial.score).toBe(partial.cell);
+    expect(partial.score).not.toBe(builtin.score);
+    await page.keyboard.press('Escape');
+    await detail.waitFor({ state: 'detached' });
   });
 
   it('switches to the partial run: skipped videos show "—" and sort last, by that run only', async () => {
@@ -144,6 +179,81 @@ describe('one run per score column, MOS and calibration', () => {
     await shot('calib-04-library-predicted-1440');
     await page.setViewportSize({ width: 1280, height: 720 });
     await shot('calib-05-library-predicted-1280');
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it('exports the MOS table with calibrated levels only for a calibrated run, and they differ', async () => {
+    await page.getByTestId('open-pairs').click();
+    await page.getByTestId('pairs-view').waitFor();
+    await page.getByTestId('pairs-export').click();
+    const dialog = page.getByTestId('export-dialog');
+    await page.getByTestId('export-format').selectOption('csv-mos');
+    // the generated project's video files do not exist: symlinks need none
+    await page.getByTestId('export-videos').selectOption('reference');
+    // the partial run has no calibration: the choice is disabled and says why
+    await page.getByTestId('export-run').selectOption(String(p.partialRun));
+    expect(await page.getByTestId('export-levels-reason').textContent()).toBe(
+      `Run #${p.partialRun} has no calibration: calibrate it to your MOS in Evaluation first.`,
+    );
+    expect(
+      await page.getByTestId('export-levels').locator('option[value="calibrated"]').isDisabled(),
+    ).toBe(true);
+    await page.getByTestId('export-run').selectOption(String(p.builtinRun));
+    await page.getByTestId('export-levels-reason').waitFor({ state: 'detached' });
+    const exportTo = async (dir: string, levels: 'model' | 'calibrated') => {
+      await page.getByTestId('export-levels').selectOption(levels);
+      await page.getByTestId('export-out').fill(dir);
+      await page.getByTestId('export-start').click();
+      await expect
+        .poll(async () => {
+          const progress = page.getByTestId('export-progress');
+          const status = await progress.getAttribute('data-status');
+          return status === 'failed' ? await progress.textContent() : status;
+        })
+        .toBe('done');
+      const [head, ...lines] = fs
+        .readFileSync(path.join(dir, 'mos.csv'), 'utf8')
+        .trim()
+        .split('\n');
+      const keys = head!.split(',');
+      return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [keys[i]!, v])));
+    };
+    const model = await exportTo(path.join(tmp, 'export-model'), 'model');
+    await dialog.getByTestId('export-levels').waitFor();
+    await shot('calib-06-export-calibrated-1440');
+    const calibrated = await exportTo(path.join(tmp, 'export-calibrated'), 'calibrated');
+    expect(model).toHaveLength(16);
+    expect(calibrated).toHaveLength(16);
+    expect(Object.keys(model[0]!)).not.toContain('predicted_mos');
+    for (const r of model) expect(r.level).toBe(levelOfScore(Number(r.model_score)));
+    let differ = 0;
+    for (const r of calibrated) {
+      const m = model.find((x) => x.path === r.path)!;
+      expect(r.model_score).toBe(m.model_score);
+      // rated videos take their MOS's level; unrated ones the predicted MOS's
+      if (r.mos) expect(r.level).toBe(levelOfMos(Number(r.mos), '1-5'));
+      else expect(r.level).toBe(levelOfMos(Number(r.predicted_mos), '1-5'));
+      if (r.level !== m.level) differ++;
+    }
+    expect(differ).toBeGreaterThan(0);
+    expect(calibrated.filter((r) => r.predicted_mos !== '')).toHaveLength(16);
+    await dialog.locator('.modal-footer').getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('generates rating pairs with calibrated levels once the default run is calibrated', async () => {
+    await page.getByTestId('pairs-templates').click();
+    await page.getByTestId('templates-dialog').waitFor();
+    await expect
+      .poll(() =>
+        page.getByTestId('generate-levels').locator('option[value="calibrated"]').isDisabled(),
+      )
+      .toBe(false);
+    await page.getByTestId('generate-levels').selectOption('calibrated');
+    await shot('calib-07-generate-calibrated-1440');
+    await page.getByTestId('templates-generate').click();
+    await expect
+      .poll(() => page.getByTestId('pairs-notice').textContent())
+      .toMatch(/^Generated \d+ draft pairs? for/);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -211,10 +211,10 @@ describe('evaluation view, as an evaluator', () => {
     await page.keyboard.press('4');
     await expect.poll(() => page.getByTestId('study-progress').textContent()).toBe('2 of 3');
 
-    // reload in the middle of clip 2: the session resumes at clip 2
+    // reload in the middle of clip 2: the view is kept in the URL, and the session resumes at clip 2
+    expect(new URL(page.url()).hash).toBe('#evaluation');
     await page.reload();
-    await page.getByTestId('library-view').waitFor();
-    await openEvaluation();
+    await page.getByTestId('evaluation-view').waitFor();
     await page.getByTestId('eval-tab-studies').click();
     const resume = page.getByRole('button', { name: /Resume \(1 of 3 rated\)/ });
     await resume.waitFor();

@@ -3,7 +3,7 @@ import {
   clock,
   clockRange,
   splitTimestamps,
-} from '../../src-renderer/src/lib/assistant/timestamps';
+} from '../../src-renderer/src/features/assistant/logic/timestamps';
 
 describe('splitTimestamps', () => {
   it('finds m:ss, h:mm:ss, decimals and "12.0 s" and keeps the rest as text', () => {

@@ -1,15 +1,15 @@
 // Pure helpers of the evaluation view: plot ticks and scales, CSV export, ACR keys and progress.
 import { describe, expect, it } from 'vitest';
-import { linearScale, niceTicks } from '../../src-renderer/src/lib/evaluation/plot';
+import { linearScale, niceTicks } from '../../src-renderer/src/features/evaluation/logic/plot';
 import {
   fmtCi,
   fmtMetric,
   metricsCsv,
   unreliableNote,
-} from '../../src-renderer/src/lib/evaluation/metrics-table';
-import { acrFromKey, progressLabel } from '../../src-renderer/src/lib/evaluation/acr';
+} from '../../src-renderer/src/features/evaluation/logic/metrics-table';
+import { acrFromKey, progressLabel } from '../../src-renderer/src/features/evaluation/logic/acr';
 import type { EvalResult } from '../../src-preload/contract-evaluation';
-import { studyClipCount } from '../../src-renderer/src/lib/evaluation/study-clips';
+import { studyClipCount } from '../../src-renderer/src/features/evaluation/logic/study-clips';
 
 describe('plot geometry', () => {
   it('makes round ticks inside the domain', () => {

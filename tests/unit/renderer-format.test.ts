@@ -14,8 +14,8 @@ import {
   joinPath,
   plural,
   projectFileName,
-} from '../../src-renderer/src/lib/format';
-import { nextSorting } from '../../src-renderer/src/lib/table-sort';
+} from '../../src-renderer/src/shared/format';
+import { nextSorting } from '../../src-renderer/src/features/library/logic/table-sort';
 
 describe('formatDuration (m:ss.s)', () => {
   it('shows minutes, zero-padded seconds and tenths', () => {

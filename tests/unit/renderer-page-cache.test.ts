@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PageCache } from '../../src-renderer/src/lib/page-cache';
-import { RowLoader } from '../../src-renderer/src/lib/row-loader';
+import { PageCache } from '../../src-renderer/src/features/library/logic/page-cache';
+import { RowLoader } from '../../src-renderer/src/features/library/logic/row-loader';
 
 const rows = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 

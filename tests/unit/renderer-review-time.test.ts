@@ -7,7 +7,7 @@ import {
   spanIndexAt,
   stepFrames,
   timeOfFrame,
-} from '../../src-renderer/src/lib/review/time';
+} from '../../src-renderer/src/features/review/logic/time';
 
 const segs = (n: number, len = 1) =>
   Array.from({ length: n }, (_, i) => ({ startSec: i * len, endSec: (i + 1) * len }));

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { scoreGeometry, stackRows, visibleSpans } from '../../src-renderer/src/lib/review/lanes';
-import { placeMenu } from '../../src-renderer/src/lib/place-menu';
-import { dragSpan, hitSpan, MIN_SPAN_SEC, sameSpan } from '../../src-renderer/src/lib/review/spans';
+import {
+  scoreGeometry,
+  stackRows,
+  visibleSpans,
+} from '../../src-renderer/src/features/review/logic/lanes';
+import { placeMenu } from '../../src-renderer/src/shared/place-menu';
+import {
+  dragSpan,
+  hitSpan,
+  MIN_SPAN_SEC,
+  sameSpan,
+} from '../../src-renderer/src/features/review/logic/spans';
 import {
   clampView,
   fitPxPerSec,
@@ -13,7 +22,7 @@ import {
   timeToX,
   xToTime,
   zoomAt,
-} from '../../src-renderer/src/lib/review/zoom';
+} from '../../src-renderer/src/features/review/logic/zoom';
 
 describe('zoom math', () => {
   it('zooms around the cursor: the time under it stays under it', () => {

@@ -1,8 +1,19 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Annotation } from '../../src-preload/contract';
-import { nextSpeed, reviewKeyAction, tagForKey } from '../../src-renderer/src/lib/review/keys';
-import { PlayerController, type MediaLike } from '../../src-renderer/src/lib/review/player';
-import { entryForDelete, entryForPut, UndoStack } from '../../src-renderer/src/lib/review/undo';
+import {
+  nextSpeed,
+  reviewKeyAction,
+  tagForKey,
+} from '../../src-renderer/src/features/review/logic/keys';
+import {
+  PlayerController,
+  type MediaLike,
+} from '../../src-renderer/src/features/review/logic/player';
+import {
+  entryForDelete,
+  entryForPut,
+  UndoStack,
+} from '../../src-renderer/src/features/review/logic/undo';
 
 function ann(over: Partial<Annotation>): Annotation {
   return {

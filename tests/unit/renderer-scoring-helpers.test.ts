@@ -8,19 +8,19 @@ import {
   progressKey,
   scorerName,
   scorerNote,
-} from '../../src-renderer/src/lib/jobs';
+} from '../../src-renderer/src/features/jobs/logic/jobs';
 import {
   formatSpan,
   levelBars,
   measurementRows,
   scoreExplanation,
-} from '../../src-renderer/src/lib/score-details';
+} from '../../src-renderer/src/features/scoring/logic/score-details';
 import {
   SparklineCache,
   sparklinePath,
   sparklinePoints,
   sparklineTitle,
-} from '../../src-renderer/src/lib/sparkline';
+} from '../../src-renderer/src/shared/scores/sparkline';
 
 function job(over: Partial<JobProgress> = {}): JobProgress {
   return {

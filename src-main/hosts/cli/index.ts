@@ -37,7 +37,8 @@ Usage:
                                              in-process model folders (studio-wide)
   vqa2 serve [project] [--port N]            the studio in a browser (127.0.0.1, token URL)
   vqa2 export <project> --format llava|qwen2.5vl|sharegpt-jsonl|csv-mos|scores-json --out DIR
-                                             dataset export
+             [--levels model|calibrated] [--run ID]
+                                             dataset export (per-video tables: calibrated levels)
   vqa2 import-pairs <project> <file> --kind llava|qwen2.5vl|ratings|qbench [--as-draft] [--max-mb N]
                                              dataset / rating list / question set import
   vqa2 ask <project> <video> "<question>" [engine flags]

@@ -1,0 +1,316 @@
+// Model scores against MOS, study statistics and rating studies: the metric table (runs
+// side by side), the scatter plot with the fitted logistic, subset breakdown, human-rating
+// statistics, and the rating studies (create, run a session).
+import { useCallback, useEffect, useState } from 'react';
+import type { ProjectInfo } from '../../../../src-preload/contract';
+import type {
+  EvalOverview,
+  EvalResult,
+  EvalSubsetBy,
+} from '../../../../src-preload/contract-evaluation';
+import { useApi } from '../../shared/api/api-context';
+import type { OpenVideo } from '../../shared/open-video';
+import { errorCode, errorMessage } from '../../shared/format';
+import { ErrorBanner } from '../../shared/ui/ErrorBanner';
+import { MetricTable } from './MetricTable';
+import { CalibrationPanel } from './CalibrationPanel';
+import { ScatterPlot } from './ScatterPlot';
+import { SubjectivePanel } from './SubjectivePanel';
+import { StudiesPanel } from './StudiesPanel';
+import { StudySessionScreen } from './StudySessionScreen';
+import { ImportDialog } from '../pairs/ImportDialog';
+import './evaluation.css';
+
+export interface EvaluationViewProps {
+  project: ProjectInfo;
+  onBack(): void;
+  onOpenVideo: OpenVideo;
+}
+
+type Tab = 'metrics' | 'studies';
+
+export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewProps) {
+  const api = useApi();
+  const [tab, setTab] = useState<Tab>('metrics');
+  const [importing, setImporting] = useState(false);
+  const [overview, setOverview] = useState<EvalOverview | null>(null);
+  const [source, setSource] = useState<string | null>(null);
+  const [runIds, setRunIds] = useState<number[] | null>(null);
+  const [excludeRejected, setExcludeRejected] = useState(false);
+  const [studyId, setStudyId] = useState<number | null>(null);
+  const [subsetBy, setSubsetBy] = useState<EvalSubsetBy | null>(null);
+  const [result, setResult] = useState<EvalResult | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ message: string; code: string | null } | null>(null);
+  const [sessionStudy, setSessionStudy] = useState<number | null>(null);
+  const [progress, setProgress] = useState<{
+    done: number;
+    total: number;
+    etaSec: number | null;
+  } | null>(null);
+
+  useEffect(() => api.on('eval.progress', setProgress), [api]);
+
+  const fail = useCallback(
+    (err: unknown) => setError({ message: errorMessage(err), code: errorCode(err) }),
+    [],
+  );
+
+  const loadOverview = useCallback(() => {
+    api.call('eval.overview', {}).then((o) => {
+      setOverview(o);
+      setSource((s) => s ?? o.sources[0]?.id ?? null);
+      // runs side by side: the newest three that scored something
+      setRunIds(
+        (r) =>
+          r ??
+          o.runs
+            .filter((x) => x.scoredVideos > 0)
+            .slice(0, 3)
+            .map((x) => x.id),
+      );
+    }, fail);
+  }, [api, fail]);
+
+  useEffect(() => {
+    loadOverview();
+    return api.on('study.changed', () => loadOverview());
+  }, [api, loadOverview]);
+
+  useEffect(() => {
+    if (!source || !runIds || runIds.length === 0) {
+      setResult(null);
+      return;
+    }
+    let live = true;
+    setBusy(true);
+    setProgress(null);
+    api
+      .call('eval.compute', {
+        source,
+        runIds,
+        excludeRejected,
+        subsetBy,
+        ...(source === 'annotations' && studyId !== null ? { studyId } : {}),
+      })
+      .then(
+        (r) => {
+          if (!live) return;
+          setResult(r);
+          setError(null);
+        },
+        (err: unknown) => live && fail(err),
+      )
+      .finally(() => live && setBusy(false));
+    return () => {
+      live = false;
+    };
+  }, [api, source, runIds, excludeRejected, studyId, subsetBy, fail, overview?.studies]);
+
+  if (sessionStudy !== null) {
+    return (
+      <StudySessionScreen
+        studyId={sessionStudy}
+        onExit={() => {
+          setSessionStudy(null);
+          loadOverview();
+        }}
+      />
+    );
+  }
+
+  const toggleRun = (id: number) =>
+    setRunIds((cur) => {
+      const set = new Set(cur ?? []);
+      if (set.has(id)) set.delete(id);
+      else set.add(id);
+      return (overview?.runs ?? []).map((r) => r.id).filter((x) => set.has(x));
+    });
+
+  return (
+    <div className="overlay-view evaluation-view" data-testid="evaluation-view">
+      <header className="app-header">
+        <button type="button" data-testid="evaluation-back" onClick={onBack}>
+          ← Library
+        </button>
+        <h1 className="project-name">Evaluation — {project.name}</h1>
+        <nav className="eval-tabs" role="tablist">
+          {(['metrics', 'studies'] as const).map((t) => (
+            <button
+              key={t}
+              type="button"
+              role="tab"
+              aria-selected={tab === t}
+              className={tab === t ? 'active' : ''}
+              data-testid={`eval-tab-${t}`}
+              onClick={() => setTab(t)}
+            >
+              {t === 'metrics' ? 'Model vs MOS' : 'Rating studies'}
+            </button>
+          ))}
+        </nav>
+        {busy ? (
+          <span className="eval-busy" role="status" data-testid="eval-progress">
+            {progress && progress.total > 0
+              ? `Bootstrap ${progress.done} / ${progress.total}${progress.etaSec != null ? ` · ~${Math.ceil(progress.etaSec)} s left` : ''}`
+              : 'Computing…'}
+            <button
+              type="button"
+              onClick={() => void api.call('eval.cancel', {}).catch(fail)}
+              data-testid="eval-cancel"
+            >
+              Cancel
+            </button>
+          </span>
+        ) : null}
+      </header>
+      <ErrorBanner
+        message={error?.message ?? null}
+        code={error?.code}
+        onDismiss={() => setError(null)}
+      />
+      {tab === 'studies' ? (
+        <StudiesPanel
+          overview={overview}
+          onChanged={loadOverview}
+          onStart={setSessionStudy}
+          onError={fail}
+        />
+      ) : !overview ? (
+        <p className="eval-empty">Loading…</p>
+      ) : overview.sources.length === 0 || overview.runs.length === 0 ? (
+        <div className="eval-empty" data-testid="eval-empty">
+          <p>
+            {overview.sources.length === 0
+              ? 'This project has no MOS yet: rate videos in the review view, run a rating study, or import a rating list.'
+              : 'No model has scored this project yet: score videos from the library first.'}
+          </p>
+          {overview.sources.length === 0 ? (
+            <div className="eval-empty-actions">
+              <button
+                type="button"
+                className="primary"
+                data-testid="eval-start-study"
+                onClick={() => setTab('studies')}
+              >
+                Start a rating study…
+              </button>
+              <button
+                type="button"
+                data-testid="eval-import-ratings"
+                onClick={() => setImporting(true)}
+              >
+                Import a rating list…
+              </button>
+            </div>
+          ) : null}
+        </div>
+      ) : (
+        <div className="eval-body">
+          <section className="eval-controls" aria-label="Evaluation settings">
+            <label>
+              MOS source
+              <select
+                value={source ?? ''}
+                data-testid="eval-source"
+                onChange={(e) => setSource(e.target.value)}
+              >
+                {overview.sources.map((s) => (
+                  <option key={s.id} value={s.id}>
+                    {s.label} — scale {s.scale}, {s.videos} videos
+                  </option>
+                ))}
+              </select>
+            </label>
+            {source === 'annotations' && overview.studies.length ? (
+              <label>
+                Votes
+                <select
+                  value={studyId ?? ''}
+                  onChange={(e) => setStudyId(e.target.value ? Number(e.target.value) : null)}
+                  data-testid="eval-study-filter"
+                >
+                  <option value="">All votes (review and studies)</option>
+                  {overview.studies.map((st) => (
+                    <option key={st.id} value={st.id}>
+                      Study “{st.name}” only
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : null}
+            {source === 'annotations' ? (
+              <label className="eval-check">
+                <input
+                  type="checkbox"
+                  checked={excludeRejected}
+                  onChange={(e) => setExcludeRejected(e.target.checked)}
+                  data-testid="eval-exclude-rejected"
+                />
+                Exclude observers rejected by BT.500 screening
+              </label>
+            ) : null}
+            <fieldset className="eval-runs">
+              <legend>Model runs</legend>
+              {overview.runs.map((r) => (
+                <label key={r.id} className="eval-check">
+                  <input
+                    type="checkbox"
+                    checked={runIds?.includes(r.id) ?? false}
+                    onChange={() => toggleRun(r.id)}
+                    data-testid={`eval-run-${r.id}`}
+                  />
+                  {r.label}
+                  {r.finished ? '' : <span className="muted"> (unfinished)</span>}
+                </label>
+              ))}
+            </fieldset>
+          </section>
+          {result ? (
+            <div
+              className={busy ? 'eval-results eval-stale' : 'eval-results'}
+              aria-busy={busy}
+              data-testid="eval-results"
+            >
+              <MetricTable result={result} projectName={project.name} />
+              <CalibrationPanel result={result} onError={fail} />
+              <div className="eval-row">
+                <ScatterPlot result={result} onOpenVideo={onOpenVideo} projectName={project.name} />
+                <SubjectivePanel result={result} projectName={project.name} />
+              </div>
+              <section className="eval-card" aria-label="Subset breakdown">
+                <header className="eval-card-header">
+                  <h2>Subsets</h2>
+                  <select
+                    value={subsetBy ?? ''}
+                    data-testid="eval-subset-by"
+                    onChange={(e) => setSubsetBy((e.target.value || null) as EvalSubsetBy | null)}
+                  >
+                    <option value="">No breakdown</option>
+                    <option value="codec">by codec</option>
+                    <option value="resolution">by resolution</option>
+                    <option value="tag">by distortion tag</option>
+                  </select>
+                </header>
+                {subsetBy ? (
+                  <MetricTable result={result} projectName={project.name} subsets />
+                ) : (
+                  <p className="muted">Choose a breakdown to see the metrics per subset.</p>
+                )}
+              </section>
+            </div>
+          ) : runIds && runIds.length === 0 ? (
+            <p className="eval-empty">Tick at least one model run.</p>
+          ) : null}
+        </div>
+      )}
+      {importing ? (
+        <ImportDialog
+          initialKind="ratings"
+          onImported={loadOverview}
+          onClose={() => setImporting(false)}
+        />
+      ) : null}
+    </div>
+  );
+}

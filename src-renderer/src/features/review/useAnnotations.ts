@@ -1,0 +1,194 @@
+// One video's annotations by the current annotator, with autosave (each change is one call) and
+// undo/redo as inverse calls (logic/undo.ts). Refetches when another window changes them.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Annotation, CallInput } from '../../../../src-preload/contract';
+import { useApi } from '../../shared/api/api-context';
+import { errorMessage } from '../../shared/format';
+import {
+  entryForDelete,
+  entryForPut,
+  UndoStack,
+  putInputOf,
+  type AnnotationOp,
+  type UndoEntry,
+} from './logic/undo';
+
+export type PutInput = CallInput<'annotations.put'>;
+
+export interface Annotations {
+  list: Annotation[];
+  loaded: boolean;
+  error: string | null;
+  dismissError(): void;
+  mos: Annotation | null;
+  /** Segment ratings by segment index. */
+  segmentRatings: Map<number, Annotation>;
+  spans: Annotation[];
+  notes: Annotation[];
+  /** Saves one change; `before` is what it replaces (null when new), for undo. */
+  put(input: PutInput, before: Annotation | null, label: string): Promise<Annotation | null>;
+  /** Saves a change to an existing annotation (its other fields kept). */
+  edit(a: Annotation, change: Partial<PutInput>, label: string): Promise<Annotation | null>;
+  remove(a: Annotation, label: string): Promise<void>;
+  undo(): Promise<void>;
+  redo(): Promise<void>;
+  /** Label of the next undo / redo, for button titles; null when none. */
+  undoLabel: string | null;
+  redoLabel: string | null;
+}
+
+export function useAnnotations(videoId: number, annotator: string | null): Annotations {
+  const api = useApi();
+  const [list, setList] = useState<Annotation[]>([]);
+  const [loaded, setLoaded] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const stack = useMemo(() => new UndoStack(), []);
+  const [historyVersion, bumpHistory] = useState(0);
+  const busy = useRef<Promise<unknown>>(Promise.resolve());
+
+  const refetch = useCallback(() => {
+    if (!annotator) return;
+    api.call('annotations.list', { videoId, annotator }).then(
+      (rows) => {
+        setList(rows);
+        setLoaded(true);
+      },
+      (err: unknown) => setError(errorMessage(err)),
+    );
+  }, [api, videoId, annotator]);
+
+  useEffect(() => {
+    setList([]);
+    setLoaded(false);
+    // History belongs to one video: undoing on another video would edit the wrong one unseen.
+    stack.clear();
+    bumpHistory((n) => n + 1);
+    refetch();
+    return api.on('annotations.changed', (e) => e.videoId === videoId && refetch());
+  }, [api, videoId, refetch, stack]);
+
+  /** Replace or insert a saved annotation locally (the call already answered with it). */
+  const upsertLocal = useCallback((a: Annotation) => {
+    setList((l) => {
+      const i = l.findIndex((x) => x.id === a.id);
+      if (i < 0) return [...l, a];
+      const copy = l.slice();
+      copy[i] = a;
+      return copy;
+    });
+  }, []);
+  const dropLocal = useCallback((id: number) => setList((l) => l.filter((x) => x.id !== id)), []);
+
+  const apply = useCallback(
+    async (op: AnnotationOp): Promise<void> => {
+      if (op.call === 'put') upsertLocal(await api.call('annotations.put', op.input));
+      else if (op.call === 'delete') {
+        await api.call('annotations.delete', { id: op.id });
+        dropLocal(op.id);
+      } else upsertLocal(await api.call('annotations.restore', { id: op.id }));
+    },
+    [api, upsertLocal, dropLocal],
+  );
+
+  // Calls run one after another: a quick rate-then-undo must reach the store in that order.
+  const serial = useCallback(<T>(f: () => Promise<T>): Promise<T> => {
+    const next = busy.current.then(f, f);
+    busy.current = next.catch(() => undefined);
+    return next;
+  }, []);
+
+  const put = useCallback(
+    (input: PutInput, before: Annotation | null, label: string) =>
+      serial(async () => {
+        try {
+          const saved = await api.call('annotations.put', input);
+          upsertLocal(saved);
+          stack.push(entryForPut(before, saved, label));
+          bumpHistory((n) => n + 1);
+          return saved;
+        } catch (err) {
+          setError(errorMessage(err));
+          return null;
+        }
+      }),
+    [api, serial, stack, upsertLocal],
+  );
+
+  const edit = useCallback(
+    (a: Annotation, change: Partial<PutInput>, label: string) =>
+      put({ ...putInputOf(a), ...change }, a, label),
+    [put],
+  );
+
+  const remove = useCallback(
+    (a: Annotation, label: string) =>
+      serial(async () => {
+        try {
+          await api.call('annotations.delete', { id: a.id });
+          dropLocal(a.id);
+          stack.push(entryForDelete(a, label));
+          bumpHistory((n) => n + 1);
+        } catch (err) {
+          setError(errorMessage(err));
+        }
+      }),
+    [api, serial, stack, dropLocal],
+  );
+
+  const step = useCallback(
+    (dir: 'undo' | 'redo') =>
+      serial(async () => {
+        const e: UndoEntry | null = dir === 'undo' ? stack.undo() : stack.redo();
+        if (!e) return;
+        try {
+          await apply(dir === 'undo' ? e.undo : e.redo);
+        } catch (err) {
+          if (dir === 'undo') stack.revertUndo(e);
+          else stack.revertRedo(e);
+          setError(`Could not ${dir} "${e.label}": ${errorMessage(err)}`);
+        }
+        bumpHistory((n) => n + 1);
+      }),
+    [serial, stack, apply],
+  );
+
+  const derived = useMemo(() => {
+    let mos: Annotation | null = null;
+    const segmentRatings = new Map<number, Annotation>();
+    const spans: Annotation[] = [];
+    const notes: Annotation[] = [];
+    for (const a of list) {
+      if (a.kind === 'mos') mos = a;
+      else if (a.kind === 'segment_rating' && a.segmentIdx !== null)
+        segmentRatings.set(a.segmentIdx, a);
+      else if (a.kind === 'span') spans.push(a);
+      else if (a.kind === 'note') notes.push(a);
+    }
+    spans.sort((a, b) => (a.startSec ?? 0) - (b.startSec ?? 0));
+    return { mos, segmentRatings, spans, notes };
+  }, [list]);
+
+  // historyVersion: the stack is mutable; reading labels after each bump keeps buttons current.
+  const labels = useMemo(
+    () => ({
+      undoLabel: stack.peekUndo()?.label ?? null,
+      redoLabel: stack.peekRedo()?.label ?? null,
+    }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [stack, historyVersion],
+  );
+
+  return {
+    list,
+    loaded,
+    error,
+    dismissError: () => setError(null),
+    ...derived,
+    put,
+    edit,
+    remove,
+    undo: () => step('undo'),
+    redo: () => step('redo'),
+    ...labels,
+  };
+}

@@ -1,0 +1,11 @@
+// Makes the host's ApiClient available to every component (Electron bridge or WebSocket).
+import { createContext, useContext } from 'react';
+import type { ApiClient } from '../../../../src-preload/contract';
+
+export const ApiContext = createContext<ApiClient | null>(null);
+
+export function useApi(): ApiClient {
+  const api = useContext(ApiContext);
+  if (!api) throw new Error('useApi() outside <ApiContext.Provider>');
+  return api;
+}
