@@ -240,6 +240,7 @@ describe('jobs helpers', () => {
     ];
     expect(scorerName('builtin-nr', scorers)).toBe('Built-in');
     expect(scorerName('other', scorers)).toBe('other');
+    expect(scorerName('lmm:Tiny VQA² scorer', scorers)).toBe('Tiny VQA² scorer · in-process model');
     expect(scorerNote({ id: 'builtin-nr', kind: 'pack' })).toBe(
       'classical baseline (BRISQUE + temporal), not the VQA² LMM',
     );

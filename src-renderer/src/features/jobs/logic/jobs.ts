@@ -56,7 +56,11 @@ export function mergeJobList(
 
 /** Human name of a scorer id, falling back to the id itself. */
 export function scorerName(id: string, scorers: readonly ScorerInfo[]): string {
-  return scorers.find((s) => s.id === id)?.name ?? id;
+  const known = scorers.find((s) => s.id === id)?.name;
+  if (known) return known;
+  // score jobs of an in-process model say `lmm:<model name>`: show the name as the engine lists do
+  if (id.startsWith('lmm:')) return `${id.slice(4)} · in-process model`;
+  return id;
 }
 
 /** Status words shown next to a job. */
