@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
-import { CALL_NAMES } from './src-preload/contract';
+import { CALL_NAMES } from './src-shared/contract';
 
 // electron is an optional dependency (its binary cannot be fetched offline). electron-vite reads
 // its major version to choose build targets; pin it here so builds work without the package.

@@ -106,8 +106,9 @@ export default tseslint.config(
     },
   },
   {
-    // The shared contract runs anywhere (main, preload, renderer): no Node, no DOM-only code, no app layers.
-    files: ['src-preload/contract*.ts'],
+    // Shared code (the contract, domain constants) runs anywhere — main, preload, renderer: no Node,
+    // no DOM-only code, no app layers. tsconfig.web.json type-checks it without Node's types too.
+    files: ['src-shared/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -118,7 +119,13 @@ export default tseslint.config(
           })),
           patterns: [
             {
-              group: ['node:*', 'electron', '**/src-main/**', '**/src-renderer/**'],
+              group: [
+                'node:*',
+                'electron',
+                '**/src-main/**',
+                '**/src-renderer/**',
+                '**/src-preload/**',
+              ],
               message: 'The contract imports nothing of the app layers.',
             },
           ],

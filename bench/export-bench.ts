@@ -9,7 +9,7 @@ import { insertPairs, type PairInput } from '../src-main/services/pairs/pair-sto
 import { exportDataset } from '../src-main/services/export/export-dataset';
 import { pairsForExport } from '../src-main/services/pairs/pair-queries';
 import { llavaSample } from '../src-main/services/export/records';
-import { LLAVA_PREAMBLE } from '../src-preload/contract-pairs';
+import { LLAVA_PREAMBLE } from '../src-shared/contract-pairs';
 
 export interface ExportBenchResult {
   pairs: number;

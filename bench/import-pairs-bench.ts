@@ -8,7 +8,7 @@ import { ProjectStore, type NewVideo } from '../src-main/services/store/project-
 import { insertPairs, type PairInput } from '../src-main/services/pairs/pair-store';
 import { exportDataset } from '../src-main/services/export/export-dataset';
 import { importDataset } from '../src-main/services/pairs/import-dataset';
-import { LLAVA_PREAMBLE } from '../src-preload/contract-pairs';
+import { LLAVA_PREAMBLE } from '../src-shared/contract-pairs';
 
 export interface ImportPairsBenchResult {
   pairs: number;

@@ -1,5 +1,5 @@
 // The shape window.studio has in the renderer (exposed by the preload script via contextBridge).
-import type { ApiErrorShape, EventName } from './contract';
+import type { ApiErrorShape, EventName } from '../src-shared/contract';
 
 export type BridgeResult = { ok: true; result: unknown } | { ok: false; error: ApiErrorShape };
 

@@ -2,7 +2,7 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { IpcRendererEvent } from 'electron';
 import { callChannel, eventChannel, type StudioBridge } from './bridge';
-import { EVENT_NAMES, type EventName } from './contract-names';
+import { EVENT_NAMES, type EventName } from '../src-shared/contract-names';
 
 /** The contract's call names, put in by the build (electron.vite.config.ts) so that no schema is bundled here. */
 declare const __VQA2_CALL_NAMES__: readonly string[];

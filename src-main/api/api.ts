@@ -13,7 +13,7 @@ import {
   type EventName,
   type Events,
   type ProjectInfo,
-} from '../../src-preload/contract';
+} from '../../src-shared/contract';
 import { ProjectStore, PROJECT_EXT } from '../services/store/project-store';
 import { RecentProjects } from '../services/settings/recent';
 import { resolveMediaTools } from '../services/media/ffmpeg-path';

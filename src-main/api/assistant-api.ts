@@ -1,9 +1,9 @@
 // Assistant: chats, engines, LMM scoring, Q-Bench-Video runs. Only this (main) side
 // talks to engine URLs; the renderer gets text through events. Keys stay in the secret store.
 import { randomUUID } from 'node:crypto';
-import { ApiError, StudioError, type CallInput, type CallOutput } from '../../src-preload/contract';
-import type { ChatMessageView } from '../../src-preload/contract-assistant';
-import { isNonAnswer } from '../../src-preload/contract-assistant';
+import { ApiError, StudioError, type CallInput, type CallOutput } from '../../src-shared/contract';
+import type { ChatMessageView } from '../../src-shared/contract-assistant';
+import { isNonAnswer } from '../../src-shared/contract-assistant';
 import type { ProjectStore } from '../services/store/project-store';
 import { ChatStore, type ChatMessageRecord } from '../services/assistant/chat-store';
 import { isCancel } from '../services/engines/engine';

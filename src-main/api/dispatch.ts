@@ -1,5 +1,5 @@
 // Validates a call against the contract's schema and runs its handler; never throws.
-import { parseCallInput, type CallName } from '../../src-preload/contract';
+import { parseCallInput, type CallName } from '../../src-shared/contract';
 import type { BridgeResult } from '../../src-preload/bridge';
 import type { Handlers } from './api';
 import { toApiError } from './errors';

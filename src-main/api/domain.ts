@@ -1,15 +1,9 @@
 // What the domain APIs (pairs, assistant, evaluation) get from StudioApi, and what they give it:
 // each owns its calls' handlers and follows the open project through attach/detach.
-import type {
-  CallInput,
-  CallName,
-  CallOutput,
-  EventName,
-  Events,
-} from '../../src-preload/contract';
-import type { assistantCalls } from '../../src-preload/contract-assistant';
-import type { evaluationCalls } from '../../src-preload/contract-evaluation';
-import type { pairsCalls } from '../../src-preload/contract-pairs';
+import type { CallInput, CallName, CallOutput, EventName, Events } from '../../src-shared/contract';
+import type { assistantCalls } from '../../src-shared/contract-assistant';
+import type { evaluationCalls } from '../../src-shared/contract-evaluation';
+import type { pairsCalls } from '../../src-shared/contract-pairs';
 import type { ProjectStore } from '../services/store/project-store';
 import type { StudioSettings } from '../services/settings/settings';
 

@@ -1,7 +1,7 @@
 // Evaluation: correlations against MOS, study statistics, rating studies.
-import { ApiError } from '../../src-preload/contract';
-import type { EvalResult, StudySession } from '../../src-preload/contract-evaluation';
-import type { CallInput } from '../../src-preload/contract';
+import { ApiError } from '../../src-shared/contract';
+import type { EvalResult, StudySession } from '../../src-shared/contract-evaluation';
+import type { CallInput } from '../../src-shared/contract';
 import type { ProjectStore } from '../services/store/project-store';
 import { listRuns } from '../services/scoring/run-list';
 import { calibrateRun, latestCalibration } from '../services/evaluation/calibration-store';

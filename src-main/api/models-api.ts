@@ -1,14 +1,14 @@
 // In-process model calls: the studio-wide registry (list, add by path, remove), the Score dialog's
 // model scorers and score jobs (`lmm.<model id>`), and the assistant's model engines (a model id as
 // engine id). The shared model pool keeps loaded models between calls and releases idle ones.
-import { ApiError, StudioError, type CallInput, type ScorerInfo } from '../../src-preload/contract';
+import { ApiError, StudioError, type CallInput, type ScorerInfo } from '../../src-shared/contract';
 import type { ProjectStore } from '../services/store/project-store';
 import { ModelRegistry } from '../services/settings/models';
 import { LmmEngine } from '../services/engines/lmm-engine';
 import { LMM_SCORER_ID, type LmmJobParams } from '../services/scoring/lmm-score';
 import { modelPool } from '../services/lmm/model-pool';
 import type { HandlersFor } from './domain';
-import type { modelsCalls } from '../../src-preload/contract-models';
+import type { modelsCalls } from '../../src-shared/contract-models';
 
 /** Score-job scorer id of a registered model: `lmm.<model id>`. */
 export const MODEL_SCORER_PREFIX = 'lmm.';

@@ -1,8 +1,8 @@
 // Instruction pairs: templates, pairs, dataset export and import. Exports run as jobs
 // (one at a time per id) with `pairs.exportProgress` events, cancelled when the project closes.
 import { randomUUID } from 'node:crypto';
-import { ApiError, type CallInput, type CallOutput } from '../../src-preload/contract';
-import type { ExportProgress } from '../../src-preload/contract-pairs';
+import { ApiError, type CallInput, type CallOutput } from '../../src-shared/contract';
+import type { ExportProgress } from '../../src-shared/contract-pairs';
 import type { ProjectStore } from '../services/store/project-store';
 import { insertPair } from '../services/pairs/pair-store';
 import {

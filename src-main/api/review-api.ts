@@ -11,7 +11,7 @@ import {
   type ProxyProgress,
   type Settings,
   type ThumbStrip,
-} from '../../src-preload/contract';
+} from '../../src-shared/contract';
 import type { ProjectStore } from '../services/store/project-store';
 import { StudioSettings } from '../services/settings/settings';
 import { AnnotationStore } from '../services/annotations/annotation-store';

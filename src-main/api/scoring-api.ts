@@ -8,7 +8,7 @@ import {
   type CallOutput,
   type JobProgress,
   type ScorerInfo,
-} from '../../src-preload/contract';
+} from '../../src-shared/contract';
 import type { ProjectStore } from '../services/store/project-store';
 import { ScoreJobs, type ScoreJobParams } from '../services/scoring/score-job';
 import { ScoreQueue } from '../services/scoring/score-queue';

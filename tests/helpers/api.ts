@@ -3,7 +3,7 @@
 import { dispatch } from '../../src-main/api/dispatch';
 import type { StudioApi } from '../../src-main/api/api';
 import type { NewVideo } from '../../src-main/services/store/project-store';
-import type { CallName } from '../../src-preload/contract';
+import type { CallName } from '../../src-shared/contract';
 
 /** One call as the hosts make it; a refusal throws with the error's code. */
 export async function callApi<T = unknown>(

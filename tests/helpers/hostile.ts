@@ -1,7 +1,7 @@
 // Deterministic generators of hostile input for the host tests: malformed WebSocket messages,
 // garbage call inputs, media paths and Range headers. Seeded, so a failure can be replayed.
 import { mulberry32 } from '../../src-main/services/util/prng';
-import { CALL_NAMES } from '../../src-preload/contract';
+import { CALL_NAMES } from '../../src-shared/contract';
 
 export type Rng = () => number;
 export const rng = (seed: number): Rng => mulberry32(seed);

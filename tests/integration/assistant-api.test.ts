@@ -9,8 +9,8 @@ import { makeClip } from '../helpers/fixtures';
 import { startOpenAiTestServer, type TestServer } from '../helpers/openai-test-server';
 import { StudioApi } from '../../src-main/api/api';
 import { getPair } from '../../src-main/services/pairs/pair-store';
-import type { CallName } from '../../src-preload/contract';
-import type { ChatMessageView } from '../../src-preload/contract-assistant';
+import type { CallName } from '../../src-shared/contract';
+import type { ChatMessageView } from '../../src-shared/contract-assistant';
 import { callApi } from '../helpers/api';
 
 let dir: string;

@@ -18,7 +18,7 @@ import { OpenAiEngine } from '../../src-main/services/engines/openai-engine';
 import { ReplicaPool } from '../../src-main/services/engines/replica-pool';
 import { engineConfigFromFlags } from '../../src-main/hosts/cli/assistant';
 import { scoreFromLogprobs } from '../../src-main/services/levels/level-score';
-import type { JobProgress } from '../../src-preload/contract';
+import type { JobProgress } from '../../src-shared/contract';
 import { putQbenchSet } from '../../src-main/services/pairs/pair-store';
 import { runQbench } from '../../src-main/services/assistant/qbench';
 

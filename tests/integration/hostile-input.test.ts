@@ -9,7 +9,7 @@ import { StudioApi } from '../../src-main/api/api';
 import { startWebHost, type WebHost } from '../../src-main/hosts/web/server';
 import { registerIpcHandlers, type IpcMainLike } from '../../src-main/hosts/electron/ipc';
 import { handleMediaRequest } from '../../src-main/hosts/electron/media-protocol';
-import { CALL_NAMES } from '../../src-preload/contract';
+import { CALL_NAMES } from '../../src-shared/contract';
 import { callChannel } from '../../src-preload/bridge';
 import { callApi, videoRow } from '../helpers/api';
 import {

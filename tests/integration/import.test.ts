@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImportProgress } from '../../src-preload/contract';
+import type { ImportProgress } from '../../src-shared/contract';
 import { importVideos } from '../../src-main/services/library/import';
 import { runMediaTool } from '../../src-main/services/media/run';
 import { ProjectStore } from '../../src-main/services/store/project-store';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudioApi } from '../../src-main/api/api';
 import { startWebHost, type WebHost } from '../../src-main/hosts/web/server';
 import { handleMediaRequest } from '../../src-main/hosts/electron/media-protocol';
-import type { ProxyProgress, VideoRow } from '../../src-preload/contract';
+import type { ProxyProgress, VideoRow } from '../../src-shared/contract';
 import { makeClip } from '../helpers/fixtures';
 
 let dir: string;

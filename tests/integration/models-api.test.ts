@@ -12,8 +12,8 @@ import { callApi } from '../helpers/api';
 import { StudioApi } from '../../src-main/api/api';
 import { importVideos } from '../../src-main/services/library/import';
 import { modelPool } from '../../src-main/services/lmm/model-pool';
-import type { Events, ScorerInfo } from '../../src-preload/contract';
-import type { ModelView } from '../../src-preload/contract-models';
+import type { Events, ScorerInfo } from '../../src-shared/contract';
+import type { ModelView } from '../../src-shared/contract-models';
 
 const root = path.resolve(__dirname, '../..');
 let dir: string;

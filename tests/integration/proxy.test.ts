@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudioApi } from '../../src-main/api/api';
 import { runMediaTool } from '../../src-main/services/media/run';
 import { makeProxy, playabilityOf, proxyDir, proxyPath } from '../../src-main/services/media/proxy';
-import type { CallName, MediaInfo, ProxyProgress, VideoRow } from '../../src-preload/contract';
+import type { CallName, MediaInfo, ProxyProgress, VideoRow } from '../../src-shared/contract';
 import { makeClip } from '../helpers/fixtures';
 import { callApi } from '../helpers/api';
 

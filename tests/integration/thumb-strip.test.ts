@@ -8,7 +8,7 @@ import { StudioApi } from '../../src-main/api/api';
 import { startWebHost, type WebHost } from '../../src-main/hosts/web/server';
 import { runMediaTool } from '../../src-main/services/media/run';
 import { stripArgs, stripLayout, stripPath } from '../../src-main/services/media/thumb-strip';
-import type { CallName, ThumbStrip, VideoRow } from '../../src-preload/contract';
+import type { CallName, ThumbStrip, VideoRow } from '../../src-shared/contract';
 import { makeClip } from '../helpers/fixtures';
 import { callApi } from '../helpers/api';
 

@@ -11,7 +11,7 @@ import {
 } from '../../src-main/services/store/project-store';
 import { LATEST_SCHEMA_VERSION } from '../../src-main/services/store/migrations';
 import { StudioSettings, defaultAnnotator } from '../../src-main/services/settings/settings';
-import type { Annotation, CallName } from '../../src-preload/contract';
+import type { Annotation, CallName } from '../../src-shared/contract';
 import { callApi, videoRow } from '../helpers/api';
 
 let dir: string;

@@ -15,7 +15,7 @@ import {
   analystAnswer,
   classify,
 } from '../../src-main/services/assistant/analyst';
-import { isNonAnswer } from '../../src-preload/contract-assistant';
+import { isNonAnswer } from '../../src-shared/contract-assistant';
 import { loadVideoFacts } from '../../src-main/services/assistant/facts';
 import type { Attachment } from '../../src-main/services/engines/engine';
 import { MEASURE_THRESHOLDS } from '../../src-main/services/scoring/abnormal';

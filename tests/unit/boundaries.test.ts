@@ -76,7 +76,7 @@ describe('layer boundaries (ESLint zones)', () => {
   it('keeps the contract free of Node and of the app layers', async () => {
     const code =
       "import os from 'os';\nimport { x } from '../src-main/services/util/prng';\nexport const y = [os, x];\n";
-    expect(await restrictedImports('src-preload/contract-x.ts', code)).toHaveLength(2);
+    expect(await restrictedImports('src-shared/contract-x.ts', code)).toHaveLength(2);
   });
 
   it('lets layers import downward', async () => {

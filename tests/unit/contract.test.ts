@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CALL_NAMES, EVENT_NAMES, calls, parseCallInput } from '../../src-preload/contract';
-import * as names from '../../src-preload/contract-names';
-import { pairsCalls } from '../../src-preload/contract-pairs';
-import { assistantCalls } from '../../src-preload/contract-assistant';
-import { evaluationCalls } from '../../src-preload/contract-evaluation';
-import { modelsCalls } from '../../src-preload/contract-models';
+import { CALL_NAMES, EVENT_NAMES, calls, parseCallInput } from '../../src-shared/contract';
+import * as names from '../../src-shared/contract-names';
+import { pairsCalls } from '../../src-shared/contract-pairs';
+import { assistantCalls } from '../../src-shared/contract-assistant';
+import { evaluationCalls } from '../../src-shared/contract-evaluation';
+import { modelsCalls } from '../../src-shared/contract-models';
 import viteConfig from '../../electron.vite.config';
 import { StudioApi } from '../../src-main/api/api';
 import { dispatch } from '../../src-main/api/dispatch';
@@ -41,7 +41,12 @@ describe('contract', () => {
     const src = fs.readFileSync(path.resolve('src-preload/index.ts'), 'utf8');
     expect(src).toMatch(/new Set<string>\(__VQA2_CALL_NAMES__\)/);
     const imports = [...src.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
-    expect(imports.sort()).toEqual(['./bridge', './contract-names', 'electron', 'electron']);
+    expect(imports.sort()).toEqual([
+      '../src-shared/contract-names',
+      './bridge',
+      'electron',
+      'electron',
+    ]);
   });
 
   it('rejects invalid input with the call and field named', () => {

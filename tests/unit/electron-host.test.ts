@@ -11,7 +11,7 @@ import {
 import { registerIpcHandlers, type IpcMainLike } from '../../src-main/hosts/electron/ipc';
 import { handleMediaRequest } from '../../src-main/hosts/electron/media-protocol';
 import { StudioApi } from '../../src-main/api/api';
-import { CALL_NAMES } from '../../src-preload/contract';
+import { CALL_NAMES } from '../../src-shared/contract';
 import { callChannel } from '../../src-preload/bridge';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 

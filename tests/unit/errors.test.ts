@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ApiError, ERROR_CODES, StudioError, type ErrorCode } from '../../src-preload/contract';
+import { ApiError, ERROR_CODES, StudioError, type ErrorCode } from '../../src-shared/contract';
 import { toApiError } from '../../src-main/api/errors';
 import { dispatch } from '../../src-main/api/dispatch';
 import type { Handlers } from '../../src-main/api/domain';

@@ -8,7 +8,7 @@ import {
   unreliableNote,
 } from '../../src-renderer/src/features/evaluation/logic/metrics-table';
 import { acrFromKey, progressLabel } from '../../src-renderer/src/features/evaluation/logic/acr';
-import type { EvalResult } from '../../src-preload/contract-evaluation';
+import type { EvalResult } from '../../src-shared/contract-evaluation';
 import { studyClipCount } from '../../src-renderer/src/features/evaluation/logic/study-clips';
 
 describe('plot geometry', () => {

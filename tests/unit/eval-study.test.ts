@@ -10,13 +10,13 @@ import { type NewVideo } from '../../src-main/services/store/project-store';
 import { ScoreStore } from '../../src-main/services/scoring/score-store';
 import { putVideoMos } from '../../src-main/services/pairs/pair-store';
 import { sessionOrder } from '../../src-main/services/evaluation/study-store';
-import type { Annotation, CallName } from '../../src-preload/contract';
+import type { Annotation, CallName } from '../../src-shared/contract';
 import type {
   EvalOverview,
   EvalResult,
   StudyInfo,
   StudySession,
-} from '../../src-preload/contract-evaluation';
+} from '../../src-shared/contract-evaluation';
 import { callApi, videoRow } from '../helpers/api';
 
 let dir: string;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 import { fromSql, orderSql, whereFor } from '../../src-main/services/store/video-rows';
-import { SORTABLE_COLUMNS, type LibraryFilter } from '../../src-preload/contract';
+import { SORTABLE_COLUMNS, type LibraryFilter } from '../../src-shared/contract';
 import { mulberry32 } from '../../src-main/services/util/prng';
 import { videoRow } from '../helpers/api';
 

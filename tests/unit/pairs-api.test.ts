@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StudioApi } from '../../src-main/api/api';
-import type { CallName } from '../../src-preload/contract';
-import type { ExportProgress, PairRow } from '../../src-preload/contract-pairs';
+import type { CallName } from '../../src-shared/contract';
+import type { ExportProgress, PairRow } from '../../src-shared/contract-pairs';
 import { makePairsProject, video } from './pairs-fixture';
 import { callApi } from '../helpers/api';
 

@@ -18,7 +18,7 @@ import {
   listVideoMos,
 } from '../../src-main/services/pairs/pair-store';
 import { generatePairs } from '../../src-main/services/pairs/generate';
-import type { ExportFormat } from '../../src-preload/contract-pairs';
+import type { ExportFormat } from '../../src-shared/contract-pairs';
 import { makePairsProject, type PairsProject } from './pairs-fixture';
 
 const GOLDEN = path.resolve(__dirname, '../golden/pairs');

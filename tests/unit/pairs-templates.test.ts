@@ -14,7 +14,7 @@ import { getPair, type PairRecord } from '../../src-main/services/pairs/pair-sto
 import { AnnotationStore } from '../../src-main/services/annotations/annotation-store';
 import { ScoreStore } from '../../src-main/services/scoring/score-store';
 import { levelOfScore } from '../../src-main/services/levels/level-score';
-import { LLAVA_PREAMBLE, turnProblems } from '../../src-preload/contract-pairs';
+import { LLAVA_PREAMBLE, turnProblems } from '../../src-shared/contract-pairs';
 import { makePairsProject, type PairsProject } from './pairs-fixture';
 
 let dir: string;

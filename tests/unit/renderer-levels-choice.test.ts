@@ -1,7 +1,7 @@
 // When the export and generation dialogs offer calibrated levels: only for a run with a
 // calibration, and the reason they show otherwise names the run and what to do.
 import { describe, expect, it } from 'vitest';
-import type { LibraryRuns } from '../../src-preload/contract';
+import type { LibraryRuns } from '../../src-shared/contract';
 import {
   calibratedLevelsBlocker,
   effectiveRun,

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Annotation } from '../../src-preload/contract';
+import type { Annotation } from '../../src-shared/contract';
 import {
   nextSpeed,
   reviewKeyAction,

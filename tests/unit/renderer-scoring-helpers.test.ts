@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { JobProgress } from '../../src-preload/contract';
+import type { JobProgress } from '../../src-shared/contract';
 import {
   isJobActive,
   jobPercent,

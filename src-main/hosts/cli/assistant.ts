@@ -5,8 +5,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ProjectStore } from '../../services/store/project-store';
-import type { VideoRow } from '../../../src-preload/contract';
-import { StudioError } from '../../../src-preload/contract';
+import type { VideoRow } from '../../../src-shared/contract';
+import { StudioError } from '../../../src-shared/contract';
 import { AnalystEngine } from '../../services/assistant/analyst';
 import { OpenAiEngine, type EngineConfig } from '../../services/engines/openai-engine';
 import { keyFromEnv } from '../../services/assistant/secrets';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import pkg from '../../../package.json';
-import { StudioError, type ImportProgress } from '../../../src-preload/contract';
+import { StudioError, type ImportProgress } from '../../../src-shared/contract';
 import { ProjectStore } from '../../services/store/project-store';
 import { importVideos } from '../../services/library/import';
 import { listLibrary } from '../../services/library/library-view';

@@ -1,6 +1,6 @@
 // vqa2 models add|list|remove, and the --model flag (a registered id or a model folder) that
 // score, ask and qbench share. Models are a studio-wide setting, not part of a project.
-import { StudioError } from '../../../src-preload/contract';
+import { StudioError } from '../../../src-shared/contract';
 import { parseArgs } from 'node:util';
 import { ModelRegistry, type ModelView } from '../../services/settings/models';
 import { studioHome } from '../../services/settings/recent';

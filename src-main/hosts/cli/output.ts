@@ -1,5 +1,5 @@
 // CLI output helpers: aligned tables for people, exit codes and one-line errors for scripts.
-import type { ErrorCode, VideoRow } from '../../../src-preload/contract';
+import type { ErrorCode, VideoRow } from '../../../src-shared/contract';
 
 export const EXIT = { OK: 0, USAGE: 1, BAD_INPUT: 2, RUNTIME: 3 } as const;
 

@@ -10,7 +10,7 @@ import {
   type ExportFormat,
   type ExportOptions,
   type ImportKind,
-} from '../../../src-preload/contract-pairs';
+} from '../../../src-shared/contract-pairs';
 import { ProjectStore } from '../../services/store/project-store';
 import { exportDataset } from '../../services/export/export-dataset';
 import { importDataset } from '../../services/pairs/import-dataset';

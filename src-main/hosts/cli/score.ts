@@ -1,6 +1,6 @@
 // `vqa2 score`: scores a project (resuming an unfinished job first) or plain video files (through a
 // temporary project), printing the JSON shape documented in the README with --json or a table otherwise.
-import { StudioError } from '../../../src-preload/contract';
+import { StudioError } from '../../../src-shared/contract';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,6 +1,6 @@
 // Registers one ipcMain.handle per contract call (validated by schema, sender checked) and
 // forwards API events to the window. Takes Electron's objects as parameters to stay testable.
-import { CALL_NAMES } from '../../../src-preload/contract';
+import { CALL_NAMES } from '../../../src-shared/contract';
 import { callChannel, eventChannel, type BridgeResult } from '../../../src-preload/bridge';
 import type { StudioApi } from '../../api/api';
 import { dispatch } from '../../api/dispatch';

@@ -1,7 +1,7 @@
 // Engine API keys on the desktop: encrypted with Electron's safeStorage (OS keychain / DPAPI /
 // libsecret) and kept, encrypted, in <studio home>/secrets.json, written atomically. The cipher is
 // passed in (main.ts gives `safeStorage`), so this module loads without Electron in tests.
-import { StudioError } from '../../../src-preload/contract';
+import { StudioError } from '../../../src-shared/contract';
 import fs from 'node:fs';
 import path from 'node:path';
 import { EnvSecretStore, type SecretStore } from '../../services/assistant/secrets';

@@ -1,7 +1,7 @@
 // Parses one WebSocket message from a browser into a call, or a typed error to send back.
 // Anything may arrive here (any JSON value, binary frames, huge ids), so nothing is assumed.
 import type { RawData } from 'ws';
-import type { ApiErrorShape } from '../../../src-preload/contract';
+import type { ApiErrorShape } from '../../../src-shared/contract';
 
 export type ClientMessage =
   { id: number; call: string; input: unknown } | { id: number | null; error: ApiErrorShape };

@@ -1,6 +1,6 @@
 // Web host: serves the built renderer and the contract over a WebSocket, on 127.0.0.1 only,
 // behind a random connection token (URL ?token= once, then an HttpOnly cookie).
-import { StudioError } from '../../../src-preload/contract';
+import { StudioError } from '../../../src-shared/contract';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';

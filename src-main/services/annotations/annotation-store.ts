@@ -3,13 +3,9 @@
 // distortion spans and notes. Every write is one transaction (autosave); deletes are soft so
 // they can be undone. Ratings given in a rating study (study_id set, schema v7) are the study's:
 // they are not listed or replaced here.
-import { StudioError } from '../../../src-preload/contract-errors';
+import { StudioError } from '../../../src-shared/contract-errors';
 import type Database from 'better-sqlite3';
-import {
-  DISTORTION_TAGS,
-  type Annotation,
-  type DistortionTag,
-} from '../../../src-preload/contract';
+import { DISTORTION_TAGS, type Annotation, type DistortionTag } from '../../../src-shared/contract';
 import type { ProjectStore } from '../store/project-store';
 
 export type AnnotationKind = Annotation['kind'];

@@ -1,7 +1,7 @@
 // Chats per video, their messages (role, text, engine, timings, attachment) and engine configs
 // (without secrets) in the project file (schema v6). Each write is one statement or transaction.
 import type { ProjectStore } from '../store/project-store';
-import type { ChatMessageView } from '../../../src-preload/contract-assistant';
+import type { ChatMessageView } from '../../../src-shared/contract-assistant';
 import type { Attachment } from '../engines/engine';
 
 /** A stored message, as the contract returns it. */

@@ -2,7 +2,7 @@
 // fetched from the secret store at the moment it is used (never stored in plain tables).
 import { randomBytes } from 'node:crypto';
 import type { ProjectStore } from '../store/project-store';
-import type { EngineView } from '../../../src-preload/contract-assistant';
+import type { EngineView } from '../../../src-shared/contract-assistant';
 import { AnalystEngine } from './analyst';
 import { ChatStore, type EngineConfigRecord } from './chat-store';
 import { EngineError, type Engine } from '../engines/engine';

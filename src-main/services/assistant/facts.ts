@@ -1,7 +1,7 @@
 // What the built-in analyst may say about a video: everything the store holds for it (latest
 // model run's video and segment scores, level probabilities, measurements, events, annotations),
 // read in one place. The grounding test reads the store independently and checks every number.
-import type { Annotation, LevelName, LevelProbs } from '../../../src-preload/contract';
+import type { Annotation, LevelName, LevelProbs } from '../../../src-shared/contract';
 import type { ProjectStore } from '../store/project-store';
 import { ScoreStore, type ScoreEvent, type SegmentScore } from '../scoring/score-store';
 import { AnnotationStore } from '../annotations/annotation-store';

@@ -1,11 +1,11 @@
 // Q-Bench-Video-style evaluation (docs/formats.md §5): a question set against an engine, with progress
 // and cancel; each answer is stored as it comes, so a cancelled run keeps what it had.
-import { StudioError } from '../../../src-preload/contract-errors';
+import { StudioError } from '../../../src-shared/contract-errors';
 import type {
   QbenchAccuracy,
   QbenchAnswerView,
   QbenchRunView,
-} from '../../../src-preload/contract-assistant';
+} from '../../../src-shared/contract-assistant';
 import type { ProjectStore } from '../store/project-store';
 import { listQbenchQuestions, type QbenchQuestion } from '../pairs/pair-store';
 import { isChoiceQuestion, parseChoice } from '../engines/prompts';

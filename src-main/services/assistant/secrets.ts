@@ -2,7 +2,7 @@
 // engine configs hold only a reference (the secret's name). Implementations: an in-memory store
 // (web host, tests; a key set in the browser lasts until the host stops), environment variables
 // (CLI `--api-key-env VAR`), and Electron safeStorage (src-main/hosts/electron/secrets.ts).
-import { StudioError } from '../../../src-preload/contract-errors';
+import { StudioError } from '../../../src-shared/contract-errors';
 
 export interface SecretStore {
   /** 'memory' | 'env' | 'safeStorage': shown in the UI so the user knows where a key is kept. */

@@ -1,8 +1,8 @@
 // The assistant's engine interface: the built-in analyst (offline, answers from the store) and an
 // OpenAI-compatible server both implement it. Answers stream as text chunks.
-import { StudioError } from '../../../src-preload/contract-errors';
+import { StudioError } from '../../../src-shared/contract-errors';
 
-import type { AttachmentInput } from '../../../src-preload/contract-assistant';
+import type { AttachmentInput } from '../../../src-shared/contract-assistant';
 
 /** What a question is attached to: a time, a segment or a span of the video (none: whole video). */
 export type Attachment = AttachmentInput;

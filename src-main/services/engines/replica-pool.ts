@@ -3,7 +3,7 @@
 // limit; a request that fails for a reason another server might not have (network, timeout,
 // 429/5xx) is retried on another replica after a back-off; a replica that fails several times in
 // a row is marked down and tried again after a cool-down that doubles while it keeps failing.
-import type { ReplicaStats } from '../../../src-preload/contract';
+import type { ReplicaStats } from '../../../src-shared/contract';
 import { EngineError } from './engine';
 import { OpenAiClient, type ClientOptions } from './openai-client';
 

@@ -7,8 +7,8 @@ import type { ProjectStore } from '../store/project-store';
 import type {
   CalibrationInfo,
   CalibrationModelInfo,
-} from '../../../src-preload/contract-evaluation';
-import type { VideoRow } from '../../../src-preload/contract-data';
+} from '../../../src-shared/contract-evaluation';
+import type { VideoRow } from '../../../src-shared/contract-data';
 import { ScoreStore } from '../scoring/score-store';
 import { spearman } from './correlation';
 import {

@@ -4,9 +4,9 @@
 //    repeated ratings of a clip are averaged. Optionally without the observers BT.500 screening rejects.
 //  - 'list:<name>': an imported rating list (video_mos), on the scale it was imported with.
 // Metrics are computed over videos having both a MOS and a score from the run.
-import { StudioError } from '../../../src-preload/contract-errors';
+import { StudioError } from '../../../src-shared/contract-errors';
 import type { ProjectStore } from '../store/project-store';
-import type { EvalRunInfo } from '../../../src-preload/contract-evaluation';
+import type { EvalRunInfo } from '../../../src-shared/contract-evaluation';
 import { ScoreStore } from '../scoring/score-store';
 import { listVideoMos } from '../pairs/pair-store';
 import {

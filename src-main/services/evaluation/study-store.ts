@@ -3,9 +3,9 @@
 // the annotator's name, so it is stable across reloads), rates clip after clip, can pause and
 // resume where they left. Ratings of test and repeated clips are stored as annotations of kind
 // 'mos' with the study id; training ratings stay in study_items only. Every write is one transaction.
-import { StudioError } from '../../../src-preload/contract-errors';
+import { StudioError } from '../../../src-shared/contract-errors';
 import type { ProjectStore } from '../store/project-store';
-import type { StudyInfo, StudySession } from '../../../src-preload/contract-evaluation';
+import type { StudyInfo, StudySession } from '../../../src-shared/contract-evaluation';
 import { mulberry32 } from '../util/prng';
 
 export type StudyItemKind = 'training' | 'test' | 'repeat';

@@ -9,7 +9,7 @@ import type {
   ExportManifest,
   ExportOptions,
   ExportProgress,
-} from '../../../src-preload/contract-pairs';
+} from '../../../src-shared/contract-pairs';
 import type { ProjectStore } from '../store/project-store';
 import { pairsForExport } from '../pairs/pair-queries';
 import type { PairRecord } from '../pairs/pair-store';

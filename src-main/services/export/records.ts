@@ -1,8 +1,8 @@
 // One stored pair → one dataset sample per format (docs/formats.md §3, §4), and each format's check
 // that runs on every sample before anything is written.
-import { StudioError } from '../../../src-preload/contract-errors';
-import type { PairTurn, PlaceholderStyle } from '../../../src-preload/contract-pairs';
-import { LLAVA_PREAMBLE, QWEN_PREAMBLE, turnProblems } from '../../../src-preload/contract-pairs';
+import { StudioError } from '../../../src-shared/contract-errors';
+import type { PairTurn, PlaceholderStyle } from '../../../src-shared/contract-pairs';
+import { LLAVA_PREAMBLE, QWEN_PREAMBLE, turnProblems } from '../../../src-shared/contract-pairs';
 import type { PairRecord } from '../pairs/pair-store';
 import { extraOf, styleOf } from '../pairs/pair-queries';
 import { fmtSec } from '../pairs/facts';

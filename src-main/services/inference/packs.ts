@@ -1,7 +1,7 @@
 // Model packs: a folder with manifest.json + .onnx file(s). The manifest is zod-validated, each
 // ONNX session's inputs/outputs are checked against it, and sessions are created with execution
 // providers in preference order (cuda → cpu), recording which one ran and why any fallback happened.
-import { StudioError } from '../../../src-preload/contract-errors';
+import { StudioError } from '../../../src-shared/contract-errors';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';

@@ -1,6 +1,6 @@
 // Level-token scoring (docs/formats.md §1): turns the five level-word logits or log-probabilities of a
 // VQA² scorer into a quality score in [0, 1], the level probabilities and the level word.
-import { StudioError } from '../../../src-preload/contract-errors';
+import { StudioError } from '../../../src-shared/contract-errors';
 
 /** The five level words, best to worst, in the order every array in this module uses. */
 export const LEVELS = ['high', 'good', 'fair', 'poor', 'low'] as const;

@@ -1,6 +1,6 @@
 // Import progress: counts, the file being read, an ETA from recent throughput, at most one event
 // per interval.
-import { initialImportProgress, type ImportProgress } from '../../../src-preload/contract';
+import { initialImportProgress, type ImportProgress } from '../../../src-shared/contract';
 import { throttle } from '../util/throttle';
 
 const PROGRESS_INTERVAL_MS = 100;

@@ -3,7 +3,7 @@
 // find files that probe fine but cannot be decoded; throttled progress, ETA and cancellation.
 import fs from 'node:fs';
 import os from 'node:os';
-import type { ImportProgress, ImportSkipKind, ImportSummary } from '../../../src-preload/contract';
+import type { ImportProgress, ImportSkipKind, ImportSummary } from '../../../src-shared/contract';
 import type { NewVideo, ProjectStore } from '../store/project-store';
 import { isAbortError, MediaError } from '../media/errors';
 import { resolveMediaTools } from '../media/ffmpeg-path';

@@ -1,6 +1,6 @@
 // The library as the table shows it: one model run's scores (the chosen run, default by
 // defaultRunId's rule), the project's MOS, and MOS predicted by that run's calibration.
-import type { LibraryQuery, LibraryRuns, VideoRow } from '../../../src-preload/contract';
+import type { LibraryQuery, LibraryRuns, VideoRow } from '../../../src-shared/contract';
 import type { ProjectStore } from '../store/project-store';
 import { defaultRunId } from '../store/video-rows';
 import { listRuns } from '../scoring/run-list';

@@ -3,7 +3,7 @@
 import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { ImportSkip } from '../../../src-preload/contract';
+import type { ImportSkip } from '../../../src-shared/contract';
 
 /**
  * Extensions a folder scan picks up: the containers and raw video streams ffmpeg demuxes that

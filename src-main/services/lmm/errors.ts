@@ -1,6 +1,6 @@
 // Errors of the in-process LMM runtime: a stable code for logs, the CLI and the UI, and a message
 // that names the file or tensor at fault.
-import { StudioError } from '../../../src-preload/contract-errors';
+import { StudioError } from '../../../src-shared/contract-errors';
 export type LmmErrorCode =
   | 'MODEL_INVALID'
   | 'MODEL_TOO_BIG'

@@ -1,7 +1,7 @@
 // Loaded models shared by scoring, chat and question sets: a model stays loaded while it is used and
 // is released after an idle time; one pass (prefill or generation) runs per model at a time and
 // other callers wait in a first-come queue whose position is reported to them.
-import { StudioError } from '../../../src-preload/contract-errors';
+import { StudioError } from '../../../src-shared/contract-errors';
 import { loadLmm, type LoadedLmm } from './runtime';
 
 export type LmmEp = 'cuda' | 'cpu' | 'auto';

@@ -1,5 +1,5 @@
 // Errors from the media layer: a stable code for logs and the CLI, a human message for the UI.
-import { StudioError } from '../../../src-preload/contract-errors';
+import { StudioError } from '../../../src-shared/contract-errors';
 export type MediaErrorCode =
   | 'FFMPEG_NOT_FOUND'
   | 'FFMPEG_PATH_INVALID'

@@ -1,7 +1,7 @@
 // Whether Chromium can play a source directly (container, codecs, pixel format), from the ffprobe
 // JSON stored at import or a fresh probe; the review view makes a proxy when it cannot.
 import path from 'node:path';
-import type { VideoRow } from '../../../src-preload/contract';
+import type { VideoRow } from '../../../src-shared/contract';
 import type { ProjectStore } from '../store/project-store';
 import { runMediaTool } from './run';
 

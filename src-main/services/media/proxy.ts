@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { VideoRow } from '../../../src-preload/contract';
+import type { VideoRow } from '../../../src-shared/contract';
 import type { ProjectStore } from '../store/project-store';
 import { MediaError } from './errors';
 import { resolveMediaTools } from './ffmpeg-path';

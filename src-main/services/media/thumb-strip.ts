@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { VideoRow } from '../../../src-preload/contract';
+import type { VideoRow } from '../../../src-shared/contract';
 import type { ProjectStore } from '../store/project-store';
 import { MediaError } from './errors';
 import type { ProbeJson } from './proxy';

@@ -1,6 +1,6 @@
 // The stored facts a template may state about a video: human ratings and spans, imported MOS, the
 // newest model score and its events. Each fact carries the provenance ref that proves it.
-import type { DistortionTag } from '../../../src-preload/contract';
+import type { DistortionTag } from '../../../src-shared/contract';
 import type { ProvenanceRef } from './pair-store';
 import { listVideoMos } from './pair-store';
 import { AnnotationStore } from '../annotations/annotation-store';

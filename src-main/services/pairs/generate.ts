@@ -1,12 +1,12 @@
 // Turns stored facts into draft pairs with templates. Nothing is invented: every value written into
 // a question or answer comes from a fact (facts.ts), whose provenance ref the pair records.
-import type { DistortionTag } from '../../../src-preload/contract';
+import type { DistortionTag } from '../../../src-shared/contract';
 import type {
   GeneratedPairPreview,
   PairTurn,
   TemplateBody,
-} from '../../../src-preload/contract-pairs';
-import { LLAVA_PREAMBLE } from '../../../src-preload/contract-pairs';
+} from '../../../src-shared/contract-pairs';
+import { LLAVA_PREAMBLE } from '../../../src-shared/contract-pairs';
 import type { ProjectStore } from '../store/project-store';
 import { FactReader, fmtSec, type LevelFact, type RangeFact, type VideoFacts } from './facts';
 import { insertPairs, PairError, type PairInput, type ProvenanceRef } from './pair-store';

@@ -2,7 +2,7 @@
 // Q-Bench-Video question sets. Videos are matched by relative path, then by file name; unmatched
 // items are reported; a malformed file changes nothing; what is written is one transaction.
 import path from 'node:path';
-import type { ImportKind, ImportReport } from '../../../src-preload/contract-pairs';
+import type { ImportKind, ImportReport } from '../../../src-shared/contract-pairs';
 import type { ProjectStore } from '../store/project-store';
 import {
   ImportError,

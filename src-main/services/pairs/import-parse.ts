@@ -1,9 +1,9 @@
 // Reading dataset files for import: a size cap, strict UTF-8, JSON, then a per-kind check of every
 // item that names the item (1-based) and the field of the first problem.
-import { StudioError } from '../../../src-preload/contract-errors';
+import { StudioError } from '../../../src-shared/contract-errors';
 import fs from 'node:fs';
-import type { ImportKind, PairTurn } from '../../../src-preload/contract-pairs';
-import { turnProblems } from '../../../src-preload/contract-pairs';
+import type { ImportKind, PairTurn } from '../../../src-shared/contract-pairs';
+import { turnProblems } from '../../../src-shared/contract-pairs';
 import type { QbenchQuestion } from './pair-store';
 
 /** Largest file import reads: the released VQA² sets are ≤ 15 MB; a 50 MB file is refused. */

@@ -1,7 +1,7 @@
 // Reading and curating stored pairs: filtered pages for the table, edits (checked against the
 // pair's placeholder style before writing), bulk status changes and deletes, each one transaction.
-import type { PairRow, PairsFilter, PlaceholderStyle } from '../../../src-preload/contract-pairs';
-import { turnProblems } from '../../../src-preload/contract-pairs';
+import type { PairRow, PairsFilter, PlaceholderStyle } from '../../../src-shared/contract-pairs';
+import { turnProblems } from '../../../src-shared/contract-pairs';
 import type { ProjectStore } from '../store/project-store';
 import {
   PAIR_COLUMNS,

@@ -1,11 +1,11 @@
 // Instruction pairs, imported MOS and question sets in the project file (schema v5). This module
 // holds the shared core (validation, insert, read) used by pairs, the assistant and evaluation.
-import { StudioError } from '../../../src-preload/contract-errors';
+import { StudioError } from '../../../src-shared/contract-errors';
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ProjectStore } from '../store/project-store';
 import type { QbenchQuestion } from '../engines/engine';
-import { turnProblems } from '../../../src-preload/contract-pairs';
+import { turnProblems } from '../../../src-shared/contract-pairs';
 
 export const PAIR_SOURCES = ['template', 'assistant', 'manual', 'import'] as const;
 export const PAIR_STATUSES = ['draft', 'approved', 'rejected'] as const;

@@ -1,7 +1,7 @@
 // Pair templates: the five shipped kinds with their default text, the user's edits stored in the
 // project (pair_templates), and the placeholder rules a template text must keep.
-import type { TemplateBody, TemplateKind, TemplateRow } from '../../../src-preload/contract-pairs';
-import { templatePlaceholders } from '../../../src-preload/contract-pairs';
+import type { TemplateBody, TemplateKind, TemplateRow } from '../../../src-shared/contract-pairs';
+import { templatePlaceholders } from '../../../src-shared/contract-pairs';
 import type { ProjectStore } from '../store/project-store';
 import { PairError } from './pair-store';
 

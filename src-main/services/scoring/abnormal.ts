@@ -5,4 +5,4 @@ export {
   MEASURE_THRESHOLDS,
   type AbnormalMeasure,
   type MeasureThreshold,
-} from '../../../src-preload/measure-thresholds';
+} from '../../../src-shared/measure-thresholds';

@@ -11,7 +11,7 @@ import {
   levelOfScore,
   validateLevelWeights,
 } from '../levels/level-score';
-import type { JobProgress } from '../../../src-preload/contract';
+import type { JobProgress } from '../../../src-shared/contract';
 import { OpenAiEngine, type EngineConfig } from '../engines/openai-engine';
 import { EngineError, isCancel } from '../engines/engine';
 

@@ -8,7 +8,7 @@ import type { SegmentScore } from './score-store';
 import { runScoreJob, type ScoreJobContext } from './score-job-runner';
 import { levelOfScore, scoreFromLogits, validateLevelWeights } from '../levels/level-score';
 import { isAbortError } from '../media/errors';
-import type { JobProgress } from '../../../src-preload/contract';
+import type { JobProgress } from '../../../src-shared/contract';
 import { inspectModelFolder, type LmmFolderInfo } from '../lmm/folder';
 import type { LoadedLmm, RgbFrame } from '../lmm/runtime';
 import type { LmmEp, ModelPool } from '../lmm/model-pool';

@@ -12,7 +12,7 @@
 //    place is taken by the parametric MOS itself (see `integrateSession`).
 //  * Audio (P.1203.2): by default O.21 = 5 for every second (no audio impairment), because the
 //    studio assesses pictures; a constant, or codec + bitrate through P.1203.2, can be given.
-import { StudioError } from '../../../src-preload/contract-errors';
+import { StudioError } from '../../../src-shared/contract-errors';
 
 // P.1203.3 integration lives in p1203-integration.ts, switch detection in p1203-switches.ts; the
 // helpers they share with the video module below are exported for them (not part of the API).

@@ -1,7 +1,7 @@
 // The model runs a person chooses between (library run picker, evaluation): named with their
 // date and how many videos they scored, runs that scored nothing left out.
 import type Database from 'better-sqlite3';
-import type { EvalRunInfo } from '../../../src-preload/contract-evaluation';
+import type { EvalRunInfo } from '../../../src-shared/contract-evaluation';
 import { ScoreStore, type ModelRunRecord } from './score-store';
 
 /** "#4 builtin-nr 1.0.0 · 2026-11-30 21:03 UTC · 12 of 14 videos" (a model run: the model's name) */

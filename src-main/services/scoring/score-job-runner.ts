@@ -6,8 +6,8 @@
 import type { ProjectStore } from '../store/project-store';
 import { JobStore, type JobItem } from '../jobs/job-store';
 import { ScoreStore, type ModelRunRecord } from './score-store';
-import type { JobProgress } from '../../../src-preload/contract';
-import { StudioError } from '../../../src-preload/contract-errors';
+import type { JobProgress } from '../../../src-shared/contract';
+import { StudioError } from '../../../src-shared/contract-errors';
 
 export type NewRun = Omit<
   ModelRunRecord,

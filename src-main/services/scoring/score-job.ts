@@ -9,8 +9,8 @@ import { STREAMING_SCORER_ID, STREAMING_SCORER_VERSION, scoreStreaming } from '.
 import { isAbortError } from '../media/errors';
 import { levelOfScore, validateLevelWeights, DEFAULT_LEVEL_WEIGHTS } from '../levels/level-score';
 import type { ProviderName } from '../inference/packs';
-import type { JobProgress } from '../../../src-preload/contract';
-import { StudioError } from '../../../src-preload/contract-errors';
+import type { JobProgress } from '../../../src-shared/contract';
+import { StudioError } from '../../../src-shared/contract-errors';
 import {
   ENGINE_SCORER_ID,
   runEngineScoreJob,

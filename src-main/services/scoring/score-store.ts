@@ -3,7 +3,7 @@
 // written in one transaction; primary keys make a re-run of a committed segment a no-op.
 import type Database from 'better-sqlite3';
 import type { Level as LevelName, LevelProbs } from '../levels/level-score';
-import type { ModelRunInfo } from '../../../src-preload/contract';
+import type { ModelRunInfo } from '../../../src-shared/contract';
 
 export type { LevelProbs };
 

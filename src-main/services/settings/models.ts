@@ -1,13 +1,13 @@
 // The studio-wide registry of in-process model folders and the LMM settings (idle release, frame
 // budgets), kept in <studio home>/settings.json beside the other settings. A folder is validated
 // before anything is written, so a failed add leaves the registry as it was.
-import { StudioError } from '../../../src-preload/contract-errors';
+import { StudioError } from '../../../src-shared/contract-errors';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as ort from 'onnxruntime-node';
 import { estimateMemoryBytes, inspectModelFolder } from '../lmm/folder';
-import type { ModelView } from '../../../src-preload/contract-models';
+import type { ModelView } from '../../../src-shared/contract-models';
 
 export interface LmmSettings {
   /** A loaded model is released after this many seconds without use. */

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { RecentProject } from '../../../src-preload/contract';
+import type { RecentProject } from '../../../src-shared/contract';
 
 const MAX_RECENT = 20;
 

@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Settings } from '../../../src-preload/contract';
-import { StudioError } from '../../../src-preload/contract-errors';
+import type { Settings } from '../../../src-shared/contract';
+import { StudioError } from '../../../src-shared/contract-errors';
 
 const MAX_NAME = 100;
 

@@ -1,5 +1,5 @@
 // Store errors carry a stable code (logs, CLI exit codes) and a human message (UI).
-import { StudioError } from '../../../src-preload/contract-errors';
+import { StudioError } from '../../../src-shared/contract-errors';
 export type StoreErrorCode =
   | 'PROJECT_NOT_FOUND'
   | 'PROJECT_EXISTS'

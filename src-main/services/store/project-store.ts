@@ -8,7 +8,7 @@ import type {
   LibraryQuery,
   LibrarySort,
   VideoRow,
-} from '../../../src-preload/contract';
+} from '../../../src-shared/contract';
 import {
   VIDEO_COLUMNS,
   defaultMosView,

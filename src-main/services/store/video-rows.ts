@@ -11,7 +11,7 @@ import type {
   LibrarySort,
   SortColumn,
   VideoRow,
-} from '../../../src-preload/contract';
+} from '../../../src-shared/contract';
 
 /** The run whose scores the Score/Level columns show, and where the MOS column comes from. */
 export interface RowView {

@@ -3,7 +3,7 @@
 // library (pairs, evaluation), the review of one video and the models dialog, all kept in the URL
 // (useRoute) so a reload returns to the same view.
 import { useCallback, useEffect, useState } from 'react';
-import type { ProjectInfo } from '../../../src-preload/contract';
+import type { ProjectInfo } from '../../../src-shared/contract';
 import { useApi } from '../shared/api/api-context';
 import { ErrorScope } from '../shared/data/error-sink';
 import { useAction } from '../shared/data/useAction';

@@ -2,7 +2,7 @@
 // which video the review shows. Opening pushes a history entry, so the browser's Back closes what
 // was opened; after a reload there is no entry of ours to go back to, and closing replaces the URL.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { VideoRow } from '../../../src-preload/contract';
+import type { VideoRow } from '../../../src-shared/contract';
 import { formatRoute, parseRoute, type Panel, type Route } from './route';
 
 export interface Navigation extends Route {

@@ -2,14 +2,14 @@
 // current time, segment or selected span attached; answers stream in; timestamps seek the player;
 // any answer can be saved as an instruction pair. The built-in analyst (not an LMM) is the default.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { VideoScores } from '../../../../src-preload/contract';
+import type { VideoScores } from '../../../../src-shared/contract';
 import type {
   AttachmentInput,
   ChatMessageView,
   EngineView,
-} from '../../../../src-preload/contract-assistant';
-import type { ModelView } from '../../../../src-preload/contract-models';
-import { isNonAnswer } from '../../../../src-preload/contract-assistant';
+} from '../../../../src-shared/contract-assistant';
+import type { ModelView } from '../../../../src-shared/contract-models';
+import { isNonAnswer } from '../../../../src-shared/contract-assistant';
 import { useApi } from '../../shared/api/api-context';
 import { errorMessage } from '../../shared/format';
 import type { PlayerController } from '../review/logic/player';

@@ -1,7 +1,7 @@
 // OpenAI-compatible engines (vLLM, Ollama, LM Studio, …): base URL, model, API key (write-only:
 // kept by the main process in the host's secret store, never shown again), frames and timeouts.
 import { useState } from 'react';
-import type { EngineView } from '../../../../src-preload/contract-assistant';
+import type { EngineView } from '../../../../src-shared/contract-assistant';
 import { useApi } from '../../shared/api/api-context';
 import { errorMessage } from '../../shared/format';
 import { Modal } from '../../shared/ui/Modal';

@@ -5,8 +5,8 @@ import type {
   EngineView,
   QbenchAnswerView,
   QbenchRunView,
-} from '../../../../src-preload/contract-assistant';
-import type { ModelView } from '../../../../src-preload/contract-models';
+} from '../../../../src-shared/contract-assistant';
+import type { ModelView } from '../../../../src-shared/contract-models';
 import { useApi } from '../../shared/api/api-context';
 import { errorMessage, formatEta } from '../../shared/format';
 import { Modal } from '../../shared/ui/Modal';

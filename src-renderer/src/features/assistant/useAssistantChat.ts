@@ -1,7 +1,7 @@
 // The chat of one video: loads its history, asks (the answer streams in through
 // assistant.chunk events and lands with assistant.done), cancels, saves answers as pairs.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AttachmentInput, ChatMessageView } from '../../../../src-preload/contract-assistant';
+import type { AttachmentInput, ChatMessageView } from '../../../../src-shared/contract-assistant';
 import { useApi } from '../../shared/api/api-context';
 import { errorMessage } from '../../shared/format';
 

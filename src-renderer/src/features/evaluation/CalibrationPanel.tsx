@@ -2,7 +2,7 @@
 // least 8 videos, then the k-fold cross-validated figures of each model (never in-sample), the raw
 // score's SRCC for comparison, and the interval the library's Predicted MOS carries.
 import { useState } from 'react';
-import type { CalibrationInfo, EvalResult } from '../../../../src-preload/contract-evaluation';
+import type { CalibrationInfo, EvalResult } from '../../../../src-shared/contract-evaluation';
 import { useApi } from '../../shared/api/api-context';
 import { fmtMetric } from './logic/metrics-table';
 

@@ -2,12 +2,12 @@
 // side by side), the scatter plot with the fitted logistic, subset breakdown, human-rating
 // statistics, and the rating studies (create, run a session).
 import { useCallback, useEffect, useState } from 'react';
-import type { ProjectInfo } from '../../../../src-preload/contract';
+import type { ProjectInfo } from '../../../../src-shared/contract';
 import type {
   EvalOverview,
   EvalResult,
   EvalSubsetBy,
-} from '../../../../src-preload/contract-evaluation';
+} from '../../../../src-shared/contract-evaluation';
 import { useApi } from '../../shared/api/api-context';
 import type { OpenVideo } from '../../shared/open-video';
 import { errorCode, errorMessage } from '../../shared/format';

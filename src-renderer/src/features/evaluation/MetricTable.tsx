@@ -1,5 +1,5 @@
 // Metric table: one row per model run (runs side by side) with bootstrap CIs, or per run and subset.
-import type { EvalResult } from '../../../../src-preload/contract-evaluation';
+import type { EvalResult } from '../../../../src-shared/contract-evaluation';
 import {
   METRIC_COLUMNS,
   fitNote,

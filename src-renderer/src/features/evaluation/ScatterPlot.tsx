@@ -2,7 +2,7 @@
 // VQEG logistic curve, axes with units; exports as SVG or PNG. Colours and fonts are attributes,
 // not CSS, so the exported file looks the same outside the app.
 import { useMemo, useRef, useState } from 'react';
-import type { EvalResult } from '../../../../src-preload/contract-evaluation';
+import type { EvalResult } from '../../../../src-shared/contract-evaluation';
 import type { OpenVideo } from '../../shared/open-video';
 import { downloadBlob, linearScale, svgToPng } from './logic/plot';
 import { fmtMetric } from './logic/metrics-table';

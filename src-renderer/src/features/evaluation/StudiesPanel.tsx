@@ -1,7 +1,7 @@
 // Rating studies: the list (with each annotator's progress), a form to create one from the
 // project's playable videos, and Start / Resume for the current annotator.
 import { useEffect, useState } from 'react';
-import type { EvalOverview } from '../../../../src-preload/contract-evaluation';
+import type { EvalOverview } from '../../../../src-shared/contract-evaluation';
 import { useApi } from '../../shared/api/api-context';
 import { studyClipCount } from './logic/study-clips';
 

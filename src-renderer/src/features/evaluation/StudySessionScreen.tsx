@@ -1,7 +1,7 @@
 // One annotator's rating-study session: full-screen playback of each clip, then the ACR rating
 // screen (keys 1–5 or clicks), "7 of 24" progress, pause / resume (stored, survives a reload).
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { StudySession } from '../../../../src-preload/contract-evaluation';
+import type { StudySession } from '../../../../src-shared/contract-evaluation';
 import { useApi } from '../../shared/api/api-context';
 import { useMediaSource } from '../../shared/hooks/useMediaSource';
 import { ACR_LEVELS, acrFromKey, progressLabel } from './logic/acr';

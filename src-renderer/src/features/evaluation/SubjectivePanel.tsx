@@ -1,5 +1,5 @@
 // Human-rating statistics of the MOS source: observers, votes, Krippendorff's alpha, BT.500 screening.
-import type { EvalResult } from '../../../../src-preload/contract-evaluation';
+import type { EvalResult } from '../../../../src-shared/contract-evaluation';
 import { fmtMetric, mosCsv } from './logic/metrics-table';
 import { downloadBlob } from './logic/plot';
 

@@ -2,7 +2,7 @@
 // ETA, the video being scored, the execution provider (and why CUDA was not used), Cancel, and
 // the per-video errors on demand.
 import { useState } from 'react';
-import type { JobProgress, ScorerInfo } from '../../../../src-preload/contract';
+import type { JobProgress, ScorerInfo } from '../../../../src-shared/contract';
 import { baseName, formatCount, formatEta } from '../../shared/format';
 import { isJobActive, JOB_STATUS_LABEL, jobPercent, scorerName } from './logic/jobs';
 import { ReplicaList } from './ReplicaList';

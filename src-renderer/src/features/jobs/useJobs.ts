@@ -1,7 +1,7 @@
 // Score jobs of the open project: `jobs.list` once, then live `job.progress` events. Also
 // lists the scorers, which the Score dialog and the panel both name.
 import { useCallback, useEffect, useState } from 'react';
-import type { JobProgress, ScorerInfo } from '../../../../src-preload/contract';
+import type { JobProgress, ScorerInfo } from '../../../../src-shared/contract';
 import { useApi } from '../../shared/api/api-context';
 import { usePostError } from '../../shared/data/error-sink';
 import { useAction } from '../../shared/data/useAction';

@@ -4,7 +4,7 @@ import type {
   ImportProgress,
   ImportSkipKind,
   ImportSummary,
-} from '../../../../src-preload/contract';
+} from '../../../../src-shared/contract';
 import { baseName, formatCount, formatEta, plural } from '../../shared/format';
 
 export function ImportProgressBar({

@@ -3,7 +3,7 @@
 // it its sort, filter and run so the review walks the same order.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SortingState, TableMeta } from '@tanstack/react-table';
-import type { LibraryFilter, LibrarySort, VideoRow } from '../../../../src-preload/contract';
+import type { LibraryFilter, LibrarySort, VideoRow } from '../../../../src-shared/contract';
 import { useApi } from '../../shared/api/api-context';
 import { useDebounced } from '../../shared/hooks/useDebounced';
 import { useFileDrop } from '../../shared/hooks/useFileDrop';

@@ -1,13 +1,8 @@
 // Column definitions of the library table. Cells read per-table context (the API for thumbnail
 // URLs, the selection) from the table's meta, so the definitions stay static.
 import { createColumnHelper, type RowData } from '@tanstack/react-table';
-import type {
-  ApiClient,
-  LibraryRuns,
-  SortColumn,
-  VideoRow,
-} from '../../../../src-preload/contract';
-import type { CalibrationInfo } from '../../../../src-preload/contract-evaluation';
+import type { ApiClient, LibraryRuns, SortColumn, VideoRow } from '../../../../src-shared/contract';
+import type { CalibrationInfo } from '../../../../src-shared/contract-evaluation';
 import {
   formatBitrate,
   formatDuration,

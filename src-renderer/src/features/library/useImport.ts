@@ -4,7 +4,7 @@ import {
   initialImportProgress,
   type ImportProgress,
   type ImportSummary,
-} from '../../../../src-preload/contract';
+} from '../../../../src-shared/contract';
 import { useApi } from '../../shared/api/api-context';
 import { useAction } from '../../shared/data/useAction';
 

@@ -1,7 +1,7 @@
 // Feeds the virtualized table from `library.list`, page by page (see logic/row-loader.ts), and
 // refetches what is on screen when the library changes.
 import { useCallback, useEffect, useMemo, useReducer } from 'react';
-import type { LibraryFilter, LibrarySort, VideoRow } from '../../../../src-preload/contract';
+import type { LibraryFilter, LibrarySort, VideoRow } from '../../../../src-shared/contract';
 import { useApi } from '../../shared/api/api-context';
 import { usePostError } from '../../shared/data/error-sink';
 import { RowLoader } from './logic/row-loader';

@@ -1,7 +1,7 @@
 // The model runs the library can show (library.runs), the one chosen in the run picker (default:
 // the project's default run), refreshed when scores or calibrations change.
 import { useCallback, useState } from 'react';
-import type { LibraryRuns } from '../../../../src-preload/contract';
+import type { LibraryRuns } from '../../../../src-shared/contract';
 import { useCall } from '../../shared/data/useCall';
 
 export interface LibraryRunChoice {

@@ -1,7 +1,7 @@
 // Row selection by video id: click, ctrl/cmd-click, shift-click ranges over the current order,
 // and "select all matching" through library.ids (which knows rows the renderer never loaded).
 import { useCallback, useMemo, useRef, useState } from 'react';
-import type { LibraryFilter } from '../../../../src-preload/contract';
+import type { LibraryFilter } from '../../../../src-shared/contract';
 import { useApi } from '../../shared/api/api-context';
 
 export interface Selection {

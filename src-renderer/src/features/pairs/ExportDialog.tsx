@@ -5,8 +5,8 @@ import type {
   ExportFormat,
   ExportOptions,
   ExportProgress,
-} from '../../../../src-preload/contract-pairs';
-import { EXPORT_FORMATS } from '../../../../src-preload/contract-pairs';
+} from '../../../../src-shared/contract-pairs';
+import { EXPORT_FORMATS } from '../../../../src-shared/contract-pairs';
 import { useApi } from '../../shared/api/api-context';
 import { formatEta, plural } from '../../shared/format';
 import { withErrorScope } from '../../shared/data/error-sink';

@@ -1,8 +1,8 @@
 // Import a dataset file into the project: pairs (LLaVA / Qwen2.5-VL), a rating list, or a
 // Q-Bench-Video question set; shows what matched and what did not.
 import { useState } from 'react';
-import type { ImportKind, ImportReport } from '../../../../src-preload/contract-pairs';
-import { MAX_IMPORT_MB, MOS_SCALES } from '../../../../src-preload/contract-pairs';
+import type { ImportKind, ImportReport } from '../../../../src-shared/contract-pairs';
+import { MAX_IMPORT_MB, MOS_SCALES } from '../../../../src-shared/contract-pairs';
 import { useApi } from '../../shared/api/api-context';
 import { errorMessage } from '../../shared/format';
 import { Modal } from '../../shared/ui/Modal';

@@ -2,7 +2,7 @@
 // of the MOS the run's calibration predicts. The calibrated option is disabled, with the reason
 // shown, when the run has no calibration; a choice that became impossible falls back to the model.
 import { useEffect } from 'react';
-import type { LibraryRuns } from '../../../../src-preload/contract';
+import type { LibraryRuns } from '../../../../src-shared/contract';
 import { useCall } from '../../shared/data/useCall';
 import { calibratedLevelsBlocker, type LevelsSource } from './logic/levels-choice';
 

@@ -1,7 +1,7 @@
 // One pair: its turns as editable text with a live check of turn order and placeholders, save,
 // approve/reject, provenance, and a jump to the video at the pair's time range.
 import { useEffect, useState } from 'react';
-import type { PairRow, PairTurn } from '../../../../src-preload/contract-pairs';
+import type { PairRow, PairTurn } from '../../../../src-shared/contract-pairs';
 import { useApi } from '../../shared/api/api-context';
 import { errorMessage } from '../../shared/format';
 import { basisLabel, editProblems, rangeLabel } from './logic/pair-text';

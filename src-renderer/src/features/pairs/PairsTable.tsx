@@ -7,7 +7,7 @@ import {
   getCoreRowModel,
   useReactTable,
 } from '@tanstack/react-table';
-import type { PairRow } from '../../../../src-preload/contract-pairs';
+import type { PairRow } from '../../../../src-shared/contract-pairs';
 import { answerExcerpt, basisLabel, questionExcerpt, rangeLabel } from './logic/pair-text';
 
 const col = createColumnHelper<PairRow>();

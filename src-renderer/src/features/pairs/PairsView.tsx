@@ -1,12 +1,12 @@
 // Instruction pairs of the project: templates, pair table, editor, export and import.
 import { useCallback, useEffect, useState } from 'react';
-import type { ProjectInfo } from '../../../../src-preload/contract';
-import type { PairRow, PairsFilter } from '../../../../src-preload/contract-pairs';
+import type { ProjectInfo } from '../../../../src-shared/contract';
+import type { PairRow, PairsFilter } from '../../../../src-shared/contract-pairs';
 import {
   LLAVA_PREAMBLE,
   PAIR_SOURCE_VALUES,
   PAIR_STATUS_VALUES,
-} from '../../../../src-preload/contract-pairs';
+} from '../../../../src-shared/contract-pairs';
 import { useApi } from '../../shared/api/api-context';
 import { errorMessage, plural } from '../../shared/format';
 import type { OpenVideo } from '../../shared/open-video';

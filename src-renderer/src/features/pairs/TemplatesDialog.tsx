@@ -5,7 +5,7 @@ import type {
   GeneratedPairPreview,
   TemplateBody,
   TemplateRow,
-} from '../../../../src-preload/contract-pairs';
+} from '../../../../src-shared/contract-pairs';
 import { useApi } from '../../shared/api/api-context';
 import { plural } from '../../shared/format';
 import { usePostError, withErrorScope } from '../../shared/data/error-sink';

@@ -1,6 +1,6 @@
 // Start screen: create a project, open one, or reopen a recent one.
 import { useState } from 'react';
-import type { ProjectInfo, RecentProject } from '../../../../src-preload/contract';
+import type { ProjectInfo, RecentProject } from '../../../../src-shared/contract';
 import { ErrorOutlet, withErrorScope } from '../../shared/data/error-sink';
 import { useAction } from '../../shared/data/useAction';
 import { useCall } from '../../shared/data/useCall';

@@ -2,7 +2,7 @@
 // drag a span's body to move it or an edge to resize it, click to select (Delete removes it,
 // T or the tag menu tags it). The preview of a drag is local state; one call saves it on release.
 import { memo, useMemo, useRef, useState } from 'react';
-import type { Annotation } from '../../../../src-preload/contract';
+import type { Annotation } from '../../../../src-shared/contract';
 import { visibleSpans } from './logic/lanes';
 import { dragSpan, hitSpan, isDrag, sameSpan, type DragMode } from './logic/spans';
 import type { TimeSpan } from './logic/time';

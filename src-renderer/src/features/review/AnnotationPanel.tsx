@@ -6,7 +6,7 @@ import {
   DISTORTION_TAGS,
   type Annotation,
   type DistortionTag,
-} from '../../../../src-preload/contract';
+} from '../../../../src-shared/contract';
 import type { Annotations, PutInput } from './useAnnotations';
 import { formatSpan } from '../scoring/logic/score-details';
 

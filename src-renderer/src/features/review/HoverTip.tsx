@@ -1,6 +1,6 @@
 // What is under the pointer on the timeline: time, the segment's score and level probabilities,
 // its main measurements, and any event there.
-import type { VideoScores } from '../../../../src-preload/contract';
+import type { VideoScores } from '../../../../src-shared/contract';
 import { formatScore } from '../../shared/format';
 import { levelColor, levelOfScore, scoreColor } from '../../shared/scores/score-colors';
 import { levelBars, measurementRows } from '../scoring/logic/score-details';

@@ -1,7 +1,7 @@
 // The timeline's seconds axis, score lane (heat-map band + step curve on a 0–100 grid) and
 // events lane, as one SVG. Memoized on the view and data: playback never re-renders it.
 import { memo, useMemo } from 'react';
-import type { VideoScores } from '../../../../src-preload/contract';
+import type { VideoScores } from '../../../../src-shared/contract';
 import { scoreGeometry, stackRows, visibleSpans } from './logic/lanes';
 import { formatTick, tickStep, ticks, timeToX, type TimelineView } from './logic/zoom';
 import { scoreColor } from '../../shared/scores/score-colors';

@@ -1,6 +1,6 @@
 // The review screen's header: back, the video's name, score and level, undo/redo, position in
 // the library's order with previous/next, the assistant toggle and the annotator.
-import type { VideoRow, VideoScores } from '../../../../src-preload/contract';
+import type { VideoRow, VideoScores } from '../../../../src-shared/contract';
 import type { Annotations } from './useAnnotations';
 import type { ReviewTarget } from './useReviewTarget';
 import { formatCount } from '../../shared/format';

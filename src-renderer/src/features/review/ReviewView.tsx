@@ -9,7 +9,7 @@ import type {
   LibrarySort,
   VideoRow,
   VideoScores,
-} from '../../../../src-preload/contract';
+} from '../../../../src-shared/contract';
 import { useApi } from '../../shared/api/api-context';
 import { useAnnotations } from './useAnnotations';
 import { useMediaSource } from '../../shared/hooks/useMediaSource';

@@ -11,7 +11,7 @@ import {
   type SortingState,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { Annotation, VideoScores } from '../../../../src-preload/contract';
+import type { Annotation, VideoScores } from '../../../../src-shared/contract';
 import { formatScore } from '../../shared/format';
 import { levelOfScore, scoreColor } from '../../shared/scores/score-colors';
 import { LevelChip } from '../../shared/scores/ScoreCells';

@@ -3,7 +3,7 @@
 // a layer above the page (fixed, placed from its anchor), so no lane or panel can clip it.
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
-import { DISTORTION_TAGS, type DistortionTag } from '../../../../src-preload/contract';
+import { DISTORTION_TAGS, type DistortionTag } from '../../../../src-shared/contract';
 import { TAG_KEYS, tagForKey } from './logic/keys';
 import { placeMenu } from '../../shared/place-menu';
 

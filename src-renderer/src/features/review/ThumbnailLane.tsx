@@ -3,7 +3,7 @@
 // overlap are skipped (every k-th one shown); only tiles inside the window are rendered. A click
 // seeks like the other lanes.
 import { memo, useEffect, useState } from 'react';
-import type { ThumbStrip } from '../../../../src-preload/contract';
+import type { ThumbStrip } from '../../../../src-shared/contract';
 import { useApi } from '../../shared/api/api-context';
 import { timeToX, xToTime, type TimelineView } from './logic/zoom';
 

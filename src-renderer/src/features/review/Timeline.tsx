@@ -4,7 +4,7 @@
 // Lanes are memoized on the view only; the playhead moves through a ref on the player clock,
 // so playback costs no React renders. Only the visible window is drawn (logic/lanes.ts).
 import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { Annotation, VideoScores } from '../../../../src-preload/contract';
+import type { Annotation, VideoScores } from '../../../../src-shared/contract';
 import type { PlayerController } from './logic/player';
 import type { TimeSpan } from './logic/time';
 import {

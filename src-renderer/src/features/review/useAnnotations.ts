@@ -1,7 +1,7 @@
 // One video's annotations by the current annotator, with autosave (each change is one call) and
 // undo/redo as inverse calls (logic/undo.ts). Refetches when another window changes them.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Annotation, CallInput } from '../../../../src-preload/contract';
+import type { Annotation, CallInput } from '../../../../src-shared/contract';
 import { useApi } from '../../shared/api/api-context';
 import { errorMessage } from '../../shared/format';
 import {

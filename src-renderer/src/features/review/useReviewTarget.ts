@@ -2,7 +2,7 @@
 // current filter and sort, for N/P. There is no "get one row" call: library.neighbors gives
 // the row's index in that order, and library.list at that index gives the row.
 import { useEffect, useState } from 'react';
-import type { LibraryFilter, LibrarySort, VideoRow } from '../../../../src-preload/contract';
+import type { LibraryFilter, LibrarySort, VideoRow } from '../../../../src-shared/contract';
 import { useApi } from '../../shared/api/api-context';
 import { errorCode, errorMessage } from '../../shared/format';
 

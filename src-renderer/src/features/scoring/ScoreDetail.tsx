@@ -2,7 +2,7 @@
 // choice; the newest run when none is chosen): level probabilities, provider, main measurements
 // and events. The full review view (timeline, frames) is a separate screen.
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { VideoRow, VideoScores } from '../../../../src-preload/contract';
+import type { VideoRow, VideoScores } from '../../../../src-shared/contract';
 import { useCall } from '../../shared/data/useCall';
 import { levelColor, levelOfScore } from '../../shared/scores/score-colors';
 import { formatSpan, levelBars, measurementRows, scoreExplanation } from './logic/score-details';

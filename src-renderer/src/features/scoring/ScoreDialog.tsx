@@ -1,8 +1,8 @@
 // "Score…": what to score (selection or all readable videos), with which scorer, on which
 // execution provider, with what segment length. Starting queues a job on the server.
 import { useEffect, useState } from 'react';
-import type { ScorerInfo } from '../../../../src-preload/contract';
-import type { EngineView } from '../../../../src-preload/contract-assistant';
+import type { ScorerInfo } from '../../../../src-shared/contract';
+import type { EngineView } from '../../../../src-shared/contract-assistant';
 import { useApi } from '../../shared/api/api-context';
 import { errorMessage, plural } from '../../shared/format';
 import { scorerNote } from '../jobs/logic/jobs';

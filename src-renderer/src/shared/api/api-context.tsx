@@ -1,6 +1,6 @@
 // Makes the host's ApiClient available to every component (Electron bridge or WebSocket).
 import { createContext, useContext } from 'react';
-import type { ApiClient } from '../../../../src-preload/contract';
+import type { ApiClient } from '../../../../src-shared/contract';
 
 export const ApiContext = createContext<ApiClient | null>(null);
 

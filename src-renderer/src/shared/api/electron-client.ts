@@ -7,8 +7,8 @@ import type {
   EventName,
   Events,
   MediaKind,
-} from '../../../../src-preload/contract';
-import { ApiError } from '../../../../src-preload/contract';
+} from '../../../../src-shared/contract';
+import { ApiError } from '../../../../src-shared/contract';
 import type { StudioBridge } from '../../../../src-preload/bridge';
 
 export class ElectronApiClient implements ApiClient {

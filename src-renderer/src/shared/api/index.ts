@@ -1,5 +1,5 @@
 // Picks the ApiClient for the host the renderer runs in.
-import type { ApiClient } from '../../../../src-preload/contract';
+import type { ApiClient } from '../../../../src-shared/contract';
 import type { StudioBridge } from '../../../../src-preload/bridge';
 import { ElectronApiClient } from './electron-client';
 import { WebSocketApiClient } from './ws-client';

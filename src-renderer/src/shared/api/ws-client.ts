@@ -7,8 +7,8 @@ import type {
   EventName,
   Events,
   MediaKind,
-} from '../../../../src-preload/contract';
-import { ApiError, type ApiErrorShape } from '../../../../src-preload/contract';
+} from '../../../../src-shared/contract';
+import { ApiError, type ApiErrorShape } from '../../../../src-shared/contract';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: unknown) => void };
 type ServerMessage =

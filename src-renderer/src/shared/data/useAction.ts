@@ -2,7 +2,7 @@
 // error sink once, and `run` resolves to {ok: false} instead of throwing, so no view needs its own
 // try/catch + setError. Answers that arrive after unmount change no state.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { CallInput, CallName, CallOutput } from '../../../../src-preload/contract';
+import type { CallInput, CallName, CallOutput } from '../../../../src-shared/contract';
 import { useApi } from '../api/api-context';
 import { usePostError } from './error-sink';
 

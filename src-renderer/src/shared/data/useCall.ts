@@ -2,7 +2,7 @@
 // named events, keeps the last answer while a new one loads, ignores answers that arrive after a
 // newer request or after unmount (no cancel flags in views), and posts failures to the error sink.
 import { useCallback, useEffect, useState } from 'react';
-import type { CallInput, CallName, CallOutput, EventName } from '../../../../src-preload/contract';
+import type { CallInput, CallName, CallOutput, EventName } from '../../../../src-shared/contract';
 import { useApi } from '../api/api-context';
 import { usePostError } from './error-sink';
 import { errorMessage } from '../format';

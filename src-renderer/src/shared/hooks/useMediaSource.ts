@@ -1,7 +1,7 @@
 // Which URL the review player plays: the source when Chromium can decode it, else an H.264 proxy
 // made on demand (media.makeProxy), with its progress from proxy.progress events.
 import { useCallback, useEffect, useState } from 'react';
-import type { MediaInfo, ProxyProgress } from '../../../../src-preload/contract';
+import type { MediaInfo, ProxyProgress } from '../../../../src-shared/contract';
 import { useApi } from '../api/api-context';
 import { errorCode, errorMessage } from '../format';
 

@@ -1,7 +1,7 @@
 // Small score visuals shared by the library table and the score popover: the coloured score,
 // the level chip and the segment sparkline. All colours come from score-colors.ts.
 import { useId } from 'react';
-import type { LevelName } from '../../../../src-preload/contract';
+import type { LevelName } from '../../../../src-shared/contract';
 import { formatScore } from '../format';
 import { levelColor, scoreColor } from './score-colors';
 import { sparklinePath, sparklinePoints, sparklineTitle } from './sparkline';

@@ -6,7 +6,7 @@
 // lightness bump at yellow). Every colour is mapped into sRGB by reducing chroma only, and the
 // darkest end is light enough to read as text on the dark theme's backgrounds.
 // Pure (no DOM) so it is unit-tested directly.
-import type { LevelName } from '../../../../src-preload/contract';
+import type { LevelName } from '../../../../src-shared/contract';
 
 /** Best first, like the contract's level probabilities. */
 export const LEVELS: readonly LevelName[] = ['high', 'good', 'fair', 'poor', 'low'];

@@ -1,7 +1,7 @@
 // Browses folders on the machine that runs the studio's services (fs.listDir), which in the web
 // host is not the browser's machine, so the browser's own file picker would be the wrong one.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { DirEntry } from '../../../../src-preload/contract';
+import type { DirEntry } from '../../../../src-shared/contract';
 import { useApi } from '../api/api-context';
 import { errorMessage, joinPath, projectFileName, PROJECT_EXT } from '../format';
 import { Modal } from './Modal';

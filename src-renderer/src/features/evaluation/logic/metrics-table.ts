@@ -4,7 +4,7 @@ import type {
   EvalMetricKey,
   EvalResult,
   EvalRunResult,
-} from '../../../../../src-preload/contract-evaluation';
+} from '../../../../../src-shared/contract-evaluation';
 
 export const METRIC_COLUMNS: { key: EvalMetricKey; label: string; title: string }[] = [
   { key: 'srcc', label: 'SRCC', title: 'Spearman rank correlation (scipy.stats.spearmanr)' },

@@ -1,6 +1,6 @@
 // Score-job bookkeeping for the jobs panel: merging `jobs.list` with live `job.progress` events
 // and the numbers the panel shows. Pure, so the merge rules are unit-tested.
-import type { JobProgress, ScorerInfo } from '../../../../../src-preload/contract';
+import type { JobProgress, ScorerInfo } from '../../../../../src-shared/contract';
 
 export function isJobActive(j: Pick<JobProgress, 'status'>): boolean {
   return j.status === 'queued' || j.status === 'running';

@@ -1,7 +1,7 @@
 // Whether exports and generated rating pairs may use calibrated levels (the level of the MOS a
 // run's calibration predicts, on the user's scale) instead of the raw score's level: only when
 // the run they would use has a calibration. Said as a reason the dialog shows next to the choice.
-import type { LibraryRuns } from '../../../../../src-preload/contract';
+import type { LibraryRuns } from '../../../../../src-shared/contract';
 
 export type LevelsSource = 'model' | 'calibrated';
 

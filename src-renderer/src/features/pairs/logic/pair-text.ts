@@ -1,11 +1,11 @@
 // Small text helpers of the pairs view: range labels, one-line excerpts of a conversation, and
 // the editor's live check (the same rules the main process applies before writing).
-import type { PairRow, PairTurn } from '../../../../../src-preload/contract-pairs';
+import type { PairRow, PairTurn } from '../../../../../src-shared/contract-pairs';
 import {
   LLAVA_PREAMBLE,
   QWEN_PREAMBLE,
   turnProblems,
-} from '../../../../../src-preload/contract-pairs';
+} from '../../../../../src-shared/contract-pairs';
 
 export function rangeLabel(startSec: number | null, endSec: number | null): string {
   if (startSec == null || endSec == null) return 'whole video';

@@ -1,6 +1,6 @@
 // The review view's keyboard map, as data: a key press becomes an action (or nothing). Pure, so
 // the bindings are unit-tested and listed in one place.
-import { DISTORTION_TAGS, type DistortionTag } from '../../../../../src-preload/contract';
+import { DISTORTION_TAGS, type DistortionTag } from '../../../../../src-shared/contract';
 
 export type ReviewAction =
   | { type: 'togglePlay' }

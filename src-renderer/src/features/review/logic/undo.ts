@@ -1,7 +1,7 @@
 // Undo/redo of annotation edits as inverse API calls: every change is saved at once (autosave),
 // so undo is another call — put the previous value back, delete what was created, restore what
 // was deleted. Pure: entries are data; the hook applies them through the ApiClient.
-import type { Annotation, CallInput } from '../../../../../src-preload/contract';
+import type { Annotation, CallInput } from '../../../../../src-shared/contract';
 
 export type AnnotationOp =
   | { call: 'put'; input: CallInput<'annotations.put'> }

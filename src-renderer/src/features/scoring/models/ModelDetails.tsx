@@ -1,5 +1,5 @@
 // One registered model: what it is, what it weighs on disk and in memory, where it can run.
-import type { ModelView } from '../../../../../src-preload/contract-models';
+import type { ModelView } from '../../../../../src-shared/contract-models';
 import { formatSize } from '../../../shared/format';
 
 const ARCH_LABEL: Record<ModelView['arch'], string> = {

@@ -2,7 +2,7 @@
 // main process; a folder that fails is refused with the reason and nothing is added), read its
 // details (architecture, parameters, dtype and size per file, estimated memory, providers), remove it.
 import { useCallback, useEffect, useState } from 'react';
-import type { ModelView } from '../../../../../src-preload/contract-models';
+import type { ModelView } from '../../../../../src-shared/contract-models';
 import { useApi } from '../../../shared/api/api-context';
 import { errorMessage } from '../../../shared/format';
 import { Modal } from '../../../shared/ui/Modal';
