@@ -14,11 +14,7 @@ import { join, resolve } from 'node:path';
 import { mulberry32 } from './tiny-lmm/onnx-graph.mjs';
 import { buildTokenizerFiles, LEVEL_WORDS } from './tiny-lmm/tokenizer.mjs';
 import { buildDecoder, buildEmbedTokens } from './tiny-lmm/decoder.mjs';
-import {
-  buildLlavaOnevisionVision,
-  buildLlavaVision,
-  buildQwenVision,
-} from './tiny-lmm/vision.mjs';
+import { buildLlavaVision, buildQwenVision } from './tiny-lmm/vision.mjs';
 
 export const ARCHS = ['vqa2', 'llava_onevision', 'qwen2_vl', 'qwen2_5_vl'];
 const SEEDS = { vqa2: 2411, llava_onevision: 3795, qwen2_vl: 202, qwen2_5_vl: 2025 };
@@ -34,12 +30,6 @@ const TEXT = {
   eps: 1e-6,
 };
 const SIGLIP = { size: 32, patch: 8, dim: 32, heads: 2, mlp: 64, eps: 1e-6 };
-// An odd patch grid (5×5) so that LLaVA-OneVision's bilinear ½ pooling (→ 3×3) is not an average.
-const SIGLIP_OV = { ...SIGLIP, size: 40 };
-// LLaVA-OneVision's anyres resolutions (multiples of the view size up to 3×3 here, 6×6 in the real
-// models): images only. Video frames are not tiled, so the runtime never uses them; they are written
-// so that the folder reads like a published one.
-const pinpoints = (size) => [1, 2, 3].flatMap((h) => [1, 2, 3].map((w) => [h * size, w * size]));
 const MOTION = { size: 16, patch: 8, dim: 16, maxFrames: 512 };
 const QWEN_VISION = { patch: 4, temporalPatch: 2, merge: 2, dim: 32, mlp: 64, eps: 1e-6 };
 const MROPE_SECTION = [2, 3, 3];
@@ -127,11 +117,7 @@ export function buildModelFolder(arch) {
   const decoder = buildDecoder(cfg, rand);
   const vision = isQwen
     ? buildQwenVision(QWEN_VISION, TEXT.hidden, rand, { v25: arch === 'qwen2_5_vl' })
-    : arch === 'vqa2'
-      ? buildLlavaVision(SIGLIP, TEXT.hidden, rand, { motion: MOTION })
-      : buildLlavaOnevisionVision(SIGLIP_OV, TEXT.hidden, rand);
-  const siglip = arch === 'vqa2' ? SIGLIP : SIGLIP_OV;
-  const ovGrid = Math.floor(SIGLIP_OV.size / SIGLIP_OV.patch);
+    : buildLlavaVision(SIGLIP, TEXT.hidden, rand, { motion: arch === 'vqa2' ? MOTION : null });
   const eos = [ids['<|im_end|>'], ids['<|endoftext|>']];
   if (isQwen) {
     const v25 = arch === 'qwen2_5_vl';
@@ -190,18 +176,16 @@ export function buildModelFolder(arch) {
         projector_hidden_act: 'gelu',
         vision_feature_select_strategy: 'full',
         vision_feature_layer: -1,
-        vision_aspect_ratio: 'anyres_max_9',
-        image_grid_pinpoints: pinpoints(siglip.size),
         text_config: textConfig(tok.vocabSize),
         vision_config: {
           model_type: 'siglip_vision_model',
-          hidden_size: siglip.dim,
-          image_size: siglip.size,
-          patch_size: siglip.patch,
-          num_attention_heads: siglip.heads,
-          intermediate_size: siglip.mlp,
+          hidden_size: SIGLIP.dim,
+          image_size: SIGLIP.size,
+          patch_size: SIGLIP.patch,
+          num_attention_heads: SIGLIP.heads,
+          intermediate_size: SIGLIP.mlp,
           num_hidden_layers: 1,
-          layer_norm_eps: siglip.eps,
+          layer_norm_eps: SIGLIP.eps,
         },
       },
     ]);
@@ -210,15 +194,12 @@ export function buildModelFolder(arch) {
       {
         image_processor_type: 'LlavaOnevisionImageProcessor',
         do_resize: true,
-        size: { height: siglip.size, width: siglip.size },
-        resample: 3,
+        size: { height: SIGLIP.size, width: SIGLIP.size },
         do_rescale: true,
         rescale_factor: 1 / 255,
         do_normalize: true,
         image_mean: [0.5, 0.5, 0.5],
         image_std: [0.5, 0.5, 0.5],
-        do_pad: true,
-        image_grid_pinpoints: pinpoints(siglip.size),
         do_convert_rgb: true,
       },
     ]);
@@ -228,7 +209,6 @@ export function buildModelFolder(arch) {
         processor_class: 'LlavaOnevisionProcessor',
         image_token: '<image>',
         video_token: '<video>',
-        num_image_tokens: arch === 'vqa2' ? (SIGLIP.size / SIGLIP.patch) ** 2 : ovGrid * ovGrid,
         vision_feature_select_strategy: 'full',
       },
     ]);

@@ -170,8 +170,7 @@ def normalize(frames, rescale, mean, std):
 # ---- vision towers -----------------------------------------------------------------------
 
 
-def llava_tower(W, cfg, frames):
-    """SigLIP tower + projector per frame: [N, g*g, hidden] in (row, col) patch order."""
+def llava_key_features(W, cfg, frames):
     vc = cfg['vision_config']
     P, D, heads, eps = vc['patch_size'], vc['hidden_size'], vc['num_attention_heads'], vc['layer_norm_eps']
     N, S = frames.shape[0], frames.shape[1]
@@ -189,42 +188,10 @@ def llava_tower(W, cfg, frames):
     h = layer_norm(x, W[p + '.layer_norm2.weight'], W[p + '.layer_norm2.bias'], eps)
     x = x + lin(W, p + '.mlp.fc2', gelu_tanh(lin(W, p + '.mlp.fc1', h)))
     x = layer_norm(x, W['vision_tower.post_layernorm.weight'], W['vision_tower.post_layernorm.bias'], eps)
-    return lin(W, 'multi_modal_projector.linear_2', gelu_tanh(lin(W, 'multi_modal_projector.linear_1', x)))
-
-
-def vqa2_key_features(W, cfg, frames):
-    """The VQA² export pools inside its graph: 2x2 means of each frame's grid, then the newline."""
-    y = llava_tower(W, cfg, frames)
-    N, Hd = y.shape[0], y.shape[-1]
-    g = int(round(np.sqrt(y.shape[1])))
+    y = lin(W, 'multi_modal_projector.linear_2', gelu_tanh(lin(W, 'multi_modal_projector.linear_1', x)))
+    Hd = y.shape[-1]
     y = y.reshape(N, g // 2, 2, g // 2, 2, Hd).mean(axis=(2, 4)).reshape(-1, Hd)
     return np.concatenate([y, W['image_newline']], axis=0)
-
-
-def interp_matrix(n_in, n_out):
-    """torch.nn.functional.interpolate(mode='bilinear', align_corners=False) along one axis, as a
-    matrix: output sample o sits at input coordinate (o + 0.5) * n_in / n_out - 0.5 (clamped at 0)
-    and mixes its two neighbours linearly."""
-    A = np.zeros((n_out, n_in))
-    for o in range(n_out):
-        src = max((o + 0.5) * n_in / n_out - 0.5, 0.0)
-        i0 = min(int(np.floor(src)), n_in - 1)
-        i1 = min(i0 + 1, n_in - 1)
-        A[o, i0] += 1 - (src - i0)
-        A[o, i1] += src - i0
-    return A
-
-
-def onevision_video_features(W, cfg, frames):
-    """LLaVA-OneVision video: each frame's g x g grid resized to ceil(g/2) x ceil(g/2) bilinearly,
-    frames concatenated, one image_newline row at the end."""
-    vc = cfg['vision_config']
-    g = vc['image_size'] // vc['patch_size']
-    y = llava_tower(W, cfg, frames)
-    N, Hd = y.shape[0], y.shape[-1]
-    A = interp_matrix(g, -(-g // 2))
-    pooled = np.einsum('yi,xj,nijd->nyxd', A, A, y.reshape(N, g, g, Hd)).reshape(-1, Hd)
-    return np.concatenate([pooled, W['model.image_newline'].reshape(1, Hd)], axis=0)
 
 
 def motion_features(W, frames, patch):
@@ -352,7 +319,7 @@ def main():
         ph = [cfg['video_token_id']]
     else:
         tc = cfg['text_config']
-        feats = [vqa2_key_features(W, cfg, key) if 'motionFrames' in req else onevision_video_features(W, cfg, key)]
+        feats = [llava_key_features(W, cfg, key)]
         # LLaVA-OneVision marks video frames with its video token; the VQA² prompt uses <image> twice.
         ph = [cfg['image_token_index'] if 'motionFrames' in req else cfg['video_token_index']]
         if 'motionFrames' in req:

@@ -1,9 +1,8 @@
 // Vision encoders of the tiny models, small but real graphs:
-//  - LLaVA-OneVision (published layout): SigLIP-style patch conv + position embedding + one pre-norm
-//    transformer layer and the 2-layer GELU projector, per view; image_newline as a second output.
-//  - the VQA² variant: the same tower, 2×2 pooling of each frame's grid and the newline inside the
-//    graph (its key-frame rows are final), plus the motion branch: per motion frame a conv stem +
-//    global average pool (standing in for SlowFast's fast pathway), a position embedding, and an MLP → one token each.
+//  - LLaVA-OneVision: SigLIP-style patch conv + position embedding + one pre-norm transformer layer,
+//    2-layer GELU projector, 2×2 pooling of each frame's grid, one image_newline token at the end.
+//  - the VQA² variant adds the motion branch: per motion frame a conv stem + global average pool
+//    (standing in for SlowFast's fast pathway), a position embedding, and an MLP → one token each.
 //  - Qwen2-VL / Qwen2.5-VL: flattened (temporal 2 × p × p) patches → linear patch embedding, one
 //    pre-norm per-patch MLP layer, and the 2×2 patch merger (LayerNorm+GELU for Qwen2-VL,
 //    RMSNorm+SwiGLU for Qwen2.5-VL).
@@ -42,10 +41,14 @@ function siglipLayer(g, x, cfg, rand) {
   return layerNorm(g, x, 'vision_tower.post_layernorm', rand, D, cfg.eps);
 }
 
-/** SigLIP-style tower + projector over `pixels` [N, 3, S, S] → [N, grid², hidden]. */
-function llavaTower(g, pixels, cfg, hidden, rand) {
+/** vision_encoder.onnx for llava_onevision (motion: false) and the VQA² variant (motion: true). */
+export function buildLlavaVision(cfg, hidden, rand, { motion }) {
   const { size: S, patch: P, dim: D } = cfg;
-  const grid = Math.floor(S / P);
+  const grid = S / P;
+  const g = new Graph('vision_encoder');
+  g.input('pixel_values', T.FLOAT, ['num_frames', 3, S, S]);
+  if (motion)
+    g.input('motion_pixel_values', T.FLOAT, ['num_motion_frames', 3, motion.size, motion.size]);
   const convW = g.weight(
     'vision_tower.embeddings.patch_embedding.weight',
     [D, 3, P, P],
@@ -56,7 +59,7 @@ function llavaTower(g, pixels, cfg, hidden, rand) {
     [D],
     uniform(rand, D, 0.1),
   );
-  const conv = g.op('Conv', [pixels, convW, convB], {
+  const conv = g.op('Conv', ['pixel_values', convW, convB], {
     kernel_shape: [P, P],
     strides: [P, P],
   });
@@ -69,7 +72,7 @@ function llavaTower(g, pixels, cfg, hidden, rand) {
     uniform(rand, grid * grid * D, 0.5),
   );
   const enc = siglipLayer(g, g.op('Add', [tokens, pos]), cfg, rand);
-  return linear(
+  const proj = linear(
     g,
     gelu(g, linear(g, enc, 'multi_modal_projector.linear_1', rand, D, hidden)),
     'multi_modal_projector.linear_2',
@@ -77,38 +80,6 @@ function llavaTower(g, pixels, cfg, hidden, rand) {
     hidden,
     hidden,
   );
-}
-
-/**
- * vision_encoder.onnx of llava_onevision in the published transformers.js layout: pixel_values
- * [batch, num_patches, 3, S, S] (each view flattened into one batch for the tower) → image_features
- * [batch·num_patches, grid², hidden], the projector output of every view, neither pooled nor packed.
- * The model's image_newline parameter is a second output, [hidden]: the runtime pools the frames and
- * appends it, as LLaVA-OneVision does for a video.
- */
-export function buildLlavaOnevisionVision(cfg, hidden, rand) {
-  const { size: S } = cfg;
-  const g = new Graph('vision_encoder');
-  g.input('pixel_values', T.FLOAT, ['batch_size', 'num_patches', 3, S, S]);
-  const views = g.op('Reshape', ['pixel_values', g.i64([-1, 3, S, S])]);
-  const proj = llavaTower(g, views, cfg, hidden, rand);
-  g.op('Identity', [proj], {}, { outputs: ['image_features'] });
-  g.output('image_features', T.FLOAT, ['num_views', 'tokens_per_view', hidden]);
-  const newline = g.weight('model.image_newline', [hidden], uniform(rand, hidden, 1));
-  g.op('Identity', [newline], {}, { outputs: ['image_newline'] });
-  g.output('image_newline', T.FLOAT, [hidden]);
-  return g;
-}
-
-/** vision_encoder.onnx of the VQA² variant: key frames and motion frames → the rows of both placeholders. */
-export function buildLlavaVision(cfg, hidden, rand, { motion }) {
-  const { size: S } = cfg;
-  const grid = S / cfg.patch;
-  const g = new Graph('vision_encoder');
-  g.input('pixel_values', T.FLOAT, ['num_frames', 3, S, S]);
-  if (motion)
-    g.input('motion_pixel_values', T.FLOAT, ['num_motion_frames', 3, motion.size, motion.size]);
-  const proj = llavaTower(g, 'pixel_values', cfg, hidden, rand);
   // 2×2 average pooling of each frame's grid (bilinear ×½ with half-pixel centres on an even grid).
   const nchw = g.op('Transpose', [g.op('Reshape', [proj, g.i64([-1, grid, grid, hidden])])], {
     perm: [0, 3, 1, 2],

@@ -23,10 +23,10 @@ afterAll(() => {
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 
-/** A copy of a tiny folder (the VQA² one unless `from` says), changed by `edit`. */
-function brokenCopy(name: string, edit: (dir: string) => void, from = 'vqa2'): string {
+/** A copy of the tiny VQA² folder, changed by `edit`. */
+function brokenCopy(name: string, edit: (dir: string) => void): string {
   const dir = path.join(scratch, name);
-  fs.cpSync(path.join(root, from), dir, { recursive: true });
+  fs.cpSync(path.join(root, 'vqa2'), dir, { recursive: true });
   edit(dir);
   return dir;
 }
@@ -143,50 +143,23 @@ describe('inspectModelFolder', () => {
     expect((await refusal(fiveD)).message).toMatch(
       /vision_encoder\.onnx input "pixel_values" has shape \[batch, num_frames, 3, 32, 32\], expected \[frames, channels, height, width\]/,
     );
-  });
-
-  it('takes LLaVA-OneVision in the published layout only, naming what differs', async () => {
-    const info = await inspectModelFolder(path.join(root, 'llava_onevision'));
-    const vision = info.scans.vision_encoder;
-    expect(vision.inputs.map((t) => [t.name, t.shape.length])).toEqual([['pixel_values', 5]]);
-    expect(vision.outputs.map((t) => [t.name, t.shape.length])).toEqual([
-      ['image_features', 3],
-      ['image_newline', 1],
-    ]);
-    // 5×5 views pooled to 3×3 tokens per key frame
-    expect(info.tokensPerKeyFrame).toBe(9);
-    // frames [N, 3, h, w] instead of views [batch, num_patches, 3, h, w]
-    const fourD = brokenCopy(
-      'ov-frames-layout',
-      (d) =>
-        editOnnx(path.join(d, 'onnx/vision_encoder.onnx'), (m) => {
-          m.graph!.input![0]!.type!.tensorType!.shape!.dim!.shift();
-        }),
-      'llava_onevision',
-    );
-    expect((await refusal(fourD)).message).toMatch(
-      /vision_encoder\.onnx input "pixel_values" has shape \[num_patches, 3, 40, 40\], expected \[batch, num_patches, channels, height, width\]/,
-    );
-    // an extra input the runtime would leave unfed (e.g. image_sizes of an anyres export)
-    const extra = brokenCopy(
-      'ov-image-sizes',
-      (d) =>
-        editOnnx(path.join(d, 'onnx/vision_encoder.onnx'), (m) => {
-          const sizes = onnx.ValueInfoProto.create({
-            name: 'image_sizes',
-            type: {
-              tensorType: {
-                elemType: onnx.TensorProto.DataType.INT64,
-                shape: { dim: [{ dimParam: 'batch_size' }, { dimValue: 2 }] },
-              },
+    // an input the runtime would leave unfed (LLaVA-NeXT-style image_sizes) is named on add
+    const extra = brokenCopy('image-sizes', (d) =>
+      editOnnx(path.join(d, 'onnx/vision_encoder.onnx'), (m) => {
+        const t = onnx.ValueInfoProto.create({
+          name: 'image_sizes',
+          type: {
+            tensorType: {
+              elemType: onnx.TensorProto.DataType.INT64,
+              shape: { dim: [{ dimParam: 'images' }, { dimValue: 2 }] },
             },
-          });
-          m.graph!.input!.push(sizes);
-        }),
-      'llava_onevision',
+          },
+        });
+        m.graph!.input!.push(t);
+      }),
     );
     expect((await refusal(extra)).message).toMatch(
-      /vision_encoder\.onnx has input the runtime does not feed: "image_sizes" \[batch_size, 2\] \(expected only pixel_values\)/,
+      /vision_encoder\.onnx has input the runtime does not feed: "image_sizes" \[images, 2\]/,
     );
   });
 

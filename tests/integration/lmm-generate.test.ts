@@ -16,7 +16,7 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const FRAMES: Record<string, [number, number]> = {
   vqa2: [32, 32],
-  llava_onevision: [40, 40],
+  llava_onevision: [32, 32],
   qwen2_vl: [16, 16],
   qwen2_5_vl: [16, 16],
 };

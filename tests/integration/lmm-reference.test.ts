@@ -23,7 +23,7 @@ const CASES: {
   motion: [number, number, number] | null;
 }[] = [
   { arch: 'vqa2', key: [3, 32, 32], motion: [8, 16, 16] },
-  { arch: 'llava_onevision', key: [3, 40, 40], motion: null },
+  { arch: 'llava_onevision', key: [3, 32, 32], motion: null },
   { arch: 'qwen2_vl', key: [3, 16, 16], motion: null },
   { arch: 'qwen2_5_vl', key: [4, 16, 16], motion: null },
 ];

@@ -151,11 +151,8 @@ function pickOnnx(dir: string, component: Component): { file: string; dtype: str
   );
 }
 
-/**
- * A tensor the runtime uses: name, allowed dtypes, and its layout (the rank is checked); an
- * optional one is used when the graph has it.
- */
-type Want = { name: string; dtypes: string[]; layout: string[]; optional?: boolean };
+/** A tensor the runtime uses: name, allowed dtypes, and its layout (the rank is checked). */
+type Want = { name: string; dtypes: string[]; layout: string[] };
 const FLOAT = ['float32', 'float16'];
 const INT64 = ['int64'];
 
@@ -182,30 +179,14 @@ export function expectedTensors(
       .map((name) => ({ name, dtypes: FLOAT, layout: ['batch', 'kv_heads', len, 'head_dim'] }));
   const frames = ['frames', 'channels', 'height', 'width'];
   const rows = ['rows', 'hidden'];
-  // The published LLaVA-OneVision export takes views [batch, num_patches, 3, h, w] and returns the
-  // projector output of each view; pooling and the newline are the runtime's (llava-video.ts).
-  const ov = arch === 'llava_onevision';
-  const views = ['batch', 'num_patches', 'channels', 'height', 'width'];
   const vision: Want[] = [
-    {
-      name: 'pixel_values',
-      dtypes: FLOAT,
-      layout: qwen ? ['patches', 'patch_values'] : ov ? views : frames,
-    },
+    { name: 'pixel_values', dtypes: FLOAT, layout: qwen ? ['patches', 'patch_values'] : frames },
   ];
   if (arch === 'vqa2') vision.push({ name: 'motion_pixel_values', dtypes: FLOAT, layout: frames });
   if (arch === 'qwen2_vl') vision.push({ name: 'grid_thw', dtypes: INT64, layout: ['grids', '3'] });
   if (arch === 'qwen2_5_vl')
     vision.push({ name: 'image_grid_thw', dtypes: INT64, layout: ['grids', '3'] });
-  const visionOut: Want[] = [
-    {
-      name: 'image_features',
-      dtypes: FLOAT,
-      layout: ov ? ['views', 'tokens_per_view', 'hidden'] : rows,
-    },
-  ];
-  if (ov)
-    visionOut.push({ name: 'image_newline', dtypes: FLOAT, layout: ['hidden'], optional: true });
+  const visionOut: Want[] = [{ name: 'image_features', dtypes: FLOAT, layout: rows }];
   if (arch === 'vqa2') visionOut.push({ name: 'motion_features', dtypes: FLOAT, layout: rows });
   return {
     vision_encoder: { inputs: vision, outputs: visionOut },
@@ -241,7 +222,6 @@ function checkTensors(
 ): void {
   for (const w of want) {
     const t = have.find((h) => h.name === w.name);
-    if (!t && w.optional) continue;
     if (!t)
       throw invalid(
         dir,

@@ -5,7 +5,6 @@
 import * as ort from 'onnxruntime-node';
 import { LmmError } from './errors';
 import type { LmmFolderInfo } from './folder';
-import { poolVideoFeatures } from './llava-video';
 import {
   framesToNchw,
   qwenPatches,
@@ -157,28 +156,18 @@ export async function prepareInput(
         blocks.push({ id, rows: feats[ph.output]! });
       }
     } else {
-      // Published LLaVA-OneVision layout: each key frame one untiled view, [1, frames, 3, h, w].
       const size = (pre.size as { height?: number; width?: number } | undefined) ?? {};
       const vc = cfg.vision_config as Record<string, number> | undefined;
       const h = size.height ?? vc?.image_size ?? 384;
       const w = size.width ?? vc?.image_size ?? 384;
-      const n = visuals.keyFrames.length;
-      const feats = await loop.visionTensors({
+      const feats = await loop.vision({
         pixel_values: new ort.Tensor(
           'float32',
           framesToNchw(visuals.keyFrames, w, h, llavaNorm(pre)),
-          [1, n, 3, h, w],
+          [visuals.keyFrames.length, 3, h, w],
         ),
       });
-      const side = Math.floor((vc?.image_size ?? h) / (vc?.patch_size ?? 14));
-      const rows = poolVideoFeatures(
-        feats.image_features!.data,
-        n,
-        side,
-        hidden,
-        feats.image_newline?.data ?? null,
-      );
-      blocks.push({ id: cfgNum(cfg, 'video_token_index', -1), rows });
+      blocks.push({ id: cfgNum(cfg, 'video_token_index', -1), rows: feats.image_features! });
     }
   }
   const expanded: number[] = [];

@@ -105,14 +105,6 @@ export class DecoderLoop {
 
   /** Runs the vision encoder; float32 feeds are converted to the dtype the graph declares. */
   async vision(feeds: Record<string, ort.Tensor>): Promise<Record<string, Float32Array>> {
-    const out = await this.visionTensors(feeds);
-    return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.data]));
-  }
-
-  /** The vision encoder's outputs with their shapes (every last axis is the hidden size). */
-  async visionTensors(
-    feeds: Record<string, ort.Tensor>,
-  ): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
     const typed: Record<string, ort.Tensor> = {};
     for (const [k, v] of Object.entries(feeds)) {
       typed[k] =
@@ -121,7 +113,7 @@ export class DecoderLoop {
           : v;
     }
     const out = await this.run('vision_encoder', typed);
-    const res: Record<string, { data: Float32Array; dims: readonly number[] }> = {};
+    const res: Record<string, Float32Array> = {};
     for (const [k, v] of Object.entries(out)) {
       const dims = v.dims;
       if (dims[dims.length - 1] !== this.info.text.hidden) {
@@ -130,7 +122,7 @@ export class DecoderLoop {
           `vision_encoder output ${k} has rows of ${String(dims[dims.length - 1])}, the language model expects ${this.info.text.hidden}`,
         );
       }
-      res[k] = { data: toFloat32(v), dims };
+      res[k] = toFloat32(v);
     }
     return res;
   }
