@@ -3,7 +3,6 @@
 // Failures go to the view's error sink.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Annotation, CallInput } from '../../../../src-preload/contract';
-import { useApi } from '../../shared/api/api-context';
 import { usePostError } from '../../shared/data/error-sink';
 import { useAction } from '../../shared/data/useAction';
 import { useCall } from '../../shared/data/useCall';
@@ -40,7 +39,6 @@ export interface Annotations {
 }
 
 export function useAnnotations(videoId: number, annotator: string | null): Annotations {
-  const api = useApi();
   const sink = usePostError();
   const putCall = useAction('annotations.put');
   const deleteCall = useAction('annotations.delete');
@@ -75,15 +73,22 @@ export function useAnnotations(videoId: number, annotator: string | null): Annot
   }, []);
   const dropLocal = useCallback((id: number) => setList((l) => l.filter((x) => x.id !== id)), []);
 
+  // Undo and redo say their own failure (which step failed), so their calls are quiet.
+  const undoPut = useAction('annotations.put', { quiet: true });
+  const undoDelete = useAction('annotations.delete', { quiet: true });
+  const undoRestore = useAction('annotations.restore', { quiet: true });
   const apply = useCallback(
-    async (op: AnnotationOp): Promise<void> => {
-      if (op.call === 'put') upsertLocal(await api.call('annotations.put', op.input));
-      else if (op.call === 'delete') {
-        await api.call('annotations.delete', { id: op.id });
-        dropLocal(op.id);
-      } else upsertLocal(await api.call('annotations.restore', { id: op.id }));
+    async (op: AnnotationOp): Promise<{ ok: true } | { ok: false; error: unknown }> => {
+      if (op.call === 'delete') {
+        const r = await undoDelete.run({ id: op.id });
+        if (r.ok) dropLocal(op.id);
+        return r;
+      }
+      const r = await (op.call === 'put' ? undoPut.run(op.input) : undoRestore.run({ id: op.id }));
+      if (r.ok) upsertLocal(r.value);
+      return r;
     },
-    [api, upsertLocal, dropLocal],
+    [undoPut, undoDelete, undoRestore, upsertLocal, dropLocal],
   );
 
   // Calls run one after another: a quick rate-then-undo must reach the store in that order.
@@ -129,14 +134,13 @@ export function useAnnotations(videoId: number, annotator: string | null): Annot
       serial(async () => {
         const e: UndoEntry | null = dir === 'undo' ? stack.undo() : stack.redo();
         if (!e) return;
-        try {
-          await apply(dir === 'undo' ? e.undo : e.redo);
-        } catch (err) {
+        const r = await apply(dir === 'undo' ? e.undo : e.redo);
+        if (!r.ok) {
           if (dir === 'undo') stack.revertUndo(e);
           else stack.revertRedo(e);
           // said as the step that failed, not as the inverse call it made
-          const message = `Could not ${dir} "${e.label}": ${errorMessage(err)}`;
-          sink.post(Object.assign(new Error(message), { code: errorCode(err) }), dir);
+          const message = `Could not ${dir} "${e.label}": ${errorMessage(r.error)}`;
+          sink.post(Object.assign(new Error(message), { code: errorCode(r.error) }), dir);
         }
         bumpHistory((n) => n + 1);
       }),
