@@ -112,6 +112,8 @@ describe('in-process models, as a user', () => {
       .poll(() => dlg.getByTestId('error-banner').textContent())
       .toMatch(/tokenizer\.json is missing/);
     expect(await dlg.getByTestId('model-item').count()).toBe(0);
+    // the refusal shows at the top of the dialog, over the form it is about
+    await shots('models-refused');
 
     await dlg.getByTestId('model-dir').fill(path.join(models, 'vqa2'));
     await dlg.getByTestId('model-name').fill('Tiny VQA² scorer');
