@@ -109,15 +109,17 @@ describe('in-process models, as a user', () => {
     await dlg.getByTestId('model-dir').fill(path.join(tmp, 'broken'));
     await dlg.getByTestId('model-add').click();
     await expect
-      .poll(() => dlg.getByTestId('model-error').textContent())
+      .poll(() => dlg.getByTestId('error-banner').textContent())
       .toMatch(/tokenizer\.json is missing/);
     expect(await dlg.getByTestId('model-item').count()).toBe(0);
+    // the refusal shows at the top of the dialog, over the form it is about
+    await shots('models-refused');
 
     await dlg.getByTestId('model-dir').fill(path.join(models, 'vqa2'));
     await dlg.getByTestId('model-name').fill('Tiny VQA² scorer');
     await dlg.getByTestId('model-add').click();
     await expect.poll(() => dlg.getByTestId('model-item').count()).toBe(1);
-    expect(await dlg.getByTestId('model-error').count()).toBe(0);
+    expect(await dlg.getByTestId('error-banner').count()).toBe(0);
     const details = dlg.getByTestId('model-details');
     expect(await details.getByTestId('model-arch').textContent()).toMatch(/VQA² scorer/);
     expect(await details.getByTestId('model-params').textContent()).toMatch(/K$/);

@@ -1,21 +1,19 @@
 // The assistant chat beside the review player: ask about the video under review, with the
 // current time, segment or selected span attached; answers stream in; timestamps seek the player;
 // any answer can be saved as an instruction pair. The built-in analyst (not an LMM) is the default.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { VideoScores } from '../../../../src-shared/contract';
 import type {
   AttachmentInput,
   ChatMessageView,
   EngineView,
 } from '../../../../src-shared/contract-assistant';
-import type { ModelView } from '../../../../src-shared/contract-models';
 import { isNonAnswer } from '../../../../src-shared/contract-assistant';
-import { useApi } from '../../shared/api/api-context';
-import { errorMessage } from '../../shared/format';
+import { ErrorOutlet, withErrorScope } from '../../shared/data/error-sink';
+import { useCall } from '../../shared/data/useCall';
 import type { PlayerController } from '../review/logic/player';
 import type { TimeSpan } from '../review/logic/time';
 import { clock, clockRange } from './logic/timestamps';
-import { ErrorBanner } from '../../shared/ui/ErrorBanner';
 import { MessageText } from './MessageText';
 import { EngineDialog } from './EngineDialog';
 import { QbenchDialog } from './QbenchDialog';
@@ -36,6 +34,7 @@ export interface AssistantPanelProps {
 export const ANALYST_LABEL = 'Built-in analyst (not an LMM)';
 const ENGINE_KEY = 'vqa2.assistant.engine';
 type AttachKind = 'none' | 'time' | 'segment' | 'span';
+const NO_ENGINES: EngineView[] = [];
 
 function engineLabel(id: string, engines: EngineView[]): string {
   if (id === 'analyst') return ANALYST_LABEL;
@@ -51,41 +50,35 @@ function attachLabel(a: ChatMessageView['attachment']): string | null {
   return `${a.kind} ${clockRange(a.startSec, a.endSec)}`;
 }
 
-export function AssistantPanel({
+// its own error scope: the panel's failures show in the panel, beside the chat they belong to
+export const AssistantPanel = withErrorScope(function AssistantPanel({
   videoId,
   controller,
   segments,
   currentSegment,
   selectedSpan,
 }: AssistantPanelProps) {
-  const api = useApi();
   const chat = useAssistantChat(videoId);
-  const [engines, setEngines] = useState<EngineView[]>([]);
-  const [models, setModels] = useState<ModelView[]>([]);
+  const enginesCall = useCall('assistant.engines', {});
+  const engines = enginesCall.data?.engines ?? NO_ENGINES;
+  const secretStore = enginesCall.data?.secretStore ?? '';
+  const modelsCall = useCall('models.list', {});
+  // installed models only: a missing one cannot answer
+  const models = useMemo(
+    () => (modelsCall.data ?? []).filter((x) => !x.missing),
+    [modelsCall.data],
+  );
+  const loadEngines = () => {
+    enginesCall.refetch();
+    modelsCall.refetch();
+  };
   const [engineId, setEngineId] = useState<string>(
     () => localStorage.getItem(ENGINE_KEY) ?? 'analyst',
   );
   const [attach, setAttach] = useState<AttachKind>('none');
   const [question, setQuestion] = useState('');
   const [dialog, setDialog] = useState<'engines' | 'qbench' | null>(null);
-  const [secretStore, setSecretStore] = useState('');
   const listRef = useRef<HTMLDivElement>(null);
-
-  const loadEngines = useCallback(() => {
-    api
-      .call('assistant.engines', {})
-      .then((r) => {
-        setEngines(r.engines);
-        setSecretStore(r.secretStore);
-      })
-      .catch((e: unknown) => chat.setError(errorMessage(e)));
-    api
-      .call('models.list', {})
-      .then((m) => setModels(m.filter((x) => !x.missing)))
-      .catch((e: unknown) => chat.setError(errorMessage(e)));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api]);
-  useEffect(loadEngines, [loadEngines]);
 
   const model = models.find((m) => m.id === engineId);
   const effectiveEngine =
@@ -165,7 +158,7 @@ export function AssistantPanel({
             ? 'Runs the model in the studio on this clip’s key frames (the attached range, or the whole clip); its answers are the model’s own.'
             : 'Sends this clip’s key frames and your question to the engine; its answers are the model’s own.'}
       </p>
-      <ErrorBanner message={chat.error} onDismiss={() => chat.setError(null)} />
+      <ErrorOutlet />
       <div className="assistant-messages" ref={listRef} data-testid="assistant-messages">
         {chat.messages.length === 0 && !chat.streaming ? (
           <p className="muted assistant-empty">
@@ -315,4 +308,4 @@ export function AssistantPanel({
       ) : null}
     </section>
   );
-}
+});

@@ -2,8 +2,8 @@
 // kept by the main process in the host's secret store, never shown again), frames and timeouts.
 import { useState } from 'react';
 import type { EngineView } from '../../../../src-shared/contract-assistant';
-import { useApi } from '../../shared/api/api-context';
-import { errorMessage } from '../../shared/format';
+import { withErrorScope } from '../../shared/data/error-sink';
+import { useAction } from '../../shared/data/useAction';
 import { Modal } from '../../shared/ui/Modal';
 
 interface Draft {
@@ -60,7 +60,7 @@ export function keyStorageNote(kind: string): string {
   return '';
 }
 
-export function EngineDialog({
+export const EngineDialog = withErrorScope(function EngineDialog({
   engines,
   secretStore,
   onChanged,
@@ -71,45 +71,37 @@ export function EngineDialog({
   onChanged(): void;
   onClose(): void;
 }) {
-  const api = useApi();
   const [draft, setDraft] = useState<Draft>(engines[0] ? toDraft(engines[0]) : blank);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const putCall = useAction('assistant.putEngine');
+  const deleteCall = useAction('assistant.deleteEngine');
+  const busy = putCall.pending;
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
 
   const save = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const saved = await api.call('assistant.putEngine', {
-        ...(draft.id ? { id: draft.id } : {}),
-        name: draft.name,
-        baseUrl: draft.baseUrl,
-        model: draft.model,
-        ...(draft.apiKey ? { apiKey: draft.apiKey } : {}),
-        ...(draft.clearKey ? { clearKey: true } : {}),
-        maxFrames: Number(draft.maxFrames),
-        maxSide: Number(draft.maxSide),
-        timeoutSec: Number(draft.timeoutSec),
-        videoMode: draft.videoMode,
-        prefill: draft.prefill,
-        replicaUrls: draft.replicaUrls.split(/\s+/).filter(Boolean),
-        concurrency: Number(draft.concurrency),
-      });
-      setDraft(toDraft(saved));
-      onChanged();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
+    const r = await putCall.run({
+      ...(draft.id ? { id: draft.id } : {}),
+      name: draft.name,
+      baseUrl: draft.baseUrl,
+      model: draft.model,
+      ...(draft.apiKey ? { apiKey: draft.apiKey } : {}),
+      ...(draft.clearKey ? { clearKey: true } : {}),
+      maxFrames: Number(draft.maxFrames),
+      maxSide: Number(draft.maxSide),
+      timeoutSec: Number(draft.timeoutSec),
+      videoMode: draft.videoMode,
+      prefill: draft.prefill,
+      replicaUrls: draft.replicaUrls.split(/\s+/).filter(Boolean),
+      concurrency: Number(draft.concurrency),
+    });
+    if (!r.ok) return;
+    setDraft(toDraft(r.value));
+    onChanged();
   };
 
   const remove = async () => {
     if (!draft.id) return;
-    await api
-      .call('assistant.deleteEngine', { id: draft.id })
-      .catch((e: unknown) => setError(errorMessage(e)));
+    // the form is cleared either way; a failure shows at the top of the dialog
+    await deleteCall.run({ id: draft.id });
     setDraft(blank);
     onChanged();
   };
@@ -291,11 +283,6 @@ export function EngineDialog({
               </select>
             </label>
           </div>
-          {error ? (
-            <p className="error-text" role="alert" data-testid="engine-error">
-              {error}
-            </p>
-          ) : null}
           <footer className="modal-footer">
             {draft.id ? (
               <button type="button" onClick={() => void remove()}>
@@ -313,4 +300,4 @@ export function EngineDialog({
       </div>
     </Modal>
   );
-}
+});

@@ -1,19 +1,19 @@
 // Q-Bench-Video-style question sets: run one against an engine (progress, cancel) and read the
 // accuracy table — overall, by question type and by category — of this and earlier runs.
-import { useCallback, useEffect, useState } from 'react';
-import type {
-  EngineView,
-  QbenchAnswerView,
-  QbenchRunView,
-} from '../../../../src-shared/contract-assistant';
+import { useEffect, useState } from 'react';
+import type { EngineView } from '../../../../src-shared/contract-assistant';
 import type { ModelView } from '../../../../src-shared/contract-models';
 import { useApi } from '../../shared/api/api-context';
-import { errorMessage, formatEta } from '../../shared/format';
+import { withErrorScope } from '../../shared/data/error-sink';
+import { useAction } from '../../shared/data/useAction';
+import { useCall } from '../../shared/data/useCall';
+import { formatEta } from '../../shared/format';
 import { Modal } from '../../shared/ui/Modal';
 
+const NONE: never[] = [];
 const pct = (a: number | null) => (a == null ? '—' : `${(a * 100).toFixed(1)}%`);
 
-export function QbenchDialog({
+export const QbenchDialog = withErrorScope(function QbenchDialog({
   engines,
   models = [],
   onClose,
@@ -23,10 +23,12 @@ export function QbenchDialog({
   onClose(): void;
 }) {
   const api = useApi();
-  const [sets, setSets] = useState<{ setName: string; count: number }[]>([]);
-  const [setName, setSetName] = useState('');
+  const sets = useCall('assistant.qbenchSets', {}).data ?? NONE;
+  const [chosenSet, setSetName] = useState('');
+  const setName = chosenSet || (sets[0]?.setName ?? '');
   const [engineId, setEngineId] = useState(engines[0]?.id ?? models[0]?.id ?? 'analyst');
-  const [runs, setRuns] = useState<QbenchRunView[]>([]);
+  const runsCall = useCall('assistant.qbenchRuns', {});
+  const runs = runsCall.data ?? NONE;
   const [progress, setProgress] = useState<{
     runId: number;
     done: number;
@@ -35,51 +37,33 @@ export function QbenchDialog({
     status: string;
   } | null>(null);
   const [shown, setShown] = useState<number | null>(null);
-  const [answers, setAnswers] = useState<QbenchAnswerView[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const startCall = useAction('assistant.qbenchStart');
+  const cancelCall = useAction('assistant.qbenchCancel');
 
-  const reload = useCallback(() => {
-    api
-      .call('assistant.qbenchRuns', {})
-      .then(setRuns)
-      .catch((e: unknown) => setError(errorMessage(e)));
-  }, [api]);
+  const reload = runsCall.refetch;
+  useEffect(
+    () =>
+      api.on('assistant.qbench', (p) => {
+        setProgress(p);
+        if (p.status !== 'running') reload();
+      }),
+    [api, reload],
+  );
 
-  useEffect(() => {
-    api
-      .call('assistant.qbenchSets', {})
-      .then((s) => {
-        setSets(s);
-        setSetName((cur) => cur || (s[0]?.setName ?? ''));
-      })
-      .catch((e: unknown) => setError(errorMessage(e)));
-    reload();
-    return api.on('assistant.qbench', (p) => {
-      setProgress(p);
-      if (p.status !== 'running') reload();
-    });
-  }, [api, reload]);
-
-  useEffect(() => {
-    if (shown == null) return;
-    api
-      .call('assistant.qbenchAnswers', { runId: shown })
-      .then(setAnswers)
-      .catch((e: unknown) => setError(errorMessage(e)));
-  }, [api, shown, runs]);
+  const answersCall = useCall(
+    'assistant.qbenchAnswers',
+    { runId: shown ?? 0 },
+    { enabled: shown != null },
+  );
+  const answers = answersCall.data ?? NONE;
+  // a finished run's figures change its answers: read them again with each new run list
+  const reloadAnswers = answersCall.refetch;
+  useEffect(() => reloadAnswers(), [runsCall.data, reloadAnswers]);
 
   const running = progress?.status === 'running';
   const start = async () => {
-    setError(null);
-    try {
-      const r = await api.call('assistant.qbenchStart', {
-        engineId,
-        ...(setName ? { setName } : {}),
-      });
-      setShown(r.runId);
-    } catch (e) {
-      setError(errorMessage(e));
-    }
+    const r = await startCall.run({ engineId, ...(setName ? { setName } : {}) });
+    if (r.ok) setShown(r.value.runId);
   };
 
   const shownRun = runs.find((r) => r.runId === shown);
@@ -135,9 +119,7 @@ export function QbenchDialog({
           {running ? (
             <button
               type="button"
-              onClick={() =>
-                progress && void api.call('assistant.qbenchCancel', { runId: progress.runId })
-              }
+              onClick={() => progress && void cancelCall.run({ runId: progress.runId })}
             >
               Cancel
             </button>
@@ -157,11 +139,6 @@ export function QbenchDialog({
           <p className="muted" data-testid="qbench-progress">
             Run {progress.runId}: {progress.status} {progress.done}/{progress.total} questions
             {running && progress.etaSec != null ? `, ${formatEta(progress.etaSec)}` : ''}
-          </p>
-        ) : null}
-        {error ? (
-          <p className="error-text" role="alert">
-            {error}
           </p>
         ) : null}
         <table className="qbench-table" data-testid="qbench-runs">
@@ -245,4 +222,4 @@ export function QbenchDialog({
       </div>
     </Modal>
   );
-}
+});

@@ -1,9 +1,11 @@
 // The chat of one video: loads its history, asks (the answer streams in through
 // assistant.chunk events and lands with assistant.done), cancels, saves answers as pairs.
+// Failures go to the enclosing error scope (the panel's).
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AttachmentInput, ChatMessageView } from '../../../../src-shared/contract-assistant';
 import { useApi } from '../../shared/api/api-context';
-import { errorMessage } from '../../shared/format';
+import { useAction } from '../../shared/data/useAction';
+import { useCall } from '../../shared/data/useCall';
 
 interface Stream {
   text: string;
@@ -18,7 +20,6 @@ export function useAssistantChat(videoId: number) {
   /** Place of the active question in an in-process model's queue (0 or null: not waiting). */
   const [queuePosition, setQueuePosition] = useState<number | null>(null);
   const queues = useRef(new Map<string, number>());
-  const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<Record<number, string>>({});
   // events may come before the ask call returns its request id: keep them by id
   const streams = useRef(new Map<string, Stream>());
@@ -32,15 +33,20 @@ export function useAssistantChat(videoId: number) {
     });
   }, []);
 
+  const askCall = useAction('assistant.ask');
+  // stopping a question that has just ended is not a failure worth showing
+  const cancelCall = useAction('assistant.cancel', { quiet: true });
+  const savePairCall = useAction('assistant.savePair');
+  const newChatCall = useAction('assistant.newChat');
+  const history = useCall('assistant.chat', { videoId }, { keepPrevious: false }).data;
   useEffect(() => {
-    let live = true;
+    if (history) addMessages(history.messages);
+  }, [history, addMessages]);
+
+  useEffect(() => {
     setMessages([]);
     setActive(null);
     activeRef.current = null;
-    api
-      .call('assistant.chat', { videoId })
-      .then((r) => live && addMessages(r.messages))
-      .catch((e: unknown) => live && setError(errorMessage(e)));
     const offChunk = api.on('assistant.chunk', (p) => {
       if (p.videoId !== videoId) return;
       const s = streams.current.get(p.requestId) ?? { text: '', done: false };
@@ -67,7 +73,6 @@ export function useAssistantChat(videoId: number) {
       }
     });
     return () => {
-      live = false;
       offChunk();
       offQueue();
       offDone();
@@ -76,56 +81,43 @@ export function useAssistantChat(videoId: number) {
 
   const ask = useCallback(
     async (question: string, engineId: string, attachment: AttachmentInput | null) => {
-      setError(null);
-      try {
-        const r = await api.call('assistant.ask', { videoId, question, engineId, attachment });
-        addMessages([r.question]);
-        const s = streams.current.get(r.requestId);
-        if (!s?.done) {
-          activeRef.current = r.requestId;
-          setActive(r.requestId);
-          setStreamText(s?.text ?? '');
-          setQueuePosition(queues.current.get(r.requestId) ?? null);
-        }
-        return true;
-      } catch (e) {
-        setError(errorMessage(e));
-        return false;
+      const asked = await askCall.run({ videoId, question, engineId, attachment });
+      if (!asked.ok) return false;
+      const r = asked.value;
+      addMessages([r.question]);
+      const s = streams.current.get(r.requestId);
+      if (!s?.done) {
+        activeRef.current = r.requestId;
+        setActive(r.requestId);
+        setStreamText(s?.text ?? '');
+        setQueuePosition(queues.current.get(r.requestId) ?? null);
       }
+      return true;
     },
-    [api, videoId, addMessages],
+    [askCall, videoId, addMessages],
   );
 
   const cancel = useCallback(async () => {
-    if (activeRef.current)
-      await api.call('assistant.cancel', { requestId: activeRef.current }).catch(() => undefined);
-  }, [api]);
+    if (activeRef.current) await cancelCall.run({ requestId: activeRef.current });
+  }, [cancelCall]);
 
   const savePair = useCallback(
     async (messageId: number) => {
-      setError(null);
-      try {
-        const r = await api.call('assistant.savePair', { messageId });
-        setSaved((s) => ({ ...s, [messageId]: r.uid }));
-      } catch (e) {
-        setError(errorMessage(e));
-      }
+      const r = await savePairCall.run({ messageId });
+      if (r.ok) setSaved((s) => ({ ...s, [messageId]: r.value.uid }));
     },
-    [api],
+    [savePairCall],
   );
 
   const newChat = useCallback(async () => {
-    await api.call('assistant.newChat', { videoId });
-    setMessages([]);
-  }, [api, videoId]);
+    if ((await newChatCall.run({ videoId })).ok) setMessages([]);
+  }, [newChatCall, videoId]);
 
   return {
     messages,
     streaming: active !== null,
     streamText,
     queuePosition,
-    error,
-    setError,
     saved,
     ask,
     cancel,

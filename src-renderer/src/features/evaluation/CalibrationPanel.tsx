@@ -3,7 +3,7 @@
 // score's SRCC for comparison, and the interval the library's Predicted MOS carries.
 import { useState } from 'react';
 import type { CalibrationInfo, EvalResult } from '../../../../src-shared/contract-evaluation';
-import { useApi } from '../../shared/api/api-context';
+import { useAction } from '../../shared/data/useAction';
 import { fmtMetric } from './logic/metrics-table';
 
 export const MIN_CALIBRATION_VIDEOS = 8;
@@ -15,20 +15,19 @@ const METHOD_LABEL = {
 
 interface Props {
   result: EvalResult;
-  onError(err: unknown): void;
 }
 
-export function CalibrationPanel({ result, onError }: Props) {
-  const api = useApi();
+export function CalibrationPanel({ result }: Props) {
+  const calibrateCall = useAction('eval.calibrate');
   // calibrations made here, shown before the next recompute brings them in the result
   const [made, setMade] = useState<Record<number, CalibrationInfo>>({});
   const [running, setRunning] = useState<number | null>(null);
   const calibrate = (runId: number) => {
     setRunning(runId);
-    api
-      .call('eval.calibrate', { runId, source: result.source.id })
-      .then((c) => setMade((m) => ({ ...m, [runId]: c })), onError)
-      .finally(() => setRunning(null));
+    void calibrateCall.run({ runId, source: result.source.id }).then((r) => {
+      if (r.ok) setMade((m) => ({ ...m, [runId]: r.value }));
+      setRunning(null);
+    });
   };
   return (
     <section

@@ -1,17 +1,14 @@
 // Model scores against MOS, study statistics and rating studies: the metric table (runs
 // side by side), the scatter plot with the fitted logistic, subset breakdown, human-rating
 // statistics, and the rating studies (create, run a session).
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ProjectInfo } from '../../../../src-shared/contract';
-import type {
-  EvalOverview,
-  EvalResult,
-  EvalSubsetBy,
-} from '../../../../src-shared/contract-evaluation';
+import type { EvalSubsetBy } from '../../../../src-shared/contract-evaluation';
 import { useApi } from '../../shared/api/api-context';
+import { ErrorOutlet, withErrorScope } from '../../shared/data/error-sink';
+import { useAction } from '../../shared/data/useAction';
+import { useCall } from '../../shared/data/useCall';
 import type { OpenVideo } from '../../shared/open-video';
-import { errorCode, errorMessage } from '../../shared/format';
-import { ErrorBanner } from '../../shared/ui/ErrorBanner';
 import { MetricTable } from './MetricTable';
 import { CalibrationPanel } from './CalibrationPanel';
 import { ScatterPlot } from './ScatterPlot';
@@ -29,19 +26,23 @@ export interface EvaluationViewProps {
 
 type Tab = 'metrics' | 'studies';
 
-export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewProps) {
+export const EvaluationView = withErrorScope(function EvaluationView({
+  project,
+  onBack,
+  onOpenVideo,
+}: EvaluationViewProps) {
   const api = useApi();
   const [tab, setTab] = useState<Tab>('metrics');
   const [importing, setImporting] = useState(false);
-  const [overview, setOverview] = useState<EvalOverview | null>(null);
+  const overviewCall = useCall('eval.overview', {}, { refetchOn: ['study.changed'] });
+  const overview = overviewCall.data ?? null;
+  const loadOverview = overviewCall.refetch;
   const [source, setSource] = useState<string | null>(null);
   const [runIds, setRunIds] = useState<number[] | null>(null);
   const [excludeRejected, setExcludeRejected] = useState(false);
   const [studyId, setStudyId] = useState<number | null>(null);
   const [subsetBy, setSubsetBy] = useState<EvalSubsetBy | null>(null);
-  const [result, setResult] = useState<EvalResult | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ message: string; code: string | null } | null>(null);
+  const cancelCall = useAction('eval.cancel');
   const [sessionStudy, setSessionStudy] = useState<number | null>(null);
   const [progress, setProgress] = useState<{
     done: number;
@@ -51,61 +52,42 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
 
   useEffect(() => api.on('eval.progress', setProgress), [api]);
 
-  const fail = useCallback(
-    (err: unknown) => setError({ message: errorMessage(err), code: errorCode(err) }),
-    [],
+  // the first overview picks the MOS source and the runs; later ones keep the user's choice
+  useEffect(() => {
+    if (!overview) return;
+    setSource((s) => s ?? overview.sources[0]?.id ?? null);
+    // runs side by side: the newest three that scored something
+    setRunIds(
+      (r) =>
+        r ??
+        overview.runs
+          .filter((x) => x.scoredVideos > 0)
+          .slice(0, 3)
+          .map((x) => x.id),
+    );
+  }, [overview]);
+
+  const computing = !!source && !!runIds && runIds.length > 0;
+  const compute = useCall(
+    'eval.compute',
+    {
+      source: source ?? '',
+      runIds: runIds ?? [],
+      excludeRejected,
+      subsetBy,
+      ...(source === 'annotations' && studyId !== null ? { studyId } : {}),
+    },
+    { enabled: computing },
   );
-
-  const loadOverview = useCallback(() => {
-    api.call('eval.overview', {}).then((o) => {
-      setOverview(o);
-      setSource((s) => s ?? o.sources[0]?.id ?? null);
-      // runs side by side: the newest three that scored something
-      setRunIds(
-        (r) =>
-          r ??
-          o.runs
-            .filter((x) => x.scoredVideos > 0)
-            .slice(0, 3)
-            .map((x) => x.id),
-      );
-    }, fail);
-  }, [api, fail]);
-
+  // a changed overview (a study rated, ratings imported) may change the figures
+  const recompute = compute.refetch;
+  useEffect(() => recompute(), [overview, recompute]);
+  // the last result stays shown (dimmed) while the next one computes
+  const result = computing ? (compute.data ?? null) : null;
+  const busy = computing && compute.loading;
   useEffect(() => {
-    loadOverview();
-    return api.on('study.changed', () => loadOverview());
-  }, [api, loadOverview]);
-
-  useEffect(() => {
-    if (!source || !runIds || runIds.length === 0) {
-      setResult(null);
-      return;
-    }
-    let live = true;
-    setBusy(true);
-    setProgress(null);
-    api
-      .call('eval.compute', {
-        source,
-        runIds,
-        excludeRejected,
-        subsetBy,
-        ...(source === 'annotations' && studyId !== null ? { studyId } : {}),
-      })
-      .then(
-        (r) => {
-          if (!live) return;
-          setResult(r);
-          setError(null);
-        },
-        (err: unknown) => live && fail(err),
-      )
-      .finally(() => live && setBusy(false));
-    return () => {
-      live = false;
-    };
-  }, [api, source, runIds, excludeRejected, studyId, subsetBy, fail, overview?.studies]);
+    if (busy) setProgress(null);
+  }, [busy]);
 
   if (sessionStudy !== null) {
     return (
@@ -154,28 +136,15 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
             {progress && progress.total > 0
               ? `Bootstrap ${progress.done} / ${progress.total}${progress.etaSec != null ? ` · ~${Math.ceil(progress.etaSec)} s left` : ''}`
               : 'Computing…'}
-            <button
-              type="button"
-              onClick={() => void api.call('eval.cancel', {}).catch(fail)}
-              data-testid="eval-cancel"
-            >
+            <button type="button" onClick={() => void cancelCall.run({})} data-testid="eval-cancel">
               Cancel
             </button>
           </span>
         ) : null}
       </header>
-      <ErrorBanner
-        message={error?.message ?? null}
-        code={error?.code}
-        onDismiss={() => setError(null)}
-      />
+      <ErrorOutlet />
       {tab === 'studies' ? (
-        <StudiesPanel
-          overview={overview}
-          onChanged={loadOverview}
-          onStart={setSessionStudy}
-          onError={fail}
-        />
+        <StudiesPanel overview={overview} onChanged={loadOverview} onStart={setSessionStudy} />
       ) : !overview ? (
         <p className="eval-empty">Loading…</p>
       ) : overview.sources.length === 0 || overview.runs.length === 0 ? (
@@ -273,7 +242,7 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
               data-testid="eval-results"
             >
               <MetricTable result={result} projectName={project.name} />
-              <CalibrationPanel result={result} onError={fail} />
+              <CalibrationPanel result={result} />
               <div className="eval-row">
                 <ScatterPlot result={result} onOpenVideo={onOpenVideo} projectName={project.name} />
                 <SubjectivePanel result={result} projectName={project.name} />
@@ -313,4 +282,4 @@ export function EvaluationView({ project, onBack, onOpenVideo }: EvaluationViewP
       ) : null}
     </div>
   );
-}
+});

@@ -1,40 +1,37 @@
 // Rating studies: the list (with each annotator's progress), a form to create one from the
 // project's playable videos, and Start / Resume for the current annotator.
-import { useEffect, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { EvalOverview } from '../../../../src-shared/contract-evaluation';
-import { useApi } from '../../shared/api/api-context';
+import { useAction } from '../../shared/data/useAction';
+import { useCall } from '../../shared/data/useCall';
 import { studyClipCount } from './logic/study-clips';
 
 interface StudiesPanelProps {
   overview: EvalOverview | null;
   onChanged(): void;
   onStart(studyId: number): void;
-  onError(err: unknown): void;
 }
 
-export function StudiesPanel({ overview, onChanged, onStart, onError }: StudiesPanelProps) {
-  const api = useApi();
-  const [annotator, setAnnotator] = useState<string>('');
+export function StudiesPanel({ overview, onChanged, onStart }: StudiesPanelProps) {
+  const annotator = useCall('settings.get', {}).data?.annotator ?? '';
+  const createCall = useAction('study.create');
   const [name, setName] = useState('ACR study');
   const [limit, setLimit] = useState(24);
   const [training, setTraining] = useState(0);
   const [repeats, setRepeats] = useState(2);
   const [seed, setSeed] = useState('');
   // The playable videos, by name; the user picks which go into the study (all by default).
-  const [videos, setVideos] = useState<{ id: number; name: string }[] | null>(null);
+  const playable = useCall('library.list', {
+    offset: 0,
+    limit: 1000,
+    filter: { status: 'ok' },
+    sort: { column: 'name', desc: false },
+  }).data;
+  const videos = useMemo(
+    () => playable?.rows.map((v) => ({ id: v.id, name: v.name })) ?? null,
+    [playable],
+  );
   const [left, setLeft] = useState<ReadonlySet<number>>(new Set());
-
-  useEffect(() => {
-    api.call('settings.get', {}).then((s) => setAnnotator(s.annotator), onError);
-    api
-      .call('library.list', {
-        offset: 0,
-        limit: 1000,
-        filter: { status: 'ok' },
-        sort: { column: 'name', desc: false },
-      })
-      .then((r) => setVideos(r.rows.map((v) => ({ id: v.id, name: v.name }))), onError);
-  }, [api, onError]);
 
   const pool = (videos ?? []).filter((v) => !left.has(v.id));
   const { tests, capped } = studyClipCount(limit, training, pool.length);
@@ -47,22 +44,19 @@ export function StudiesPanel({ overview, onChanged, onStart, onError }: StudiesP
     });
 
   const create = async () => {
-    try {
-      const ids = pool.map((v) => v.id).slice(0, training + tests);
-      const trainingIds = ids.slice(0, training);
-      const videoIds = ids.slice(training);
-      const study = await api.call('study.create', {
-        name: name.trim(),
-        videoIds,
-        trainingIds,
-        repeats: Math.min(repeats, videoIds.length),
-        ...(seed.trim() ? { seed: Number(seed) } : {}),
-      });
-      onChanged();
-      onStart(study.id);
-    } catch (err) {
-      onError(err);
-    }
+    const ids = pool.map((v) => v.id).slice(0, training + tests);
+    const trainingIds = ids.slice(0, training);
+    const videoIds = ids.slice(training);
+    const r = await createCall.run({
+      name: name.trim(),
+      videoIds,
+      trainingIds,
+      repeats: Math.min(repeats, videoIds.length),
+      ...(seed.trim() ? { seed: Number(seed) } : {}),
+    });
+    if (!r.ok) return;
+    onChanged();
+    onStart(r.value.id);
   };
 
   const seedBad = seed.trim() !== '' && !/^\d{1,9}$/.test(seed.trim());

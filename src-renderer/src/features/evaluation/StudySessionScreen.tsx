@@ -1,30 +1,32 @@
 // One annotator's rating-study session: full-screen playback of each clip, then the ACR rating
 // screen (keys 1–5 or clicks), "7 of 24" progress, pause / resume (stored, survives a reload).
+// It covers the evaluation view, so its errors show in its own scope, under its bar.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { StudySession } from '../../../../src-shared/contract-evaluation';
-import { useApi } from '../../shared/api/api-context';
+import { ErrorOutlet, withErrorScope } from '../../shared/data/error-sink';
+import { useAction } from '../../shared/data/useAction';
+import { useCall } from '../../shared/data/useCall';
 import { useMediaSource } from '../../shared/hooks/useMediaSource';
 import { ACR_LEVELS, acrFromKey, progressLabel } from './logic/acr';
-import { errorMessage } from '../../shared/format';
 
 interface StudySessionScreenProps {
   studyId: number;
   onExit(): void;
 }
 
-export function StudySessionScreen({ studyId, onExit }: StudySessionScreenProps) {
-  const api = useApi();
-  const [session, setSession] = useState<StudySession | null>(null);
+export const StudySessionScreen = withErrorScope(function StudySessionScreen({
+  studyId,
+  onExit,
+}: StudySessionScreenProps) {
+  const loaded = useCall('study.session', { studyId }).data;
+  // each pause or rating answers with the session as it now is
+  const [updated, setSession] = useState<StudySession | null>(null);
+  const session = updated ?? loaded ?? null;
   const [phase, setPhase] = useState<'play' | 'rate'>('play');
-  const [error, setError] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  const pauseCall = useAction('study.pause');
+  const rateCall = useAction('study.rate');
+  const saving = rateCall.pending;
   const rootRef = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    api
-      .call('study.session', { studyId })
-      .then(setSession, (err: unknown) => setError(errorMessage(err)));
-  }, [api, studyId]);
 
   useEffect(() => {
     // Full screen where the browser allows it; the overlay covers the window either way.
@@ -38,46 +40,34 @@ export function StudySessionScreen({ studyId, onExit }: StudySessionScreenProps)
 
   const pause = useCallback(
     (paused: boolean) => {
-      api.call('study.pause', { studyId, paused }).then(
-        (s) => {
-          setSession(s);
-          setPhase('play');
-        },
-        (err: unknown) => setError(errorMessage(err)),
-      );
+      void pauseCall.run({ studyId, paused }).then((r) => {
+        if (!r.ok) return;
+        setSession(r.value);
+        setPhase('play');
+      });
     },
-    [api, studyId],
+    [pauseCall, studyId],
   );
 
   const rate = useCallback(
     (rating: number) => {
       if (!session || saving) return;
-      setSaving(true);
-      api
-        .call('study.rate', { studyId, position: session.position, rating })
-        .then(
-          (s) => {
-            setSession(s);
-            setPhase('play');
-            setError(null);
-          },
-          (err: unknown) => setError(errorMessage(err)),
-        )
-        .finally(() => setSaving(false));
+      void rateCall.run({ studyId, position: session.position, rating }).then((r) => {
+        if (!r.ok) return;
+        setSession(r.value);
+        setPhase('play');
+      });
     },
-    [api, studyId, session, saving],
+    [rateCall, studyId, session, saving],
   );
 
   const exit = useCallback(() => {
     if (session && session.status === 'active') {
       // leaving mid-way keeps the place: the session is paused, not lost
       // a failed pause leaves the session active: it resumes at the same place either way
-      void api
-        .call('study.pause', { studyId, paused: true })
-        .catch(() => undefined)
-        .then(onExit);
+      void pauseCall.run({ studyId, paused: true }).then(onExit);
     } else onExit();
-  }, [api, studyId, session, onExit]);
+  }, [pauseCall, studyId, session, onExit]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -122,11 +112,7 @@ export function StudySessionScreen({ studyId, onExit }: StudySessionScreenProps)
           Leave
         </button>
       </header>
-      {error ? (
-        <p className="study-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorOutlet />
       {!session ? (
         <p className="study-center">Loading…</p>
       ) : session.status === 'done' ? (
@@ -177,7 +163,7 @@ export function StudySessionScreen({ studyId, onExit }: StudySessionScreenProps)
       ) : null}
     </div>
   );
-}
+});
 
 /** Plays one clip once, full size; a proxy is made first when the browser cannot decode the source. */
 function ClipPlayer({ videoId, onEnded }: { videoId: number; onEnded(): void }) {

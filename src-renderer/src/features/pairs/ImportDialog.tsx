@@ -3,8 +3,8 @@
 import { useState } from 'react';
 import type { ImportKind, ImportReport } from '../../../../src-shared/contract-pairs';
 import { MAX_IMPORT_MB, MOS_SCALES } from '../../../../src-shared/contract-pairs';
-import { useApi } from '../../shared/api/api-context';
-import { errorMessage } from '../../shared/format';
+import { withErrorScope } from '../../shared/data/error-sink';
+import { useAction } from '../../shared/data/useAction';
 import { Modal } from '../../shared/ui/Modal';
 
 const KIND_LABELS: Record<ImportKind, string> = {
@@ -14,7 +14,7 @@ const KIND_LABELS: Record<ImportKind, string> = {
   qbench: 'Q-Bench-Video question set',
 };
 
-export function ImportDialog({
+export const ImportDialog = withErrorScope(function ImportDialog({
   onImported,
   onClose,
   initialKind = 'llava',
@@ -23,31 +23,25 @@ export function ImportDialog({
   onClose(): void;
   initialKind?: ImportKind;
 }) {
-  const api = useApi();
+  const importCall = useAction('pairs.import');
   const [file, setFile] = useState('');
   const [kind, setKind] = useState<ImportKind>(initialKind);
   const [asDraft, setAsDraft] = useState(false);
   const [scale, setScale] = useState<(typeof MOS_SCALES)[number] | ''>('');
   const [maxMB, setMaxMB] = useState('32');
   const [report, setReport] = useState<ImportReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const run = async () => {
-    setError(null);
     setReport(null);
-    try {
-      setReport(
-        await api.call('pairs.import', {
-          path: file,
-          kind,
-          asDraft,
-          ...(kind === 'ratings' && scale ? { scale } : {}),
-          ...(Number(maxMB) > 0 ? { maxMB: Number(maxMB) } : {}),
-        }),
-      );
-      onImported();
-    } catch (e) {
-      setError(errorMessage(e));
-    }
+    const r = await importCall.run({
+      path: file,
+      kind,
+      asDraft,
+      ...(kind === 'ratings' && scale ? { scale } : {}),
+      ...(Number(maxMB) > 0 ? { maxMB: Number(maxMB) } : {}),
+    });
+    if (!r.ok) return;
+    setReport(r.value);
+    onImported();
   };
   return (
     <Modal title="Import dataset" onClose={onClose} testId="import-dialog">
@@ -111,11 +105,6 @@ export function ImportDialog({
             data-testid="import-max-mb"
           />
         </label>
-        {error ? (
-          <p className="error-text" role="alert" data-testid="import-error">
-            {error}
-          </p>
-        ) : null}
         {report ? (
           <div data-testid="import-report">
             <p>
@@ -151,4 +140,4 @@ export function ImportDialog({
       </footer>
     </Modal>
   );
-}
+});

@@ -2,8 +2,7 @@
 // approve/reject, provenance, and a jump to the video at the pair's time range.
 import { useEffect, useState } from 'react';
 import type { PairRow, PairTurn } from '../../../../src-shared/contract-pairs';
-import { useApi } from '../../shared/api/api-context';
-import { errorMessage } from '../../shared/format';
+import { useAction } from '../../shared/data/useAction';
 import { basisLabel, editProblems, rangeLabel } from './logic/pair-text';
 import type { OpenVideo } from '../../shared/open-video';
 
@@ -14,33 +13,23 @@ interface PairEditorProps {
 }
 
 export function PairEditor({ pair, onSaved, onOpenVideo }: PairEditorProps) {
-  const api = useApi();
   const [turns, setTurns] = useState<PairTurn[]>(pair.conversations);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  // a failed save shows in the pairs view's error banner; the edited turns stay
+  const updateCall = useAction('pairs.update');
+  const busy = updateCall.pending;
   useEffect(() => {
     setTurns(pair.conversations);
-    setError(null);
   }, [pair]);
   const problems = editProblems(pair, turns);
   const dirty = JSON.stringify(turns) !== JSON.stringify(pair.conversations);
 
   const save = async (status?: PairRow['status']) => {
-    setBusy(true);
-    setError(null);
-    try {
-      onSaved(
-        await api.call('pairs.update', {
-          id: pair.id,
-          ...(dirty ? { conversations: turns } : {}),
-          ...(status ? { status } : {}),
-        }),
-      );
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
+    const r = await updateCall.run({
+      id: pair.id,
+      ...(dirty ? { conversations: turns } : {}),
+      ...(status ? { status } : {}),
+    });
+    if (r.ok) onSaved(r.value);
   };
   const setTurn = (i: number, value: string) =>
     setTurns((t) => t.map((x, k) => (k === i ? { ...x, value } : x)));
@@ -108,11 +97,6 @@ export function PairEditor({ pair, onSaved, onOpenVideo }: PairEditorProps) {
           Valid: turns alternate and placeholders match the format.
         </p>
       )}
-      {error ? (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      ) : null}
       <div className="pair-actions">
         <button
           type="button"

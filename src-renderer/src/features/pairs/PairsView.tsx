@@ -1,5 +1,5 @@
 // Instruction pairs of the project: templates, pair table, editor, export and import.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ProjectInfo } from '../../../../src-shared/contract';
 import type { PairRow, PairsFilter } from '../../../../src-shared/contract-pairs';
 import {
@@ -7,10 +7,11 @@ import {
   PAIR_SOURCE_VALUES,
   PAIR_STATUS_VALUES,
 } from '../../../../src-shared/contract-pairs';
-import { useApi } from '../../shared/api/api-context';
-import { errorMessage, plural } from '../../shared/format';
+import { ErrorOutlet, withErrorScope } from '../../shared/data/error-sink';
+import { useAction } from '../../shared/data/useAction';
+import { useCall } from '../../shared/data/useCall';
+import { plural } from '../../shared/format';
 import type { OpenVideo } from '../../shared/open-video';
-import { ErrorBanner } from '../../shared/ui/ErrorBanner';
 import { PairsTable } from './PairsTable';
 import { PairEditor } from './PairEditor';
 import { TemplatesDialog } from './TemplatesDialog';
@@ -25,50 +26,49 @@ export interface PairsViewProps {
 }
 
 const PAGE = 100;
-type Facets = {
-  videos: { id: number; name: string; count: number }[];
-  templates: string[];
-  counts: Record<string, number>;
-};
+const NO_PAGE = { total: 0, rows: [] as PairRow[] };
+const NO_FACETS = { videos: [], templates: [], counts: {} as Record<string, number> };
 
-export function PairsView({ project, onBack, onOpenVideo }: PairsViewProps) {
-  const api = useApi();
+export const PairsView = withErrorScope(function PairsView({
+  project,
+  onBack,
+  onOpenVideo,
+}: PairsViewProps) {
   const [filter, setFilter] = useState<PairsFilter>({});
   const [offset, setOffset] = useState(0);
-  const [data, setData] = useState<{ total: number; rows: PairRow[] }>({ total: 0, rows: [] });
-  const [facets, setFacets] = useState<Facets>({ videos: [], templates: [], counts: {} });
+  const pageCall = useCall(
+    'pairs.list',
+    { filter, offset, limit: PAGE },
+    { refetchOn: ['pairs.changed'] },
+  );
+  const facetsCall = useCall('pairs.facets', {}, { refetchOn: ['pairs.changed'] });
+  const data = pageCall.data ?? NO_PAGE;
+  const facets = facetsCall.data ?? NO_FACETS;
+  const reload = () => {
+    pageCall.refetch();
+    facetsCall.refetch();
+  };
+  const setStatusCall = useAction('pairs.setStatus');
+  const createCall = useAction('pairs.create');
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [active, setActive] = useState<PairRow | null>(null);
   const [dialog, setDialog] = useState<'templates' | 'export' | 'import' | null>(null);
-  const [videos, setVideos] = useState<{ id: number; name: string }[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const reload = useCallback(async () => {
-    try {
-      const [page, f] = await Promise.all([
-        api.call('pairs.list', { filter, offset, limit: PAGE }),
-        api.call('pairs.facets', {}),
-      ]);
-      setData(page);
-      setFacets(f);
-      setActive((a) => (a ? (page.rows.find((r) => r.id === a.id) ?? a) : a));
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-  }, [api, filter, offset]);
-  useEffect(() => void reload(), [reload]);
-  useEffect(() => api.on('pairs.changed', () => void reload()), [api, reload]);
+  // the open pair follows its row in each new page (a status change made elsewhere)
+  const page = pageCall.data;
   useEffect(() => {
-    void api
-      .call('library.list', {
-        offset: 0,
-        limit: 1000,
-        filter: { status: 'ok' },
-        sort: { column: 'name', desc: false },
-      })
-      .then((r) => setVideos(r.rows.map((v) => ({ id: v.id, name: v.name }))));
-  }, [api]);
+    if (page) setActive((a) => (a ? (page.rows.find((r) => r.id === a.id) ?? a) : a));
+  }, [page]);
+  const playable = useCall('library.list', {
+    offset: 0,
+    limit: 1000,
+    filter: { status: 'ok' },
+    sort: { column: 'name', desc: false },
+  }).data;
+  const videos = useMemo(
+    () => playable?.rows.map((v) => ({ id: v.id, name: v.name })) ?? [],
+    [playable],
+  );
 
   const setF = (patch: Partial<PairsFilter>) => {
     setFilter((f) => {
@@ -81,27 +81,20 @@ export function PairsView({ project, onBack, onOpenVideo }: PairsViewProps) {
     setSelected(new Set());
   };
   const bulk = async (status: PairRow['status']) => {
-    try {
-      const r = await api.call('pairs.setStatus', { ids: [...selected], status });
-      setNotice(`${plural(r.updated, 'pair')} ${status}.`);
-      setSelected(new Set());
-    } catch (e) {
-      setError(errorMessage(e));
-    }
+    const r = await setStatusCall.run({ ids: [...selected], status });
+    if (!r.ok) return;
+    setNotice(`${plural(r.value.updated, 'pair')} ${status}.`);
+    setSelected(new Set());
   };
   const newPair = async (videoId: number) => {
-    try {
-      const row = await api.call('pairs.create', {
-        videoId,
-        conversations: [
-          { from: 'human', value: `${LLAVA_PREAMBLE}Your question?` },
-          { from: 'gpt', value: 'Your answer.' },
-        ],
-      });
-      setActive(row);
-    } catch (e) {
-      setError(errorMessage(e));
-    }
+    const r = await createCall.run({
+      videoId,
+      conversations: [
+        { from: 'human', value: `${LLAVA_PREAMBLE}Your question?` },
+        { from: 'gpt', value: 'Your answer.' },
+      ],
+    });
+    if (r.ok) setActive(r.value);
   };
   const toggle = useCallback(
     (id: number) =>
@@ -255,7 +248,7 @@ export function PairsView({ project, onBack, onOpenVideo }: PairsViewProps) {
           ›
         </button>
       </div>
-      <ErrorBanner message={error} onDismiss={() => setError(null)} />
+      <ErrorOutlet />
       {notice ? (
         <div className="notice" data-testid="pairs-notice">
           {notice}
@@ -284,7 +277,7 @@ export function PairsView({ project, onBack, onOpenVideo }: PairsViewProps) {
             onOpenVideo={onOpenVideo}
             onSaved={(row) => {
               setActive(row);
-              void reload();
+              reload();
             }}
           />
         ) : (
@@ -298,7 +291,7 @@ export function PairsView({ project, onBack, onOpenVideo }: PairsViewProps) {
           onGenerated={(m) => {
             setNotice(m);
             setDialog(null);
-            void reload();
+            reload();
           }}
         />
       ) : null}
@@ -306,8 +299,8 @@ export function PairsView({ project, onBack, onOpenVideo }: PairsViewProps) {
         <ExportDialog defaultDir={defaultDir} onClose={() => setDialog(null)} />
       ) : null}
       {dialog === 'import' ? (
-        <ImportDialog onImported={() => void reload()} onClose={() => setDialog(null)} />
+        <ImportDialog onImported={reload} onClose={() => setDialog(null)} />
       ) : null}
     </div>
   );
-}
+});

@@ -1,7 +1,7 @@
 // Who is annotating: shown in the review header; a small popover edits the name (settings.set).
+// A failed save shows in the review's error banner and leaves the popover open.
 import { useState } from 'react';
-import { useApi } from '../../shared/api/api-context';
-import { errorMessage } from '../../shared/format';
+import { useAction } from '../../shared/data/useAction';
 
 interface AnnotatorBadgeProps {
   annotator: string | null;
@@ -9,20 +9,17 @@ interface AnnotatorBadgeProps {
 }
 
 export function AnnotatorBadge({ annotator, onChange }: AnnotatorBadgeProps) {
-  const api = useApi();
   const [open, setOpen] = useState(false);
   const [name, setName] = useState(annotator ?? '');
-  const [error, setError] = useState<string | null>(null);
+  const setSettings = useAction('settings.set');
+  const [failed, setFailed] = useState(false);
 
   const save = async () => {
-    try {
-      const s = await api.call('settings.set', { annotator: name.trim() });
-      onChange(s.annotator);
-      setOpen(false);
-      setError(null);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
+    const r = await setSettings.run({ annotator: name.trim() });
+    setFailed(!r.ok);
+    if (!r.ok) return;
+    onChange(r.value.annotator);
+    setOpen(false);
   };
 
   return (
@@ -53,16 +50,19 @@ export function AnnotatorBadge({ annotator, onChange }: AnnotatorBadgeProps) {
               value={name}
               maxLength={100}
               onChange={(e) => setName(e.target.value)}
-              aria-invalid={!!error}
+              aria-invalid={failed}
             />
           </label>
-          {error ? <p className="error-text">{error}</p> : null}
           <div className="row">
             <div className="spacer" />
             <button type="button" onClick={() => setOpen(false)}>
               Cancel
             </button>
-            <button type="submit" className="primary" disabled={!name.trim()}>
+            <button
+              type="submit"
+              className="primary"
+              disabled={!name.trim() || setSettings.pending}
+            >
               Save
             </button>
           </div>

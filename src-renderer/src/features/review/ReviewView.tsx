@@ -8,17 +8,15 @@ import type {
   LibraryFilter,
   LibrarySort,
   VideoRow,
-  VideoScores,
 } from '../../../../src-shared/contract';
-import { useApi } from '../../shared/api/api-context';
+import { ErrorOutlet, withErrorScope } from '../../shared/data/error-sink';
+import { useCall } from '../../shared/data/useCall';
 import { useAnnotations } from './useAnnotations';
 import { useMediaSource } from '../../shared/hooks/useMediaSource';
 import { useReviewTarget } from './useReviewTarget';
-import { errorCode, errorMessage } from '../../shared/format';
 import { nextSpeed, type ReviewAction } from './logic/keys';
 import { PlayerController } from './logic/player';
 import { adjacentStart, spanIndexAt, type TimeSpan } from './logic/time';
-import { ErrorBanner } from '../../shared/ui/ErrorBanner';
 import { AnnotationPanel } from './AnnotationPanel';
 import { KeyHints, useReviewKeys } from './ReviewKeys';
 import { ReviewHeader } from './ReviewHeader';
@@ -46,7 +44,8 @@ interface ReviewViewProps {
   onOpen(videoId: number): void;
 }
 
-export function ReviewView({
+// its own error scope: the library stays mounted underneath with its own outlet
+export const ReviewView = withErrorScope(function ReviewView({
   videoId,
   initialRow,
   initialTimeSec,
@@ -56,13 +55,16 @@ export function ReviewView({
   onBack,
   onOpen,
 }: ReviewViewProps) {
-  const api = useApi();
   const target = useReviewTarget(videoId, sort, filter, initialRow, runId);
   const row = target.row;
   const fps = row?.fps && row.fps > 0 ? row.fps : null;
-  const [scores, setScores] = useState<VideoScores | null>(null);
-  const [annotator, setAnnotator] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // the library's chosen run, so review shows the same scorer as the library's columns; another
+  // video's scores never show while this one's load
+  const scores = useCall('video.scores', { videoId, runId }, { keepPrevious: false }).data ?? null;
+  // the annotator from settings until the header's badge renames it
+  const settings = useCall('settings.get', {});
+  const [renamed, setAnnotator] = useState<string | null>(null);
+  const annotator = renamed ?? settings.data?.annotator ?? null;
   const [currentIdx, setCurrentIdx] = useState<number | null>(null);
   const [selectedSpanId, setSelectedSpanId] = useState<number | null>(null);
   const [tagMenuFor, setTagMenuFor] = useState<number | null>(null);
@@ -94,31 +96,10 @@ export function ReviewView({
   }, [controller, fps, durationSec]);
 
   useEffect(() => {
-    setScores(null);
     setSelectedSpanId(null);
     setTagMenuFor(null);
     controller.setLoop(null);
   }, [videoId, controller]);
-
-  // the library's chosen run, so review shows the same scorer as the library's columns (its own
-  // effect: the run arriving after the video must not reset the selection or loop)
-  useEffect(() => {
-    let live = true;
-    api.call('video.scores', { videoId, runId }).then(
-      (s) => live && setScores(s),
-      (err: unknown) => live && setError(errorMessage(err)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, videoId, runId]);
-
-  useEffect(() => {
-    api.call('settings.get', {}).then(
-      (s) => setAnnotator(s.annotator),
-      (err: unknown) => errorCode(err) !== 'NOT_IMPLEMENTED' && setError(errorMessage(err)),
-    );
-  }, [api]);
 
   // The current segment changes a few times a second at most: React state only on a change.
   useEffect(
@@ -310,10 +291,7 @@ export function ReviewView({
         onBack={onBack}
         onOpen={onOpen}
       />
-      <ErrorBanner
-        message={error ?? annotations.error ?? target.error}
-        onDismiss={() => (setError(null), annotations.dismissError())}
-      />
+      <ErrorOutlet />
       <div className={assistantOpen ? 'review-main with-assistant' : 'review-main'}>
         <ReviewPlayer
           media={media}
@@ -379,4 +357,4 @@ export function ReviewView({
       <KeyHints />
     </div>
   );
-}
+});

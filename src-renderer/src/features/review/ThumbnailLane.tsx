@@ -5,6 +5,7 @@
 import { memo, useEffect, useState } from 'react';
 import type { ThumbStrip } from '../../../../src-shared/contract';
 import { useApi } from '../../shared/api/api-context';
+import { useCall } from '../../shared/data/useCall';
 import { timeToX, xToTime, type TimelineView } from './logic/zoom';
 
 interface ThumbnailLaneProps {
@@ -56,29 +57,35 @@ export function visibleTiles(
 
 export const ThumbnailLane = memo(function ThumbnailLane(p: ThumbnailLaneProps) {
   const api = useApi();
-  const [state, setState] = useState<StripState>({ status: 'loading' });
+  // a missing strip is said in the lane itself, not as a view error
+  const stripCall = useCall(
+    'media.thumbStrip',
+    { videoId: p.videoId },
+    { quiet: true, keepPrevious: false },
+  );
+  const strip = stripCall.data;
+  const [sprite, setSprite] = useState<StripState>({ status: 'loading' });
 
   useEffect(() => {
-    let live = true;
-    setState({ status: 'loading' });
-    api.call('media.thumbStrip', { videoId: p.videoId }).then(
-      (strip) => {
-        const url = api.mediaUrl('strip', p.videoId);
-        // Tiles appear once the sprite has loaded, never as empty boxes.
-        const img = new Image();
-        img.onload = () => live && setState({ status: 'ready', strip, url });
-        img.onerror = () =>
-          live &&
-          setState({ status: 'failed', message: 'The thumbnail strip could not be loaded.' });
-        img.src = url;
-      },
-      (e: unknown) =>
-        live && setState({ status: 'failed', message: e instanceof Error ? e.message : String(e) }),
-    );
+    setSprite({ status: 'loading' });
+    if (!strip) return;
+    const url = api.mediaUrl('strip', p.videoId);
+    // Tiles appear once the sprite has loaded, never as empty boxes.
+    const img = new Image();
+    img.onload = () => setSprite({ status: 'ready', strip, url });
+    img.onerror = () =>
+      setSprite({ status: 'failed', message: 'The thumbnail strip could not be loaded.' });
+    img.src = url;
     return () => {
-      live = false;
+      // a later video's strip replaces this one: its load must not land
+      img.onload = null;
+      img.onerror = null;
     };
-  }, [api, p.videoId]);
+  }, [api, p.videoId, strip]);
+  const state: StripState =
+    !strip && stripCall.error && !stripCall.loading
+      ? { status: 'failed', message: stripCall.error }
+      : sprite;
 
   const onPointerDown = (e: React.PointerEvent<HTMLDivElement>) => {
     if (e.button !== 0) return;

@@ -1,9 +1,12 @@
 // One video's annotations by the current annotator, with autosave (each change is one call) and
 // undo/redo as inverse calls (logic/undo.ts). Refetches when another window changes them.
+// Failures go to the view's error sink.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Annotation, CallInput } from '../../../../src-shared/contract';
-import { useApi } from '../../shared/api/api-context';
-import { errorMessage } from '../../shared/format';
+import { usePostError } from '../../shared/data/error-sink';
+import { useAction } from '../../shared/data/useAction';
+import { useCall } from '../../shared/data/useCall';
+import { errorCode, errorMessage } from '../../shared/format';
 import {
   entryForDelete,
   entryForPut,
@@ -18,8 +21,6 @@ export type PutInput = CallInput<'annotations.put'>;
 export interface Annotations {
   list: Annotation[];
   loaded: boolean;
-  error: string | null;
-  dismissError(): void;
   mos: Annotation | null;
   /** Segment ratings by segment index. */
   segmentRatings: Map<number, Annotation>;
@@ -38,34 +39,27 @@ export interface Annotations {
 }
 
 export function useAnnotations(videoId: number, annotator: string | null): Annotations {
-  const api = useApi();
+  const sink = usePostError();
+  const putCall = useAction('annotations.put');
+  const deleteCall = useAction('annotations.delete');
+  // the saved list; local edits below are applied on top until the next answer replaces it
+  const fetched = useCall(
+    'annotations.list',
+    { videoId, annotator: annotator ?? '' },
+    { enabled: !!annotator, refetchOn: ['annotations.changed'], keepPrevious: false },
+  ).data;
   const [list, setList] = useState<Annotation[]>([]);
-  const [loaded, setLoaded] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  useEffect(() => setList(fetched ?? []), [fetched]);
+  const loaded = fetched !== undefined;
   const stack = useMemo(() => new UndoStack(), []);
   const [historyVersion, bumpHistory] = useState(0);
   const busy = useRef<Promise<unknown>>(Promise.resolve());
 
-  const refetch = useCallback(() => {
-    if (!annotator) return;
-    api.call('annotations.list', { videoId, annotator }).then(
-      (rows) => {
-        setList(rows);
-        setLoaded(true);
-      },
-      (err: unknown) => setError(errorMessage(err)),
-    );
-  }, [api, videoId, annotator]);
-
   useEffect(() => {
-    setList([]);
-    setLoaded(false);
     // History belongs to one video: undoing on another video would edit the wrong one unseen.
     stack.clear();
     bumpHistory((n) => n + 1);
-    refetch();
-    return api.on('annotations.changed', (e) => e.videoId === videoId && refetch());
-  }, [api, videoId, refetch, stack]);
+  }, [videoId, stack]);
 
   /** Replace or insert a saved annotation locally (the call already answered with it). */
   const upsertLocal = useCallback((a: Annotation) => {
@@ -79,15 +73,22 @@ export function useAnnotations(videoId: number, annotator: string | null): Annot
   }, []);
   const dropLocal = useCallback((id: number) => setList((l) => l.filter((x) => x.id !== id)), []);
 
+  // Undo and redo say their own failure (which step failed), so their calls are quiet.
+  const undoPut = useAction('annotations.put', { quiet: true });
+  const undoDelete = useAction('annotations.delete', { quiet: true });
+  const undoRestore = useAction('annotations.restore', { quiet: true });
   const apply = useCallback(
-    async (op: AnnotationOp): Promise<void> => {
-      if (op.call === 'put') upsertLocal(await api.call('annotations.put', op.input));
-      else if (op.call === 'delete') {
-        await api.call('annotations.delete', { id: op.id });
-        dropLocal(op.id);
-      } else upsertLocal(await api.call('annotations.restore', { id: op.id }));
+    async (op: AnnotationOp): Promise<{ ok: true } | { ok: false; error: unknown }> => {
+      if (op.call === 'delete') {
+        const r = await undoDelete.run({ id: op.id });
+        if (r.ok) dropLocal(op.id);
+        return r;
+      }
+      const r = await (op.call === 'put' ? undoPut.run(op.input) : undoRestore.run({ id: op.id }));
+      if (r.ok) upsertLocal(r.value);
+      return r;
     },
-    [api, upsertLocal, dropLocal],
+    [undoPut, undoDelete, undoRestore, upsertLocal, dropLocal],
   );
 
   // Calls run one after another: a quick rate-then-undo must reach the store in that order.
@@ -100,18 +101,14 @@ export function useAnnotations(videoId: number, annotator: string | null): Annot
   const put = useCallback(
     (input: PutInput, before: Annotation | null, label: string) =>
       serial(async () => {
-        try {
-          const saved = await api.call('annotations.put', input);
-          upsertLocal(saved);
-          stack.push(entryForPut(before, saved, label));
-          bumpHistory((n) => n + 1);
-          return saved;
-        } catch (err) {
-          setError(errorMessage(err));
-          return null;
-        }
+        const r = await putCall.run(input);
+        if (!r.ok) return null;
+        upsertLocal(r.value);
+        stack.push(entryForPut(before, r.value, label));
+        bumpHistory((n) => n + 1);
+        return r.value;
       }),
-    [api, serial, stack, upsertLocal],
+    [putCall, serial, stack, upsertLocal],
   );
 
   const edit = useCallback(
@@ -123,16 +120,13 @@ export function useAnnotations(videoId: number, annotator: string | null): Annot
   const remove = useCallback(
     (a: Annotation, label: string) =>
       serial(async () => {
-        try {
-          await api.call('annotations.delete', { id: a.id });
-          dropLocal(a.id);
-          stack.push(entryForDelete(a, label));
-          bumpHistory((n) => n + 1);
-        } catch (err) {
-          setError(errorMessage(err));
-        }
+        const r = await deleteCall.run({ id: a.id });
+        if (!r.ok) return;
+        dropLocal(a.id);
+        stack.push(entryForDelete(a, label));
+        bumpHistory((n) => n + 1);
       }),
-    [api, serial, stack, dropLocal],
+    [deleteCall, serial, stack, dropLocal],
   );
 
   const step = useCallback(
@@ -140,16 +134,17 @@ export function useAnnotations(videoId: number, annotator: string | null): Annot
       serial(async () => {
         const e: UndoEntry | null = dir === 'undo' ? stack.undo() : stack.redo();
         if (!e) return;
-        try {
-          await apply(dir === 'undo' ? e.undo : e.redo);
-        } catch (err) {
+        const r = await apply(dir === 'undo' ? e.undo : e.redo);
+        if (!r.ok) {
           if (dir === 'undo') stack.revertUndo(e);
           else stack.revertRedo(e);
-          setError(`Could not ${dir} "${e.label}": ${errorMessage(err)}`);
+          // said as the step that failed, not as the inverse call it made
+          const message = `Could not ${dir} "${e.label}": ${errorMessage(r.error)}`;
+          sink.post(Object.assign(new Error(message), { code: errorCode(r.error) }), dir);
         }
         bumpHistory((n) => n + 1);
       }),
-    [serial, stack, apply],
+    [serial, stack, apply, sink],
   );
 
   const derived = useMemo(() => {
@@ -181,8 +176,6 @@ export function useAnnotations(videoId: number, annotator: string | null): Annot
   return {
     list,
     loaded,
-    error,
-    dismissError: () => setError(null),
     ...derived,
     put,
     edit,

@@ -1,10 +1,16 @@
 // The reviewed video's library row (fps, duration, name) and its neighbours in the library's
 // current filter and sort, for N/P. There is no "get one row" call: library.neighbors gives
-// the row's index in that order, and library.list at that index gives the row.
+// the row's index in that order, and library.list at that index gives the row. Failures go to the
+// view's error sink.
 import { useEffect, useState } from 'react';
-import type { LibraryFilter, LibrarySort, VideoRow } from '../../../../src-shared/contract';
-import { useApi } from '../../shared/api/api-context';
-import { errorCode, errorMessage } from '../../shared/format';
+import type {
+  CallOutput,
+  LibraryFilter,
+  LibrarySort,
+  VideoRow,
+} from '../../../../src-shared/contract';
+import { usePostError } from '../../shared/data/error-sink';
+import { useCall } from '../../shared/data/useCall';
 
 export interface ReviewTarget {
   row: VideoRow | null;
@@ -12,7 +18,34 @@ export interface ReviewTarget {
   next: number | null;
   index: number | null;
   total: number | null;
-  error: string | null;
+}
+
+type Neighbors = CallOutput<'library.neighbors'>;
+
+/**
+ * The row at the video's place in one order: undefined while looking (or after a failure),
+ * null when the video is not in that order.
+ */
+function useRowIn(
+  videoId: number,
+  order: { sort?: LibrarySort; filter: LibraryFilter; runId?: number },
+  enabled: boolean,
+): { neighbors: Neighbors | undefined; row: VideoRow | null | undefined } {
+  const neighbors = useCall(
+    'library.neighbors',
+    { videoId, ...order },
+    { enabled, keepPrevious: false },
+  ).data;
+  const index = neighbors?.index ?? -1;
+  const page = useCall(
+    'library.list',
+    { offset: Math.max(0, index), limit: 1, ...order },
+    { enabled: enabled && index >= 0, keepPrevious: false },
+  ).data;
+  if (!enabled || !neighbors) return { neighbors, row: undefined };
+  if (index < 0) return { neighbors, row: null };
+  if (!page) return { neighbors, row: undefined };
+  return { neighbors, row: page.rows[0]?.id === videoId ? page.rows[0] : null };
 }
 
 export function useReviewTarget(
@@ -22,60 +55,34 @@ export function useReviewTarget(
   initialRow: VideoRow | null,
   runId?: number,
 ): ReviewTarget {
-  const api = useApi();
-  const [t, setT] = useState<ReviewTarget>(() => ({
-    row: initialRow?.id === videoId ? initialRow : null,
-    prev: null,
-    next: null,
-    index: null,
-    total: null,
-    error: null,
-  }));
+  const sink = usePostError();
+  const inOrder = useRowIn(videoId, { sort, filter, runId }, true);
+  // Opened from a link (reload) or no longer matching the filter: look in the whole library.
+  const whole = useRowIn(videoId, { filter: {}, runId }, inOrder.row === null);
+  const found = inOrder.row === null ? whole.row : inOrder.row;
 
-  const key = JSON.stringify([videoId, sort, filter, runId]);
+  // the last row and neighbours stay shown while the next video's are looked up
+  const [row, setRow] = useState<VideoRow | null>(() =>
+    initialRow?.id === videoId ? initialRow : null,
+  );
   useEffect(() => {
-    let live = true;
-    setT((old) => ({ ...old, row: old.row?.id === videoId ? old.row : null }));
-    const find = async (s: LibrarySort | undefined, f: LibraryFilter) => {
-      const n = await api.call('library.neighbors', { videoId, sort: s, filter: f, runId });
-      if (n.index < 0) return { n, row: null };
-      const page = await api.call('library.list', {
-        offset: n.index,
-        limit: 1,
-        sort: s,
-        filter: f,
-        runId,
-      });
-      const row = page.rows[0]?.id === videoId ? page.rows[0] : null;
-      return { n, row };
-    };
-    void (async () => {
-      try {
-        let r = await find(sort, filter);
-        // Opened from a link (reload) or no longer matching the filter: look in the whole library.
-        if (!r.row) r = { n: r.n, row: (await find(undefined, {})).row };
-        if (!live) return;
-        setT({
-          row: r.row,
-          prev: r.n.prev,
-          next: r.n.next,
-          index: r.n.index,
-          total: r.n.total,
-          error: r.row ? null : 'This video is no longer in the project.',
-        });
-      } catch (err) {
-        if (!live) return;
-        // Before neighbours exist on the server the row we were opened with still works.
-        const msg = errorCode(err) === 'NOT_IMPLEMENTED' ? null : errorMessage(err);
-        setT((old) => ({ ...old, error: msg }));
-      }
-    })();
-    return () => {
-      live = false;
-    };
-    // key stands for videoId + sort + filter by value.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, key]);
+    if (found !== undefined) setRow(found);
+  }, [found]);
+  const [near, setNear] = useState<Neighbors | null>(null);
+  useEffect(() => {
+    if (inOrder.neighbors) setNear(inOrder.neighbors);
+  }, [inOrder.neighbors]);
 
-  return t;
+  useEffect(() => {
+    if (found === null) sink.post(new Error('This video is no longer in the project.'), 'target');
+    else if (found) sink.clear('target');
+  }, [found, sink]);
+
+  return {
+    row: found !== undefined ? found : row?.id === videoId ? row : null,
+    prev: near?.prev ?? null,
+    next: near?.next ?? null,
+    index: near?.index ?? null,
+    total: near?.total ?? null,
+  };
 }

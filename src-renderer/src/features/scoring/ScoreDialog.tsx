@@ -1,10 +1,12 @@
 // "Score…": what to score (selection or all readable videos), with which scorer, on which
 // execution provider, with what segment length. Starting queues a job on the server.
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { ScorerInfo } from '../../../../src-shared/contract';
 import type { EngineView } from '../../../../src-shared/contract-assistant';
-import { useApi } from '../../shared/api/api-context';
-import { errorMessage, plural } from '../../shared/format';
+import { withErrorScope } from '../../shared/data/error-sink';
+import { useAction } from '../../shared/data/useAction';
+import { useCall } from '../../shared/data/useCall';
+import { plural } from '../../shared/format';
 import { scorerNote } from '../jobs/logic/jobs';
 import { Modal } from '../../shared/ui/Modal';
 
@@ -36,30 +38,30 @@ function engineScorers(engines: EngineView[]): ScorerInfo[] {
   }));
 }
 
-export function ScoreDialog({
+const NO_ENGINES: EngineView[] = [];
+
+export const ScoreDialog = withErrorScope(function ScoreDialog({
   scorers: packScorers,
   selectedIds,
   readableCount,
   onStarted,
   onClose,
 }: ScoreDialogProps) {
-  const api = useApi();
-  const [engines, setEngines] = useState<EngineView[]>([]);
-  useEffect(() => {
-    api
-      .call('assistant.engines', {})
-      .then((r) => setEngines(r.engines))
-      .catch(() => undefined); // no project or no engines: packs only
-  }, [api]);
+  // no project or no engines: packs only, and nothing to say about it
+  const engines = useCall('assistant.engines', {}, { quiet: true }).data?.engines ?? NO_ENGINES;
   const scorers = [...packScorers, ...engineScorers(engines)];
   // Videos that failed to import cannot be scored: they are left out of "Selected", and said so.
-  const [failedIds, setFailedIds] = useState<ReadonlySet<number> | null>(null);
-  useEffect(() => {
-    api
-      .call('library.ids', { filter: { status: 'failed' } })
-      .then((ids) => setFailedIds(new Set(ids)))
-      .catch(() => setFailedIds(new Set()));
-  }, [api]);
+  // (unknown while loading; a failed lookup leaves none out and the server refuses them)
+  const failedCall = useCall('library.ids', { filter: { status: 'failed' } }, { quiet: true });
+  const failedIds = useMemo<ReadonlySet<number> | null>(
+    () =>
+      failedCall.data
+        ? new Set(failedCall.data)
+        : failedCall.error && !failedCall.loading
+          ? new Set()
+          : null,
+    [failedCall.data, failedCall.error, failedCall.loading],
+  );
   const readableSelected = [...selectedIds].filter((id) => !failedIds?.has(id));
   const unreadableSelected = selectedIds.size - readableSelected.length;
   const [scope, setScope] = useState<Scope>(selectedIds.size ? 'selected' : 'all');
@@ -74,8 +76,10 @@ export function ScoreDialog({
   // Text, not a number: the field may be empty or half-typed while editing.
   const [segmentText, setSegment] = useState<string | null>(null);
   const segment = segmentText ?? String(scorer?.segmentSec ?? 2);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const startCall = useAction('score.start');
+  // stays set after a start: the dialog closes with it
+  const [started, setStarted] = useState(false);
+  const busy = startCall.pending || started;
 
   const isEngine = !!scorer?.id.startsWith(ENGINE_PREFIX);
   const segmentSec = Number(segment);
@@ -92,20 +96,15 @@ export function ScoreDialog({
 
   const start = async () => {
     if (!scorer || !segmentValid || count === 0) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const { jobId } = await api.call('score.start', {
-        ...(scope === 'selected' ? { videoIds: readableSelected } : { all: true }),
-        scorer: scorer.id,
-        providers: usesProvider && provider === 'cpu' ? ['cpu'] : ['cuda', 'cpu'],
-        segmentSec: isEngine || segmentSec === scorer.segmentSec ? undefined : segmentSec,
-      });
-      onStarted(jobId);
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
+    const r = await startCall.run({
+      ...(scope === 'selected' ? { videoIds: readableSelected } : { all: true }),
+      scorer: scorer.id,
+      providers: usesProvider && provider === 'cpu' ? ['cpu'] : ['cuda', 'cpu'],
+      segmentSec: isEngine || segmentSec === scorer.segmentSec ? undefined : segmentSec,
+    });
+    if (!r.ok) return;
+    setStarted(true);
+    onStarted(r.value.jobId);
   };
 
   return (
@@ -245,11 +244,6 @@ export function ScoreDialog({
               </span>
             </label>
           </div>
-          {error ? (
-            <p className="error-text" role="alert" data-testid="score-error">
-              {error}
-            </p>
-          ) : null}
         </div>
         <footer className="modal-footer">
           <button type="button" onClick={onClose}>
@@ -267,4 +261,4 @@ export function ScoreDialog({
       </form>
     </Modal>
   );
-}
+});

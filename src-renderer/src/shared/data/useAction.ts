@@ -13,7 +13,13 @@ export interface Action<K extends CallName> {
   pending: boolean;
 }
 
-export function useAction<K extends CallName>(name: K): Action<K> {
+export interface ActionOptions {
+  /** true: a failure is only returned, not posted (e.g. stopping what may already have ended) */
+  quiet?: boolean;
+}
+
+export function useAction<K extends CallName>(name: K, opts: ActionOptions = {}): Action<K> {
+  const quiet = opts.quiet ?? false;
   const api = useApi();
   const sink = usePostError();
   const [pending, setPending] = useState(0);
@@ -32,13 +38,13 @@ export function useAction<K extends CallName>(name: K): Action<K> {
         sink.clear(name);
         return { ok: true, value };
       } catch (error) {
-        if (mounted.current) sink.post(error, name);
+        if (mounted.current && !quiet) sink.post(error, name);
         return { ok: false, error };
       } finally {
         if (mounted.current) setPending((n) => n - 1);
       }
     },
-    [api, name, sink],
+    [api, name, sink, quiet],
   );
   return { run, pending: pending > 0 };
 }

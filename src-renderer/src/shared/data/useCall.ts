@@ -23,6 +23,11 @@ export interface CallOptions {
   enabled?: boolean;
   /** true: failures are only returned, not posted to the error sink */
   quiet?: boolean;
+  /**
+   * false: data is undefined until the answer for the current input arrives (another input's
+   * answer never shows, e.g. the previous video's); a refetch of the same input keeps it
+   */
+  keepPrevious?: boolean;
 }
 
 export function useCall<K extends CallName>(
@@ -32,12 +37,14 @@ export function useCall<K extends CallName>(
 ): CallState<CallOutput<K>> {
   const api = useApi();
   const sink = usePostError();
-  const { enabled = true, quiet = false } = opts;
+  const { enabled = true, quiet = false, keepPrevious = true } = opts;
   // inputs are plain JSON: their text is the identity (a fresh object literal each render is fine)
   const key = JSON.stringify(input ?? {});
   const events = (opts.refetchOn ?? []).join(' ');
   const [state, setState] = useState<{
     data?: CallOutput<K>;
+    /** the input the data answers */
+    dataKey?: string;
     loading: boolean;
     error: string | null;
   }>({ loading: enabled, error: null });
@@ -52,7 +59,7 @@ export function useCall<K extends CallName>(
     api.call(name, JSON.parse(key) as CallInput<K>).then(
       (data) => {
         if (!current) return;
-        setState({ data, loading: false, error: null });
+        setState({ data, dataKey: key, loading: false, error: null });
         sink.clear(name);
       },
       (err: unknown) => {
@@ -76,5 +83,6 @@ export function useCall<K extends CallName>(
     return () => offs.forEach((off) => off());
   }, [api, events, enabled, refetch]);
 
-  return { data: state.data, loading: state.loading, error: state.error, refetch };
+  const data = keepPrevious || state.dataKey === key ? state.data : undefined;
+  return { data, loading: state.loading, error: state.error, refetch };
 }

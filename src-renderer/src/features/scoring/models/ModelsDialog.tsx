@@ -1,69 +1,44 @@
 // "Models…": the studio-wide list of in-process model folders. Add one by its path (validated by the
 // main process; a folder that fails is refused with the reason and nothing is added), read its
 // details (architecture, parameters, dtype and size per file, estimated memory, providers), remove it.
-import { useCallback, useEffect, useState } from 'react';
+// Refusals show at the top of the dialog.
+import { useState } from 'react';
 import type { ModelView } from '../../../../../src-shared/contract-models';
-import { useApi } from '../../../shared/api/api-context';
-import { errorMessage } from '../../../shared/format';
+import { withErrorScope } from '../../../shared/data/error-sink';
+import { useAction } from '../../../shared/data/useAction';
+import { useCall } from '../../../shared/data/useCall';
 import { Modal } from '../../../shared/ui/Modal';
 import { ModelDetails } from './ModelDetails';
 import './models.css';
 
-export function ModelsDialog({ onClose }: { onClose(): void }) {
-  const api = useApi();
-  const [models, setModels] = useState<ModelView[]>([]);
+const NO_MODELS: ModelView[] = [];
+
+export const ModelsDialog = withErrorScope(function ModelsDialog({ onClose }: { onClose(): void }) {
+  const list = useCall('models.list', {});
+  const models = list.data ?? NO_MODELS;
   const [selected, setSelected] = useState<string | null>(null);
   const [dir, setDir] = useState('');
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      const list = await api.call('models.list', {});
-      setModels(list);
-      return list;
-    } catch (e) {
-      setError(errorMessage(e));
-      return [];
-    }
-  }, [api]);
-  useEffect(() => {
-    void load().then((list) => setSelected((s) => s ?? list[0]?.id ?? null));
-  }, [load]);
+  const addCall = useAction('models.add');
+  const removeCall = useAction('models.remove');
+  const busy = addCall.pending;
 
   const add = async () => {
     if (!dir.trim()) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const m = await api.call('models.add', {
-        dir: dir.trim(),
-        ...(name.trim() ? { name: name.trim() } : {}),
-      });
-      setDir('');
-      setName('');
-      await load();
-      setSelected(m.id);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
+    const r = await addCall.run({ dir: dir.trim(), ...(name.trim() ? { name: name.trim() } : {}) });
+    if (!r.ok) return;
+    setDir('');
+    setName('');
+    list.refetch();
+    setSelected(r.value.id);
   };
 
   const remove = async (id: string) => {
-    setError(null);
-    try {
-      await api.call('models.remove', { id });
-      const list = await load();
-      setSelected(list[0]?.id ?? null);
-    } catch (e) {
-      setError(errorMessage(e));
-    }
+    if ((await removeCall.run({ id })).ok) list.refetch();
   };
 
-  const current = models.find((m) => m.id === selected) ?? null;
+  // the chosen model, else the first (on opening, and after the chosen one is removed)
+  const current = models.find((m) => m.id === selected) ?? models[0] ?? null;
   return (
     <Modal title="Models" onClose={onClose} testId="models-dialog" className="models-dialog">
       <div className="modal-body models-body">
@@ -106,11 +81,6 @@ export function ModelsDialog({ onClose }: { onClose(): void }) {
             {busy ? 'Checking…' : 'Add'}
           </button>
         </form>
-        {error ? (
-          <p className="error-text" role="alert" data-testid="model-error">
-            {error}
-          </p>
-        ) : null}
         <div className="models-main">
           <nav className="engine-list models-list" aria-label="Models">
             {models.length === 0 ? (
@@ -120,7 +90,7 @@ export function ModelsDialog({ onClose }: { onClose(): void }) {
               <button
                 key={m.id}
                 type="button"
-                className={m.id === selected ? 'active' : ''}
+                className={m.id === current?.id ? 'active' : ''}
                 onClick={() => setSelected(m.id)}
                 data-testid="model-item"
                 data-model={m.id}
@@ -145,4 +115,4 @@ export function ModelsDialog({ onClose }: { onClose(): void }) {
       </footer>
     </Modal>
   );
-}
+});
