@@ -170,7 +170,7 @@ describe('importVideos', () => {
   it('cancels mid-import, keeps the committed rows, and a re-import completes the rest', async () => {
     const many = path.join(tmp, 'many');
     const source = await makeClip({ codec: 'h264', durationSec: 0.5, width: 160, height: 120 });
-    const clips = await makeClipCopies(source, 12, many, 'clip');
+    const clips = await makeClipCopies(source, 24, many, 'clip');
     const second = ProjectStore.create(path.join(tmp, 'second'));
     try {
       const ctl = new AbortController();
@@ -178,6 +178,11 @@ describe('importVideos', () => {
         jobId: 'cancel-me',
         signal: ctl.signal,
         concurrency: 2,
+        // Progress events are throttled (one per 100 ms); in-process metadata reads a small clip
+        // in ~10 ms, so all of them could finish before the first event reaches this listener.
+        // The ffprobe path (a process per file) keeps the cancel inside the run; cancel semantics
+        // are the same on both paths.
+        inProcessProbe: false,
         onProgress: (p) => {
           if (p.done >= 1) ctl.abort();
         },
