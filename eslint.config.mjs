@@ -144,7 +144,7 @@ export default tseslint.config(
     },
   },
   {
-    // Inside the renderer: app/ (the shell) sits on features/, which sit on shared/.
+    // Inside the renderer: app/ (the shell) sits on features/, which sit on common/.
     files: ['src-renderer/src/features/**'],
     rules: {
       'no-restricted-imports': [
@@ -157,13 +157,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src-renderer/src/shared/**'],
+    files: ['src-renderer/src/common/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         rendererBans({
           group: ['**/app/*', '**/app/**', '**/features/*', '**/features/**'],
-          message: 'shared/ may not import features/ or app/ (features build on shared, not back).',
+          message: 'common/ may not import features/ or app/ (features build on common, not back).',
         }),
       ],
     },

@@ -1,8 +1,8 @@
 // Renderer entry: picks the host's ApiClient and mounts the app.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { createApiClient } from './shared/api';
-import { ApiContext } from './shared/api/api-context';
+import { createApiClient } from './common/api';
+import { ApiContext } from './common/api/api-context';
 import { AppShell } from './app/AppShell';
 import './styles.css';
 

@@ -56,20 +56,20 @@ describe('layer boundaries (ESLint zones)', () => {
     expect(await restrictedImports('src-renderer/src/features/a/b/x.ts', code)).toHaveLength(3);
   });
 
-  it('keeps the renderer layered: shared/ below features/ below app/', async () => {
+  it('keeps the renderer layered: common/ below features/ below app/', async () => {
     const up =
       "import { AppShell } from '../../app/AppShell';\nimport { LibraryView } from '../../features/library/LibraryView';\nexport const y = [AppShell, LibraryView];\n";
-    expect(await restrictedImports('src-renderer/src/shared/ui/x.ts', up)).toHaveLength(2);
+    expect(await restrictedImports('src-renderer/src/common/ui/x.ts', up)).toHaveLength(2);
     expect(await restrictedImports('src-renderer/src/features/pairs/x.ts', up)).toHaveLength(1);
     // the Node and main-process bans still hold inside those zones
     expect(
       await restrictedImports(
-        'src-renderer/src/shared/x.ts',
+        'src-renderer/src/common/x.ts',
         "import fs from 'fs';\nexport const y = fs;\n",
       ),
     ).toHaveLength(1);
     const down =
-      "import { useCall } from '../../shared/data/useCall';\nimport { ScoreDetail } from '../scoring/ScoreDetail';\nexport const y = [useCall, ScoreDetail];\n";
+      "import { useCall } from '../../common/data/useCall';\nimport { ScoreDetail } from '../scoring/ScoreDetail';\nexport const y = [useCall, ScoreDetail];\n";
     expect(await restrictedImports('src-renderer/src/features/library/x.ts', down)).toHaveLength(0);
   });
 

@@ -14,7 +14,7 @@ import {
   joinPath,
   plural,
   projectFileName,
-} from '../../src-renderer/src/shared/format';
+} from '../../src-renderer/src/common/format';
 import { nextSorting } from '../../src-renderer/src/features/library/logic/table-sort';
 
 describe('formatDuration (m:ss.s)', () => {

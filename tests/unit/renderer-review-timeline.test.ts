@@ -4,7 +4,7 @@ import {
   stackRows,
   visibleSpans,
 } from '../../src-renderer/src/features/review/logic/lanes';
-import { placeMenu } from '../../src-renderer/src/shared/place-menu';
+import { placeMenu } from '../../src-renderer/src/common/place-menu';
 import {
   dragSpan,
   hitSpan,

@@ -11,7 +11,7 @@ import {
   scoreColor,
   scoreGradientCss,
   scoreRgb,
-} from '../../src-renderer/src/shared/scores/score-colors';
+} from '../../src-renderer/src/common/scores/score-colors';
 
 // The dark theme's backgrounds (styles.css --bg, --bg-panel, --bg-raised): scores are drawn as
 // text and thin lines on all three.

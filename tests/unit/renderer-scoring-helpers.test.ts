@@ -20,7 +20,7 @@ import {
   sparklinePath,
   sparklinePoints,
   sparklineTitle,
-} from '../../src-renderer/src/shared/scores/sparkline';
+} from '../../src-renderer/src/common/scores/sparkline';
 
 function job(over: Partial<JobProgress> = {}): JobProgress {
   return {

@@ -4,12 +4,12 @@
 // (useRoute) so a reload returns to the same view.
 import { useCallback, useEffect, useState } from 'react';
 import type { ProjectInfo } from '../../../src-shared/contract';
-import { useApi } from '../shared/api/api-context';
-import { ErrorScope } from '../shared/data/error-sink';
-import { useAction } from '../shared/data/useAction';
-import { ErrorBanner } from '../shared/ui/ErrorBanner';
-import { errorCode, errorMessage } from '../shared/format';
-import type { OpenVideo } from '../shared/open-video';
+import { useApi } from '../common/api/api-context';
+import { ErrorScope } from '../common/data/error-sink';
+import { useAction } from '../common/data/useAction';
+import { ErrorBanner } from '../common/ui/ErrorBanner';
+import { errorCode, errorMessage } from '../common/format';
+import type { OpenVideo } from '../common/open-video';
 import { LibraryView, type BrowseContext } from '../features/library/LibraryView';
 import { ProjectScreen } from '../features/projects/ProjectScreen';
 import { PairsView } from '../features/pairs/PairsView';

@@ -9,8 +9,8 @@ import type {
   EngineView,
 } from '../../../../src-shared/contract-assistant';
 import { isNonAnswer } from '../../../../src-shared/contract-assistant';
-import { ErrorOutlet, withErrorScope } from '../../shared/data/error-sink';
-import { useCall } from '../../shared/data/useCall';
+import { ErrorOutlet, withErrorScope } from '../../common/data/error-sink';
+import { useCall } from '../../common/data/useCall';
 import type { PlayerController } from '../review/logic/player';
 import type { TimeSpan } from '../review/logic/time';
 import { clock, clockRange } from './logic/timestamps';

@@ -2,9 +2,9 @@
 // kept by the main process in the host's secret store, never shown again), frames and timeouts.
 import { useState } from 'react';
 import type { EngineView } from '../../../../src-shared/contract-assistant';
-import { withErrorScope } from '../../shared/data/error-sink';
-import { useAction } from '../../shared/data/useAction';
-import { Modal } from '../../shared/ui/Modal';
+import { withErrorScope } from '../../common/data/error-sink';
+import { useAction } from '../../common/data/useAction';
+import { Modal } from '../../common/ui/Modal';
 
 interface Draft {
   id?: string;

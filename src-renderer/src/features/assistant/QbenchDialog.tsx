@@ -3,12 +3,12 @@
 import { useEffect, useState } from 'react';
 import type { EngineView } from '../../../../src-shared/contract-assistant';
 import type { ModelView } from '../../../../src-shared/contract-models';
-import { useApi } from '../../shared/api/api-context';
-import { withErrorScope } from '../../shared/data/error-sink';
-import { useAction } from '../../shared/data/useAction';
-import { useCall } from '../../shared/data/useCall';
-import { formatEta } from '../../shared/format';
-import { Modal } from '../../shared/ui/Modal';
+import { useApi } from '../../common/api/api-context';
+import { withErrorScope } from '../../common/data/error-sink';
+import { useAction } from '../../common/data/useAction';
+import { useCall } from '../../common/data/useCall';
+import { formatEta } from '../../common/format';
+import { Modal } from '../../common/ui/Modal';
 
 const NONE: never[] = [];
 const pct = (a: number | null) => (a == null ? '—' : `${(a * 100).toFixed(1)}%`);

@@ -3,9 +3,9 @@
 // Failures go to the enclosing error scope (the panel's).
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AttachmentInput, ChatMessageView } from '../../../../src-shared/contract-assistant';
-import { useApi } from '../../shared/api/api-context';
-import { useAction } from '../../shared/data/useAction';
-import { useCall } from '../../shared/data/useCall';
+import { useApi } from '../../common/api/api-context';
+import { useAction } from '../../common/data/useAction';
+import { useCall } from '../../common/data/useCall';
 
 interface Stream {
   text: string;

@@ -3,7 +3,7 @@
 // score's SRCC for comparison, and the interval the library's Predicted MOS carries.
 import { useState } from 'react';
 import type { CalibrationInfo, EvalResult } from '../../../../src-shared/contract-evaluation';
-import { useAction } from '../../shared/data/useAction';
+import { useAction } from '../../common/data/useAction';
 import { fmtMetric } from './logic/metrics-table';
 
 export const MIN_CALIBRATION_VIDEOS = 8;

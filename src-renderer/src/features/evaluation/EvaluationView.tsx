@@ -4,11 +4,11 @@
 import { useEffect, useState } from 'react';
 import type { ProjectInfo } from '../../../../src-shared/contract';
 import type { EvalSubsetBy } from '../../../../src-shared/contract-evaluation';
-import { useApi } from '../../shared/api/api-context';
-import { ErrorOutlet, withErrorScope } from '../../shared/data/error-sink';
-import { useAction } from '../../shared/data/useAction';
-import { useCall } from '../../shared/data/useCall';
-import type { OpenVideo } from '../../shared/open-video';
+import { useApi } from '../../common/api/api-context';
+import { ErrorOutlet, withErrorScope } from '../../common/data/error-sink';
+import { useAction } from '../../common/data/useAction';
+import { useCall } from '../../common/data/useCall';
+import type { OpenVideo } from '../../common/open-video';
 import { MetricTable } from './MetricTable';
 import { CalibrationPanel } from './CalibrationPanel';
 import { ScatterPlot } from './ScatterPlot';

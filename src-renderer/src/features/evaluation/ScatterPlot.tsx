@@ -3,7 +3,7 @@
 // not CSS, so the exported file looks the same outside the app.
 import { useMemo, useRef, useState } from 'react';
 import type { EvalResult } from '../../../../src-shared/contract-evaluation';
-import type { OpenVideo } from '../../shared/open-video';
+import type { OpenVideo } from '../../common/open-video';
 import { downloadBlob, linearScale, svgToPng } from './logic/plot';
 import { fmtMetric } from './logic/metrics-table';
 

@@ -2,8 +2,8 @@
 // project's playable videos, and Start / Resume for the current annotator.
 import { useMemo, useState } from 'react';
 import type { EvalOverview } from '../../../../src-shared/contract-evaluation';
-import { useAction } from '../../shared/data/useAction';
-import { useCall } from '../../shared/data/useCall';
+import { useAction } from '../../common/data/useAction';
+import { useCall } from '../../common/data/useCall';
 import { studyClipCount } from './logic/study-clips';
 
 interface StudiesPanelProps {

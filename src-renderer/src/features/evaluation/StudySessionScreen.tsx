@@ -3,10 +3,10 @@
 // It covers the evaluation view, so its errors show in its own scope, under its bar.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { StudySession } from '../../../../src-shared/contract-evaluation';
-import { ErrorOutlet, withErrorScope } from '../../shared/data/error-sink';
-import { useAction } from '../../shared/data/useAction';
-import { useCall } from '../../shared/data/useCall';
-import { useMediaSource } from '../../shared/hooks/useMediaSource';
+import { ErrorOutlet, withErrorScope } from '../../common/data/error-sink';
+import { useAction } from '../../common/data/useAction';
+import { useCall } from '../../common/data/useCall';
+import { useMediaSource } from '../../common/hooks/useMediaSource';
 import { ACR_LEVELS, acrFromKey, progressLabel } from './logic/acr';
 
 interface StudySessionScreenProps {

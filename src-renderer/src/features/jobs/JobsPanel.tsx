@@ -3,7 +3,7 @@
 // the per-video errors on demand.
 import { useState } from 'react';
 import type { JobProgress, ScorerInfo } from '../../../../src-shared/contract';
-import { baseName, formatCount, formatEta } from '../../shared/format';
+import { baseName, formatCount, formatEta } from '../../common/format';
 import { isJobActive, JOB_STATUS_LABEL, jobPercent, scorerName } from './logic/jobs';
 import { ReplicaList } from './ReplicaList';
 

@@ -1,7 +1,7 @@
 // Per-replica figures of an engine job spread over several servers: load, answers per minute,
 // mean answer time, failures (with the last error on hover) and whether it is marked down.
 import type { ReplicaStats } from '../../../../src-shared/contract';
-import { formatCount } from '../../shared/format';
+import { formatCount } from '../../common/format';
 
 function hostOf(url: string): string {
   try {

@@ -2,10 +2,10 @@
 // lists the scorers, which the Score dialog and the panel both name.
 import { useCallback, useEffect, useState } from 'react';
 import type { JobProgress, ScorerInfo } from '../../../../src-shared/contract';
-import { useApi } from '../../shared/api/api-context';
-import { usePostError } from '../../shared/data/error-sink';
-import { useAction } from '../../shared/data/useAction';
-import { useCall } from '../../shared/data/useCall';
+import { useApi } from '../../common/api/api-context';
+import { usePostError } from '../../common/data/error-sink';
+import { useAction } from '../../common/data/useAction';
+import { useCall } from '../../common/data/useCall';
 import { isJobActive, mergeJobList, mergeJobProgress } from './logic/jobs';
 
 export interface JobsState {

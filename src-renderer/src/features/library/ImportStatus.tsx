@@ -5,7 +5,7 @@ import type {
   ImportSkipKind,
   ImportSummary,
 } from '../../../../src-shared/contract';
-import { baseName, formatCount, formatEta, plural } from '../../shared/format';
+import { baseName, formatCount, formatEta, plural } from '../../common/format';
 
 export function ImportProgressBar({
   progress,

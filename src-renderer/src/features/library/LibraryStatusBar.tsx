@@ -1,6 +1,6 @@
 // The library's status bar: counts (videos, failed, selected, shown under a filter) and the Jobs
 // toggle with the number of active jobs.
-import { formatCount, plural } from '../../shared/format';
+import { formatCount, plural } from '../../common/format';
 
 interface LibraryStatusBarProps {
   total: number;

@@ -1,7 +1,7 @@
 // Filters, column menu and actions above the library table.
 import type { ReactNode } from 'react';
 import type { VisibilityState } from '@tanstack/react-table';
-import { formatCount } from '../../shared/format';
+import { formatCount } from '../../common/format';
 import { ColumnMenu } from './ColumnMenu';
 
 export type StatusFilter = 'all' | 'ok' | 'failed';

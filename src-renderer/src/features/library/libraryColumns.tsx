@@ -10,9 +10,9 @@ import {
   formatResolution,
   formatScore,
   formatSize,
-} from '../../shared/format';
-import { levelOfScore } from '../../shared/scores/score-colors';
-import { LevelChip, ScoreValue, Sparkline } from '../../shared/scores/ScoreCells';
+} from '../../common/format';
+import { levelOfScore } from '../../common/scores/score-colors';
+import { LevelChip, ScoreValue, Sparkline } from '../../common/scores/ScoreCells';
 
 /** One visible line of the virtual table: its position in the query and its row once loaded. */
 export interface LibraryItem {

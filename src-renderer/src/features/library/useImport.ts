@@ -5,8 +5,8 @@ import {
   type ImportProgress,
   type ImportSummary,
 } from '../../../../src-shared/contract';
-import { useApi } from '../../shared/api/api-context';
-import { useAction } from '../../shared/data/useAction';
+import { useApi } from '../../common/api/api-context';
+import { useAction } from '../../common/data/useAction';
 
 export interface ImportState {
   progress: ImportProgress | null;

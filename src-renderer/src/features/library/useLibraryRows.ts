@@ -2,8 +2,8 @@
 // refetches what is on screen when the library changes.
 import { useCallback, useEffect, useMemo, useReducer } from 'react';
 import type { LibraryFilter, LibrarySort, VideoRow } from '../../../../src-shared/contract';
-import { useApi } from '../../shared/api/api-context';
-import { usePostError } from '../../shared/data/error-sink';
+import { useApi } from '../../common/api/api-context';
+import { usePostError } from '../../common/data/error-sink';
 import { RowLoader } from './logic/row-loader';
 
 export const PAGE_SIZE = 100;

@@ -2,7 +2,7 @@
 // the project's default run), refreshed when scores or calibrations change.
 import { useCallback, useState } from 'react';
 import type { LibraryRuns } from '../../../../src-shared/contract';
-import { useCall } from '../../shared/data/useCall';
+import { useCall } from '../../common/data/useCall';
 
 export interface LibraryRunChoice {
   info: LibraryRuns | null;

@@ -2,7 +2,7 @@
 // and "select all matching" through library.ids (which knows rows the renderer never loaded).
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { LibraryFilter } from '../../../../src-shared/contract';
-import { useApi } from '../../shared/api/api-context';
+import { useApi } from '../../common/api/api-context';
 
 export interface Selection {
   ids: ReadonlySet<number>;

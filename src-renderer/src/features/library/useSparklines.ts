@@ -1,10 +1,10 @@
-// Segment-score sparklines for the rows the table renders (see shared/scores/sparkline.ts), refetched
+// Segment-score sparklines for the rows the table renders (see common/scores/sparkline.ts), refetched
 // when the library changes. `get` changes identity whenever new values arrive, so memoized
 // table meta picks them up.
 import { useCallback, useEffect, useMemo, useReducer } from 'react';
-import { useApi } from '../../shared/api/api-context';
-import { usePostError } from '../../shared/data/error-sink';
-import { SparklineCache } from '../../shared/scores/sparkline';
+import { useApi } from '../../common/api/api-context';
+import { usePostError } from '../../common/data/error-sink';
+import { SparklineCache } from '../../common/scores/sparkline';
 
 /** Samples per sparkline: about one per 3 px of a 64 px line. */
 export const SPARKLINE_POINTS = 24;

@@ -7,12 +7,12 @@ import type {
   ExportProgress,
 } from '../../../../src-shared/contract-pairs';
 import { EXPORT_FORMATS } from '../../../../src-shared/contract-pairs';
-import { useApi } from '../../shared/api/api-context';
-import { formatEta, plural } from '../../shared/format';
-import { withErrorScope } from '../../shared/data/error-sink';
-import { useAction } from '../../shared/data/useAction';
-import { useCall } from '../../shared/data/useCall';
-import { Modal } from '../../shared/ui/Modal';
+import { useApi } from '../../common/api/api-context';
+import { formatEta, plural } from '../../common/format';
+import { withErrorScope } from '../../common/data/error-sink';
+import { useAction } from '../../common/data/useAction';
+import { useCall } from '../../common/data/useCall';
+import { Modal } from '../../common/ui/Modal';
 import { LevelsChoice, useRunsInfo } from './LevelsChoice';
 
 const FORMAT_LABELS: Record<ExportFormat, string> = {

@@ -3,9 +3,9 @@
 import { useState } from 'react';
 import type { ImportKind, ImportReport } from '../../../../src-shared/contract-pairs';
 import { MAX_IMPORT_MB, MOS_SCALES } from '../../../../src-shared/contract-pairs';
-import { withErrorScope } from '../../shared/data/error-sink';
-import { useAction } from '../../shared/data/useAction';
-import { Modal } from '../../shared/ui/Modal';
+import { withErrorScope } from '../../common/data/error-sink';
+import { useAction } from '../../common/data/useAction';
+import { Modal } from '../../common/ui/Modal';
 
 const KIND_LABELS: Record<ImportKind, string> = {
   llava: 'VQA² / LLaVA pairs (JSON)',

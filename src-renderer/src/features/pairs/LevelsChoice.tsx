@@ -3,7 +3,7 @@
 // shown, when the run has no calibration; a choice that became impossible falls back to the model.
 import { useEffect } from 'react';
 import type { LibraryRuns } from '../../../../src-shared/contract';
-import { useCall } from '../../shared/data/useCall';
+import { useCall } from '../../common/data/useCall';
 import { calibratedLevelsBlocker, type LevelsSource } from './logic/levels-choice';
 
 /** library.runs, or null until it answers (the calibrated choice stays disabled meanwhile). */

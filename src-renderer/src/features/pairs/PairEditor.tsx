@@ -2,9 +2,9 @@
 // approve/reject, provenance, and a jump to the video at the pair's time range.
 import { useEffect, useState } from 'react';
 import type { PairRow, PairTurn } from '../../../../src-shared/contract-pairs';
-import { useAction } from '../../shared/data/useAction';
+import { useAction } from '../../common/data/useAction';
 import { basisLabel, editProblems, rangeLabel } from './logic/pair-text';
-import type { OpenVideo } from '../../shared/open-video';
+import type { OpenVideo } from '../../common/open-video';
 
 interface PairEditorProps {
   pair: PairRow;

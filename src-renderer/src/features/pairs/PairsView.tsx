@@ -7,11 +7,11 @@ import {
   PAIR_SOURCE_VALUES,
   PAIR_STATUS_VALUES,
 } from '../../../../src-shared/contract-pairs';
-import { ErrorOutlet, withErrorScope } from '../../shared/data/error-sink';
-import { useAction } from '../../shared/data/useAction';
-import { useCall } from '../../shared/data/useCall';
-import { plural } from '../../shared/format';
-import type { OpenVideo } from '../../shared/open-video';
+import { ErrorOutlet, withErrorScope } from '../../common/data/error-sink';
+import { useAction } from '../../common/data/useAction';
+import { useCall } from '../../common/data/useCall';
+import { plural } from '../../common/format';
+import type { OpenVideo } from '../../common/open-video';
 import { PairsTable } from './PairsTable';
 import { PairEditor } from './PairEditor';
 import { TemplatesDialog } from './TemplatesDialog';

@@ -6,13 +6,13 @@ import type {
   TemplateBody,
   TemplateRow,
 } from '../../../../src-shared/contract-pairs';
-import { useApi } from '../../shared/api/api-context';
-import { plural } from '../../shared/format';
-import { usePostError, withErrorScope } from '../../shared/data/error-sink';
-import { useAction } from '../../shared/data/useAction';
-import { useCall } from '../../shared/data/useCall';
+import { useApi } from '../../common/api/api-context';
+import { plural } from '../../common/format';
+import { usePostError, withErrorScope } from '../../common/data/error-sink';
+import { useAction } from '../../common/data/useAction';
+import { useCall } from '../../common/data/useCall';
 import { basisLabel, rangeLabel } from './logic/pair-text';
-import { Modal } from '../../shared/ui/Modal';
+import { Modal } from '../../common/ui/Modal';
 import { LevelsChoice, useRunsInfo } from './LevelsChoice';
 import type { LevelsSource } from './logic/levels-choice';
 

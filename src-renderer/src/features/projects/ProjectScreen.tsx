@@ -1,12 +1,12 @@
 // Start screen: create a project, open one, or reopen a recent one.
 import { useState } from 'react';
 import type { ProjectInfo, RecentProject } from '../../../../src-shared/contract';
-import { ErrorOutlet, withErrorScope } from '../../shared/data/error-sink';
-import { useAction } from '../../shared/data/useAction';
-import { useCall } from '../../shared/data/useCall';
-import { formatRelativeTime, PROJECT_EXT } from '../../shared/format';
-import { ErrorBanner } from '../../shared/ui/ErrorBanner';
-import { FolderBrowser, type BrowseMode } from '../../shared/ui/FolderBrowser';
+import { ErrorOutlet, withErrorScope } from '../../common/data/error-sink';
+import { useAction } from '../../common/data/useAction';
+import { useCall } from '../../common/data/useCall';
+import { formatRelativeTime, PROJECT_EXT } from '../../common/format';
+import { ErrorBanner } from '../../common/ui/ErrorBanner';
+import { FolderBrowser, type BrowseMode } from '../../common/ui/FolderBrowser';
 
 interface ProjectScreenProps {
   onOpened(project: ProjectInfo): void;

@@ -1,7 +1,7 @@
 // Who is annotating: shown in the review header; a small popover edits the name (settings.set).
 // A failed save shows in the review's error banner and leaves the popover open.
 import { useState } from 'react';
-import { useAction } from '../../shared/data/useAction';
+import { useAction } from '../../common/data/useAction';
 
 interface AnnotatorBadgeProps {
   annotator: string | null;

@@ -1,8 +1,8 @@
 // What is under the pointer on the timeline: time, the segment's score and level probabilities,
 // its main measurements, and any event there.
 import type { VideoScores } from '../../../../src-shared/contract';
-import { formatScore } from '../../shared/format';
-import { levelColor, levelOfScore, scoreColor } from '../../shared/scores/score-colors';
+import { formatScore } from '../../common/format';
+import { levelColor, levelOfScore, scoreColor } from '../../common/scores/score-colors';
 import { levelBars, measurementRows } from '../scoring/logic/score-details';
 import { spanIndexAt } from './logic/time';
 

@@ -4,7 +4,7 @@ import { memo, useMemo } from 'react';
 import type { VideoScores } from '../../../../src-shared/contract';
 import { scoreGeometry, stackRows, visibleSpans } from './logic/lanes';
 import { formatTick, tickStep, ticks, timeToX, type TimelineView } from './logic/zoom';
-import { scoreColor } from '../../shared/scores/score-colors';
+import { scoreColor } from '../../common/scores/score-colors';
 
 export const AXIS_H = 22;
 export const SCORE_H = 76;

@@ -3,9 +3,9 @@
 import type { VideoRow, VideoScores } from '../../../../src-shared/contract';
 import type { Annotations } from './useAnnotations';
 import type { ReviewTarget } from './useReviewTarget';
-import { formatCount } from '../../shared/format';
-import { levelOfScore } from '../../shared/scores/score-colors';
-import { LevelChip, ScoreValue } from '../../shared/scores/ScoreCells';
+import { formatCount } from '../../common/format';
+import { levelOfScore } from '../../common/scores/score-colors';
+import { LevelChip, ScoreValue } from '../../common/scores/ScoreCells';
 import { AnnotatorBadge } from './AnnotatorBadge';
 
 interface ReviewHeaderProps {

@@ -2,8 +2,8 @@
 // (play, J/L speed, frame steps, rate, loop, time readout). Time-driven text is written through
 // refs from the controller's clock, so playback does not re-render React every frame.
 import { useEffect, useRef, useSyncExternalStore } from 'react';
-import type { MediaSource } from '../../shared/hooks/useMediaSource';
-import { formatEta } from '../../shared/format';
+import type { MediaSource } from '../../common/hooks/useMediaSource';
+import { formatEta } from '../../common/format';
 import type { PlayerController } from './logic/player';
 import { formatTimeReadout } from './logic/time';
 

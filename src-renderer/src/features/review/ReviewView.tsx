@@ -9,10 +9,10 @@ import type {
   LibrarySort,
   VideoRow,
 } from '../../../../src-shared/contract';
-import { ErrorOutlet, withErrorScope } from '../../shared/data/error-sink';
-import { useCall } from '../../shared/data/useCall';
+import { ErrorOutlet, withErrorScope } from '../../common/data/error-sink';
+import { useCall } from '../../common/data/useCall';
 import { useAnnotations } from './useAnnotations';
-import { useMediaSource } from '../../shared/hooks/useMediaSource';
+import { useMediaSource } from '../../common/hooks/useMediaSource';
 import { useReviewTarget } from './useReviewTarget';
 import { nextSpeed, type ReviewAction } from './logic/keys';
 import { PlayerController } from './logic/player';

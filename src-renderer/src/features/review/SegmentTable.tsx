@@ -12,9 +12,9 @@ import {
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Annotation, VideoScores } from '../../../../src-shared/contract';
-import { formatScore } from '../../shared/format';
-import { levelOfScore, scoreColor } from '../../shared/scores/score-colors';
-import { LevelChip } from '../../shared/scores/ScoreCells';
+import { formatScore } from '../../common/format';
+import { levelOfScore, scoreColor } from '../../common/scores/score-colors';
+import { LevelChip } from '../../common/scores/ScoreCells';
 
 type Segment = VideoScores['segments'][number];
 interface SegmentItem extends Segment {

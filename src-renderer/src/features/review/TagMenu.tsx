@@ -5,7 +5,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { DISTORTION_TAGS, type DistortionTag } from '../../../../src-shared/contract';
 import { TAG_KEYS, tagForKey } from './logic/keys';
-import { placeMenu } from '../../shared/place-menu';
+import { placeMenu } from '../../common/place-menu';
 
 interface TagMenuProps {
   current: DistortionTag | null;

@@ -4,8 +4,8 @@
 // seeks like the other lanes.
 import { memo, useEffect, useState } from 'react';
 import type { ThumbStrip } from '../../../../src-shared/contract';
-import { useApi } from '../../shared/api/api-context';
-import { useCall } from '../../shared/data/useCall';
+import { useApi } from '../../common/api/api-context';
+import { useCall } from '../../common/data/useCall';
 import { timeToX, xToTime, type TimelineView } from './logic/zoom';
 
 interface ThumbnailLaneProps {

@@ -3,10 +3,10 @@
 // Failures go to the view's error sink.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Annotation, CallInput } from '../../../../src-shared/contract';
-import { usePostError } from '../../shared/data/error-sink';
-import { useAction } from '../../shared/data/useAction';
-import { useCall } from '../../shared/data/useCall';
-import { errorCode, errorMessage } from '../../shared/format';
+import { usePostError } from '../../common/data/error-sink';
+import { useAction } from '../../common/data/useAction';
+import { useCall } from '../../common/data/useCall';
+import { errorCode, errorMessage } from '../../common/format';
 import {
   entryForDelete,
   entryForPut,

@@ -9,8 +9,8 @@ import type {
   LibrarySort,
   VideoRow,
 } from '../../../../src-shared/contract';
-import { usePostError } from '../../shared/data/error-sink';
-import { useCall } from '../../shared/data/useCall';
+import { usePostError } from '../../common/data/error-sink';
+import { useCall } from '../../common/data/useCall';
 
 export interface ReviewTarget {
   row: VideoRow | null;

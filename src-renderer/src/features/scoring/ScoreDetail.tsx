@@ -3,10 +3,10 @@
 // and events. The full review view (timeline, frames) is a separate screen.
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { VideoRow, VideoScores } from '../../../../src-shared/contract';
-import { useCall } from '../../shared/data/useCall';
-import { levelColor, levelOfScore } from '../../shared/scores/score-colors';
+import { useCall } from '../../common/data/useCall';
+import { levelColor, levelOfScore } from '../../common/scores/score-colors';
 import { formatSpan, levelBars, measurementRows, scoreExplanation } from './logic/score-details';
-import { LevelChip, ScoreValue, Sparkline } from '../../shared/scores/ScoreCells';
+import { LevelChip, ScoreValue, Sparkline } from '../../common/scores/ScoreCells';
 
 interface ScoreDetailProps {
   row: VideoRow;

@@ -3,12 +3,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ScorerInfo } from '../../../../src-shared/contract';
 import type { EngineView } from '../../../../src-shared/contract-assistant';
-import { withErrorScope } from '../../shared/data/error-sink';
-import { useAction } from '../../shared/data/useAction';
-import { useCall } from '../../shared/data/useCall';
-import { plural } from '../../shared/format';
+import { withErrorScope } from '../../common/data/error-sink';
+import { useAction } from '../../common/data/useAction';
+import { useCall } from '../../common/data/useCall';
+import { plural } from '../../common/format';
 import { scorerNote } from '../jobs/logic/jobs';
-import { Modal } from '../../shared/ui/Modal';
+import { Modal } from '../../common/ui/Modal';
 
 type Scope = 'selected' | 'all';
 type ProviderChoice = 'auto' | 'cpu';

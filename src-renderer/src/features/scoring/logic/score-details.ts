@@ -1,7 +1,7 @@
 // Labels and formatting of a scored video's measurements for the score detail popover. Pure.
 import type { LevelName, LevelProbs } from '../../../../../src-shared/contract';
-import { formatDuration } from '../../../shared/format';
-import { LEVELS } from '../../../shared/scores/score-colors';
+import { formatDuration } from '../../../common/format';
+import { LEVELS } from '../../../common/scores/score-colors';
 import { abnormalMeasures, MEASURE_THRESHOLDS } from '../../../../../src-shared/measure-thresholds';
 
 export interface Measurement {

@@ -1,6 +1,6 @@
 // One registered model: what it is, what it weighs on disk and in memory, where it can run.
 import type { ModelView } from '../../../../../src-shared/contract-models';
-import { formatSize } from '../../../shared/format';
+import { formatSize } from '../../../common/format';
 
 const ARCH_LABEL: Record<ModelView['arch'], string> = {
   vqa2: 'VQA² scorer (LLaVA-OneVision + motion branch)',

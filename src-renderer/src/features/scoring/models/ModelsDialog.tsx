@@ -4,10 +4,10 @@
 // Refusals show at the top of the dialog.
 import { useState } from 'react';
 import type { ModelView } from '../../../../../src-shared/contract-models';
-import { withErrorScope } from '../../../shared/data/error-sink';
-import { useAction } from '../../../shared/data/useAction';
-import { useCall } from '../../../shared/data/useCall';
-import { Modal } from '../../../shared/ui/Modal';
+import { withErrorScope } from '../../../common/data/error-sink';
+import { useAction } from '../../../common/data/useAction';
+import { useCall } from '../../../common/data/useCall';
+import { Modal } from '../../../common/ui/Modal';
 import { ModelDetails } from './ModelDetails';
 import './models.css';
 
