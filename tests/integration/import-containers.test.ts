@@ -7,25 +7,26 @@ import { importVideos } from '../../src-main/services/library/import';
 import { scanPaths, VIDEO_EXTENSIONS } from '../../src-main/services/library/scan';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 import { ffmpeg } from '../helpers/fixtures';
+import { recipes } from '../helpers/container-recipes';
 
 /** extension → ffmpeg output options: a real file of that container, as cameras and tools write it. */
-const CONTAINERS: Record<string, string[]> = {
-  asf: ['-c:v', 'wmv2', '-f', 'asf'],
-  wmv: ['-c:v', 'wmv2', '-f', 'asf'],
-  ts: ['-c:v', 'mpeg2video', '-f', 'mpegts'],
-  m2ts: ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-f', 'mpegts'],
-  mts: ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-f', 'mpegts'],
-  vob: ['-c:v', 'mpeg2video', '-f', 'vob'],
-  '3g2': ['-c:v', 'h263', '-s', '176x144', '-f', '3g2'],
-  f4v: ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-f', 'f4v'],
-  mxf: ['-c:v', 'mpeg2video', '-r', '25', '-b:v', '2M', '-f', 'mxf'],
-  dv: ['-c:v', 'dvvideo', '-s', '720x576', '-r', '25', '-pix_fmt', 'yuv420p', '-f', 'dv'],
-  nut: ['-c:v', 'ffv1', '-f', 'nut'],
-  ivf: ['-c:v', 'libvpx', '-f', 'ivf'],
-  rm: ['-c:v', 'rv20', '-s', '176x144', '-f', 'rm'],
-  ogm: ['-c:v', 'libtheora', '-f', 'ogg'],
-  divx: ['-c:v', 'mpeg4', '-f', 'avi'],
-};
+const CONTAINERS = recipes([
+  'asf',
+  'wmv',
+  'ts',
+  'm2ts',
+  'mts',
+  'vob',
+  '3g2',
+  'f4v',
+  'mxf',
+  'dv',
+  'nut',
+  'ivf',
+  'rm',
+  'ogm',
+  'divx',
+]);
 
 let tmp: string;
 let media: string;

@@ -8,27 +8,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeVideo, type ProbeOutcome } from '../../src-main/services/media/probe';
 import { playabilityOf, type ProbeJson } from '../../src-main/services/media/playability';
 import { ffmpeg, makeFixtureSet, type FixtureSet } from '../helpers/fixtures';
+import { recipes } from '../helpers/container-recipes';
 
 /** extension → ffmpeg output options. */
-const CONTAINERS: Record<string, string[]> = {
-  mp4: ['-c:v', 'libx264', '-pix_fmt', 'yuv420p'],
-  mov: ['-c:v', 'libx264', '-pix_fmt', 'yuv420p'],
-  mkv: ['-c:v', 'libx264', '-pix_fmt', 'yuv420p'],
-  webm: ['-c:v', 'libvpx-vp9'],
-  avi: ['-c:v', 'mpeg4'],
-  wmv: ['-c:v', 'wmv2', '-f', 'asf'],
-  ts: ['-c:v', 'mpeg2video', '-f', 'mpegts'],
-  m2ts: ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-f', 'mpegts'],
-  vob: ['-c:v', 'mpeg2video', '-f', 'vob'],
-  '3g2': ['-c:v', 'h263', '-s', '176x144', '-f', '3g2'],
-  f4v: ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-f', 'f4v'],
-  mxf: ['-c:v', 'mpeg2video', '-r', '25', '-b:v', '2M', '-f', 'mxf'],
-  dv: ['-c:v', 'dvvideo', '-s', '720x576', '-r', '25', '-pix_fmt', 'yuv420p', '-f', 'dv'],
-  nut: ['-c:v', 'ffv1', '-f', 'nut'],
-  ivf: ['-c:v', 'libvpx', '-f', 'ivf'],
-  rm: ['-c:v', 'rv20', '-s', '176x144', '-f', 'rm'],
-  ogv: ['-c:v', 'libtheora', '-f', 'ogg'],
-};
+const CONTAINERS = recipes([
+  'mp4',
+  'mov',
+  'mkv',
+  'webm',
+  'avi',
+  'wmv',
+  'ts',
+  'm2ts',
+  'vob',
+  '3g2',
+  'f4v',
+  'mxf',
+  'dv',
+  'nut',
+  'ivf',
+  'rm',
+  'ogv',
+]);
 /** Containers the in-process reader must answer for itself (the common ones). */
 const IN_PROCESS = ['mp4', 'mov', 'mkv', 'webm', 'avi', 'vob', 'f4v', 'mxf', 'ivf'];
 
