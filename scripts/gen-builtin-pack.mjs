@@ -41,10 +41,12 @@ import onnxProto from 'onnx-proto';
 const { onnx } = onnxProto;
 
 export const PACK_ID = 'builtin-nr';
-export const PACK_VERSION = '2.1.0';
+export const PACK_VERSION = '2.2.0';
 export const DEFAULT_MODEL_YML = '/usr/share/opencv4/quality/brisque_model_live.yml';
 export const DEFAULT_RANGE_YML = '/usr/share/opencv4/quality/brisque_range_live.yml';
 export const OPSET = 17;
+/** Output samples per map and blur Conv call: 2 maps x 8 fill ORT's 16-channel blocks (AVX-512). */
+export const BLUR_BLOCK = 8;
 
 // ---------------------------------------------------------------------------------------------
 // A small parser for the YAML subset that OpenCV's cv::FileStorage writes:
@@ -470,15 +472,29 @@ export function addBrisqueNodes(g, svr, names) {
   g.f32('gray_coeffs', [9798, 19235, 3735], [1, 3, 1, 1]); // R, G, B (OpenCV 8-bit BGR2GRAY, Q15)
   g.f32('gray_round', [16384]);
   g.f32('zero_scalar', [0], []);
-  g.f32('u8_max', [255], []);
+  if (!names.rounded) g.f32('u8_max', [255], []);
   g.f32('inv_32768', [1 / 32768]);
   g.f32('inv_255', [Math.fround(1 / 255)]);
   const kern = gaussianKernel7();
-  // [out, in, kh, kw]: I -> channel 0, I^2 -> channel 1, zero cross terms (see blurPair)
-  const zeros7 = new Array(7).fill(0);
-  g.f32('gauss_row', [...kern, ...zeros7, ...zeros7, ...kern], [2, 2, 1, 7]);
-  g.f32('gauss_col', [...kern, ...zeros7, ...zeros7, ...kern], [2, 2, 7, 1]);
-  g.i64('pads_edge3', [0, 0, 3, 3, 0, 0, 3, 3]);
+  // The 7-tap blur as a strided Conv with BLUR_BLOCK output channels per map (see blurPair):
+  // [out = map * BLUR_BLOCK + j, in = map, 1, BLUR_BLOCK + 6] for rows, [.., BLUR_BLOCK + 6, 1] for
+  // columns; output channel j holds the taps at offsets j..j+6, zero elsewhere and across maps.
+  const taps = [];
+  for (let map = 0; map < 2; map++)
+    for (let j = 0; j < BLUR_BLOCK; j++)
+      for (let from = 0; from < 2; from++)
+        for (let t = 0; t < BLUR_BLOCK + 6; t++)
+          taps.push(from === map && t >= j && t - j < 7 ? kern[t - j] : 0);
+  g.f32('gauss_row', taps, [2 * BLUR_BLOCK, 2, 1, BLUR_BLOCK + 6]);
+  g.f32('gauss_col', taps, [2 * BLUR_BLOCK, 2, BLUR_BLOCK + 6, 1]);
+  // edge padding of 3 for the taps, plus BLUR_BLOCK more on the right (rows) / bottom (columns) so
+  // the strided output covers every column / row; what lands beyond W / H is sliced off
+  g.i64('pads_blur_rows', [0, 0, 3, 3, 0, 0, 3, 3 + BLUR_BLOCK]);
+  g.i64('pads_blur_cols', [0, 0, 0, 0, 0, 0, BLUR_BLOCK, 0]);
+  g.i64('blur_maps_block', [2, BLUR_BLOCK]);
+  g.i64('blur_minus_one', [-1]);
+  g.i64('s4', [4]);
+  g.i64('s5', [5]);
   g.i64('pads_edge1', [0, 0, 1, 1, 0, 0, 1, 1]);
   // half-size INTER_CUBIC taps at distances 1.5, 0.5, 0.5, 1.5 (exact in float32)
   g.f32('cubic_far', [Math.fround(cubicWeight(1.5))]);
@@ -509,7 +525,10 @@ export function addBrisqueNodes(g, svr, names) {
 
   // gray = floor((9798 R + 19235 G + 3735 B + 2^14) / 2^15) / 255   (exact in float32 for 8-bit input)
   // an 8-bit Mat holds saturate_cast<uchar>(x): round half to even, clamp to 0..255 (no-op on 8-bit input)
-  const frames8 = g.op('Round', [g.op('Clip', [names.input, 'zero_scalar', 'u8_max'])]);
+  // (names.rounded: the input already went through that Round(Clip()), which is idempotent)
+  const frames8 = names.rounded
+    ? names.input
+    : g.op('Round', [g.op('Clip', [names.input, 'zero_scalar', 'u8_max'])]);
   // the weighted channel sum as Mul + ReduceSum: every product and partial sum is an integer
   // < 2^24, so it is exact in any order. (A 1x1 Conv would run in ORT's blocked NCHWc layout, with
   // the one output channel padded to 8 or 16 and layout reorders: several times slower.)
@@ -562,19 +581,63 @@ export function addBrisqueNodes(g, svr, names) {
   );
   const gray2 = g.op('If', [bothEven], { then_branch: halfEven, else_branch: halfAny });
 
-  // GaussianBlur of I and of I^2 in one pair of Convs over the two maps stacked as channels, with
-  // zero weights across channels. This is not the cheapest formulation but it keeps the numbers:
-  // in flat areas the float32 summation order decides whether I - mu is exactly 0, and that moves
-  // BRISQUE by up to ~1.5 on synthetic frames (testsrc2, mandelbrot). With ORT's default x86 path
-  // (NCHWc) the zero terms add exact zeros, so mu is bit-identical to a one-channel Conv's; a
-  // grouped or elementwise blur was faster but changed scores that much. Two real channels also
-  // halve the waste of NCHWc, which pads a one-channel Conv's output to 8/16 channels.
+  // GaussianBlur of I and of I^2, rows then columns, as Convs over the two maps stacked as
+  // channels. The summation order decides the numbers: in flat areas it decides whether I - mu is
+  // exactly 0, and that moves BRISQUE by up to ~1.5 on synthetic frames (testsrc2, mandelbrot); a
+  // grouped or elementwise blur was faster but changed scores that much. So every output sample is
+  // the same chain of seven multiply-adds as a plain 7-tap Conv's, in ORT's blocked (NCHWc) kernel;
+  // what changes is only how many samples one kernel call yields. A one-tap-wide Conv fills one
+  // output channel per map and ORT pads its output to 16 channels (AVX-512), so 7/8 of the work
+  // was padding. Here output channel j of a map holds the blur at column (row) BLUR_BLOCK * k + j:
+  // a Conv with stride BLUR_BLOCK, BLUR_BLOCK + 6 taps of which the seven at j..j+6 are the
+  // Gaussian's and the rest exact zeros (0 * x adds +0, leaving the running sum as it was). The 16
+  // output channels are then put back in place (Reshape, Transpose, Reshape, Slice). Outputs are
+  // bit-identical to the one-output-channel Conv pair; the README's "Performance" has the numbers.
+  const unblock = (conv, perm, like, axis) => {
+    // [N, 2*B, a, b] -> [N, 2, B, a, b] -> permuted -> [N, 2, H', W'] -> sliced to like's size
+    const s = g.op('Shape', [conv]);
+    const split = g.op(
+      'Concat',
+      [g.op('Slice', [s, 's0', 's1']), 'blur_maps_block', g.op('Slice', [s, 's2', 's4'])],
+      { axis: 0 },
+    );
+    const moved = g.op('Transpose', [g.op('Reshape', [conv, split])], { perm });
+    const ms = g.op('Shape', [moved]);
+    const merged =
+      axis === 3
+        ? g.op('Concat', [g.op('Slice', [ms, 's0', 's3']), 'blur_minus_one'], { axis: 0 })
+        : g.op(
+            'Concat',
+            [g.op('Slice', [ms, 's0', 's2']), 'blur_minus_one', g.op('Slice', [ms, 's4', 's5'])],
+            { axis: 0 },
+          );
+    const end = g.op('Slice', [
+      g.op('Shape', [like]),
+      axis === 3 ? 's3' : 's2',
+      axis === 3 ? 's4' : 's3',
+    ]);
+    return g.op('Slice', [
+      g.op('Reshape', [moved, merged]),
+      's0',
+      end,
+      axis === 3 ? 'axes_3' : 'axes_2',
+    ]);
+  };
   const blurPair = (x, xx) => {
-    const padded = g.op('Pad', [g.op('Concat', [x, xx], { axis: 1 }), 'pads_edge3'], {
+    const padded = g.op('Pad', [g.op('Concat', [x, xx], { axis: 1 }), 'pads_blur_rows'], {
       mode: 'edge',
     });
-    const rows = g.op('Conv', [padded, 'gauss_row'], { kernel_shape: [1, 7] });
-    const blurred = g.op('Conv', [rows, 'gauss_col'], { kernel_shape: [7, 1] });
+    const rowsBlocked = g.op('Conv', [padded, 'gauss_row'], {
+      kernel_shape: [1, BLUR_BLOCK + 6],
+      strides: [1, BLUR_BLOCK],
+    });
+    const rows = unblock(rowsBlocked, [0, 1, 3, 4, 2], x, 3); // [N, 2, H + 6, W]
+    const colsBlocked = g.op(
+      'Conv',
+      [g.op('Pad', [rows, 'pads_blur_cols'], { mode: 'edge' }), 'gauss_col'],
+      { kernel_shape: [BLUR_BLOCK + 6, 1], strides: [BLUR_BLOCK, 1] },
+    );
+    const blurred = unblock(colsBlocked, [0, 1, 3, 2, 4], x, 2); // [N, 2, H, W]
     return g.op('Split', [blurred], { axis: 1 }, { outputs: 2 });
   };
 
@@ -589,8 +652,13 @@ export function addBrisqueNodes(g, svr, names) {
     const posSq = sumD(g.op('Where', [isPos, sq, 'zero_f']));
     const negSq = sumD(g.op('Where', [isNeg, sq, 'zero_f']));
     const absSum = sumD(g.op('Abs', [x]));
+    // counts summed as int32 (exact in any order, half the bytes of float64), then widened
     const countD = (b) =>
-      g.op('ReduceSum', [g.op('Cast', [b], { to: T.DOUBLE }), 'axes_chw'], { keepdims: 0 });
+      g.op(
+        'Cast',
+        [g.op('ReduceSum', [g.op('Cast', [b], { to: T.FLOAT }), 'axes_chw'], { keepdims: 0 })],
+        { to: T.DOUBLE },
+      );
     const posCount = countD(isPos);
     const negCount = countD(isNeg);
     const l = g.op('Sqrt', [g.op('Div', [negSq, negCount])]);
@@ -931,14 +999,18 @@ export function buildSegmentModel(svr, head = HEAD) {
   // noise, clipping) reads the active area between them. Nothing is cropped when the active area
   // would be smaller than MIN_ACTIVE pixels along an axis (or when every row is black).
   g.f32('crop_black', [CLIP_DARK_MAX]);
-  g.f32('crop_zero', [0], []);
-  g.f32('crop_u8_max', [255], []);
   g.i64('crop_min', [MIN_ACTIVE]);
-  g.i64('crop_axes_hw', [2, 3]);
+  g.i64('crop_axes_hw', [1, 2]);
   g.i64('crop_one', [1]);
   g.i64('crop_zero_i', [0]);
-  const k8 = g.op('Round', [g.op('Clip', ['key_frames', 'crop_zero', 'crop_u8_max'])]);
-  const kmax = g.op('ReduceMax', [k8], { axes: [0, 1], keepdims: 0 }); // [H, W]
+  // The key frames arrive as the decoder gives them: 8-bit RGB, interleaved (NHWC). The borders
+  // are found and cut on those bytes; only the active area becomes the planar float32 maps the
+  // rest works on (8-bit samples need no rounding or clamping).
+  const kmax = g.op(
+    'Cast',
+    [g.op('ReduceMax', ['key_frames'], { axes: [0, 3], keepdims: 0 })], // [H, W]
+    { to: T.FLOAT },
+  );
   const cropRange = (axisToReduce) => {
     const line = g.op(
       'Cast',
@@ -961,19 +1033,21 @@ export function buildSegmentModel(svr, head = HEAD) {
   };
   const [r0, r1] = cropRange(1); // rows: reduce over W
   const [c0, c1] = cropRange(0); // columns: reduce over H
+  const activeNhwc = g.op('Slice', [
+    'key_frames',
+    g.op('Concat', [r0, c0], { axis: 0 }),
+    g.op('Concat', [r1, c1], { axis: 0 }),
+    'crop_axes_hw',
+  ]);
   g.op(
-    'Slice',
-    [
-      'key_frames',
-      g.op('Concat', [r0, c0], { axis: 0 }),
-      g.op('Concat', [r1, c1], { axis: 0 }),
-      'crop_axes_hw',
-    ],
-    {},
+    'Cast',
+    [g.op('Transpose', [activeNhwc], { perm: [0, 3, 1, 2] })],
+    { to: T.FLOAT },
     { outputs: ['key_frames_active'] },
   );
   const { gray8 } = addBrisqueNodes(g, svr, {
     input: 'key_frames_active',
+    rounded: true,
     brisque: 'brisque',
     features: 'brisque_features',
   });
@@ -1330,13 +1404,13 @@ export function buildSegmentModel(svr, head = HEAD) {
     input: [
       onnx.ValueInfoProto.create({
         name: 'key_frames',
-        type: tensorType(T.FLOAT, ['N', 3, 'H', 'W']),
-        docString: 'key frames of one segment, RGB 0..255',
+        type: tensorType(T.UINT8, ['N', 'H', 'W', 3]),
+        docString: 'key frames of one segment, 8-bit RGB interleaved (rgb24)',
       }),
       onnx.ValueInfoProto.create({
         name: 'motion_frames',
-        type: tensorType(T.FLOAT, ['M', 'h', 'w']),
-        docString: 'every frame of the segment (previous segment last frame first), grey 0..255',
+        type: tensorType(T.UINT8, ['M', 'h', 'w']),
+        docString: 'every frame of the segment (previous segment last frame first), 8-bit grey',
       }),
     ],
     output: [
@@ -1445,20 +1519,28 @@ export function buildManifest() {
         file: 'segment.onnx',
         opset: OPSET,
         inputs: [
-          rgbFramesInput(
-            'key_frames',
-            'scoring.keyFrame: fit inside the box keeping the aspect ratio, never upscale',
-            'The key frames of one segment (N >= 1; the first frame of each second), RGB 0..255.',
-          ),
+          {
+            name: 'key_frames',
+            dtype: 'uint8',
+            shape: ['N', 'H', 'W', 3],
+            layout: 'NHWC',
+            colorOrder: 'RGB',
+            range: [0, 255],
+            normalization: { mean: [0, 0, 0], std: [1, 1, 1] },
+            frameSize:
+              'scoring.keyFrame: fit inside the box keeping the aspect ratio, never upscale',
+            description:
+              "The key frames of one segment (N >= 1; the first frame of each second), 8-bit RGB interleaved as the decoder's rgb24 gives them.",
+          },
           {
             name: 'motion_frames',
-            dtype: 'float32',
+            dtype: 'uint8',
             shape: ['M', 'h', 'w'],
             colorOrder: 'grey',
             range: [0, 255],
             frameSize: 'scoring.motionFrame (exact size)',
             description:
-              "Every decoded frame of the segment as grey 0..255 (M >= 1); the caller prepends the previous segment's last frame so that the first pair crosses the boundary.",
+              "Every decoded frame of the segment as 8-bit grey (M >= 1); the caller prepends the previous segment's last frame so that the first pair crosses the boundary.",
           },
         ],
         outputs: [

@@ -164,12 +164,12 @@ describe('models through the API', () => {
 
     // Cancel from inside the first chunk's event, as a user's click lands while tokens stream:
     // polling from the test could miss a tiny model's whole answer on a busy machine.
-    let cId: string | undefined;
+    const target: { id?: string } = {};
     let cancelled: Promise<unknown> | undefined;
     const cancelOnFirstChunk = (name: string, payload: unknown) => {
       if (cancelled || name !== 'assistant.chunk') return;
-      if (cId && (payload as Events['assistant.chunk']).requestId === cId)
-        cancelled = callApi(api, 'assistant.cancel', { requestId: cId });
+      if (target.id && (payload as Events['assistant.chunk']).requestId === target.id)
+        cancelled = callApi(api, 'assistant.cancel', { requestId: target.id });
     };
     const off = api.onEvent(cancelOnFirstChunk);
     const c = await callApi<{ requestId: string }>(api, 'assistant.ask', {
@@ -177,10 +177,10 @@ describe('models through the API', () => {
       question: 'Describe the motion.',
       engineId: model.id,
     });
-    cId = c.requestId;
+    target.id = c.requestId;
     // a chunk that came before the request id was known: cancel now
-    if (of('assistant.chunk').some((x) => x.requestId === cId))
-      cancelled = callApi(api, 'assistant.cancel', { requestId: cId });
+    if (of('assistant.chunk').some((x) => x.requestId === c.requestId))
+      cancelled = callApi(api, 'assistant.cancel', { requestId: c.requestId });
     for (let i = 0; i < 1000 && !cancelled; i++) await new Promise((r) => setTimeout(r, 10));
     off();
     expect(cancelled).toBeDefined();

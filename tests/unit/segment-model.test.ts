@@ -164,11 +164,14 @@ describe('segment.onnx vs the TypeScript references', () => {
     h: number,
     motion: Uint8Array[],
   ): Promise<SegmentOut> => {
-    const m = new Float32Array(motion.length * MW * MH);
+    const m = new Uint8Array(motion.length * MW * MH);
     motion.forEach((f, i) => m.set(f, i * MW * MH));
+    const k = new Uint8Array(keys.length * w * h * 3);
+    keys.forEach((f, i) => k.set(f, i * w * h * 3));
+    // as the scorer feeds it: 8-bit rgb24 and grey, as ffmpeg gives them
     const out = await session.run({
-      key_frames: new ort.Tensor('float32', planar(keys, w, h), [keys.length, 3, h, w]),
-      motion_frames: new ort.Tensor('float32', m, [motion.length, MH, MW]),
+      key_frames: new ort.Tensor('uint8', k, [keys.length, h, w, 3]),
+      motion_frames: new ort.Tensor('uint8', m, [motion.length, MH, MW]),
     });
     return {
       levelLogits: out['level_logits']!.data as Float32Array,

@@ -15,6 +15,8 @@ export interface WorkerSessionOptions {
 
 /** Plain tensors cross the thread boundary: name → data and dims. */
 export type FloatFeeds = Record<string, { data: Float32Array; dims: readonly number[] }>;
+/** Inputs may also be 8-bit (decoded frames as they come); the element type follows the array. */
+export type Feeds = Record<string, { data: Float32Array | Uint8Array; dims: readonly number[] }>;
 
 // Plain CommonJS, run with `eval`: the same source works from TypeScript under test and from the
 // bundled app, with no separate worker file to ship. onnxruntime-node's path comes in workerData.
@@ -32,7 +34,8 @@ parentPort.on('message', async (m) => {
       return;
     }
     const feeds = {};
-    for (const [name, t] of Object.entries(m.feeds)) feeds[name] = new ort.Tensor('float32', t.data, t.dims);
+    for (const [name, t] of Object.entries(m.feeds))
+      feeds[name] = new ort.Tensor(t.data instanceof Uint8Array ? 'uint8' : 'float32', t.data, t.dims);
     const out = await session.run(feeds);
     const res = {};
     const transfer = [];
@@ -104,8 +107,11 @@ export class WorkerSession {
     });
   }
 
-  /** Run the model; the feeds' buffers are handed over to the worker (not usable afterwards). */
-  run(feeds: FloatFeeds): Promise<FloatFeeds> {
+  /**
+   * Run the model; the feeds' buffers are handed over to the worker (not usable afterwards), so
+   * each must own its whole ArrayBuffer (not a view into a pooled Buffer).
+   */
+  run(feeds: Feeds): Promise<FloatFeeds> {
     return this.send(
       { kind: 'run', feeds },
       Object.values(feeds).map((f) => f.data.buffer),

@@ -33,6 +33,11 @@ export interface SampleOptions {
   /** Start at this whole second (resume); frames before it are not decoded into the model. */
   startSecond?: number;
   signal?: AbortSignal;
+  /**
+   * ffmpeg's decoding and filtering threads; default: ffmpeg's choice. A scorer that runs a model
+   * on the CPU at the same time sets it, so that the two do not fight over the cores.
+   */
+  threads?: number;
 }
 
 const MAX_QUEUED_KEYS = 4;
@@ -79,6 +84,9 @@ export async function* sampleFrames(
     '-nostdin',
     '-v',
     'error',
+    // decoder and filter threads; unset: ffmpeg's own choice (one per core)
+    ...(opts.threads ? ['-threads', String(opts.threads)] : []),
+    ...(opts.threads ? ['-filter_complex_threads', String(opts.threads)] : []),
     ...(start > 0 ? ['-ss', String(start)] : []),
     '-i',
     absPath,

@@ -13,8 +13,7 @@ import {
   type ProviderName,
   type SessionInfo,
 } from '../inference/packs';
-import { rgb24ToPlanar } from '../inference/brisque-onnx';
-import { WorkerSession, type FloatFeeds } from '../inference/session-worker';
+import { WorkerSession, type Feeds, type FloatFeeds } from '../inference/session-worker';
 import {
   scoreFromLogits,
   validateLevelWeights,
@@ -55,6 +54,17 @@ export interface PackVideoResult {
 }
 
 /** Fit (w, h) inside a box keeping the aspect ratio, never upscaling; even sizes for ffmpeg. */
+/** Frames back to back in a fresh array that owns its ArrayBuffer (safe to transfer). */
+function concatFrames(frames: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
+  let at = 0;
+  for (const f of frames) {
+    out.set(f, at);
+    at += f.length;
+  }
+  return out;
+}
+
 export function fitInside(
   w: number,
   h: number,
@@ -73,11 +83,18 @@ export function resolvePackDir(appRoot: string, packId = 'builtin-nr'): string {
 }
 
 /**
- * ONNX Runtime threads when none are asked for: one per core but one, which is left to ffmpeg's
- * decoding (they run at the same time); at least one.
+ * How the cores are shared when the model runs on the CPU: decoding and inference overlap, so
+ * ffmpeg gets half the cores (at least one) and ONNX Runtime the rest (at least one). Left to
+ * itself ffmpeg starts a thread per core for a 640x360 decode and spends a third more CPU time on
+ * it than one thread does (measured in bench/score-bench.ts), time the model then lacks. With a
+ * GPU provider ffmpeg keeps its own choice.
  */
-function defaultThreads(): number {
-  return Math.max(1, os.availableParallelism() - 1);
+export function cpuThreadSplit(cores = os.availableParallelism()): {
+  decode: number;
+  model: number;
+} {
+  const decode = Math.max(1, Math.floor(cores / 2));
+  return { decode, model: Math.max(1, cores - decode) };
 }
 
 /** A loaded pack with its segment-model session; create once, score many videos, release. */
@@ -89,6 +106,8 @@ export class PackScorer {
     readonly weights: LevelWeights,
     /** The model in a worker thread (default), so decoding goes on while it runs. */
     private readonly worker: WorkerSession | null,
+    /** ffmpeg's threads while scoring (0: ffmpeg's own choice). */
+    readonly decodeThreads: number,
   ) {}
 
   static async create(
@@ -97,8 +116,10 @@ export class PackScorer {
       providers?: ProviderName[];
       segmentSec?: number;
       weights?: ArrayLike<number>;
-      /** ONNX Runtime intra-op threads; default: one per core but one, which decodes. */
+      /** ONNX Runtime intra-op threads; default: cpuThreadSplit().model (0: ONNX Runtime's own). */
       threads?: number;
+      /** ffmpeg threads while scoring; default on CPU: cpuThreadSplit().decode (0: ffmpeg's own). */
+      decodeThreads?: number;
       /** Whether idle intra-op threads spin; default false on CPU (ffmpeg wants the cycles). */
       spinning?: boolean;
       /** false: run the model on the calling thread (decoding then pauses while it runs). */
@@ -117,9 +138,12 @@ export class PackScorer {
     }
     const weights = validateLevelWeights(opts.weights ?? sc.levelWeights);
     const providers = opts.providers ?? ['cuda', 'cpu'];
-    const threads = opts.threads ?? defaultThreads();
+    const threads = opts.threads ?? cpuThreadSplit().model;
     const info = await createSession(pack, SEGMENT_MODEL, providers, threads, opts.spinning);
-    if (opts.worker === false) return new PackScorer(pack, info, segmentSec, weights, null);
+    const decodeThreads =
+      opts.decodeThreads ?? (info.provider === 'cpu' ? cpuThreadSplit().decode : 0);
+    if (opts.worker === false)
+      return new PackScorer(pack, info, segmentSec, weights, null, decodeThreads);
     // The session above chose the provider and checked the model against the manifest; the
     // worker runs the same model with the same options, and the first session is let go.
     const worker = new WorkerSession(path.join(pack.dir, SEGMENT_MODEL), {
@@ -128,7 +152,7 @@ export class PackScorer {
       spinning: opts.spinning ?? (info.provider === 'cpu' ? false : undefined),
     });
     await info.session.release();
-    return new PackScorer(pack, info, segmentSec, weights, worker);
+    return new PackScorer(pack, info, segmentSec, weights, worker, decodeThreads);
   }
 
   get provider(): string {
@@ -151,11 +175,16 @@ export class PackScorer {
     else await this.info.session.release();
   }
 
-  private async infer(feeds: FloatFeeds): Promise<FloatFeeds> {
+  private async infer(feeds: Feeds): Promise<FloatFeeds> {
     if (this.worker) return this.worker.run(feeds);
     const out = await this.info.session.run(
       Object.fromEntries(
-        Object.entries(feeds).map(([k, f]) => [k, new ort.Tensor('float32', f.data, f.dims)]),
+        Object.entries(feeds).map(([k, f]) => [
+          k,
+          f.data instanceof Float32Array
+            ? new ort.Tensor('float32', f.data, f.dims)
+            : new ort.Tensor('uint8', f.data, f.dims),
+        ]),
       ),
     );
     return Object.fromEntries(
@@ -186,18 +215,18 @@ export class PackScorer {
 
     const runSegment = async (seconds: SecondOfFrames[]) => {
       const idx = Math.floor(seconds[0]!.second / S);
-      const keys = Buffer.concat(seconds.map((s) => s.key));
+      // The model takes the frames as ffmpeg gives them (8-bit rgb24 and grey): no conversion
+      // here. Each feed gets its own ArrayBuffer, as it is handed over to the worker thread.
+      const keys = concatFrames(seconds.map((s) => s.key));
       const motion = [...(prevMotion ? [prevMotion] : []), ...seconds.flatMap((s) => s.motion)];
       if (motion.length === 0) motion.push(Buffer.alloc(mo.width * mo.height));
-      const motionF = new Float32Array(motion.length * mo.width * mo.height);
-      motion.forEach((m, i) => motionF.set(m, i * mo.width * mo.height));
       const t = performance.now();
       const out = await this.infer({
-        key_frames: {
-          data: rgb24ToPlanar(keys, key.width, key.height, seconds.length),
-          dims: [seconds.length, 3, key.height, key.width],
+        key_frames: { data: keys, dims: [seconds.length, key.height, key.width, 3] },
+        motion_frames: {
+          data: concatFrames(motion),
+          dims: [motion.length, mo.height, mo.width],
         },
-        motion_frames: { data: motionF, dims: [motion.length, mo.height, mo.width] },
       });
       inferMs += performance.now() - t;
       const logits = out['level_logits']!.data;
@@ -247,6 +276,7 @@ export class PackScorer {
           fps: v.fps,
           startSecond: startSegment * S,
           signal: opts.signal,
+          threads: this.decodeThreads || undefined,
         },
       )) {
         decodeWaitMs += performance.now() - tWait;
