@@ -2,11 +2,10 @@
 // second, RGB at the model's size) on stdout and small grey motion frames (every frame) on fd 3.
 // Frames arrive second by second with bounded memory: the key pipe is paused while the consumer
 // is behind, which stalls ffmpeg, so a long video is never held in memory.
-import { spawn } from 'node:child_process';
-import type { Readable } from 'node:stream';
 import { MediaError } from './errors';
 import { resolveMediaTools } from './ffmpeg-path';
 import { lastErrorLine } from './run';
+import { spawnMedia } from './spawner';
 
 export interface FrameSamplingSpec {
   /** Key frame size fed to the model (RGB24). */
@@ -107,9 +106,9 @@ export async function* sampleFrames(
     'rawvideo',
     'pipe:3',
   ];
-  const child = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
-  const keyStream = child.stdout as Readable;
-  const motionStream = child.stdio[3] as Readable;
+  const child = spawnMedia(ffmpeg, args, [1, 2, 3]);
+  const keyStream = child.stdio[1]!;
+  const motionStream = child.stdio[3]!;
   const keys = new FrameReader(spec.keyWidth * spec.keyHeight * 3);
   const motion = new FrameReader(
     spec.motionWidth * spec.motionHeight * (spec.motionFormat === 'rgb24' ? 3 : 1),
@@ -133,8 +132,8 @@ export async function* sampleFrames(
     motion.push(c);
     notify();
   });
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (c: string) => {
+  child.stdio[2]!.setEncoding('utf8');
+  child.stdio[2]!.on('data', (c: string) => {
     stderr = (stderr + c).slice(-8192);
   });
   child.once('error', (e) => {
@@ -142,19 +141,13 @@ export async function* sampleFrames(
     exited = true;
     notify();
   });
-  child.once('close', (code) => {
+  child.once('close', (code: number | null) => {
     exitCode = code;
     exited = true;
     notify();
   });
   const kill = () => {
-    if (!exited && child.pid) {
-      try {
-        process.kill(child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    if (!exited) child.kill('SIGKILL');
   };
   opts.signal?.addEventListener('abort', kill, { once: true });
 

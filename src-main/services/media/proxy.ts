@@ -6,13 +6,13 @@
 // for a different video that later got the same id.
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { VideoRow } from '../../../src-shared/contract';
 import type { ProjectStore } from '../store/project-store';
 import { MediaError } from './errors';
 import { resolveMediaTools } from './ffmpeg-path';
-import { lastErrorLine, runMediaTool, terminateByPid } from './run';
+import { lastErrorLine, runMediaTool, terminate } from './run';
+import { spawnMedia } from './spawner';
 
 export const PROXY_MAX_WIDTH = 1280;
 const STDERR_KEEP = 8 * 1024;
@@ -251,20 +251,20 @@ function runFfmpegWithProgress(
       return;
     }
     const bin = resolveMediaTools().ffmpeg;
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawnMedia(bin, args, [1, 2]);
     const started = Date.now();
     let errTail = '';
     let aborted = false;
     let killTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {
-      if (aborted || child.exitCode !== null || child.pid === undefined) return;
+      if (aborted || child.exitCode !== null) return;
       aborted = true;
-      killTimer = terminateByPid(child.pid) ?? undefined;
+      killTimer = terminate(child) ?? undefined;
     };
     signal?.addEventListener('abort', onAbort, { once: true });
 
-    child.stdout.setEncoding('utf8');
-    child.stdout.on(
+    child.stdio[1]!.setEncoding('utf8');
+    child.stdio[1]!.on(
       'data',
       progressParser((kv) => {
         if (!onProgress) return;
@@ -281,8 +281,8 @@ function runFfmpegWithProgress(
         onProgress({ fraction, etaSec });
       }),
     );
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (c: string) => {
+    child.stdio[2]!.setEncoding('utf8');
+    child.stdio[2]!.on('data', (c: string) => {
       errTail += c;
       if (errTail.length > STDERR_KEEP * 2) errTail = errTail.slice(-STDERR_KEEP);
     });
@@ -300,7 +300,7 @@ function runFfmpegWithProgress(
         ),
       );
     });
-    child.once('close', (code) => {
+    child.once('close', (code: number | null) => {
       cleanup();
       if (aborted) reject(new MediaError('MEDIA_ABORTED', 'Cancelled.', mediaPath));
       else if (code !== 0) {

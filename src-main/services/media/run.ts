@@ -1,8 +1,9 @@
-// Runs ffmpeg/ffprobe as child processes with argument arrays (never a shell): abort by pid,
-// bounded stderr, stdout collected as a Buffer. Every media invocation goes through here.
-import { spawn } from 'node:child_process';
+// Runs ffmpeg/ffprobe as child processes with argument arrays (never a shell): abort by signal,
+// bounded stderr, stdout collected as a Buffer. Children start from the spawner's helper (see
+// spawner.ts).
 import { MediaError } from './errors';
 import { resolveMediaTools } from './ffmpeg-path';
+import { spawnMedia, type MediaChild } from './spawner';
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -26,22 +27,12 @@ const STDERR_KEEP = 8 * 1024;
 const KILL_GRACE_MS = 300;
 
 /**
- * Stop a child by its own pid: SIGTERM (ffmpeg exits cleanly on it), then SIGKILL after a short
- * grace for one stuck in a blocking read. Returns the SIGKILL timer, or null if it was gone.
+ * Stop a child: SIGTERM (ffmpeg exits cleanly on it), then SIGKILL after a short grace for one
+ * stuck in a blocking read. Returns the SIGKILL timer, or null if it was gone.
  */
-export function terminateByPid(pid: number): NodeJS.Timeout | null {
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    return null; // already gone
-  }
-  const t = setTimeout(() => {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // exited during the grace period
-    }
-  }, KILL_GRACE_MS);
+export function terminate(child: MediaChild): NodeJS.Timeout | null {
+  if (!child.kill('SIGTERM')) return null; // already gone
+  const t = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
   t.unref();
   return t;
 }
@@ -58,7 +49,7 @@ export function runBinary(
       reject(new MediaError('MEDIA_ABORTED', 'Cancelled.', mediaPath));
       return;
     }
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawnMedia(bin, args, [1, 2]);
     const out: Buffer[] = [];
     let outBytes = 0;
     let errTail = '';
@@ -67,21 +58,21 @@ export function runBinary(
     let timeoutTimer: NodeJS.Timeout | undefined;
 
     const stop = (why: 'abort' | 'timeout') => {
-      if (stoppedBy || child.exitCode !== null || child.pid === undefined) return;
+      if (stoppedBy || child.exitCode !== null) return;
       stoppedBy = why;
-      killTimer = terminateByPid(child.pid) ?? undefined;
+      killTimer = terminate(child) ?? undefined;
     };
     const onAbort = () => stop('abort');
     signal?.addEventListener('abort', onAbort, { once: true });
     if (timeoutMs) timeoutTimer = setTimeout(() => stop('timeout'), timeoutMs);
 
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdio[1]!.on('data', (chunk: Buffer) => {
       if (outBytes >= maxStdoutBytes) return;
       out.push(chunk);
       outBytes += chunk.length;
     });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
+    child.stdio[2]!.setEncoding('utf8');
+    child.stdio[2]!.on('data', (chunk: string) => {
       errTail += chunk;
       if (errTail.length > STDERR_KEEP * 2) errTail = errTail.slice(-STDERR_KEEP);
     });
@@ -101,7 +92,7 @@ export function runBinary(
         ),
       );
     });
-    child.once('close', (exitCode, sig) => {
+    child.once('close', (exitCode: number | null, sig: NodeJS.Signals | null) => {
       cleanup();
       if (stoppedBy === 'abort') {
         reject(new MediaError('MEDIA_ABORTED', 'Cancelled.', mediaPath));
