@@ -54,6 +54,9 @@ export interface PackVideoResult {
 }
 
 /** Fit (w, h) inside a box keeping the aspect ratio, never upscaling; even sizes for ffmpeg. */
+/** Segments handed to the model before the oldest one's result is awaited. */
+const MAX_IN_FLIGHT = 2;
+
 /** Frames back to back in a fresh array that owns its ArrayBuffer (safe to transfer). */
 function concatFrames(frames: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
@@ -219,6 +222,9 @@ export class PackScorer {
       // here. Each feed gets its own ArrayBuffer, as it is handed over to the worker thread.
       const keys = concatFrames(seconds.map((s) => s.key));
       const motion = [...(prevMotion ? [prevMotion] : []), ...seconds.flatMap((s) => s.motion)];
+      // the next segment starts from this one's last frame (set now: it may be built before this
+      // one's result is back)
+      prevMotion = seconds[seconds.length - 1]!.motion.at(-1) ?? prevMotion;
       if (motion.length === 0) motion.push(Buffer.alloc(mo.width * mo.height));
       const t = performance.now();
       const out = await this.infer({
@@ -249,18 +255,19 @@ export class PackScorer {
       segmentScores.push(ls.score);
       computed++;
       opts.onSegment?.(seg);
-      prevMotion = seconds[seconds.length - 1]!.motion.at(-1) ?? prevMotion;
     };
 
     // Decode and inference overlap: a finished segment goes to ONNX Runtime (in its worker thread,
-    // so this thread keeps draining ffmpeg's pipes) while ffmpeg decodes the next one. One segment
-    // at most waits for inference (bounded memory); segments still complete in order, so
-    // onSegment sees them in order.
-    let inflight: Promise<void> | null = null;
+    // so this thread keeps draining ffmpeg's pipes) while ffmpeg decodes the next one. Up to
+    // MAX_IN_FLIGHT segments are handed over, so the model finds the next one waiting when it
+    // finishes one instead of waiting for this thread to be scheduled (bounded memory: a few
+    // MB); the worker answers in order, so onSegment sees the segments in order.
+    const inflight: Promise<void>[] = [];
     const submit = async (seconds: SecondOfFrames[]) => {
-      if (inflight) await inflight;
-      inflight = runSegment(seconds);
-      inflight.catch(() => undefined); // handled where it is awaited; no unhandled-rejection report meanwhile
+      if (inflight.length >= MAX_IN_FLIGHT) await inflight.shift();
+      const run = runSegment(seconds);
+      run.catch(() => undefined); // handled where it is awaited; no unhandled-rejection report meanwhile
+      inflight.push(run);
     };
     let tWait = performance.now();
     try {
@@ -291,10 +298,10 @@ export class PackScorer {
       if (group.length) await submit(group);
     } catch (e) {
       // the segment in flight finishes (or fails) before the error leaves: nothing runs after return
-      await (inflight as Promise<void> | null)?.catch(() => undefined);
+      await Promise.allSettled(inflight);
       throw e;
     }
-    await inflight;
+    for (const run of inflight) await run;
 
     const events: ScoreEvent[] = freeze
       .finish()
