@@ -211,6 +211,7 @@ export class PackScorer {
     );
     let decodeWaitMs = 0;
     let inferMs = 0;
+    let lastResultAt = 0;
     let computed = 0;
     let prevMotion: Buffer | null = null;
     let group: SecondOfFrames[] = [];
@@ -234,7 +235,11 @@ export class PackScorer {
           dims: [motion.length, mo.height, mo.width],
         },
       });
-      inferMs += performance.now() - t;
+      // the model's busy time: from the hand-over, or from the previous result if this segment
+      // waited behind it (results come back in order)
+      const done = performance.now();
+      inferMs += done - Math.max(t, lastResultAt);
+      lastResultAt = done;
       const logits = out['level_logits']!.data;
       const measures = out['measures']!.data;
       const quality = out['quality']!.data[0]!;
