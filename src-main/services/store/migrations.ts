@@ -6,6 +6,7 @@ import { ASSISTANT_MIGRATION } from '../schema/assistant';
 import { EVALUATION_MIGRATION } from '../schema/evaluation';
 import { CALIBRATION_MIGRATION } from '../schema/calibration';
 import { MODEL_RUN_KIND_MIGRATION } from '../schema/model-runs';
+import { LIBRARY_SORT_MIGRATION } from '../schema/library-sort';
 import type { Migration } from '../schema/migration';
 
 export type { Migration };
@@ -170,6 +171,7 @@ export const MIGRATIONS: Migration[] = [
   EVALUATION_MIGRATION,
   CALIBRATION_MIGRATION,
   MODEL_RUN_KIND_MIGRATION,
+  LIBRARY_SORT_MIGRATION,
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -194,10 +194,63 @@ export function libraryPageIds(
         .raw()
         .all(...args) as [number][]
     ).map((r) => r[0]);
-  // A text filter leaves few rows, and the run's score and the MOS are computed per row: one scan
-  // and a sort of the keys is fastest there.
   const column = q.sort?.column;
-  if (q.filter?.text?.trim() || column === 'videoScore' || column === 'mos') {
+  const text = q.filter?.text?.trim();
+  const dir = q.sort?.desc ? 'DESC' : 'ASC';
+  const and = where ? `${where} AND` : 'WHERE';
+  // Sorted by the run's score or by a rating list's MOS: the rows that have one, read in the order
+  // of their index (value, then video id), then the rows that have none, by id: the same order as
+  // orderSql's, without sorting every row for every page.
+  const keyed =
+    text || q.sort === undefined
+      ? null
+      : column === 'videoScore' && view.runId != null && Number.isSafeInteger(view.runId)
+        ? {
+            from: `video_scores k JOIN videos ON videos.id = k.video_id WHERE k.run_id = ?`,
+            value: 'k.score',
+            key: view.runId as unknown,
+            missing: `NOT EXISTS (SELECT 1 FROM video_scores k WHERE k.run_id = ? AND k.video_id = videos.id)`,
+          }
+        : column === 'mos' && view.mos?.kind === 'list'
+          ? {
+              from: `video_mos k JOIN videos ON videos.id = k.video_id WHERE k.list_name = ?`,
+              value: 'k.mos',
+              key: view.mos.name as unknown,
+              missing: `NOT EXISTS (SELECT 1 FROM video_mos k WHERE k.list_name = ? AND k.video_id = videos.id)`,
+            }
+          : null;
+  if (keyed) {
+    const also = where ? `AND ${where.slice('WHERE '.length)}` : '';
+    const page = ids(
+      `SELECT k.video_id FROM ${keyed.from} ${also} ORDER BY ${keyed.value} ${dir}, k.video_id ${dir} LIMIT ? OFFSET ?`,
+      keyed.key,
+      ...params,
+      q.limit,
+      q.offset,
+    );
+    if (page.length < q.limit) {
+      const setCount = page.length
+        ? q.offset + page.length
+        : (
+            db
+              .prepare(`SELECT count(*) AS n FROM ${keyed.from} ${also}`)
+              .get(keyed.key, ...params) as { n: number }
+          ).n;
+      page.push(
+        ...ids(
+          `SELECT id FROM videos ${and} ${keyed.missing} ORDER BY id ${dir} LIMIT ? OFFSET ?`,
+          ...params,
+          keyed.key,
+          q.limit - page.length,
+          Math.max(0, q.offset - setCount),
+        ),
+      );
+    }
+    return page;
+  }
+  // A text filter leaves few rows, and ACR votes are averaged per row: one scan and a sort of the
+  // keys is fastest there.
+  if (text || column === 'videoScore' || column === 'mos') {
     return ids(
       `SELECT videos.id FROM ${fromSql(view)} ${where} ORDER BY ${orderSql(q.sort, view)} LIMIT ? OFFSET ?`,
       ...params,
@@ -208,7 +261,6 @@ export function libraryPageIds(
   // Otherwise the same order (set values first, NULLs last) in two parts the column's index
   // serves; one ORDER BY with `column IS NULL` first would sort the whole table for every page.
   const parts = sortParts(q.sort);
-  const and = where ? `${where} AND` : 'WHERE';
   const page = ids(
     `SELECT id FROM videos ${and} ${parts.column} IS NOT NULL ORDER BY ${parts.order} LIMIT ? OFFSET ?`,
     ...params,
