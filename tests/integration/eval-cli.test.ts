@@ -9,6 +9,7 @@ import { ScoreStore } from '../../src-main/services/scoring/score-store';
 import { putVideoMos } from '../../src-main/services/pairs/pair-store';
 import { videoRow } from '../helpers/api';
 import { runVqa2 } from '../helpers/cli';
+import { addScoredRun, writeScore } from '../helpers/runs';
 
 const root = path.resolve(__dirname, '../..');
 const ref = JSON.parse(
@@ -52,27 +53,8 @@ beforeAll(() => {
   const ids = store.insertVideos(data.x.map((_, i) => video(i)));
   const scores = new ScoreStore(store.connection);
   const write = (runId: number, videoId: number, score: number) =>
-    scores.writeVideoResult(
-      {
-        runId,
-        videoId,
-        score,
-        level: 'fair',
-        probs: { high: 0, good: 0, fair: 1, poor: 0, low: 0 },
-        features: {},
-      },
-      [],
-    );
-  const mk = () =>
-    scores.createRun({
-      kind: 'pack',
-      packId: 'builtin-nr',
-      packVersion: '1',
-      provider: 'cpu',
-      providerNote: null,
-      settings: {},
-      jobId: null,
-    }).id;
+    writeScore(scores, runId, videoId, score);
+  const mk = () => addScoredRun(scores, [], { packId: 'builtin-nr' });
   runFull = mk();
   data.x.forEach((x, i) => write(runFull, ids[i]!, x));
   runSmall = mk(); // the latest run: only 2 videos scored

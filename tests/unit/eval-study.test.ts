@@ -18,6 +18,7 @@ import type {
   StudySession,
 } from '../../src-shared/contract-evaluation';
 import { callApi, videoRow } from '../helpers/api';
+import { addScoredRun } from '../helpers/runs';
 
 let dir: string;
 let api: StudioApi;
@@ -178,31 +179,11 @@ describe('rating studies', () => {
 describe('eval.compute', () => {
   it('evaluates runs side by side against annotations or a rating list, with subsets and screening', async () => {
     const scores = new ScoreStore(api.project!.connection);
-    const mkRun = (vals: number[]) => {
-      const run = scores.createRun({
-        kind: 'pack',
-        packId: 'test',
-        packVersion: '1',
-        provider: 'cpu',
-        providerNote: null,
-        settings: {},
-        jobId: null,
-      });
-      vals.forEach((score, i) =>
-        scores.writeVideoResult(
-          {
-            runId: run.id,
-            videoId: ids[i]!,
-            score,
-            level: 'fair',
-            probs: { high: 0, good: 0, fair: 1, poor: 0, low: 0 },
-            features: {},
-          },
-          [],
-        ),
+    const mkRun = (vals: number[]) =>
+      addScoredRun(
+        scores,
+        vals.map((score, i) => [ids[i]!, score] as const),
       );
-      return run.id;
-    };
     const r1 = mkRun([0.9, 0.7, 0.5, 0.3, 0.2, 0.1]);
     const r2 = mkRun([0.2, 0.7, 0.5, 0.9, 0.1, 0.3]);
     const votes: Record<string, number[]> = {

@@ -13,6 +13,7 @@ import { putVideoMos } from '../../src-main/services/pairs/pair-store';
 import { fromSql, orderSql, whereFor } from '../../src-main/services/store/video-rows';
 import type { LibraryFilter, LibrarySort } from '../../src-shared/contract';
 import { videoRow } from '../helpers/api';
+import { addScoredRun } from '../helpers/runs';
 
 let dir: string;
 let store: ProjectStore;
@@ -29,32 +30,14 @@ beforeAll(() => {
       }),
     ),
   );
-  const scores = new ScoreStore(store.connection);
-  runId = scores.createRun({
-    kind: 'pack',
-    packId: 'test',
-    packVersion: '1',
-    provider: 'cpu',
-    providerNote: null,
-    settings: {},
-    jobId: null,
-  }).id;
   // two thirds scored, with ties (score in steps of 0.05)
-  for (const id of ids.filter((id) => id % 3 !== 1)) {
-    const s = Math.round(((id * 37) % 21) * 0.05 * 100) / 100;
-    scores.writeVideoResult(
-      {
-        runId,
-        videoId: id,
-        score: s,
-        level: 'fair',
-        probs: { high: 0, good: 0, fair: 1, poor: 0, low: 0 },
-        features: {},
-      },
-      [],
-    );
-  }
-  scores.updateRun(runId, { finished: true });
+  runId = addScoredRun(
+    new ScoreStore(store.connection),
+    ids
+      .filter((id) => id % 3 !== 1)
+      .map((id) => [id, Math.round(((id * 37) % 21) * 0.05 * 100) / 100] as const),
+    { finished: true },
+  );
   putVideoMos(
     store,
     'panel',

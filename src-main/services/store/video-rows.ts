@@ -221,32 +221,13 @@ export function libraryPageIds(
           : null;
   if (keyed) {
     const also = where ? `AND ${where.slice('WHERE '.length)}` : '';
-    const page = ids(
-      `SELECT k.video_id FROM ${keyed.from} ${also} ORDER BY ${keyed.value} ${dir}, k.video_id ${dir} LIMIT ? OFFSET ?`,
-      keyed.key,
-      ...params,
-      q.limit,
-      q.offset,
-    );
-    if (page.length < q.limit) {
-      const setCount = page.length
-        ? q.offset + page.length
-        : (
-            db
-              .prepare(`SELECT count(*) AS n FROM ${keyed.from} ${also}`)
-              .get(keyed.key, ...params) as { n: number }
-          ).n;
-      page.push(
-        ...ids(
-          `SELECT id FROM videos ${and} ${keyed.missing} ORDER BY id ${dir} LIMIT ? OFFSET ?`,
-          ...params,
-          keyed.key,
-          q.limit - page.length,
-          Math.max(0, q.offset - setCount),
-        ),
-      );
-    }
-    return page;
+    return twoPartPage(db, q, ids, {
+      withValue: `SELECT k.video_id FROM ${keyed.from} ${also} ORDER BY ${keyed.value} ${dir}, k.video_id ${dir}`,
+      countWithValue: `SELECT count(*) AS n FROM ${keyed.from} ${also}`,
+      withValueParams: [keyed.key, ...params],
+      without: `SELECT id FROM videos ${and} ${keyed.missing} ORDER BY id ${dir}`,
+      withoutParams: [...params, keyed.key],
+    });
   }
   // A text filter leaves few rows, and ACR votes are averaged per row: one scan and a sort of the
   // keys is fastest there.
@@ -261,28 +242,43 @@ export function libraryPageIds(
   // Otherwise the same order (set values first, NULLs last) in two parts the column's index
   // serves; one ORDER BY with `column IS NULL` first would sort the whole table for every page.
   const parts = sortParts(q.sort);
-  const page = ids(
-    `SELECT id FROM videos ${and} ${parts.column} IS NOT NULL ORDER BY ${parts.order} LIMIT ? OFFSET ?`,
-    ...params,
-    q.limit,
-    q.offset,
+  return twoPartPage(db, q, ids, {
+    withValue: `SELECT id FROM videos ${and} ${parts.column} IS NOT NULL ORDER BY ${parts.order}`,
+    countWithValue: `SELECT count(*) AS n FROM videos ${and} ${parts.column} IS NOT NULL`,
+    withValueParams: params,
+    without: `SELECT id FROM videos ${and} ${parts.column} IS NULL ORDER BY ${parts.nullOrder}`,
+    withoutParams: params,
+  });
+}
+
+/**
+ * One page of rows that have a value, in their index's order, followed by the rows that have
+ * none: the second part starts where the first ends (its offset counts the rows with a value).
+ */
+function twoPartPage(
+  db: Database.Database,
+  q: LibraryQuery,
+  ids: (sql: string, ...args: unknown[]) => number[],
+  sql: {
+    withValue: string;
+    countWithValue: string;
+    withValueParams: unknown[];
+    without: string;
+    withoutParams: unknown[];
+  },
+): number[] {
+  const page = ids(`${sql.withValue} LIMIT ? OFFSET ?`, ...sql.withValueParams, q.limit, q.offset);
+  if (page.length >= q.limit) return page;
+  const withValue = page.length
+    ? q.offset + page.length
+    : (db.prepare(sql.countWithValue).get(...sql.withValueParams) as { n: number }).n;
+  page.push(
+    ...ids(
+      `${sql.without} LIMIT ? OFFSET ?`,
+      ...sql.withoutParams,
+      q.limit - page.length,
+      Math.max(0, q.offset - withValue),
+    ),
   );
-  if (page.length < q.limit) {
-    const setCount = page.length
-      ? q.offset + page.length
-      : (
-          db
-            .prepare(`SELECT count(*) AS n FROM videos ${and} ${parts.column} IS NOT NULL`)
-            .get(...params) as { n: number }
-        ).n;
-    page.push(
-      ...ids(
-        `SELECT id FROM videos ${and} ${parts.column} IS NULL ORDER BY ${parts.nullOrder} LIMIT ? OFFSET ?`,
-        ...params,
-        q.limit - page.length,
-        Math.max(0, q.offset - setCount),
-      ),
-    );
-  }
   return page;
 }
