@@ -5,11 +5,13 @@
 // page faults (a run after an ordinary spawn does), and when the helper dies children start here.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   spawnMedia,
   spawnerHelperPid,
+  spawnerSocketName,
   type MediaChild,
 } from '../../src-main/services/media/spawner';
 import { WorkerSession } from '../../src-main/services/inference/session-worker';
@@ -53,6 +55,26 @@ describe('media children from the spawner helper', () => {
     expect(got.code).toBe(7);
     expect(got.out[1]).toMatch(/^3000000:/);
     expect(spawnerHelperPid()).toBeGreaterThan(0);
+  });
+
+  it("ignores a connection without the helper's secret: another local process cannot inject output", async () => {
+    const child = spawnMedia('sh', ['-c', 'sleep 0.5; printf real'], [1, 2]);
+    const name = spawnerSocketName();
+    expect(name).toEqual(expect.any(String));
+    // any local process can reach an abstract socket: try to pass as this child's stdout
+    const intruder = net.connect(`\0${name}`);
+    const refused = new Promise<void>((r) => intruder.once('close', () => r()));
+    intruder.on('error', () => undefined);
+    intruder.write(JSON.stringify({ id: 1, fd: 1, token: 'guess' }) + '\nfake');
+    for (let id = 1; id < 50; id++) {
+      const s = net.connect(`\0${name}`);
+      s.on('error', () => undefined);
+      s.end(JSON.stringify({ id, fd: 1 }) + '\nfake');
+    }
+    await refused;
+    const r = await collect(child, [1, 2]);
+    expect(r.code).toBe(0);
+    expect(r.out[1]).toBe(`4:${createHash('sha256').update('real').digest('hex')}`);
   });
 
   it('reports a missing binary as an error with its code, and stops a child killed at once', async () => {

@@ -18,7 +18,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 
 /** What callers use of a child: its output streams by fd, pid, exit code, kill; 'error', 'close'. */
@@ -34,6 +34,8 @@ const HELPER_SOURCE = `
 const net = require('node:net');
 const { spawn } = require('node:child_process');
 const address = '\\0' + process.env.VQA2_SPAWNER_SOCKET;
+const token = process.env.VQA2_SPAWNER_TOKEN;
+delete process.env.VQA2_SPAWNER_TOKEN; // not handed on to ffmpeg
 const kids = new Map();
 process.on('disconnect', () => {
   for (const c of kids.values()) { try { c.kill('SIGKILL'); } catch {} }
@@ -42,7 +44,7 @@ process.on('disconnect', () => {
 const open = (id, fd) => new Promise((resolve, reject) => {
   const s = net.connect(address);
   s.once('error', reject);
-  s.once('connect', () => s.write(JSON.stringify({ id, fd }) + '\\n', (e) => (e ? reject(e) : resolve(s))));
+  s.once('connect', () => s.write(JSON.stringify({ id, fd, token }) + '\\n', (e) => (e ? reject(e) : resolve(s))));
 });
 process.on('message', async (m) => {
   if (m.kind !== 'spawn') return;
@@ -104,6 +106,7 @@ class RemoteChild extends EventEmitter implements MediaChild {
   private open: number;
   private closed = false;
   private pendingSignal: NodeJS.Signals | null = null;
+  private readonly attached = new Set<number>();
 
   constructor(
     readonly cmd: string,
@@ -128,10 +131,11 @@ class RemoteChild extends EventEmitter implements MediaChild {
 
   attach(fd: number, socket: net.Socket, rest: Buffer): void {
     const out = this.stdio[fd];
-    if (!out) {
+    if (!out || this.attached.has(fd)) {
       socket.destroy();
       return;
     }
+    this.attached.add(fd);
     if (rest.length) out.write(rest);
     socket.on('error', () => socket.destroy()); // a reset socket ends like a closed pipe
     socket.pipe(out);
@@ -199,12 +203,20 @@ class Spawner {
   private readonly helper: ChildProcess;
   /** A Linux abstract socket name: no file to clean up; the NUL is added where it is used. */
   private readonly name = `vqa2-spawner-${process.pid}-${randomUUID()}`;
+  /**
+   * Any local process may connect to an abstract socket (it has no file permissions): a
+   * connection counts only with this secret, which only the helper has (in its environment).
+   */
+  private readonly token = randomBytes(24).toString('hex');
   private readonly children = new Map<number, RemoteChild>();
   private nextId = 1;
   dead = false;
 
   get pid(): number | null {
     return this.helper.pid ?? null;
+  }
+  get socketName(): string {
+    return this.name;
   }
 
   constructor() {
@@ -213,7 +225,12 @@ class Spawner {
     this.server.unref();
     this.helper = spawn(process.execPath, ['-e', HELPER_SOURCE], {
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', VQA2_SPAWNER_SOCKET: this.name },
+      env: {
+        ...process.env,
+        ELECTRON_RUN_AS_NODE: '1',
+        VQA2_SPAWNER_SOCKET: this.name,
+        VQA2_SPAWNER_TOKEN: this.token,
+      },
     });
     this.idle();
     this.helper.on('message', (m: HelperMessage) => this.onMessage(m));
@@ -276,14 +293,17 @@ class Spawner {
       }
       socket.off('data', onData);
       socket.pause();
-      let who: { id?: unknown; fd?: unknown };
+      let who: { id?: unknown; fd?: unknown; token?: unknown };
       try {
         who = JSON.parse(head.subarray(0, nl).toString('utf8')) as typeof who;
       } catch {
         socket.destroy();
         return;
       }
-      const c = typeof who.id === 'number' ? this.children.get(who.id) : undefined;
+      const c =
+        who.token === this.token && typeof who.id === 'number'
+          ? this.children.get(who.id)
+          : undefined;
       if (!c || typeof who.fd !== 'number') {
         socket.destroy();
         return;
@@ -341,4 +361,9 @@ export function spawnMedia(
 /** The helper's pid, if one is running (for tests and diagnostics). */
 export function spawnerHelperPid(): number | null {
   return shared && !shared.dead ? shared.pid : null;
+}
+
+/** The abstract socket's name (without the leading NUL) of the running helper, for tests. */
+export function spawnerSocketName(): string | null {
+  return shared && !shared.dead ? shared.socketName : null;
 }
