@@ -53,7 +53,6 @@ export interface PackVideoResult {
   timings: { decodeWaitMs: number; inferMs: number; totalMs: number };
 }
 
-/** Fit (w, h) inside a box keeping the aspect ratio, never upscaling; even sizes for ffmpeg. */
 /** Segments handed to the model before the oldest one's result is awaited. */
 const MAX_IN_FLIGHT = 2;
 
@@ -68,6 +67,7 @@ function concatFrames(frames: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** Fit (w, h) inside a box keeping the aspect ratio, never upscaling; even sizes for ffmpeg. */
 export function fitInside(
   w: number,
   h: number,
