@@ -7,4 +7,11 @@ export function call<O>() {
 }
 
 export const emptyInput = z.object({}).strict();
+/** A random seed for reproducible orders and resamples (an unsigned 31-bit integer). */
+export const seedSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31);
+
 export const videoIdSchema = z.number().int().positive();

@@ -1,7 +1,7 @@
 // Contract calls and events of the evaluation against MOS, subjective-study statistics, rating studies.
 // Call names are the keys of the map below; event names are listed in contract-names.ts (EVALUATION_EVENT_NAMES).
 import { z } from 'zod';
-import { call, emptyInput } from './contract-core';
+import { call, emptyInput, seedSchema } from './contract-core';
 
 export type EvalMetricKey = 'srcc' | 'krcc' | 'plcc' | 'plccLogistic' | 'rmseLogistic';
 export type EvalSubsetBy = 'codec' | 'resolution' | 'tag';
@@ -176,12 +176,7 @@ export const evaluationCalls = {
         excludeRejected: z.boolean().optional(),
         studyId: studyId.optional(),
         resamples: z.number().int().min(0).max(10_000).optional(),
-        seed: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 31)
-          .optional(),
+        seed: seedSchema.optional(),
         subsetBy: z.enum(['codec', 'resolution', 'tag']).nullable().optional(),
       })
       .strict(),
@@ -197,12 +192,7 @@ export const evaluationCalls = {
         source: z.string().min(1).max(300).optional(),
         method: z.enum(['logistic', 'ridge']).optional(),
         folds: z.number().int().min(2).max(20).optional(),
-        seed: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 31)
-          .optional(),
+        seed: seedSchema.optional(),
       })
       .strict(),
   ),
@@ -216,12 +206,7 @@ export const evaluationCalls = {
         videoIds: ids.min(2),
         trainingIds: ids.max(50).optional(),
         repeats: z.number().int().min(0).max(10_000).optional(),
-        seed: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 31)
-          .optional(),
+        seed: seedSchema.optional(),
       })
       .strict(),
   ),

@@ -2,7 +2,7 @@
 // and the conversation rules both sides check (the editor live, the main process before writing).
 // Call names are the keys of the map below; event names are listed in contract-names.ts (PAIRS_EVENT_NAMES).
 import { z } from 'zod';
-import { call, emptyInput, videoIdSchema } from './contract-core';
+import { call, emptyInput, seedSchema, videoIdSchema } from './contract-core';
 
 /** The highest size limit (MiB) an import may ask for. */
 export const MAX_IMPORT_MB = 1024;
@@ -219,12 +219,7 @@ export const exportOptionsSchema = z
     videos: z.enum(['copy', 'hardlink', 'reference']).optional(),
     ranges: z.enum(['clip', 'prompt']).optional(),
     valFraction: z.number().min(0).max(0.9).optional(),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31)
-      .optional(),
+    seed: seedSchema.optional(),
     /** csv-mos / scores-json: 'calibrated' adds MOS predicted by the run's calibration and takes levels from it (default 'model'). */
     levels: z.enum(['model', 'calibrated']).optional(),
     /** The run whose scores and calibration per-video exports use (default: the library's default run). */
