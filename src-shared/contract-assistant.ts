@@ -57,7 +57,8 @@ export interface ChatMessageView {
 }
 
 /** How the built-in analyst's refusals begin ("cannot answer that", "not scored yet"): such a
- *  reply is no answer, so it is not offered, nor accepted, as an instruction pair. */
+ *  reply is no answer, nor is an empty one (a model that ends its reply at once), so neither is
+ *  offered, nor accepted, as an instruction pair. */
 const NON_ANSWER_OPENINGS = [
   "I can't answer that from this video's measurements.",
   'This video has not been scored yet',
@@ -65,7 +66,7 @@ const NON_ANSWER_OPENINGS = [
 
 export function isNonAnswer(text: string): boolean {
   const t = text.trim();
-  return NON_ANSWER_OPENINGS.some((o) => t.startsWith(o));
+  return !t || NON_ANSWER_OPENINGS.some((o) => t.startsWith(o));
 }
 
 export interface QbenchAccuracy {

@@ -236,6 +236,20 @@ describe('assistant, as a reviewer', () => {
       { role: 'user', engine: 'openai:vqa2-onevision', attach_kind: 'time' },
       { role: 'assistant', engine: 'openai:vqa2-onevision', attach_kind: 'time' },
     ]);
+
+    // a model that ends its reply at once: said plainly, and nothing to save as a pair
+    server.queue = [{ kind: 'text', pieces: [] }];
+    await panel.getByTestId('assistant-attach').selectOption('none');
+    await panel.getByTestId('assistant-input').fill('Anything else?');
+    await panel.getByTestId('assistant-ask').click();
+    await expect
+      .poll(() => panel.getByTestId('assistant-msg-assistant').count(), { timeout: 20_000 })
+      .toBe(4);
+    const empty = panel.getByTestId('assistant-msg-assistant').last();
+    await expect
+      .poll(() => empty.getByTestId('assistant-empty').textContent())
+      .toBe('No answer: the model ended its reply at once.');
+    expect(await empty.getByTestId('assistant-save-pair').count()).toBe(0);
   });
 
   it('runs a question set against the engine and shows the accuracy table', async () => {

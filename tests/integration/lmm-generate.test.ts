@@ -100,6 +100,38 @@ describe.each(Object.keys(FRAMES))('%s generate', (arch) => {
   });
 });
 
+describe('an answer that ends at once', () => {
+  it('is the empty string, not an error, when the first token ends the answer', async () => {
+    // Every token of the vocabulary ends the answer, so the first one picked does.
+    const dir = path.join(root, 'vqa2-eos');
+    fs.cpSync(path.join(root, 'vqa2'), dir, { recursive: true });
+    const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as {
+      text_config: { vocab_size: number };
+    };
+    const genFile = path.join(dir, 'generation_config.json');
+    const gen = JSON.parse(fs.readFileSync(genFile, 'utf8')) as Record<string, unknown>;
+    gen.eos_token_id = Array.from({ length: config.text_config.vocab_size }, (_, i) => i);
+    fs.writeFileSync(genFile, JSON.stringify(gen));
+    const lmm = await loadLmm(dir, { ep: 'cpu' });
+    try {
+      const pieces: string[] = [];
+      const r = await lmm.generate({
+        history: [],
+        question: 'What is the quality?',
+        frames: randomFrames(5, 2, 32, 32),
+        maxNewTokens: 12,
+        temperature: 0,
+        onToken: (t) => pieces.push(t),
+      });
+      expect(r).toMatchObject({ text: '', tokens: 0 });
+      expect(r.promptTokens).toBeGreaterThan(0);
+      expect(pieces).toEqual([]);
+    } finally {
+      await lmm.dispose();
+    }
+  });
+});
+
 describe('one model, several callers', () => {
   it('runs calls one at a time in arrival order', async () => {
     const lmm = await loadLmm(path.join(root, 'vqa2'), { ep: 'cpu' });

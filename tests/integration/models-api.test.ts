@@ -159,28 +159,32 @@ describe('models through the API', () => {
     const streamed = of('assistant.chunk')
       .filter((c) => c.requestId === a.requestId)
       .map((c) => c.text);
-    expect(streamed.length).toBeGreaterThan(1);
+    // (the model samples at its configured temperature, so how long an answer runs varies; a
+    // random-weight model may even end at once, which the generation test covers)
+    expect(streamed.length > 0).toBe(da.message.text.length > 0);
     expect(streamed.join('')).toBe(da.message.text);
 
-    // Cancel from inside the first chunk's event, as a user's click lands while tokens stream:
-    // polling from the test could miss a tiny model's whole answer on a busy machine.
+    // Cancel as soon as the question holds the model (its place becomes 0). A random-weight model
+    // may end its reply at any token, even the first, so waiting for a chunk could wait for
+    // nothing; stopping mid-stream within a token is specified by the generation test.
     const target: { id?: string } = {};
     let cancelled: Promise<unknown> | undefined;
-    const cancelOnFirstChunk = (name: string, payload: unknown) => {
-      if (cancelled || name !== 'assistant.chunk') return;
-      if (target.id && (payload as Events['assistant.chunk']).requestId === target.id)
+    const cancelOnTurn = (name: string, payload: unknown) => {
+      if (cancelled || name !== 'assistant.queue') return;
+      const q = payload as Events['assistant.queue'];
+      if (target.id && q.requestId === target.id && q.position === 0)
         cancelled = callApi(api, 'assistant.cancel', { requestId: target.id });
     };
-    const off = api.onEvent(cancelOnFirstChunk);
+    const off = api.onEvent(cancelOnTurn);
     const c = await callApi<{ requestId: string }>(api, 'assistant.ask', {
       videoId,
       question: 'Describe the motion.',
       engineId: model.id,
     });
     target.id = c.requestId;
-    // a chunk that came before the request id was known: cancel now
-    if (of('assistant.chunk').some((x) => x.requestId === c.requestId))
-      cancelled = callApi(api, 'assistant.cancel', { requestId: c.requestId });
+    // its turn came before the request id was known: cancel now
+    if (of('assistant.queue').some((x) => x.requestId === c.requestId && x.position === 0))
+      cancelled ??= callApi(api, 'assistant.cancel', { requestId: c.requestId });
     for (let i = 0; i < 1000 && !cancelled; i++) await new Promise((r) => setTimeout(r, 10));
     off();
     expect(cancelled).toBeDefined();
@@ -188,8 +192,14 @@ describe('models through the API', () => {
     await api.idle();
     const dc = of('assistant.done').find((d) => d.requestId === c.requestId)!;
     expect(dc.message.status).toBe('cancelled');
+    // cancelled before the model could produce more than a token or so
     const pieces = of('assistant.chunk').filter((x) => x.requestId === c.requestId).length;
-    // stopped within a token or so of the cancel, far short of the 1024-token limit
-    expect(pieces).toBeLessThan(1024);
+    expect(pieces).toBeLessThanOrEqual(1);
+    expect(dc.message.text).toBe(
+      of('assistant.chunk')
+        .filter((x) => x.requestId === c.requestId)
+        .map((x) => x.text)
+        .join(''),
+    );
   });
 });

@@ -351,6 +351,9 @@ describe('built-in analyst', () => {
     expect(isNonAnswer(analystAnswer(loadVideoFacts(store, longId)!, 'How good is it?'))).toBe(
       false,
     );
+    // an empty reply (a model that ends at once) is no answer either
+    expect(isNonAnswer('')).toBe(true);
+    expect(isNonAnswer(' \n')).toBe(true);
   });
 
   it('streams its answer in chunks that add up to the text', async () => {

@@ -65,7 +65,8 @@ export function loadTokenizer(dir: string, generationEos: number[] = []): LmmTok
   const eosIds = [...new Set([...generationEos, ...(eos === null ? [] : [eos])])];
   return {
     encode: (text) => tok.encode(text, { add_special_tokens: false }).ids,
-    decode: (ids) => tok.decode(ids, { skip_special_tokens: true }),
+    // The tokenizer refuses an empty list; an answer that ends at once is the empty string.
+    decode: (ids) => (ids.length ? tok.decode(ids, { skip_special_tokens: true }) : ''),
     chatPrompt: (messages) =>
       template.render({ messages, add_generation_prompt: true, bos_token: '', eos_token: '' }),
     specialId,

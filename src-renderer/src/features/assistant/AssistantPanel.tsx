@@ -185,6 +185,11 @@ export const AssistantPanel = withErrorScope(function AssistantPanel({
             {m.text ? <MessageText text={m.text} onSeek={(s) => controller.seek(s)} /> : null}
             {m.status === 'error' ? <p className="error-text">{m.error}</p> : null}
             {m.status === 'cancelled' ? <p className="muted">Cancelled.</p> : null}
+            {m.role === 'assistant' && m.status === 'done' && !m.text.trim() ? (
+              <p className="muted" data-testid="assistant-empty">
+                No answer: the model ended its reply at once.
+              </p>
+            ) : null}
             {m.role === 'assistant' && m.status === 'done' && !isNonAnswer(m.text) ? (
               <div className="assistant-actions">
                 {chat.saved[m.id] ? (
