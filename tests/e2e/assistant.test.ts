@@ -250,6 +250,7 @@ describe('assistant, as a reviewer', () => {
       .poll(() => empty.getByTestId('assistant-empty').textContent())
       .toBe('No answer: the model ended its reply at once.');
     expect(await empty.getByTestId('assistant-save-pair').count()).toBe(0);
+    await shot('assistant-empty-answer');
   });
 
   it('runs a question set against the engine and shows the accuracy table', async () => {
