@@ -41,7 +41,7 @@ import onnxProto from 'onnx-proto';
 const { onnx } = onnxProto;
 
 export const PACK_ID = 'builtin-nr';
-export const PACK_VERSION = '2.2.0';
+export const PACK_VERSION = '2.3.0';
 export const DEFAULT_MODEL_YML = '/usr/share/opencv4/quality/brisque_model_live.yml';
 export const DEFAULT_RANGE_YML = '/usr/share/opencv4/quality/brisque_range_live.yml';
 export const OPSET = 17;
@@ -860,8 +860,10 @@ export const SEGMENT_MEASURES = [
 
 /**
  * temporal.ts: a pair of motion frames is a repeat when its mean absolute difference (0..255) is at
- * most max(FREEZE_FLOOR_MAD, FREEZE_REL * the segment's mean difference): identical or nearly so
- * relative to the segment's own change, so a calm shot (small but steady change) is not frozen.
+ * most max(FREEZE_FLOOR_MAD, FREEZE_REL * the mean difference of the segment's pairs that move):
+ * identical or nearly so relative to the segment's own change, so a calm shot (small but steady
+ * change) is not frozen, and a freeze does not lower its own bar. The moving pairs are those above
+ * the same bar taken from the mean of all pairs.
  */
 export const FREEZE_FLOOR_MAD = 0.005;
 export const FREEZE_REL = 0.05;
@@ -1327,9 +1329,21 @@ export function buildSegmentModel(svr, head = HEAD) {
   ); // [M - 1]
   const sum0 = (v) => g.op('ReduceSum', [v, 'seg_axes_0'], { keepdims: 1 }); // -> [1]
   const motion = g.op('Mul', [g.op('Div', [sum0(mad), denom]), 'seg_inv_255_d']);
-  const freezeThr = g.op('Max', [
-    g.op('Mul', [g.op('ReduceMean', [mad], { axes: [0], keepdims: 1 }), 'seg_freeze_rel']),
-    'seg_freeze_floor',
+  const barOf = (meanMad) =>
+    g.op('Max', [g.op('Mul', [meanMad, 'seg_freeze_rel']), 'seg_freeze_floor']);
+  // temporal.ts freezeBar: the bar from the mean of all pairs, then once more from the mean of the
+  // pairs above it (kept when none is), so the repeats do not lower their own bar
+  const firstThr = barOf(g.op('ReduceMean', [mad], { axes: [0], keepdims: 1 }));
+  const above = g.op('Cast', [g.op('Greater', [mad, firstThr])], { to: T.DOUBLE });
+  const nAbove = sum0(above);
+  const meanAbove = g.op('Div', [
+    sum0(g.op('Mul', [mad, above])),
+    g.op('Max', [nAbove, 'seg_one_d']),
+  ]);
+  const freezeThr = g.op('Where', [
+    g.op('Greater', [nAbove, 'seg_zero_d']),
+    barOf(meanAbove),
+    firstThr,
   ]);
   const frozen = g.op('Cast', [g.op('Not', [g.op('Greater', [mad, freezeThr])])], { to: T.DOUBLE });
   const freeze = g.op('Div', [sum0(frozen), denom]);
@@ -1578,7 +1592,7 @@ export function buildManifest() {
             kind: 'measures',
             names: SEGMENT_MEASURES,
             description:
-              "brisque_mean (0..100), motion (mean absolute frame difference / 255), freeze (share of frame pairs with MAD <= max(0.005, 0.05 * the segment mean MAD)), flicker (mean |change of mean luma| / 255), luma (mean / 255), contrast (mean per-frame std of grey / 255), blur (Crete-Roffet, 0 sharp .. 1 flat, key frames), noise (std estimate in grey levels from the flattest 10 % of 16x16 blocks of the finest Haar HH band, key frames), clip_dark (share of key-frame grey pixels <= 4), clip_bright (share of key-frame grey pixels >= 251), compression (10 - the Wang-Sheikh-Bovik 2002 predicted quality 1..10 on the original frame's 8-pixel block grid, floored at 0; key frames).",
+              "brisque_mean (0..100), motion (mean absolute frame difference / 255), freeze (share of frame pairs with MAD <= max(0.005, 0.05 * the mean MAD of the segment's moving pairs: those above the same bar taken from the mean of all pairs)), flicker (mean |change of mean luma| / 255), luma (mean / 255), contrast (mean per-frame std of grey / 255), blur (Crete-Roffet, 0 sharp .. 1 flat, key frames), noise (std estimate in grey levels from the flattest 10 % of 16x16 blocks of the finest Haar HH band, key frames), clip_dark (share of key-frame grey pixels <= 4), clip_bright (share of key-frame grey pixels >= 251), compression (10 - the Wang-Sheikh-Bovik 2002 predicted quality 1..10 on the original frame's 8-pixel block grid, floored at 0; key frames).",
           },
         ],
         executionProviders: ['cpu'],

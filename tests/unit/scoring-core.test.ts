@@ -8,6 +8,7 @@ import {
 } from '../../src-main/services/scoring/quality-head';
 import {
   FreezeDetector,
+  freezeBar,
   temporalMeasures,
   noiseDbToMad,
 } from '../../src-main/services/scoring/temporal';
@@ -98,6 +99,49 @@ describe('frozen spans with the relative pair rule', () => {
     const rep = new FreezeDetector(10, 0.5, null);
     for (let t = 0; t < 20; t++) rep.push(calm(t < 8 ? t : t < 15 ? 8 : t));
     expect(rep.finish()).toEqual([{ startSec: 0.8, endSec: 1.5 }]);
+  });
+
+  it('a long hold amid motion stays one span although the encoder keeps touching the held frame', () => {
+    // 10 moving pairs (every pixel ±1: MAD 1), then the frame held for 40 pairs, each touched on a
+    // few pixels (MAD 0.005-0.03, as x264 refines a repeated frame), then motion again
+    const px = 64 * 36;
+    const seq: Uint8Array[] = [frame(100, px)];
+    const step = (k: number) => {
+      const f = Uint8Array.from(seq.at(-1)!);
+      for (let i = 0; i < k; i++) f[(i * 7 + seq.length * 13) % px]! ^= 1;
+      seq.push(f);
+    };
+    const moveAll = () => seq.push(seq.at(-1)!.map((v) => (seq.length % 2 ? v + 1 : v - 1)));
+    for (let t = 0; t < 10; t++) moveAll();
+    for (let t = 0; t < 40; t++) step([12, 30, 69, 46][t % 4]!);
+    for (let t = 0; t < 10; t++) moveAll();
+    const rel = new FreezeDetector(10, 0.5, null);
+    for (const f of seq) rel.push(f);
+    // from the held frame (frame 10, 1.0 s) to the first moving frame (51, 5.1 s): one span; a bar
+    // from the mean of all pairs so far would sink with the hold and call the touches motion
+    expect(rel.finish()).toEqual([{ startSec: 1, endSec: 5.1 }]);
+  });
+});
+
+describe('the repeat bar of a segment', () => {
+  it('takes the mean change of the pairs that move, so a freeze does not lower its own bar', () => {
+    // 5 pairs of motion (MAD 1) and a 14-pair hold touched by the encoder (MAD 0.009-0.06)
+    const touches = [138, 69, 46, 115, 92, 30, 28, 69, 46, 23, 21, 46, 28, 21].map((k) => k / 2304);
+    const diffs = [1, 1, 1, 1, ...touches, 1];
+    const all = diffs.reduce((a, d) => a + d, 0) / diffs.length;
+    const oldBar = Math.max(0.005, 0.05 * all); // the former rule: mean of all pairs
+    expect(touches.filter((d) => d <= oldBar)).toHaveLength(6);
+    // the pairs above the first bar (0.0140) move; 1/20 of their mean is the bar (0.0203)
+    const bar = freezeBar(diffs);
+    const moving = diffs.filter((d) => d > oldBar);
+    expect(bar).toBeCloseTo(0.05 * (moving.reduce((a, d) => a + d, 0) / moving.length), 12);
+    expect(bar).toBeCloseTo(0.0203, 4);
+    expect(touches.filter((d) => d <= bar)).toHaveLength(9);
+    // no motion at all: the floor
+    expect(freezeBar([0, 0.001, 0.002])).toBe(0.005);
+    expect(freezeBar([])).toBe(0.005);
+    // a calm shot (small steady change) keeps every pair as motion
+    expect(freezeBar([0.04, 0.05, 0.036, 0.09, 0.06]) < 0.036).toBe(true);
   });
 });
 

@@ -304,6 +304,25 @@ describe('segment.onnx vs the TypeScript references', () => {
     expect(out.measures[idx('freeze')]).toBeCloseTo(3 / 6, 6);
   });
 
+  it('a hold amid motion: the bar comes from the pairs that move, in the graph as in the reference', async () => {
+    // 5 pairs of motion (every pixel ±1: MAD 1) around a 14-pair hold that the encoder keeps
+    // touching on a few pixels (MAD 0.009-0.06)
+    const seq: Uint8Array[] = [greyFrame(0)];
+    const moveAll = () => seq.push(seq.at(-1)!.map((v) => (seq.length % 2 ? v + 1 : v - 1)));
+    const touch = (k: number) => {
+      const f = Uint8Array.from(seq.at(-1)!);
+      for (let i = 0; i < k; i++) f[(i * 7 + seq.length * 13) % f.length]! ^= 1;
+      seq.push(f);
+    };
+    for (let t = 0; t < 4; t++) moveAll();
+    for (const k of [138, 69, 46, 115, 92, 30, 28, 69, 46, 23, 21, 46, 28, 21]) touch(k);
+    moveAll();
+    const out = await checkAll([rgbFrame(W, H, 5)], W, H, seq);
+    // 9 of the 14 touched pairs are at most 1/20 of the moving pairs' mean change (a bar from the
+    // mean of all 19 pairs, 0.014, would find 6)
+    expect(out.measures[idx('freeze')]).toBeCloseTo(9 / 19, 6);
+  });
+
   it('a calm shot is not frozen, a repeated frame in it is', async () => {
     // consecutive frames differ by one grey level on 3 % of the pixels (MAD 0.03): far below the old
     // absolute threshold of 0.8, but steady change, as in a calm locked-off shot

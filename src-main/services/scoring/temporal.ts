@@ -23,16 +23,38 @@ export const FREEZE_MIN_SEC = 0.5;
 
 /**
  * A pair of (64×36 grey) motion frames is a repeat when its MAD is at most
- * max(FREEZE_FLOOR_MAD, FREEZE_REL × the sequence's mean MAD). The floor is what re-encoding leaves
- * of a repeated frame (a few pixels off by one level at 64×36); the relative part follows the clip's
- * own noise floor, so a calm handheld or locked-off shot, whose frames change little but steadily,
- * does not read as frozen, while a repeated frame amid motion does.
+ * max(FREEZE_FLOOR_MAD, FREEZE_REL × the mean MAD of the pairs that move). The floor is what
+ * re-encoding leaves of a repeated frame in the best case (a few pixels off by one level at 64×36);
+ * the relative part follows the clip's own change, so a calm handheld or locked-off shot, whose
+ * frames change little but steadily, does not read as frozen, while a repeated frame amid motion
+ * does. The reference leaves the repeats out: a mean over all pairs would fall with every frozen
+ * pair, so a long freeze would lower its own bar and the encoder's later touches to the held frame
+ * (MAD up to ~0.1 at CRF 18 amid motion of ~1) would read as motion.
  */
 export const FREEZE_FLOOR_MAD = 0.005;
 export const FREEZE_REL = 0.05;
-
 export function freezeThreshold(meanMad: number): number {
   return Math.max(FREEZE_FLOOR_MAD, FREEZE_REL * meanMad);
+}
+
+/**
+ * The repeat bar of a sequence of pair differences: the bar from the mean of all pairs finds the
+ * clear repeats; the bar is then taken again from the mean of the pairs above it, the ones that
+ * move. One such step, not a search for a fixed point: repeated steps would keep raising the bar
+ * and could eat into a calm part that sits next to fast motion.
+ */
+export function freezeBar(diffs: readonly number[]): number {
+  if (!diffs.length) return FREEZE_FLOOR_MAD;
+  const first = freezeThreshold(diffs.reduce((a, d) => a + d, 0) / diffs.length);
+  let sum = 0;
+  let n = 0;
+  for (const d of diffs) {
+    if (d > first) {
+      sum += d;
+      n++;
+    }
+  }
+  return n ? freezeThreshold(sum / n) : first;
 }
 
 export function noiseDbToMad(db: number): number {
@@ -67,7 +89,7 @@ export function temporalMeasures(frames: Uint8Array[], prev?: Uint8Array): Tempo
     flicker += Math.abs(lumas[i]! - lumas[i - 1]!);
     pairs++;
   }
-  const thr = freezeThreshold(pairs ? motion / pairs : 0);
+  const thr = freezeBar(diffs);
   const frozen = diffs.filter((d) => d <= thr).length;
   return {
     motion: pairs ? motion / pairs / 255 : 0,
@@ -84,13 +106,15 @@ export class FreezeDetector {
   private runStart: number | null = null;
   readonly spans: { startSec: number; endSec: number }[] = [];
   private readonly thr: number;
-  private madSum = 0;
-  private pairs = 0;
+  /** change of the pairs so far that moved (not repeats): the reference of the relative rule */
+  private movingSum = 0;
+  private moving = 0;
 
   /**
-   * `noiseDb` null: the segment model's pair rule (a repeat is at most FREEZE_REL of the mean change
-   * so far, or FREEZE_FLOOR_MAD), so a calm shot yields no frozen spans; a number: freezedetect's
-   * absolute bar (for cross-checks with ffmpeg).
+   * `noiseDb` null: the segment model's pair rule, as it streams (a repeat is at most FREEZE_REL of
+   * the mean change of the pairs so far that moved, or FREEZE_FLOOR_MAD; before any pair has moved,
+   * of the pair's own change), so a calm shot yields no frozen spans and a long freeze does not
+   * lower its own bar; a number: freezedetect's absolute bar (for cross-checks with ffmpeg).
    */
   constructor(
     private readonly fps: number,
@@ -105,11 +129,13 @@ export class FreezeDetector {
   push(frame: Uint8Array): void {
     if (this.prev) {
       const d = meanAbsDiff(this.prev, frame);
-      this.madSum += d;
-      this.pairs++;
       const frozen = Number.isNaN(this.thr)
-        ? d <= freezeThreshold(this.madSum / this.pairs)
+        ? d <= freezeThreshold(this.moving ? this.movingSum / this.moving : d)
         : d < this.thr;
+      if (!frozen) {
+        this.movingSum += d;
+        this.moving++;
+      }
       if (frozen && this.runStart === null) this.runStart = this.frameIndex - 1;
       if (!frozen && this.runStart !== null) this.close(this.frameIndex);
     }
