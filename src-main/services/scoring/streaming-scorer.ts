@@ -128,9 +128,8 @@ export async function scoreStreaming(
     keyFrameResolutions(v.absPath, opts.signal),
   ]);
   // Frozen spans = stalls in a recorded session (the player showed the same picture). A pair repeats
-  // by the pack's relative rule (at most 1/20 of the change so far of the pairs that moved, or the
-  // re-encoding floor), not freezedetect's absolute −50 dB bar, under which a calm shot's small
-  // steady change reads as frozen.
+  // by the pack's relative rule (at most 1/20 of the change so far, or the re-encoding floor), not
+  // freezedetect's absolute −50 dB bar, under which a calm shot's small steady change reads as frozen.
   const freeze = new FreezeDetector(v.fps, FREEZE_MIN_SEC, null);
   for await (const sec of sampleFrames(
     v.absPath,

@@ -33,6 +33,7 @@ export const FREEZE_MIN_SEC = 0.5;
  */
 export const FREEZE_FLOOR_MAD = 0.005;
 export const FREEZE_REL = 0.05;
+
 export function freezeThreshold(meanMad: number): number {
   return Math.max(FREEZE_FLOOR_MAD, FREEZE_REL * meanMad);
 }
@@ -106,15 +107,16 @@ export class FreezeDetector {
   private runStart: number | null = null;
   readonly spans: { startSec: number; endSec: number }[] = [];
   private readonly thr: number;
-  /** change of the pairs so far that moved (not repeats): the reference of the relative rule */
-  private movingSum = 0;
-  private moving = 0;
+  private madSum = 0;
+  private pairs = 0;
 
   /**
-   * `noiseDb` null: the segment model's pair rule, as it streams (a repeat is at most FREEZE_REL of
-   * the mean change of the pairs so far that moved, or FREEZE_FLOOR_MAD; before any pair has moved,
-   * of the pair's own change), so a calm shot yields no frozen spans and a long freeze does not
-   * lower its own bar; a number: freezedetect's absolute bar (for cross-checks with ffmpeg).
+   * `noiseDb` null: the segment model's pair rule, as it streams: a repeat is at most FREEZE_REL of
+   * the mean change of all pairs so far, or FREEZE_FLOOR_MAD, so a calm shot yields no frozen spans;
+   * a number: freezedetect's absolute bar (for cross-checks with ffmpeg). Unlike the segment measure
+   * (freezeBar), the running mean keeps the repeats: over a whole video, a mean of the moving pairs
+   * only would never come down after fast action, and a calm scene that follows would read as
+   * frozen to the end. The price: a long hold slowly lowers the bar it is judged by.
    */
   constructor(
     private readonly fps: number,
@@ -129,13 +131,11 @@ export class FreezeDetector {
   push(frame: Uint8Array): void {
     if (this.prev) {
       const d = meanAbsDiff(this.prev, frame);
+      this.madSum += d;
+      this.pairs++;
       const frozen = Number.isNaN(this.thr)
-        ? d <= freezeThreshold(this.moving ? this.movingSum / this.moving : d)
+        ? d <= freezeThreshold(this.madSum / this.pairs)
         : d < this.thr;
-      if (!frozen) {
-        this.movingSum += d;
-        this.moving++;
-      }
       if (frozen && this.runStart === null) this.runStart = this.frameIndex - 1;
       if (!frozen && this.runStart !== null) this.close(this.frameIndex);
     }
