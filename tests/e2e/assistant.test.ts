@@ -251,6 +251,18 @@ describe('assistant, as a reviewer', () => {
       .toBe('No answer: the model ended its reply at once.');
     expect(await empty.getByTestId('assistant-save-pair').count()).toBe(0);
     await shot('assistant-empty-answer');
+    // a smaller window keeps the newest message in view
+    const list = panel.getByTestId('assistant-messages');
+    const fromBottom = () =>
+      list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    try {
+      await page.setViewportSize({ width: 1280, height: 720 });
+      await expect.poll(fromBottom).toBeLessThan(2);
+      expect(await list.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
+      await shot('assistant-empty-answer-1280');
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 860 });
+    }
   });
 
   it('runs a question set against the engine and shows the accuracy table', async () => {

@@ -90,9 +90,27 @@ export const AssistantPanel = withErrorScope(function AssistantPanel({
     localStorage.setItem(ENGINE_KEY, id);
   };
 
+  // Whether the reader is at the newest message: then the list follows new text and keeps the
+  // newest message in view when the panel changes size (a smaller window, the composer growing).
+  const pinned = useRef(true);
+  // The list's height when last observed: a scroll that comes with a new height is the browser
+  // keeping its place through the resize, not the reader leaving the newest message.
+  const listHeight = useRef(0);
   useEffect(() => {
     listRef.current?.scrollTo({ top: listRef.current.scrollHeight });
+    pinned.current = true;
   }, [chat.messages.length, chat.streamText]);
+  useEffect(() => {
+    const el = listRef.current;
+    if (!el) return;
+    listHeight.current = el.clientHeight;
+    const ro = new ResizeObserver(() => {
+      listHeight.current = el.clientHeight;
+      if (pinned.current) el.scrollTo({ top: el.scrollHeight });
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
 
   const seg = currentSegment != null ? segments[currentSegment] : undefined;
   const attachment = (): AttachmentInput | null => {
@@ -159,7 +177,16 @@ export const AssistantPanel = withErrorScope(function AssistantPanel({
             : 'Sends this clip’s key frames and your question to the engine; its answers are the model’s own.'}
       </p>
       <ErrorOutlet />
-      <div className="assistant-messages" ref={listRef} data-testid="assistant-messages">
+      <div
+        className="assistant-messages"
+        ref={listRef}
+        data-testid="assistant-messages"
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          if (el.clientHeight !== listHeight.current) return;
+          pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
+        }}
+      >
         {chat.messages.length === 0 && !chat.streaming ? (
           <p className="muted assistant-empty">
             Ask about this video: “Why is the quality poor?”, “When does it freeze?”, “Compare the
