@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
+import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../helpers/fixtures';
 import { startOpenAiTestServer, type TestServer } from '../helpers/openai-test-server';
@@ -29,6 +30,15 @@ const KEY = 'sk-e2e-never-in-renderer-777';
 
 const shot = (name: string) =>
   studio!.page!.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+
+/** Asks in the assistant panel and waits for its `n`-th answer; returns that answer. */
+async function askFor(panel: Locator, question: string, n: number): Promise<Locator> {
+  await panel.getByTestId('assistant-input').fill(question);
+  await panel.getByTestId('assistant-ask').click();
+  const answers = panel.getByTestId('assistant-msg-assistant');
+  await expect.poll(() => answers.count(), { timeout: 20_000 }).toBe(n);
+  return answers.last();
+}
 
 function db<T>(fn: (d: Database.Database) => T): T {
   const d = new Database(project, { readonly: true });
@@ -126,12 +136,7 @@ describe('assistant, as a reviewer', () => {
     expect(await answer.getByTestId('assistant-ts').count()).toBeGreaterThan(0);
     expect(await answer.getByTestId('assistant-save-pair').count()).toBe(1);
     // a refusal is no answer: nothing to save as a pair
-    await panel.getByTestId('assistant-input').fill('What colour is the car?');
-    await panel.getByTestId('assistant-ask').click();
-    await expect
-      .poll(() => panel.getByTestId('assistant-msg-assistant').count(), { timeout: 20_000 })
-      .toBe(2);
-    const refusal = panel.getByTestId('assistant-msg-assistant').last();
+    const refusal = await askFor(panel, 'What colour is the car?', 2);
     await expect.poll(() => refusal.textContent()).toContain("I can't answer that");
     expect(await refusal.getByTestId('assistant-save-pair').count()).toBe(0);
     await shot('assistant-analyst');
@@ -240,12 +245,7 @@ describe('assistant, as a reviewer', () => {
     // a model that ends its reply at once: said plainly, and nothing to save as a pair
     server.queue = [{ kind: 'text', pieces: [] }];
     await panel.getByTestId('assistant-attach').selectOption('none');
-    await panel.getByTestId('assistant-input').fill('Anything else?');
-    await panel.getByTestId('assistant-ask').click();
-    await expect
-      .poll(() => panel.getByTestId('assistant-msg-assistant').count(), { timeout: 20_000 })
-      .toBe(4);
-    const empty = panel.getByTestId('assistant-msg-assistant').last();
+    const empty = await askFor(panel, 'Anything else?', 4);
     await expect
       .poll(() => empty.getByTestId('assistant-empty').textContent())
       .toBe('No answer: the model ended its reply at once.');
