@@ -41,7 +41,7 @@ import onnxProto from 'onnx-proto';
 const { onnx } = onnxProto;
 
 export const PACK_ID = 'builtin-nr';
-export const PACK_VERSION = '2.3.0';
+export const PACK_VERSION = '2.4.0';
 export const DEFAULT_MODEL_YML = '/usr/share/opencv4/quality/brisque_model_live.yml';
 export const DEFAULT_RANGE_YML = '/usr/share/opencv4/quality/brisque_range_live.yml';
 export const OPSET = 17;
@@ -1602,7 +1602,8 @@ export function buildManifest() {
       model: 'segment.onnx',
       segmentSec: 2,
       levelWeights: [1, 0.75, 0.5, 0.25, 0],
-      videoScore: 'mean of the segment scores',
+      videoScore:
+        'mean of the segment scores, each weighted by its duration (a short last segment counts for its own seconds)',
       keyFrame: { width: 640, height: 640, fit: 'inside, keep aspect ratio, never upscale' },
       motionFrame: { width: 64, height: 36 },
       head: headForManifest(HEAD),

@@ -145,6 +145,25 @@ describe('segment aggregation', () => {
     expect(agg.features.minSegmentScore).toBe(0.5);
   });
 
+  it('weighs each segment by its duration: a short last segment counts for its seconds only', () => {
+    const a = seg(0, 1, probs(1, 0, 0, 0, 0));
+    const b = seg(1, 1, probs(1, 0, 0, 0, 0));
+    // a 4.5 s video: two full 2 s segments and a 0.5 s tail that is all "low"
+    const tail: SegmentScore = { ...seg(2, 0, probs(0, 0, 0, 0, 1)), endSec: 4.5 };
+    const agg = aggregateSegments([a, b, tail], RELEASED_LEVEL_WEIGHTS);
+    expect(agg.score).toBeCloseTo(4 / 4.5, 9); // an unweighted mean would give 2/3
+    expect(agg.probs.low).toBeCloseTo(0.5 / 4.5, 9);
+    expect(agg.features.brisque).toBeCloseTo((0 * 2 + 10 * 2 + 20 * 0.5) / 4.5, 9);
+    expect(agg.level).toBe('high');
+    expect(agg.features.minSegmentScore).toBe(0);
+  });
+
+  it('weighs segments alike when none has a duration', () => {
+    const a = { ...seg(0, 1, probs(1, 0, 0, 0, 0)), endSec: 0 };
+    const b = { ...seg(1, 0.5, probs(0, 0, 1, 0, 0)), startSec: 0, endSec: 0 };
+    expect(aggregateSegments([a, b], RELEASED_LEVEL_WEIGHTS).score).toBeCloseTo(0.75, 9);
+  });
+
   it('marks spans that fall well below the median as quality drops', () => {
     const p = probs(0, 0, 1, 0, 0);
     const s = [0.8, 0.8, 0.4, 0.3, 0.8, 0.8].map((v, i) => seg(i, v, p));

@@ -319,18 +319,30 @@ export class PackScorer {
   }
 }
 
-/** Aggregate segment results into the video's result: mean level probabilities → level-token score. */
+/**
+ * Aggregate segment results into the video's result: level probabilities averaged over the video's
+ * time (each segment weighs as long as it lasts) → level-token score. Every second of the video
+ * counts alike: a short last segment (a 10.4 s video in 2 s segments ends on 0.4 s) stands for its
+ * 0.4 s, not for a sixth of the video. Segments without a positive duration all weigh alike.
+ */
 export function aggregateSegments(segments: SegmentScore[], weights: LevelWeights) {
   if (!segments.length) throw new Error('No segments were scored');
+  const durations = segments.map((s) => Math.max(0, s.endSec - s.startSec));
+  const total = durations.reduce((a, d) => a + d, 0);
+  const share =
+    total > 0 && durations.every(Number.isFinite)
+      ? durations.map((d) => d / total)
+      : segments.map(() => 1 / segments.length);
+  const mean = (f: (s: SegmentScore) => number) =>
+    segments.reduce((a, s, i) => a + share[i]! * f(s), 0);
   const probs = Object.fromEntries(
-    LEVELS.map((l) => [l, segments.reduce((a, s) => a + s.probs[l], 0) / segments.length]),
+    LEVELS.map((l) => [l, mean((s) => s.probs[l])]),
   ) as SegmentScore['probs'];
-  // Σ mean(p)ᵢ wᵢ = mean of segment scores: the video score is VQA²'s formula on mean probabilities.
+  // Σ mean(p)ᵢ wᵢ = time-weighted mean of the segment scores: VQA²'s formula on mean probabilities.
   const logits = LEVELS.map((l) => Math.log(Math.max(probs[l], 1e-12)));
   const ls = scoreFromLogits(logits, weights);
   const features: Record<string, number> = {};
-  for (const k of Object.keys(segments[0]!.features))
-    features[k] = segments.reduce((a, s) => a + (s.features[k] ?? 0), 0) / segments.length;
+  for (const k of Object.keys(segments[0]!.features)) features[k] = mean((s) => s.features[k] ?? 0);
   features.minSegmentScore = Math.min(...segments.map((s) => s.score));
   return { score: ls.score, level: ls.level, probs: ls.probs, features };
 }
