@@ -178,6 +178,10 @@ describe('one run per score column, MOS and calibration', () => {
     });
     await shot('calib-04-library-predicted-1440');
     await page.setViewportSize({ width: 1280, height: 720 });
+    // with the run picker in a full toolbar, the status buttons still show their labels and counts
+    // whole (the search box and the picker give way)
+    const status = page.getByTestId('filter-status');
+    expect(await status.evaluate((e) => e.scrollWidth - e.clientWidth)).toBe(0);
     await shot('calib-05-library-predicted-1280');
     await page.setViewportSize({ width: 1440, height: 900 });
   });
