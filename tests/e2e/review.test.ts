@@ -144,6 +144,31 @@ describe('review, as a user', () => {
     expect(await page.getByTestId('prev-video').isEnabled()).toBe(true);
   });
 
+  it('keeps the whole clip on the timeline when the window gets narrower and wider again', async () => {
+    const visible = () => page.getByTestId('zoom-window').textContent();
+    const scroll = page.getByTestId('timeline-scroll');
+    // the timeline's content is as wide as the clip at the current scale: it fits when the whole
+    // clip is in view (the text alone can be read before the timeline has seen the new width)
+    const overflow = () => scroll.evaluate((e) => e.scrollWidth - e.clientWidth);
+    const width = () => scroll.evaluate((e) => e.clientWidth);
+    const whole = `${CLIP_SEC.toFixed(2)} s visible`;
+    expect(await visible()).toBe(whole);
+    const vp = page.viewportSize()!;
+    const before = await width();
+    try {
+      await page.setViewportSize({ width: vp.width - 240, height: vp.height });
+      await expect.poll(width).toBeLessThan(before);
+      await expect.poll(overflow).toBe(0);
+      expect(await visible()).toBe(whole);
+      await page.setViewportSize(vp);
+      await expect.poll(width).toBe(before);
+      await expect.poll(overflow).toBe(0);
+      expect(await visible()).toBe(whole);
+    } finally {
+      await page.setViewportSize(vp);
+    }
+  });
+
   it('seeks where the timeline is clicked and highlights that segment', async () => {
     const box = await laneBox('timeline-seek');
     await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.5);

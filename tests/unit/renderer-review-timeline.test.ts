@@ -14,6 +14,7 @@ import {
 import {
   clampView,
   fitPxPerSec,
+  resizeView,
   followPlayhead,
   formatTick,
   MAX_PX_PER_SEC,
@@ -63,6 +64,26 @@ describe('zoom math', () => {
     expect(formatTick(0.5, 0.5)).toBe('0.5 s');
     expect(formatTick(3600, 600)).toBe('1:00:00');
     expect(formatTick(90, 30)).toBe('1:30');
+  });
+});
+
+describe('resizing the timeline', () => {
+  it('keeps a whole-video view whole when the window gets narrower or wider', () => {
+    const whole = { startSec: 0, pxPerSec: fitPxPerSec(4, 1300) };
+    const narrower = resizeView(whole, 4, 1300, 1100);
+    expect(1100 / narrower.pxPerSec).toBeCloseTo(4, 9);
+    expect(narrower.startSec).toBe(0);
+    // clamping alone keeps the old scale: the last 0.6 s would be cut off
+    expect(1100 / clampView(whole, 4, 1100).pxPerSec).toBeCloseTo(4 * (1100 / 1300), 9);
+    const wider = resizeView(whole, 4, 1300, 1500);
+    expect(1500 / wider.pxPerSec).toBeCloseTo(4, 9);
+  });
+
+  it('keeps the scale and start of a zoomed-in view', () => {
+    const zoomed = { startSec: 10, pxPerSec: 200 };
+    expect(resizeView(zoomed, 100, 1300, 1100)).toEqual({ startSec: 10, pxPerSec: 200 });
+    // clamped to the new width: the window cannot run past the end
+    expect(resizeView({ startSec: 94, pxPerSec: 200 }, 100, 1000, 1400).startSec).toBe(93);
   });
 });
 

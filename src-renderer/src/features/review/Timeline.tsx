@@ -14,6 +14,7 @@ import {
   xToTime,
   zoomAt,
   followPlayhead,
+  resizeView,
   type TimelineView,
 } from './logic/zoom';
 import { AnnotationLane } from './AnnotationLane';
@@ -78,15 +79,21 @@ export const Timeline = memo(function Timeline(p: TimelineProps) {
     return () => ro.disconnect();
   }, []);
 
-  // Start with the whole video in view; re-fit when the duration becomes known.
+  // Start with the whole video in view; re-fit when the duration becomes known. When the window
+  // is resized, a whole-video view stays whole and a zoomed-in one keeps its scale.
+  const viewWidth = useRef(0);
   useLayoutEffect(() => {
     if (width > 0 && durationSec > 0) {
+      const before = viewWidth.current;
+      viewWidth.current = width;
       setView((v) =>
-        clampView(
-          fitted ? v : { startSec: 0, pxPerSec: fitPxPerSec(durationSec, width) },
-          durationSec,
-          width,
-        ),
+        fitted
+          ? resizeView(v, durationSec, before, width)
+          : clampView(
+              { startSec: 0, pxPerSec: fitPxPerSec(durationSec, width) },
+              durationSec,
+              width,
+            ),
       );
       setFitted(true);
     }

@@ -24,6 +24,26 @@ export function clampView(v: TimelineView, durationSec: number, widthPx: number)
   return { pxPerSec, startSec: Math.min(maxStart, Math.max(0, v.startSec)) };
 }
 
+/**
+ * The view after the timeline's width changed from `oldWidthPx` to `newWidthPx`: a view that showed
+ * the whole video keeps showing all of it (a narrower window would otherwise cut its end off);
+ * a zoomed-in view keeps its scale and start, clamped to the new width.
+ */
+export function resizeView(
+  v: TimelineView,
+  durationSec: number,
+  oldWidthPx: number,
+  newWidthPx: number,
+): TimelineView {
+  const wasWhole =
+    oldWidthPx > 0 && v.startSec <= 0 && oldWidthPx / v.pxPerSec >= durationSec - 1e-6;
+  return clampView(
+    wasWhole ? { startSec: 0, pxPerSec: fitPxPerSec(durationSec, newWidthPx) } : v,
+    durationSec,
+    newWidthPx,
+  );
+}
+
 /** Zoom by `factor` keeping the time under `anchorPx` (cursor x) in place. */
 export function zoomAt(
   v: TimelineView,
