@@ -215,4 +215,38 @@ describe('pairs, end to end', () => {
     await expect.poll(() => rows.filter({ hasText: 'Is the street busy?' }).count()).toBe(1);
     expect(pageErrors).toEqual([]);
   });
+
+  it('previews the first video when the video list arrives after Templates was opened', async () => {
+    // hold back the pairs view's list of playable videos until the dialog is open
+    const late = await browser!.newPage({ viewport: { width: 1400, height: 860 } });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let heldCalls = 0;
+    await late.routeWebSocket(/./, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage(async (m) => {
+        if (typeof m === 'string' && m.includes('"call":"library.list"') && m.includes('"ok"')) {
+          heldCalls++;
+          await held;
+        }
+        server.send(m);
+      });
+    });
+    try {
+      await late.goto(host!.url);
+      await late.getByTestId('open-pairs').click();
+      await late.getByTestId('pairs-view').waitFor();
+      await expect.poll(() => heldCalls).toBeGreaterThan(0);
+      await late.getByTestId('pairs-templates').click();
+      const preview = late.getByTestId('template-preview');
+      await preview.waitFor();
+      expect(await preview.textContent()).toBe('');
+      release();
+      await expect.poll(() => preview.textContent()).toContain('The quality of the video is good.');
+      expect(await late.getByTestId('template-preview-video').inputValue()).not.toBe('');
+    } finally {
+      release();
+      await late.close();
+    }
+  });
 });

@@ -31,7 +31,10 @@ export const TemplatesDialog = withErrorScope(function TemplatesDialog({
   const [templates, setTemplates] = useState<TemplateRow[]>([]);
   const [activeId, setActiveId] = useState('rating');
   const [body, setBody] = useState<TemplateBody | null>(null);
-  const [videoId, setVideoId] = useState<number | null>(videos[0]?.id ?? null);
+  // the video the preview is for: the one picked, else the first (the list may still be loading
+  // when the dialog opens, so this is derived rather than set once)
+  const [picked, setPicked] = useState<number | null>(null);
+  const videoId = picked ?? videos[0]?.id ?? null;
   const [preview, setPreview] = useState<{
     pairs: GeneratedPairPreview[];
     problems: string[];
@@ -186,7 +189,7 @@ export const TemplatesDialog = withErrorScope(function TemplatesDialog({
               <span className="section-label">Preview for</span>
               <select
                 value={videoId ?? ''}
-                onChange={(e) => setVideoId(Number(e.target.value))}
+                onChange={(e) => setPicked(Number(e.target.value))}
                 data-testid="template-preview-video"
               >
                 {videos.map((v) => (
