@@ -26,7 +26,9 @@ export const QbenchDialog = withErrorScope(function QbenchDialog({
   const sets = useCall('assistant.qbenchSets', {}).data ?? NONE;
   const [chosenSet, setSetName] = useState('');
   const setName = chosenSet || (sets[0]?.setName ?? '');
-  const [engineId, setEngineId] = useState(engines[0]?.id ?? models[0]?.id ?? 'analyst');
+  // like the set: the first engine or model until one is chosen (the lists may load after opening)
+  const [chosenEngine, setEngineId] = useState('');
+  const engineId = chosenEngine || (engines[0]?.id ?? models[0]?.id ?? 'analyst');
   const runsCall = useCall('assistant.qbenchRuns', {});
   const runs = runsCall.data ?? NONE;
   const [progress, setProgress] = useState<{
