@@ -85,6 +85,11 @@ describe('pairs, end to end', () => {
     await expect
       .poll(() => page.getByTestId('template-distortion').textContent())
       .toContain('(edited)');
+    // taller than the window (two preview pairs), the dialog keeps its buttons in view: its body
+    // scrolls, not the dialog (inside its own box, the Generate button is not cut off)
+    const dialogBox = (await page.getByTestId('templates-dialog').boundingBox())!;
+    const generateBox = (await page.getByTestId('templates-generate').boundingBox())!;
+    expect(generateBox.y + generateBox.height).toBeLessThanOrEqual(dialogBox.y + dialogBox.height);
     await shot('pairs-templates');
     await page.getByTestId('templates-generate').click();
     await expect
