@@ -41,7 +41,7 @@ import onnxProto from 'onnx-proto';
 const { onnx } = onnxProto;
 
 export const PACK_ID = 'builtin-nr';
-export const PACK_VERSION = '2.4.0';
+export const PACK_VERSION = '2.5.0';
 export const DEFAULT_MODEL_YML = '/usr/share/opencv4/quality/brisque_model_live.yml';
 export const DEFAULT_RANGE_YML = '/usr/share/opencv4/quality/brisque_range_live.yml';
 export const OPSET = 17;
@@ -907,6 +907,13 @@ export const WSB_TOP = 10;
  *   P_k = weight_k * (1 - exp(-max(0, direction_k * (m_k - threshold_k) / scale_k)))
  * then level logits l_i = -(q - c_i)^2 / (2 tau^2).
  */
+/**
+ * Head penalties that judge the whole video rather than each segment (the studio's aggregation
+ * applies them; the graph's per-segment q keeps its local factor): a freeze costs the same wherever
+ * it falls on the segment grid, and it lowers the whole video, as stalling models apply it.
+ */
+export const VIDEO_POOLED = ['freeze'];
+
 export const HEAD = {
   tau: 0.125,
   levelCentres: [1, 0.75, 0.5, 0.25, 0],
@@ -1603,7 +1610,8 @@ export function buildManifest() {
       segmentSec: 2,
       levelWeights: [1, 0.75, 0.5, 0.25, 0],
       videoScore:
-        'mean of the segment scores, each weighted by its duration (a short last segment counts for its own seconds)',
+        "level-token score of the level probabilities averaged over the video, each segment weighted by its duration (a short last segment counts for its own seconds); for that average each segment takes the penalties in videoPooled from the whole video: the excess over the threshold, averaged over the video's time, gives one factor 1 - weight * (1 - exp(-excess / scale)) in place of the segment's own (the segments keep their own scores)",
+      videoPooled: VIDEO_POOLED,
       keyFrame: { width: 640, height: 640, fit: 'inside, keep aspect ratio, never upscale' },
       motionFrame: { width: 64, height: 36 },
       head: headForManifest(HEAD),

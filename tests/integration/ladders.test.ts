@@ -77,6 +77,8 @@ interface Step {
   label: string;
   filter?: string;
   freeze?: number;
+  /** where the held frame is, as a share of the clip (default 1/8) */
+  freezeAt?: number;
   crf: number;
 }
 const clean = { label: 'clean', crf: 12 };
@@ -146,7 +148,7 @@ function ffmpegArgs(c: Content, s: Step, ladder: string, out: string): string[] 
   // freeze: repeat one frame (at 1/8 of the clip) for the given share of the frames, then go on
   if (s.freeze)
     f.push(
-      `loop=loop=${Math.round(s.freeze * frames)}:size=1:start=${Math.round(frames / 8)}`,
+      `loop=loop=${Math.round(s.freeze * frames)}:size=1:start=${Math.round(frames * (s.freezeAt ?? 1 / 8))}`,
       'setpts=N/FRAME_RATE/TB',
     );
   if (s.filter) f.push(s.filter);
@@ -255,7 +257,7 @@ describe('built-in pack: video score falls along distortion ladders', () => {
       { absPath: file, width: W, height: H, fps, durationSec: DURATION },
       { onSegment: (x) => segs.push(x) },
     );
-    const agg = aggregateSegments(segs, scorer.weights);
+    const agg = aggregateSegments(segs, scorer.weights, scorer.videoPooling);
     return {
       score: agg.score,
       segments: segs.length,
@@ -263,6 +265,43 @@ describe('built-in pack: video score falls along distortion ladders', () => {
       decodeMs: r.timings.totalMs - r.timings.inferMs,
     };
   }
+
+  it('vtest: a 2 s hold costs the same wherever it falls on the 2 s segment grid', async () => {
+    const c = CONTENTS.find((x) => x.name === 'vtest')!;
+    if (!contents.includes(c))
+      throw new Error('vtest: source clip missing — run scripts/fetch-opencv-doc-images.sh');
+    // the same hold (half the clip, 2 s: the loop filter repeats frame start − 1) from 0.1 s (all
+    // but inside the first segment), 0.4 s and 0.9 s (straddling the two). Not from 0 s: a clip that
+    // opens on a held frame has no earlier change to judge the encoder's touches by, and the freeze
+    // measure reads only ~3/4 of it.
+    const phases = [1 / 20, 1 / 8, 1 / 4];
+    const pooled: number[] = [];
+    const local: number[] = [];
+    for (const at of phases) {
+      const file = await clip(
+        c,
+        { label: `hold at ${at}`, freeze: 0.5, freezeAt: at, crf: 12 },
+        'freeze',
+      );
+      const segs: SegmentScore[] = [];
+      await scorer.scoreVideo(
+        { absPath: file, width: W, height: H, fps: c.fps, durationSec: DURATION },
+        { onSegment: (x) => segs.push(x) },
+      );
+      pooled.push(aggregateSegments(segs, scorer.weights, scorer.videoPooling).score);
+      local.push(aggregateSegments(segs, scorer.weights).score);
+    }
+    const spread = (v: number[]) => Math.max(...v) - Math.min(...v);
+    table.push(
+      `vtest hold at 0.1/0.4/0.9 s: pooled ${pooled.map((v) => (100 * v).toFixed(1)).join('/')}, ` +
+        `per segment ${local.map((v) => (100 * v).toFixed(1)).join('/')}`,
+    );
+    // per segment, a saturating penalty makes the placement matter; pooled over the video, what is
+    // left is the measure itself (right after the clip's opening frames x264 still refines the held
+    // picture, and the first segment reads ~3/4 of its pairs as repeats instead of ~19/20)
+    expect(spread(local)).toBeGreaterThan(0.05);
+    expect(spread(pooled)).toBeLessThan(spread(local) / 2);
+  }, 120_000);
 
   for (const c of CONTENTS) {
     it(`${c.name}: every ladder falls strictly`, async () => {

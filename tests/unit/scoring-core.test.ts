@@ -5,6 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   levelLogitsFromQuality,
   levelScoreFromQuality,
+  qualityFromMeasures,
+  SEGMENT_MEASURES,
+  type HeadCoefficients,
 } from '../../src-main/services/scoring/quality-head';
 import {
   FreezeDetector,
@@ -16,7 +19,9 @@ import {
   aggregateSegments,
   fitInside,
   qualityDropEvents,
+  videoPoolingOf,
 } from '../../src-main/services/scoring/pack-scorer';
+import { loadPack } from '../../src-main/services/inference/packs';
 import { RELEASED_LEVEL_WEIGHTS } from '../../src-main/services/levels/level-score';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 import { ScoreStore, type SegmentScore } from '../../src-main/services/scoring/score-store';
@@ -162,6 +167,82 @@ describe('segment aggregation', () => {
     const a = { ...seg(0, 1, probs(1, 0, 0, 0, 0)), endSec: 0 };
     const b = { ...seg(1, 0.5, probs(0, 0, 1, 0, 0)), startSec: 0, endSec: 0 };
     expect(aggregateSegments([a, b], RELEASED_LEVEL_WEIGHTS).score).toBeCloseTo(0.75, 9);
+  });
+
+  describe('video-pooled freeze (the built-in pack)', () => {
+    const pack = loadPack(path.resolve(__dirname, '../../resources/models/builtin-nr'));
+    const pooling = videoPoolingOf(pack.manifest)!;
+    const head = pooling.head as HeadCoefficients;
+    /** A 2 s segment of a clean natural clip (BRISQUE 30, nothing else abnormal) with a freeze share. */
+    const frozenSeg = (idx: number, freeze: number): SegmentScore => {
+      const m: Record<string, number> = Object.fromEntries(SEGMENT_MEASURES.map((k) => [k, 0]));
+      Object.assign(m, { brisque_mean: 30, blur: 0.3, noise: 0.5, compression: 0.2, freeze });
+      const quality = qualityFromMeasures(
+        SEGMENT_MEASURES.map((k) => m[k]!),
+        head,
+      );
+      const ls = levelScoreFromQuality(quality, RELEASED_LEVEL_WEIGHTS, head.tau);
+      const { brisque_mean: brisque, ...rest } = m;
+      return {
+        idx,
+        startSec: 2 * idx,
+        endSec: 2 * idx + 2,
+        score: ls.score,
+        probs: ls.probs,
+        features: { quality, brisque: brisque!, ...rest },
+      };
+    };
+    const score = (freezes: number[], p = pooling) =>
+      aggregateSegments(
+        freezes.map((f, i) => frozenSeg(i, f)),
+        RELEASED_LEVEL_WEIGHTS,
+        p,
+      ).score;
+
+    it('pools the freeze term: the pack declares it, with the head it belongs to', () => {
+      expect(pooling.pooled).toEqual(['freeze']);
+      expect(head.penalties.some((p) => p.name === 'freeze')).toBe(true);
+    });
+
+    it('costs a hold the same wherever it falls on the segment grid', () => {
+      // the same frozen time, held within one segment, straddling two, or spread evenly
+      const held = score([0.8, 0.3]);
+      const even = score([0.55, 0.55]);
+      expect(held).toBeCloseTo(even, 9);
+      // per segment (the penalty saturates) the split placement cost less than the even one
+      const local = (f: number[]) => score(f, { ...pooling, pooled: [] });
+      expect(local([0.8, 0.3]) - local([0.55, 0.55])).toBeGreaterThan(0.01);
+      // a whole-segment hold next to a moving one: pooled, it lowers the whole video more than
+      // per segment, where the moving segment kept its full score
+      expect(score([1, 0])).toBeLessThan(local([1, 0]) - 0.02);
+    });
+
+    it("leaves clips without repeats, and each segment's own score, as they were", () => {
+      const clean = [0, 0.02, 0.05].map((f, i) => frozenSeg(i, f));
+      const pooled = aggregateSegments(clean, RELEASED_LEVEL_WEIGHTS, pooling);
+      const plain = aggregateSegments(clean, RELEASED_LEVEL_WEIGHTS);
+      expect(pooled.score).toBeCloseTo(plain.score, 9);
+      // the segments' own scores and the video's measures do not change with pooling
+      const segs = [frozenSeg(0, 0.9), frozenSeg(1, 0)];
+      const before = segs.map((s) => s.score);
+      const agg = aggregateSegments(segs, RELEASED_LEVEL_WEIGHTS, pooling);
+      expect(segs.map((s) => s.score)).toEqual(before);
+      expect(agg.features.freeze).toBeCloseTo(0.45, 9);
+      expect(agg.features.minSegmentScore).toBe(Math.min(...before));
+    });
+
+    it('refuses a pooled name that is not a penalty of the head, and a segment without q', () => {
+      const bad = {
+        ...pack.manifest,
+        scoring: { ...pack.manifest.scoring!, videoPooled: ['stall'] },
+      };
+      expect(() => videoPoolingOf(bad)).toThrow(/videoPooled must name penalties/);
+      const seg = frozenSeg(0, 0.5);
+      delete seg.features.quality;
+      expect(() => aggregateSegments([seg], RELEASED_LEVEL_WEIGHTS, pooling)).toThrow(
+        /no quality feature/,
+      );
+    });
   });
 
   it('marks spans that fall well below the median as quality drops', () => {

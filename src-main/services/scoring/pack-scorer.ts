@@ -9,7 +9,9 @@ import {
   createSession,
   describeProvider,
   loadPack,
+  PackError,
   type LoadedPack,
+  type PackManifest,
   type ProviderName,
   type SessionInfo,
 } from '../inference/packs';
@@ -21,7 +23,12 @@ import {
   type LevelWeights,
 } from '../levels/level-score';
 import { FreezeDetector } from './temporal';
-import { SEGMENT_MEASURES } from './quality-head';
+import {
+  SEGMENT_MEASURES,
+  videoPooledQualities,
+  type HeadCoefficients,
+  type HeadPenalty,
+} from './quality-head';
 import type { ScoreEvent, SegmentScore } from './score-store';
 
 export const BUILTIN_PACK_DIR = 'resources/models/builtin-nr';
@@ -140,6 +147,7 @@ export class PackScorer {
       );
     }
     const weights = validateLevelWeights(opts.weights ?? sc.levelWeights);
+    videoPoolingOf(pack.manifest); // a malformed scoring.videoPooled fails here, before any work
     const providers = opts.providers ?? ['cuda', 'cpu'];
     const threads = opts.threads ?? cpuThreadSplit().model;
     const info = await createSession(pack, SEGMENT_MODEL, providers, threads, opts.spinning);
@@ -163,6 +171,10 @@ export class PackScorer {
   }
   get providerNote(): string | null {
     return this.info.fallbacks.length ? describeProvider(this.info) : null;
+  }
+  /** The pack's video-pooled penalties (checked when the scorer is created). */
+  get videoPooling(): VideoPooling | null {
+    return videoPoolingOf(this.pack.manifest);
   }
   get settings() {
     return {
@@ -320,12 +332,65 @@ export class PackScorer {
 }
 
 /**
+ * Penalties of a pack's head that judge the whole video (`scoring.videoPooled` in the manifest):
+ * see `videoPooledQualities`. Null when the pack has none (or no head to apply them with).
+ */
+export interface VideoPooling {
+  head: HeadCoefficients;
+  pooled: readonly string[];
+}
+
+/** The manifest's video pooling, checked: every name must be one of the head's penalties. */
+export function videoPoolingOf(manifest: PackManifest): VideoPooling | null {
+  const sc = manifest.scoring as
+    { head?: Partial<HeadCoefficients>; videoPooled?: unknown } | undefined;
+  const pooled = sc?.videoPooled;
+  if (pooled === undefined) return null;
+  const head = sc?.head;
+  const ok =
+    Array.isArray(pooled) &&
+    pooled.every((n) => typeof n === 'string') &&
+    head != null &&
+    typeof head.tau === 'number' &&
+    head.tau > 0 &&
+    Array.isArray(head.levelCentres) &&
+    head.levelCentres.length === LEVELS.length &&
+    Array.isArray(head.penalties) &&
+    pooled.every((n) =>
+      head.penalties!.some(
+        (p: HeadPenalty) =>
+          p?.name === n &&
+          typeof p.measure === 'string' &&
+          (p.direction === 1 || p.direction === -1) &&
+          [p.threshold, p.scale, p.weight].every(Number.isFinite) &&
+          p.scale > 0 &&
+          p.weight >= 0 &&
+          p.weight <= 1,
+      ),
+    );
+  if (!ok)
+    throw new PackError(
+      'PACK_INVALID',
+      `Pack ${manifest.id}: scoring.videoPooled must name penalties of scoring.head (name, measure, direction ±1, threshold, scale > 0, weight 0..1)`,
+    );
+  return { head: head as HeadCoefficients, pooled: pooled as string[] };
+}
+
+/**
  * Aggregate segment results into the video's result: level probabilities averaged over the video's
  * time (each segment weighs as long as it lasts) → level-token score. Every second of the video
  * counts alike: a short last segment (a 10.4 s video in 2 s segments ends on 0.4 s) stands for its
  * 0.4 s, not for a sixth of the video. Segments without a positive duration all weigh alike.
+ *
+ * With `pooling` (the pack's video-pooled penalties), each segment's probabilities are first taken
+ * from its q with the video's pooled factor in place of its own (`videoPooledQualities`); the
+ * segments keep their own scores, the video score is no longer their plain weighted mean.
  */
-export function aggregateSegments(segments: SegmentScore[], weights: LevelWeights) {
+export function aggregateSegments(
+  segments: SegmentScore[],
+  weights: LevelWeights,
+  pooling: VideoPooling | null = null,
+) {
   if (!segments.length) throw new Error('No segments were scored');
   const durations = segments.map((s) => Math.max(0, s.endSec - s.startSec));
   const total = durations.reduce((a, d) => a + d, 0);
@@ -333,10 +398,33 @@ export function aggregateSegments(segments: SegmentScore[], weights: LevelWeight
     total > 0 && durations.every(Number.isFinite)
       ? durations.map((d) => d / total)
       : segments.map(() => 1 / segments.length);
-  const mean = (f: (s: SegmentScore) => number) =>
-    segments.reduce((a, s, i) => a + share[i]! * f(s), 0);
+  let segProbs = segments.map((s) => s.probs);
+  if (pooling?.pooled.length) {
+    const qs = videoPooledQualities(
+      segments.map((s, i) => {
+        const quality = s.features.quality;
+        if (typeof quality !== 'number' || !Number.isFinite(quality))
+          throw new Error(
+            `segment ${s.idx} has no quality feature to pool the video's penalties on`,
+          );
+        return { share: share[i]!, quality, measures: s.features };
+      }),
+      pooling.head.penalties,
+      pooling.pooled,
+    );
+    const { tau, levelCentres } = pooling.head;
+    segProbs = qs.map(
+      (q) =>
+        scoreFromLogits(
+          levelCentres.map((c) => -((q - c) ** 2) / (2 * tau * tau)),
+          weights,
+        ).probs,
+    );
+  }
+  const mean = (f: (s: SegmentScore, i: number) => number) =>
+    segments.reduce((a, s, i) => a + share[i]! * f(s, i), 0);
   const probs = Object.fromEntries(
-    LEVELS.map((l) => [l, mean((s) => s.probs[l])]),
+    LEVELS.map((l) => [l, mean((_, i) => segProbs[i]![l])]),
   ) as SegmentScore['probs'];
   // Σ mean(p)ᵢ wᵢ = time-weighted mean of the segment scores: VQA²'s formula on mean probabilities.
   const logits = LEVELS.map((l) => Math.log(Math.max(probs[l], 1e-12)));

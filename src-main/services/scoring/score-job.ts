@@ -260,7 +260,7 @@ export class ScoreJobs {
           timings.totalMs += r.timings.totalMs;
           timings.videos++;
           const segments = this.scores.segments(runId, video.id);
-          const agg = aggregateSegments(segments, weights);
+          const agg = aggregateSegments(segments, weights, scorer!.videoPooling);
           const events = [...r.events, ...qualityDropEvents(segments)];
           this.store.connection.transaction(() => {
             this.scores.writeVideoResult({ runId: runId!, videoId: video.id, ...agg }, events);
