@@ -228,6 +228,12 @@ describe('segment aggregation', () => {
       const agg = aggregateSegments(segs, RELEASED_LEVEL_WEIGHTS, pooling);
       expect(segs.map((s) => s.score)).toEqual(before);
       expect(agg.features.freeze).toBeCloseTo(0.45, 9);
+      // the video's quality estimate is the pooled one its score was made from, not the segments' mean
+      const own = (segs[0]!.features.quality! + segs[1]!.features.quality!) / 2;
+      expect(agg.features.quality).toBeLessThan(own - 0.02);
+      expect(
+        levelScoreFromQuality(agg.features.quality!, RELEASED_LEVEL_WEIGHTS).score,
+      ).toBeCloseTo(agg.score, 1);
       expect(agg.features.minSegmentScore).toBe(Math.min(...before));
     });
 

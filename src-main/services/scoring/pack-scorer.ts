@@ -399,6 +399,7 @@ export function aggregateSegments(
       ? durations.map((d) => d / total)
       : segments.map(() => 1 / segments.length);
   let segProbs = segments.map((s) => s.probs);
+  let pooledQ: number[] | null = null;
   if (pooling?.pooled.length) {
     const qs = videoPooledQualities(
       segments.map((s, i) => {
@@ -412,6 +413,7 @@ export function aggregateSegments(
       pooling.head.penalties,
       pooling.pooled,
     );
+    pooledQ = qs;
     const { tau, levelCentres } = pooling.head;
     segProbs = qs.map(
       (q) =>
@@ -431,6 +433,8 @@ export function aggregateSegments(
   const ls = scoreFromLogits(logits, weights);
   const features: Record<string, number> = {};
   for (const k of Object.keys(segments[0]!.features)) features[k] = mean((s) => s.features[k] ?? 0);
+  // the video's quality estimate is the one its score was made from
+  if (pooledQ) features.quality = mean((_, i) => pooledQ![i]!);
   features.minSegmentScore = Math.min(...segments.map((s) => s.score));
   return { score: ls.score, level: ls.level, probs: ls.probs, features };
 }
