@@ -21,7 +21,7 @@ import {
   qualityDropEvents,
   videoPoolingOf,
 } from '../../src-main/services/scoring/pack-scorer';
-import { loadPack } from '../../src-main/services/inference/packs';
+import { loadPack, manifestSchema } from '../../src-main/services/inference/packs';
 import { RELEASED_LEVEL_WEIGHTS } from '../../src-main/services/levels/level-score';
 import { ProjectStore } from '../../src-main/services/store/project-store';
 import { ScoreStore, type SegmentScore } from '../../src-main/services/scoring/score-store';
@@ -238,11 +238,14 @@ describe('segment aggregation', () => {
     });
 
     it('refuses a pooled name that is not a penalty of the head, and a segment without q', () => {
-      const bad = {
+      const bad = manifestSchema.safeParse({
         ...pack.manifest,
         scoring: { ...pack.manifest.scoring!, videoPooled: ['stall'] },
-      };
-      expect(() => videoPoolingOf(bad)).toThrow(/videoPooled must name penalties/);
+      });
+      expect(bad.success).toBe(false);
+      expect(bad.error?.issues[0]?.message).toMatch(
+        /videoPooled must be a penalty of scoring\.head/,
+      );
       const seg = frozenSeg(0, 0.5);
       delete seg.features.quality;
       expect(() => aggregateSegments([seg], RELEASED_LEVEL_WEIGHTS, pooling)).toThrow(

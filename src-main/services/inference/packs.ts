@@ -53,6 +53,26 @@ const modelSpec = z
   })
   .passthrough();
 
+/** A penalty of a classical head (the built-in pack's `scoring.head`, quality-head.ts). */
+const headPenalty = z
+  .object({
+    name: z.string().min(1),
+    measure: z.string().min(1),
+    direction: z.union([z.literal(1), z.literal(-1)]),
+    threshold: z.number().finite(),
+    scale: z.number().finite().positive(),
+    weight: z.number().min(0).max(1),
+  })
+  .passthrough();
+const head = z
+  .object({
+    tau: z.number().finite().positive(),
+    levelCentres: z.array(z.number().finite()).length(5),
+    brisque: z.object({ weight: z.number().finite() }).passthrough(),
+    penalties: z.array(headPenalty),
+  })
+  .passthrough();
+
 export const manifestSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'id: lowercase letters, digits, . _ -'),
@@ -73,8 +93,18 @@ export const manifestSchema = z
           width: z.number().int().min(4).max(1024),
           height: z.number().int().min(4).max(1024),
         }),
+        head: head.optional(),
+        /** Penalties of `head` that judge the whole video rather than each segment. */
+        videoPooled: z.array(z.string()).optional(),
       })
       .passthrough()
+      .refine(
+        (sc) => (sc.videoPooled ?? []).every((n) => sc.head?.penalties.some((p) => p.name === n)),
+        {
+          message: 'every name in videoPooled must be a penalty of scoring.head',
+          path: ['videoPooled'],
+        },
+      )
       .optional(),
   })
   .passthrough();

@@ -9,7 +9,6 @@ import {
   createSession,
   describeProvider,
   loadPack,
-  PackError,
   type LoadedPack,
   type PackManifest,
   type ProviderName,
@@ -25,9 +24,9 @@ import {
 import { FreezeDetector } from './temporal';
 import {
   SEGMENT_MEASURES,
+  headLevelLogits,
   videoPooledQualities,
   type HeadCoefficients,
-  type HeadPenalty,
 } from './quality-head';
 import type { ScoreEvent, SegmentScore } from './score-store';
 
@@ -147,7 +146,6 @@ export class PackScorer {
       );
     }
     const weights = validateLevelWeights(opts.weights ?? sc.levelWeights);
-    videoPoolingOf(pack.manifest); // a malformed scoring.videoPooled fails here, before any work
     const providers = opts.providers ?? ['cuda', 'cpu'];
     const threads = opts.threads ?? cpuThreadSplit().model;
     const info = await createSession(pack, SEGMENT_MODEL, providers, threads, opts.spinning);
@@ -172,7 +170,7 @@ export class PackScorer {
   get providerNote(): string | null {
     return this.info.fallbacks.length ? describeProvider(this.info) : null;
   }
-  /** The pack's video-pooled penalties (checked when the scorer is created). */
+  /** The pack's video-pooled penalties. */
   get videoPooling(): VideoPooling | null {
     return videoPoolingOf(this.pack.manifest);
   }
@@ -340,40 +338,11 @@ export interface VideoPooling {
   pooled: readonly string[];
 }
 
-/** The manifest's video pooling, checked: every name must be one of the head's penalties. */
+/** The manifest's video pooling (validated with the manifest when the pack is loaded). */
 export function videoPoolingOf(manifest: PackManifest): VideoPooling | null {
-  const sc = manifest.scoring as
-    { head?: Partial<HeadCoefficients>; videoPooled?: unknown } | undefined;
-  const pooled = sc?.videoPooled;
-  if (pooled === undefined) return null;
-  const head = sc?.head;
-  const ok =
-    Array.isArray(pooled) &&
-    pooled.every((n) => typeof n === 'string') &&
-    head != null &&
-    typeof head.tau === 'number' &&
-    head.tau > 0 &&
-    Array.isArray(head.levelCentres) &&
-    head.levelCentres.length === LEVELS.length &&
-    Array.isArray(head.penalties) &&
-    pooled.every((n) =>
-      head.penalties!.some(
-        (p: HeadPenalty) =>
-          p?.name === n &&
-          typeof p.measure === 'string' &&
-          (p.direction === 1 || p.direction === -1) &&
-          [p.threshold, p.scale, p.weight].every(Number.isFinite) &&
-          p.scale > 0 &&
-          p.weight >= 0 &&
-          p.weight <= 1,
-      ),
-    );
-  if (!ok)
-    throw new PackError(
-      'PACK_INVALID',
-      `Pack ${manifest.id}: scoring.videoPooled must name penalties of scoring.head (name, measure, direction ±1, threshold, scale > 0, weight 0..1)`,
-    );
-  return { head: head as HeadCoefficients, pooled: pooled as string[] };
+  const sc = manifest.scoring;
+  if (!sc?.videoPooled?.length || !sc.head) return null;
+  return { head: sc.head as HeadCoefficients, pooled: sc.videoPooled };
 }
 
 /**
@@ -414,14 +383,7 @@ export function aggregateSegments(
       pooling.pooled,
     );
     pooledQ = qs;
-    const { tau, levelCentres } = pooling.head;
-    segProbs = qs.map(
-      (q) =>
-        scoreFromLogits(
-          levelCentres.map((c) => -((q - c) ** 2) / (2 * tau * tau)),
-          weights,
-        ).probs,
-    );
+    segProbs = qs.map((q) => scoreFromLogits(headLevelLogits(q, pooling.head), weights).probs);
   }
   const mean = (f: (s: SegmentScore, i: number) => number) =>
     segments.reduce((a, s, i) => a + share[i]! * f(s, i), 0);

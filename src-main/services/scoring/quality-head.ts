@@ -149,13 +149,20 @@ export function videoPooledQualities(
   });
 }
 
+/** Level logits of a quality q under a head's level centres and τ: lᵢ = −(q − cᵢ)² / (2τ²). */
+export function headLevelLogits(
+  q: number,
+  coeffs: Pick<HeadCoefficients, 'tau' | 'levelCentres'>,
+): number[] {
+  return coeffs.levelCentres.map((c) => -((q - c) ** 2) / (2 * coeffs.tau * coeffs.tau));
+}
+
 /** Level logits of a segment from its measures (what segment.onnx outputs as `level_logits`). */
 export function levelLogitsFromMeasures(
   measures: ArrayLike<number>,
   coeffs: HeadCoefficients,
 ): number[] {
-  const q = qualityFromMeasures(measures, coeffs);
-  return coeffs.levelCentres.map((c) => -((q - c) ** 2) / (2 * coeffs.tau * coeffs.tau));
+  return headLevelLogits(qualityFromMeasures(measures, coeffs), coeffs);
 }
 
 /** OpenCV's 8-bit BGR2GRAY of interleaved rgb24 (the grey BRISQUE and the detail measures use). */
