@@ -17,7 +17,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMediaTool } from '../../src-main/services/media/run';
 import { loadPack, type LoadedPack } from '../../src-main/services/inference/packs';
-import { PackScorer, aggregateSegments } from '../../src-main/services/scoring/pack-scorer';
+import { PackScorer } from '../../src-main/services/scoring/pack-scorer';
+import { aggregateSegments } from '../../src-main/services/scoring/video-aggregate';
 import type { SegmentScore } from '../../src-main/services/scoring/score-store';
 import { runFetchScript } from '../helpers/fetch-data';
 

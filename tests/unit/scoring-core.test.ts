@@ -15,12 +15,12 @@ import {
   temporalMeasures,
   noiseDbToMad,
 } from '../../src-main/services/scoring/temporal';
+import { fitInside } from '../../src-main/services/scoring/pack-scorer';
 import {
   aggregateSegments,
-  fitInside,
   qualityDropEvents,
   videoPoolingOf,
-} from '../../src-main/services/scoring/pack-scorer';
+} from '../../src-main/services/scoring/video-aggregate';
 import { loadPack, manifestSchema } from '../../src-main/services/inference/packs';
 import { RELEASED_LEVEL_WEIGHTS } from '../../src-main/services/levels/level-score';
 import { ProjectStore } from '../../src-main/services/store/project-store';

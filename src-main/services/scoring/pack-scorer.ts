@@ -10,25 +10,15 @@ import {
   describeProvider,
   loadPack,
   type LoadedPack,
-  type PackManifest,
   type ProviderName,
   type SessionInfo,
 } from '../inference/packs';
 import { WorkerSession, type Feeds, type FloatFeeds } from '../inference/session-worker';
-import {
-  scoreFromLogits,
-  validateLevelWeights,
-  LEVELS,
-  type LevelWeights,
-} from '../levels/level-score';
+import { scoreFromLogits, validateLevelWeights, type LevelWeights } from '../levels/level-score';
 import { FreezeDetector } from './temporal';
-import {
-  SEGMENT_MEASURES,
-  headLevelLogits,
-  videoPooledQualities,
-  type HeadCoefficients,
-} from './quality-head';
+import { SEGMENT_MEASURES } from './quality-head';
 import type { ScoreEvent, SegmentScore } from './score-store';
+import { videoPoolingOf, type VideoPooling } from './video-aggregate';
 
 export const BUILTIN_PACK_DIR = 'resources/models/builtin-nr';
 export const SEGMENT_MODEL = 'segment.onnx';
@@ -327,108 +317,4 @@ export class PackScorer {
       timings: { decodeWaitMs, inferMs, totalMs: performance.now() - t0 },
     };
   }
-}
-
-/**
- * Penalties of a pack's head that judge the whole video (`scoring.videoPooled` in the manifest):
- * see `videoPooledQualities`. Null when the pack has none (or no head to apply them with).
- */
-export interface VideoPooling {
-  head: HeadCoefficients;
-  pooled: readonly string[];
-}
-
-/** The manifest's video pooling (validated with the manifest when the pack is loaded). */
-export function videoPoolingOf(manifest: PackManifest): VideoPooling | null {
-  const sc = manifest.scoring;
-  if (!sc?.videoPooled?.length || !sc.head) return null;
-  return { head: sc.head as HeadCoefficients, pooled: sc.videoPooled };
-}
-
-/**
- * Aggregate segment results into the video's result: level probabilities averaged over the video's
- * time (each segment weighs as long as it lasts) → level-token score. Every second of the video
- * counts alike: a short last segment (a 10.4 s video in 2 s segments ends on 0.4 s) stands for its
- * 0.4 s, not for a sixth of the video. Segments without a positive duration all weigh alike.
- *
- * With `pooling` (the pack's video-pooled penalties), each segment's probabilities are first taken
- * from its q with the video's pooled factor in place of its own (`videoPooledQualities`); the
- * segments keep their own scores, the video score is no longer their plain weighted mean.
- */
-export function aggregateSegments(
-  segments: SegmentScore[],
-  weights: LevelWeights,
-  pooling: VideoPooling | null = null,
-) {
-  if (!segments.length) throw new Error('No segments were scored');
-  const durations = segments.map((s) => Math.max(0, s.endSec - s.startSec));
-  const total = durations.reduce((a, d) => a + d, 0);
-  const share =
-    total > 0 && durations.every(Number.isFinite)
-      ? durations.map((d) => d / total)
-      : segments.map(() => 1 / segments.length);
-  let segProbs = segments.map((s) => s.probs);
-  let pooledQ: number[] | null = null;
-  if (pooling?.pooled.length) {
-    const qs = videoPooledQualities(
-      segments.map((s, i) => {
-        const quality = s.features.quality;
-        if (typeof quality !== 'number' || !Number.isFinite(quality))
-          throw new Error(
-            `segment ${s.idx} has no quality feature to pool the video's penalties on`,
-          );
-        return { share: share[i]!, quality, measures: s.features };
-      }),
-      pooling.head.penalties,
-      pooling.pooled,
-    );
-    pooledQ = qs;
-    segProbs = qs.map((q) => scoreFromLogits(headLevelLogits(q, pooling.head), weights).probs);
-  }
-  const mean = (f: (s: SegmentScore, i: number) => number) =>
-    segments.reduce((a, s, i) => a + share[i]! * f(s, i), 0);
-  const probs = Object.fromEntries(
-    LEVELS.map((l) => [l, mean((_, i) => segProbs[i]![l])]),
-  ) as SegmentScore['probs'];
-  // Σ mean(p)ᵢ wᵢ = time-weighted mean of the segment scores: VQA²'s formula on mean probabilities.
-  const logits = LEVELS.map((l) => Math.log(Math.max(probs[l], 1e-12)));
-  const ls = scoreFromLogits(logits, weights);
-  const features: Record<string, number> = {};
-  for (const k of Object.keys(segments[0]!.features)) features[k] = mean((s) => s.features[k] ?? 0);
-  // the video's quality estimate is the one its score was made from
-  if (pooledQ) features.quality = mean((_, i) => pooledQ![i]!);
-  features.minSegmentScore = Math.min(...segments.map((s) => s.score));
-  return { score: ls.score, level: ls.level, probs: ls.probs, features };
-}
-
-/** Events derived from the score curve: spans where segments fall well below the video's median. */
-export function qualityDropEvents(segments: SegmentScore[], drop = 0.15): ScoreEvent[] {
-  if (segments.length < 3) return [];
-  const sorted = segments.map((s) => s.score).sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)]!;
-  const out: ScoreEvent[] = [];
-  let start: SegmentScore | null = null;
-  let last: SegmentScore | null = null;
-  for (const s of segments) {
-    if (s.score < median - drop) {
-      start ??= s;
-      last = s;
-    } else if (start) {
-      out.push({
-        kind: 'quality_drop',
-        startSec: start.startSec,
-        endSec: last!.endSec,
-        data: { median },
-      });
-      start = null;
-    }
-  }
-  if (start)
-    out.push({
-      kind: 'quality_drop',
-      startSec: start.startSec,
-      endSec: last!.endSec,
-      data: { median },
-    });
-  return out;
 }

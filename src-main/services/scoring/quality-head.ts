@@ -89,66 +89,6 @@ export function penaltyFactor(p: HeadPenalty, value: number): number {
   return 1 - p.weight * (1 - Math.exp(-excess));
 }
 
-/** A segment as the video-level pooling sees it: its share of the video's time, its q and its measures. */
-export interface PooledSegment {
-  /** share of the video's time (the shares of a video add up to 1) */
-  share: number;
-  quality: number;
-  measures: Readonly<Record<string, number>>;
-}
-
-/**
- * Video-pooled penalties. A penalty named in `pooled` judges the whole video, not each segment on
- * its own: its excess over the threshold, direction · (m − t) floored at 0, is averaged over the
- * video's time (each segment weighted by its duration) and that mean excess E gives one factor
- * 1 − w (1 − exp(−E / s)) for every segment, in place of the segment's own factor.
- *
- * Why (freeze): the penalty saturates, so applied per segment the same frozen time costs less when
- * it is split across segments than when one segment holds it — a 2 s hold in a 4 s clip kept 62 %
- * of q when it filled one 2 s segment and 51 % when it straddled two. Pooled, a hold costs the same
- * wherever it falls on the 2 s grid, and a stall lowers the whole video, as stalling models of
- * streaming quality (ITU-T P.1203.3) apply it to the session. Each segment keeps its own, local
- * score for the timeline; only the video score uses the pooled factor.
- *
- * Returns each segment's q with the pooled factors; a segment whose own factor is 0 (a weight of 1)
- * cannot be unfolded and keeps its q.
- */
-export function videoPooledQualities(
-  segments: readonly PooledSegment[],
-  penalties: readonly HeadPenalty[],
-  pooled: readonly string[],
-): number[] {
-  const terms = pooled.map((name) => {
-    const p = penalties.find((x) => x.name === name);
-    if (!p) throw new Error(`video-pooled penalty "${name}" is not one of the head's penalties`);
-    return p;
-  });
-  const measure = (s: PooledSegment, p: HeadPenalty) => {
-    const v = s.measures[p.measure];
-    if (typeof v !== 'number' || !Number.isFinite(v))
-      throw new Error(
-        `segment has no "${p.measure}" measure for the video-pooled penalty "${p.name}"`,
-      );
-    return v;
-  };
-  const pooledFactor = terms.map((p) => {
-    const meanExcess = segments.reduce(
-      (a, s) => a + s.share * Math.max(0, (measure(s, p) - p.threshold) * p.direction),
-      0,
-    );
-    // the factor at a value whose excess is the mean excess
-    return penaltyFactor(p, p.threshold + p.direction * meanExcess);
-  });
-  return segments.map((s) => {
-    let q = s.quality;
-    terms.forEach((p, k) => {
-      const own = penaltyFactor(p, measure(s, p));
-      if (own > 0) q = (q / own) * pooledFactor[k]!;
-    });
-    return Math.min(1, Math.max(0, q));
-  });
-}
-
 /** Level logits of a quality q under a head's level centres and τ: lᵢ = −(q − cᵢ)² / (2τ²). */
 export function headLevelLogits(
   q: number,

@@ -4,7 +4,8 @@
 import type { ProjectStore } from '../store/project-store';
 import { JobStore, type JobRecord } from '../jobs/job-store';
 import { ScoreStore, type SegmentScore } from './score-store';
-import { PackScorer, aggregateSegments, qualityDropEvents, resolvePackDir } from './pack-scorer';
+import { PackScorer, resolvePackDir } from './pack-scorer';
+import { aggregateSegments, qualityDropEvents } from './video-aggregate';
 import { STREAMING_SCORER_ID, STREAMING_SCORER_VERSION, scoreStreaming } from './streaming-scorer';
 import { isAbortError } from '../media/errors';
 import { levelOfScore, validateLevelWeights, DEFAULT_LEVEL_WEIGHTS } from '../levels/level-score';
