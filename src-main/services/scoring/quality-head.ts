@@ -11,8 +11,7 @@ export const DEFAULT_TAU = 0.125;
 
 export function levelLogitsFromQuality(q: number, tau = DEFAULT_TAU): number[] {
   if (!Number.isFinite(q)) throw new Error(`quality must be finite, got ${q}`);
-  const qc = Math.min(1, Math.max(0, q));
-  return LEVEL_CENTRES.map((c) => -((qc - c) ** 2) / (2 * tau * tau));
+  return headLevelLogits(Math.min(1, Math.max(0, q)), { tau, levelCentres: LEVEL_CENTRES });
 }
 
 export function levelScoreFromQuality(

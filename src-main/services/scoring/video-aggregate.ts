@@ -109,24 +109,23 @@ export function aggregateSegments(
     total > 0 && durations.every(Number.isFinite)
       ? durations.map((d) => d / total)
       : segments.map(() => 1 / segments.length);
-  let segProbs = segments.map((s) => s.probs);
-  let pooledQ: number[] | null = null;
-  if (pooling?.pooled.length) {
-    const qs = videoPooledQualities(
-      segments.map((s, i) => {
-        const quality = s.features.quality;
-        if (typeof quality !== 'number' || !Number.isFinite(quality))
-          throw new Error(
-            `segment ${s.idx} has no quality feature to pool the video's penalties on`,
-          );
-        return { share: share[i]!, quality, measures: s.features };
-      }),
-      pooling.head.penalties,
-      pooling.pooled,
-    );
-    pooledQ = qs;
-    segProbs = qs.map((q) => scoreFromLogits(headLevelLogits(q, pooling.head), weights).probs);
-  }
+  const pooledQ = pooling?.pooled.length
+    ? videoPooledQualities(
+        segments.map((s, i) => {
+          const quality = s.features.quality;
+          if (typeof quality !== 'number' || !Number.isFinite(quality))
+            throw new Error(
+              `segment ${s.idx} has no quality feature to pool the video's penalties on`,
+            );
+          return { share: share[i]!, quality, measures: s.features };
+        }),
+        pooling.head.penalties,
+        pooling.pooled,
+      )
+    : null;
+  const segProbs = pooledQ
+    ? pooledQ.map((q) => scoreFromLogits(headLevelLogits(q, pooling!.head), weights).probs)
+    : segments.map((s) => s.probs);
   const mean = (f: (s: SegmentScore, i: number) => number) =>
     segments.reduce((a, s, i) => a + share[i]! * f(s, i), 0);
   const probs = Object.fromEntries(
